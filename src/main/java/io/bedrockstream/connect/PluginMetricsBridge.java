@@ -1,0 +1,26 @@
+package io.bedrockstream.connect;
+
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Gauge;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+
+import java.util.LinkedHashMap;
+
+/** The only class that touches Kafka 4.1's plugin metrics API; loaded only when the worker has it. */
+final class PluginMetricsBridge {
+    private PluginMetricsBridge() {
+    }
+
+    static boolean register(SinkTaskContext context, TaskMetrics metrics) {
+        PluginMetrics pm = context.pluginMetrics();
+        if (pm == null) {
+            return false;
+        }
+        metrics.descriptions().forEach((name, description) -> {
+            MetricName metricName = pm.metricName(name, description, new LinkedHashMap<>());
+            pm.addMetric(metricName, (Gauge<Long>) (config, now) -> metrics.value(name));
+        });
+        return true;
+    }
+}

@@ -1,0 +1,169 @@
+package io.bedrockstream.connect;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.management.Attribute;
+import javax.management.AttributeList;
+import javax.management.DynamicMBean;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanInfo;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * A task's counters, published through Connect's plugin metrics where the worker offers them (Kafka 4.1+,
+ * group {@code plugins}) and otherwise as a JMX MBean {@code io.bedrockstream:type=task-metrics,connector=…,task=…}.
+ */
+public final class TaskMetrics implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TaskMetrics.class);
+
+    final AtomicLong requestsStarted = new AtomicLong();
+    final AtomicLong requestsCompleted = new AtomicLong();
+    final AtomicLong requestsRetried = new AtomicLong();
+    final AtomicLong requestsDeadLettered = new AtomicLong();
+    final AtomicLong chunksWritten = new AtomicLong();
+    final AtomicLong inputTokens = new AtomicLong();
+    final AtomicLong outputTokens = new AtomicLong();
+    final AtomicLong lastFirstChunkMs = new AtomicLong(-1);
+    private final AtomicLong firstChunkMsTotal = new AtomicLong();
+    private final AtomicLong firstChunkCount = new AtomicLong();
+
+    private final Map<String, Metric> metrics = new LinkedHashMap<>();
+    private ObjectName mbeanName;
+
+    private record Metric(String description, LongSupplier value) {
+    }
+
+    public TaskMetrics(LongSupplier inFlight, LongSupplier effectiveLimit) {
+        define("in-flight-requests", "Requests submitted to the engine and not yet finished.", inFlight);
+        define("effective-concurrency-limit", "The adaptive in-flight limit after throttling.", effectiveLimit);
+        define("requests-started-total", "Requests accepted from the input topic.", requestsStarted::get);
+        define("requests-completed-total", "Requests whose complete terminal record was written.", requestsCompleted::get);
+        define("requests-retried-total", "Attempts that were retried.", requestsRetried::get);
+        define("requests-dead-lettered-total", "Requests sent to the dead-letter topic.", requestsDeadLettered::get);
+        define("chunks-written-total", "Chunk records written to the output topic.", chunksWritten::get);
+        define("input-tokens-total", "Input tokens reported by completed invocations.", inputTokens::get);
+        define("output-tokens-total", "Output tokens reported by completed invocations.", outputTokens::get);
+        define("time-to-first-chunk-avg-ms", "Average time from invocation start to its first chunk.", this::firstChunkAvg);
+        define("time-to-first-chunk-last-ms", "Time from invocation start to first chunk, last invocation.",
+                lastFirstChunkMs::get);
+    }
+
+    private void define(String name, String description, LongSupplier value) {
+        metrics.put(name, new Metric(description, value));
+    }
+
+    public void recordFirstChunk(long millis) {
+        lastFirstChunkMs.set(millis);
+        firstChunkMsTotal.addAndGet(millis);
+        firstChunkCount.incrementAndGet();
+    }
+
+    private long firstChunkAvg() {
+        long n = firstChunkCount.get();
+        return n == 0 ? -1 : firstChunkMsTotal.get() / n;
+    }
+
+    /** Current values by metric name (for tests and logs). */
+    public Map<String, Long> snapshot() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        metrics.forEach((name, m) -> out.put(name, m.value().getAsLong()));
+        return out;
+    }
+
+    /**
+     * Registers with the worker's plugin metrics; returns false when the worker predates Kafka 4.1. The
+     * 4.1 types are touched only inside {@link PluginMetricsBridge}, so this class loads on older workers.
+     */
+    public boolean registerWith(org.apache.kafka.connect.sink.SinkTaskContext context) {
+        try {
+            return PluginMetricsBridge.register(context, this);
+        } catch (LinkageError | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    Map<String, String> descriptions() {
+        Map<String, String> out = new LinkedHashMap<>();
+        metrics.forEach((name, m) -> out.put(name, m.description()));
+        return out;
+    }
+
+    long value(String name) {
+        return metrics.get(name).value().getAsLong();
+    }
+
+    /** JMX fallback for workers without plugin metrics. */
+    public void registerMBean(String connector, String task) {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            ObjectName name = new ObjectName("io.bedrockstream:type=task-metrics,connector="
+                    + ObjectName.quote(connector) + ",task=" + ObjectName.quote(task));
+            if (server.isRegistered(name)) {
+                server.unregisterMBean(name);
+            }
+            server.registerMBean(new Bean(), name);
+            mbeanName = name;
+        } catch (Exception e) {
+            log.warn("Could not register task metrics MBean: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (mbeanName != null) {
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(mbeanName);
+            } catch (Exception e) {
+                log.debug("MBean already gone: {}", e.toString());
+            }
+            mbeanName = null;
+        }
+    }
+
+    private final class Bean implements DynamicMBean {
+        @Override
+        public Object getAttribute(String attribute) {
+            Metric m = metrics.get(attribute);
+            return m == null ? null : m.value().getAsLong();
+        }
+
+        @Override
+        public void setAttribute(Attribute attribute) {
+            throw new UnsupportedOperationException("read-only");
+        }
+
+        @Override
+        public AttributeList getAttributes(String[] attributes) {
+            AttributeList list = new AttributeList();
+            for (String a : attributes) {
+                list.add(new Attribute(a, getAttribute(a)));
+            }
+            return list;
+        }
+
+        @Override
+        public AttributeList setAttributes(AttributeList attributes) {
+            return new AttributeList();
+        }
+
+        @Override
+        public Object invoke(String actionName, Object[] params, String[] signature) {
+            throw new UnsupportedOperationException("no operations");
+        }
+
+        @Override
+        public MBeanInfo getMBeanInfo() {
+            MBeanAttributeInfo[] attrs = metrics.entrySet().stream()
+                    .map(e -> new MBeanAttributeInfo(e.getKey(), "long", e.getValue().description(), true, false, false))
+                    .toArray(MBeanAttributeInfo[]::new);
+            return new MBeanInfo(TaskMetrics.class.getName(), "Bedrock stream sink task metrics", attrs, null, null, null);
+        }
+    }
+}
