@@ -1,6 +1,7 @@
 package io.bedrockstream.connect.config;
 
 import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.common.config.types.Password;
 
@@ -62,7 +63,8 @@ public final class ConfigValidation {
                 ConfigValue v = byName.get(key);
                 if (v == null) {
                     // A worker-owned key such as topics: report it under its own name so the UI shows it there.
-                    v = new ConfigValue(key, raw.get(key), List.of(), new ArrayList<>());
+                    // The worker renders the value by the key's type, so it must be parsed, not raw.
+                    v = new ConfigValue(key, workerValue(key, raw.get(key)), List.of(), new ArrayList<>());
                     byName.put(key, v);
                     result.add(v);
                 }
@@ -70,6 +72,14 @@ public final class ConfigValidation {
             }
         }
         return new Config(result);
+    }
+
+    private static Object workerValue(String key, String raw) {
+        if (raw == null) {
+            return null;
+        }
+        ConfigDef.Type type = TOPICS.equals(key) ? ConfigDef.Type.LIST : ConfigDef.Type.STRING;
+        return ConfigDef.parseType(key, raw, type);
     }
 
     private static void checkRequestMapping(Map<String, ?> v, List<Problem> out) {

@@ -60,6 +60,14 @@ class ConfigValidationTest {
     }
 
     @Test
+    void workerOwnedFieldKeepsItsParsedValue() {
+        ConfigValue topics = new BedrockSinkConnector().validate(with("topics", "a, responses")).configValues()
+                .stream().filter(v -> v.name().equals("topics")).findFirst().orElseThrow();
+        // the worker renders a LIST key's value as a list: a raw string would break its REST response
+        assertThat(topics.value()).isEqualTo(List.of("a", "responses"));
+    }
+
+    @Test
     void outputTopicMatchesTopicsRegex() {
         Map<String, String> props = with("topics.regex", "resp.*");
         props.remove("topics");
