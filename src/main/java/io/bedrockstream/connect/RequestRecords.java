@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -117,7 +118,8 @@ public final class RequestRecords {
             case Date.LOGICAL_NAME -> value instanceof java.util.Date d
                     ? d.toInstant().atOffset(ZoneOffset.UTC).toLocalDate().toString() : null;
             case Time.LOGICAL_NAME -> value instanceof java.util.Date d
-                    ? LocalTime.ofNanoOfDay(Math.floorMod(d.getTime(), 86_400_000L) * 1_000_000L).toString() : null;
+                    ? DateTimeFormatter.ISO_LOCAL_TIME.format(
+                    LocalTime.ofNanoOfDay(Math.floorMod(d.getTime(), 86_400_000L) * 1_000_000L)) : null;
             case Timestamp.LOGICAL_NAME -> value instanceof java.util.Date d ? Instant.ofEpochMilli(d.getTime()).toString() : null;
             default -> null;
         };

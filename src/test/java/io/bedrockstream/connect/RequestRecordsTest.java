@@ -77,7 +77,7 @@ class RequestRecordsTest {
         assertThat(map.get("price")).isEqualTo(new BigDecimal("12.50"));
         assertThat(map.get("day")).isEqualTo("2024-01-31");
         assertThat(map.get("at")).isEqualTo("2024-01-31T13:45:00Z");
-        assertThat(map.get("time")).isEqualTo("13:45");
+        assertThat(map.get("time")).isEqualTo("13:45:00");
         assertThat(map.get("note")).isNull();
     }
 

@@ -160,6 +160,12 @@ class SinkConfigValidationIT {
     }
 
     @Test
+    void overrideHeaderWithoutAllowedModels() {
+        assertRule(config("request.model.override.header", "x-model"), "list the model ids",
+                "request.model.override.header", "request.model.allowed");
+    }
+
+    @Test
     void backoffAboveMax() {
         assertRule(config("retry.backoff.ms", "60000"), "is greater than retry.backoff.max.ms",
                 "retry.backoff.ms", "retry.backoff.max.ms");

@@ -167,37 +167,45 @@ public class BedrockConnectorConfig extends AbstractConfig {
                                 + "shared credentials files. 'assume-role' assumes bedrock.role.arn through STS using "
                                 + "the default chain's credentials.",
                         new EnumRecommender(providers),
-                        List.of(ACCESS_KEY_ID, SECRET_ACCESS_KEY, SESSION_TOKEN, PROFILE_NAME, ROLE_ARN))
+                        List.of(ACCESS_KEY_ID, SECRET_ACCESS_KEY, SESSION_TOKEN, PROFILE_NAME, ROLE_ARN, ROLE_EXTERNAL_ID,
+                                ROLE_SESSION_NAME))
                 .define(ACCESS_KEY_ID, Type.PASSWORD, null, null, Importance.HIGH, Width.MEDIUM, "Access key id",
                         "The AWS access key id, used only when bedrock.credentials.provider is 'static'. Hidden in "
                                 + "logs and REST output; use a config provider such as ${file:...} or ${env:...} "
-                                + "to keep it out of the connector config. Unset by default.")
+                                + "to keep it out of the connector config. Unset by default.",
+                        new VisibleWhen(CREDENTIALS_PROVIDER, "static"))
                 .define(SECRET_ACCESS_KEY, Type.PASSWORD, null, null, Importance.HIGH, Width.MEDIUM,
                         "Secret access key",
                         "The AWS secret access key paired with bedrock.access.key.id, used only when "
                                 + "bedrock.credentials.provider is 'static'. Hidden in logs and REST output; use a "
-                                + "config provider to keep it out of the connector config. Unset by default.")
+                                + "config provider to keep it out of the connector config. Unset by default.",
+                        new VisibleWhen(CREDENTIALS_PROVIDER, "static"))
                 .define(SESSION_TOKEN, Type.PASSWORD, null, null, Importance.MEDIUM, Width.LONG, "Session token",
-                        "An AWS session token for temporary 'static' credentials. Unset by default (long-term keys).")
+                        "An AWS session token for temporary 'static' credentials. Unset by default (long-term keys).",
+                        new VisibleWhen(CREDENTIALS_PROVIDER, "static"))
                 .define(PROFILE_NAME, Type.STRING, "", null, Importance.MEDIUM, Width.MEDIUM, "Profile name",
                         "The named profile to read when bedrock.credentials.provider is 'profile'. Empty (the "
-                                + "default) uses the SDK's default profile (AWS_PROFILE or 'default').")
+                                + "default) uses the SDK's default profile (AWS_PROFILE or 'default').",
+                        new VisibleWhen(CREDENTIALS_PROVIDER, "profile"))
                 .define(ROLE_ARN, Type.STRING, "",
                         new PatternOrEmpty("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+",
                                 "an IAM role ARN such as arn:aws:iam::123456789012:role/bedrock-invoker"),
                         Importance.MEDIUM, Width.LONG, "Role ARN",
                         "The IAM role to assume when bedrock.credentials.provider is 'assume-role', e.g. "
                                 + "arn:aws:iam::123456789012:role/bedrock-invoker. Required for that provider; "
-                                + "empty by default.")
+                                + "empty by default.",
+                        new VisibleWhen(CREDENTIALS_PROVIDER, "assume-role"))
                 .define(ROLE_EXTERNAL_ID, Type.PASSWORD, null, null, Importance.LOW, Width.MEDIUM,
                         "Role external id",
                         "The external id the role's trust policy requires, if any, when assuming bedrock.role.arn. "
-                                + "Unset by default.")
+                                + "Unset by default.",
+                        new VisibleWhen(CREDENTIALS_PROVIDER, "assume-role"))
                 .define(ROLE_SESSION_NAME, Type.STRING, "kafka-connect-bedrock-stream",
                         new PatternOrEmpty("[\\w+=,.@-]{2,64}", "2 to 64 characters of letters, digits and +=,.@_-"),
                         Importance.LOW, Width.MEDIUM, "Role session name",
                         "The session name recorded in CloudTrail when assuming bedrock.role.arn. Defaults to "
-                                + "kafka-connect-bedrock-stream.");
+                                + "kafka-connect-bedrock-stream.",
+                        new VisibleWhen(CREDENTIALS_PROVIDER, "assume-role"));
     }
 
     private static void defineModel(ConfigDef def) {
@@ -258,35 +266,44 @@ public class BedrockConnectorConfig extends AbstractConfig {
                                 + "or the field at request.prompt.pointer) and builds the family's native body with "
                                 + "the request.* inference settings. 'template' fills request.template with fields "
                                 + "of the value.",
-                        new EnumRecommender(modes), List.of(REQUEST_TEMPLATE, PROMPT_POINTER))
+                        new EnumRecommender(modes), List.of(REQUEST_TEMPLATE, PROMPT_POINTER, SYSTEM_POINTER, SYSTEM_PROMPT,
+                                MAX_TOKENS, TEMPERATURE, TOP_P, STOP_SEQUENCES))
                 .define(REQUEST_TEMPLATE, Type.STRING, "", null, Importance.MEDIUM, Width.LONG, "Request template",
                         "The body template for request.mode=template: the model's native JSON body with placeholders "
                                 + "that are filled from fields of the record value. Required in template mode; "
-                                + "empty by default.")
+                                + "empty by default.",
+                        new VisibleWhen(REQUEST_MODE, "template"))
                 .define(PROMPT_POINTER, Type.STRING, "", new JsonPointerOrEmpty(), Importance.MEDIUM, Width.MEDIUM,
                         "Prompt pointer",
                         "In prompt mode, the JSON pointer of the prompt text inside the record value, e.g. "
-                                + "/question. Empty (the default) uses the whole value as the prompt.")
+                                + "/question. Empty (the default) uses the whole value as the prompt.",
+                        new VisibleWhen(REQUEST_MODE, "prompt"))
                 .define(SYSTEM_POINTER, Type.STRING, "", new JsonPointerOrEmpty(), Importance.LOW, Width.MEDIUM,
                         "System prompt pointer",
                         "In prompt mode, the JSON pointer of a per-record system prompt inside the value. Empty (the "
-                                + "default) uses request.system.prompt.")
+                                + "default) uses request.system.prompt.",
+                        new VisibleWhen(REQUEST_MODE, "prompt"))
                 .define(SYSTEM_PROMPT, Type.STRING, "", null, Importance.LOW, Width.LONG, "System prompt",
                         "In prompt mode, a system prompt sent with every request (for families that support one). "
-                                + "Empty (the default) sends none.")
+                                + "Empty (the default) sends none.",
+                        new VisibleWhen(REQUEST_MODE, "prompt"))
                 .define(MAX_TOKENS, Type.INT, 512, Range.atLeast(1), Importance.MEDIUM, Width.SHORT, "Max tokens",
                         "In prompt mode, the most tokens the model may generate per request. At least 1; default "
-                                + "512.")
+                                + "512.",
+                        new VisibleWhen(REQUEST_MODE, "prompt"))
                 .define(TEMPERATURE, Type.DOUBLE, null, new NullableRange(0.0, 2.0), Importance.LOW, Width.SHORT,
                         "Temperature",
                         "In prompt mode, the sampling temperature, between 0.0 and 2.0 (models accept narrower "
-                                + "ranges). Unset (the default) uses the model's default.")
+                                + "ranges). Unset (the default) uses the model's default.",
+                        new VisibleWhen(REQUEST_MODE, "prompt"))
                 .define(TOP_P, Type.DOUBLE, null, new NullableRange(0.0, 1.0), Importance.LOW, Width.SHORT, "Top P",
                         "In prompt mode, nucleus sampling probability, between 0.0 and 1.0. Unset (the default) "
-                                + "uses the model's default.")
+                                + "uses the model's default.",
+                        new VisibleWhen(REQUEST_MODE, "prompt"))
                 .define(STOP_SEQUENCES, Type.LIST, "", null, Importance.LOW, Width.LONG, "Stop sequences",
                         "In prompt mode, comma-separated sequences that stop generation. Empty (the default) sends "
-                                + "none.")
+                                + "none.",
+                        new VisibleWhen(REQUEST_MODE, "prompt"))
                 .define(REQUEST_ID_SOURCE, Type.STRING, RequestIdSource.KEY.configName(), OneOf.of(idSources),
                         Importance.MEDIUM, Width.SHORT, "Request id source",
                         "Where each request's id (the output records' key) comes from: 'key' (the default: the "
@@ -296,11 +313,13 @@ public class BedrockConnectorConfig extends AbstractConfig {
                         new EnumRecommender(idSources), List.of(REQUEST_ID_HEADER, REQUEST_ID_POINTER))
                 .define(REQUEST_ID_HEADER, Type.STRING, "", null, Importance.LOW, Width.MEDIUM, "Request id header",
                         "The header carrying the request id when request.id.source=header. Empty by default; "
-                                + "required for that source.")
+                                + "required for that source.",
+                        new VisibleWhen(REQUEST_ID_SOURCE, "header"))
                 .define(REQUEST_ID_POINTER, Type.STRING, "", new JsonPointerOrEmpty(), Importance.LOW,
                         Width.MEDIUM, "Request id pointer",
                         "The JSON pointer of the request id inside the value when request.id.source=field, e.g. "
-                                + "/id. Empty by default; required for that source.")
+                                + "/id. Empty by default; required for that source.",
+                        new VisibleWhen(REQUEST_ID_SOURCE, "field"))
                 .define(REQUEST_MAX_BYTES, Type.INT, 1_000_000, Range.between(1, 25_000_000), Importance.LOW,
                         Width.SHORT, "Max request bytes",
                         "The largest request body sent to Bedrock, in bytes; larger requests are dead-lettered "

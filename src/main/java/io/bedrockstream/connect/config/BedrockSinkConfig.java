@@ -89,12 +89,21 @@ public class BedrockSinkConfig extends BedrockConnectorConfig {
         configs.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         configs.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         Object inFlight = configs.get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
-        if (inFlight != null && Integer.parseInt(inFlight.toString().trim()) > MAX_IDEMPOTENT_IN_FLIGHT) {
+        if (inFlight != null && parsesAbove(inFlight, MAX_IDEMPOTENT_IN_FLIGHT)) {
             log.warn("{}{}={} is above {}, the most an idempotent producer allows; using {}",
                     OUTPUT_PRODUCER_PREFIX, ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, inFlight,
                     MAX_IDEMPOTENT_IN_FLIGHT, MAX_IDEMPOTENT_IN_FLIGHT);
             configs.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, MAX_IDEMPOTENT_IN_FLIGHT);
         }
         return configs;
+    }
+
+    /** A value that is not a number is left for the producer to reject with its own message. */
+    private static boolean parsesAbove(Object value, int limit) {
+        try {
+            return Integer.parseInt(value.toString().trim()) > limit;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 }

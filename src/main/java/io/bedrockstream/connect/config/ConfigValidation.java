@@ -127,6 +127,15 @@ public final class ConfigValidation {
                     + "inference profile, whose family cannot be told from the id: set " + MODEL_FAMILY + ".",
                     MODEL_ID, MODEL_FAMILY));
         }
+        Object allowed = v.get(MODEL_ALLOWED);
+        boolean noneAllowed = allowed == null || allowed instanceof List<?> l && l.stream()
+                .allMatch(x -> x == null || x.toString().trim().isEmpty());
+        if (!blank(v, MODEL_OVERRIDE_HEADER) && noneAllowed) {
+            out.add(new Problem(MODEL_OVERRIDE_HEADER + " is set but " + MODEL_ALLOWED + " is empty, so every record "
+                    + "naming a model would be dead-lettered: list the model ids records may ask for in "
+                    + MODEL_ALLOWED + " ('*' for any), or clear " + MODEL_OVERRIDE_HEADER + ".",
+                    MODEL_OVERRIDE_HEADER, MODEL_ALLOWED));
+        }
         boolean id = !blank(v, GUARDRAIL_IDENTIFIER);
         boolean version = !blank(v, GUARDRAIL_VERSION);
         if (id != version) {

@@ -247,6 +247,30 @@ class BedrockConnectorConfigTest {
     }
 
     @Test
+    void keysThatApplyOnlyToSomeChoicesAreHiddenOtherwise() {
+        Map<String, Boolean> visible = visibility(TestConfigs.validSink());
+        assertThat(visible).containsEntry("bedrock.secret.access.key", false).containsEntry("request.template", false)
+                .containsEntry("request.max.tokens", false).containsEntry("request.id.header", false)
+                .containsEntry("bedrock.region", true).containsEntry("request.mode", true);
+        Map<String, String> props = TestConfigs.validSink();
+        props.put("bedrock.credentials.provider", "STATIC");
+        props.put("request.mode", "prompt");
+        props.put("request.id.source", "header");
+        visible = visibility(props);
+        assertThat(visible).containsEntry("bedrock.secret.access.key", true).containsEntry("bedrock.role.arn", false)
+                .containsEntry("request.max.tokens", true).containsEntry("request.template", false)
+                .containsEntry("request.id.header", true).containsEntry("request.id.pointer", false);
+    }
+
+    static Map<String, Boolean> visibility(Map<String, String> props) {
+        Map<String, Boolean> out = new java.util.HashMap<>();
+        for (ConfigValue v : BedrockConnectorConfig.configDef().validate(props)) {
+            out.put(v.name(), v.visible());
+        }
+        return out;
+    }
+
+    @Test
     void outputConvertersAreConfiguredFromTheirPrefixes() {
         BedrockConnectorConfig c = config("output.value.converter.schemas.enable", "false");
         Converter value = c.outputValueConverter();

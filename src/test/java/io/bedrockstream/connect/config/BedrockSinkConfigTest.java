@@ -66,6 +66,8 @@ class BedrockSinkConfigTest {
                 .containsEntry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "2");
         assertThat(config("output.producer.max.in.flight.requests.per.connection", "10").producerConfigs())
                 .containsEntry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        assertThat(config("output.producer.max.in.flight.requests.per.connection", "many").producerConfigs())
+                .containsEntry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "many");
     }
 
     @Test

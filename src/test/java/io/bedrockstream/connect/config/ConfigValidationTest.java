@@ -152,6 +152,13 @@ class ConfigValidationTest {
     }
 
     @Test
+    void overrideHeaderWithoutAllowedModels() {
+        assertOneRuleOn(with("request.model.override.header", "x-model"), "list the model ids",
+                "request.model.override.header", "request.model.allowed");
+        assertThat(errors(with("request.model.override.header", "x-model", "request.model.allowed", "*"))).isEmpty();
+    }
+
+    @Test
     void backoffAboveMaxBackoff() {
         assertOneRuleOn(with("retry.backoff.ms", "5000", "retry.backoff.max.ms", "1000"),
                 "retry.backoff.ms (5000) is greater than retry.backoff.max.ms (1000)",
