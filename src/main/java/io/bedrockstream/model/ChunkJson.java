@@ -41,7 +41,7 @@ final class ChunkJson {
         }
         if (node == null || !node.isObject()) {
             throw new MalformedChunkException("chunk is JSON but not an object: "
-                    + (node == null ? "nothing" : node.getNodeType().name().toLowerCase()), null);
+                    + (node == null ? "nothing" : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)), null);
         }
         return (ObjectNode) node;
     }

@@ -136,7 +136,7 @@ public final class RequestMapper {
     private static void requireContainer(JsonNode body) throws InvalidRequestException {
         if (!body.isContainerNode()) {
             throw new InvalidRequestException(Reason.NOT_JSON, VALUE + " is a JSON "
-                    + body.getNodeType().name().toLowerCase() + ", but a model body is a JSON object");
+                    + body.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + ", but a model body is a JSON object");
         }
     }
 
@@ -161,7 +161,7 @@ public final class RequestMapper {
             }
             if (node.isContainerNode()) {
                 throw new InvalidRequestException(Reason.PROMPT_MISSING, "the prompt at " + promptPointer
-                        + " is a JSON " + node.getNodeType().name().toLowerCase() + ", not text");
+                        + " is a JSON " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + ", not text");
             }
             prompt = node.asText();
             if (systemPointer != null) {

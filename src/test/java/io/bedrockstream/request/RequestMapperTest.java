@@ -408,6 +408,23 @@ class RequestMapperTest {
         }
 
         @Test
+        void numbersFromJsonTextAreReinsertedExactly() throws Exception {
+            RequestMapper m = mapper("{\"a\":\"${/a}\",\"b\":\"${/b}\",\"c\":\"${/c}\",\"d\":\"${/d}\"}");
+            String body = new String(m.map(record("k", "{\"a\":1e400,\"b\":0.1,\"c\":12345678901234567890123,\"d\":-0.0}"))
+                    .body(), StandardCharsets.UTF_8);
+            assertThat(MAPPER.readTree(body).size()).isEqualTo(4);
+            assertThat(body).contains("\"b\":0.1").contains("\"c\":12345678901234567890123")
+                    .doesNotContain("Infinity");
+        }
+
+        @Test
+        void wholeStringPlaceholderAsAKeyStaysAString() throws Exception {
+            RequestMapper m = mapper("{\"${/k}\" : \"${/v}\"}");
+            assertThat(json(m.map(record("k", Map.of("k", 7, "v", 8))).body()))
+                    .isEqualTo(MAPPER.readTree("{\"7\":8}"));
+        }
+
+        @Test
         void nonStringInsideALongerStringIsItsText() throws Exception {
             RequestMapper m = mapper("{\"a\":\"n=${/n} o=${/o} b=${/b}\"}");
             assertThat(json(m.map(record("k", Map.of("n", 7, "o", Map.of("k", "v"), "b", false))).body()))
