@@ -22,6 +22,8 @@ import java.util.Objects;
 public final class RequestMapper {
 
     private static final String VALUE = "record value";
+    /** Header values are producer-controlled; keep what goes into logs and DLQ headers short. */
+    private static final int MAX_MODEL_ID_SHOWN = 200;
 
     private final RequestMappingSettings settings;
     private final RequestTemplate template;
@@ -106,8 +108,10 @@ public final class RequestMapper {
                 || settings.allowedModelOverrides().contains(requested)) {
             return requested;
         }
+        String shown = requested.length() > MAX_MODEL_ID_SHOWN
+                ? requested.substring(0, MAX_MODEL_ID_SHOWN) + "…" : requested;
         throw new InvalidRequestException(Reason.MODEL_NOT_ALLOWED, "header " + header + " asks for model '"
-                + requested + "', which is not in " + RequestMappingSettings.ALLOWED_MODEL_OVERRIDES_KEY
+                + shown + "', which is not in " + RequestMappingSettings.ALLOWED_MODEL_OVERRIDES_KEY
                 + "; add it there (or *) or drop the header");
     }
 

@@ -214,6 +214,14 @@ class RequestMapperTest {
         }
 
         @Test
+        void longRequestedModelIsCutShortInTheMessage() {
+            String huge = "x".repeat(5000);
+            InvalidRequestException e = refused(withAllowList(Set.of(LLAMA)),
+                    record("k", BODY, Map.of(HEADER, utf8(huge))), Reason.MODEL_NOT_ALLOWED);
+            assertThat(e.getMessage()).contains("'" + "x".repeat(200) + "…'").hasSizeLessThan(400);
+        }
+
+        @Test
         void matchIsExact() {
             refused(withAllowList(Set.of(LLAMA)), record("k", BODY, Map.of(HEADER, utf8(LLAMA.toUpperCase()))),
                     Reason.MODEL_NOT_ALLOWED);
