@@ -344,6 +344,13 @@ class ChunkParsersTest {
         }
 
         @Test
+        void longUnrecognisedTokenIsCutShort() {
+            assertThatThrownBy(() -> parse(ModelFamily.TITAN, "x".repeat(5000)))
+                    .isInstanceOf(MalformedChunkException.class)
+                    .message().hasSizeLessThan(250);
+        }
+
+        @Test
         void malformedMessageDoesNotQuoteTheChunk() {
             String secret = "{\"generation\":\"the secret answer is 42\", oops}";
             assertThatThrownBy(() -> parse(ModelFamily.LLAMA, secret))

@@ -80,6 +80,10 @@ class RequestMappingSettingsTest {
     void promptAndIdSettings() {
         RequestMappingSettings s = RequestMappingSettings.builder(CLAUDE).mode(RequestMode.PROMPT).promptPointer("q")
                 .maxTokens(0).temperature(-1.0).topP(1.5).idSource(IdSource.HEADER).build();
+        assertThat(s.toBuilder().promptPointer(null).systemPointer("/s").maxTokens(null).temperature(null).topP(null)
+                .idSource(IdSource.KEY).build().validate()).containsExactly(
+                "request.system.pointer needs request.prompt.pointer: without it the whole value is the prompt "
+                        + "and has no fields");
         assertThat(s.validate()).containsExactly(
                 "request.prompt.pointer must be a JSON pointer starting with / (such as /question), was 'q'",
                 "request.max.tokens must be positive, was 0",
