@@ -125,6 +125,14 @@ class ChunkParsersAgainstEmulatorIT {
         assertThat(parsed.stream().map(ParsedChunk::stopReason).filter(r -> r != null)).containsExactly(stopReason);
         assertThat(lastNonNull(parsed, true)).isEqualTo(last.metrics().inputTokenCount());
         assertThat(lastNonNull(parsed, false)).isEqualTo((long) words);
+
+        ChunkTally tally = new ChunkTally();
+        parsed.forEach(tally::add);
+        assertThat(tally.text()).isEqualTo(attempts.get(0).text());
+        assertThat(tally.terminalSeen()).isTrue();
+        assertThat(tally.stopReason()).isEqualTo(stopReason);
+        assertThat(tally.outputTokens()).isEqualTo((long) words);
+        assertThat(tally.inputTokens()).isEqualTo(last.metrics().inputTokenCount());
     }
 
     private static int indexOfFirstTerminal(List<ParsedChunk> parsed) {
