@@ -42,12 +42,12 @@ public record RequestMappingSettings(
     public static final String MODEL_ID_KEY = "bedrock.model.id";
     public static final String MODEL_FAMILY_KEY = ModelIds.FAMILY_CONFIG_KEY;
     public static final String MODEL_OVERRIDE_HEADER_KEY = "request.model.override.header";
-    public static final String ALLOWED_MODEL_OVERRIDES_KEY = "request.model.override.allowed";
+    public static final String ALLOWED_MODEL_OVERRIDES_KEY = "request.model.allowed";
     public static final String MAX_BYTES_KEY = "request.max.bytes";
     public static final String GUARDRAIL_IDENTIFIER_KEY = "bedrock.guardrail.identifier";
     public static final String GUARDRAIL_VERSION_KEY = "bedrock.guardrail.version";
     public static final String TRACE_KEY = "bedrock.trace";
-    public static final String PERFORMANCE_LATENCY_KEY = "bedrock.performance.config.latency";
+    public static final String PERFORMANCE_LATENCY_KEY = "bedrock.performance.latency";
 
     public static final long DEFAULT_MAX_BYTES = 1_000_000L;
     public static final String DEFAULT_CONTENT_TYPE = "application/json";

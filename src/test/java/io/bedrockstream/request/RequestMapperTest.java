@@ -210,7 +210,7 @@ class RequestMapperTest {
             InvalidRequestException e = refused(withAllowList(Set.of(LLAMA)),
                     record("k", BODY, Map.of(HEADER, utf8("amazon.nova-pro-v1:0"))), Reason.MODEL_NOT_ALLOWED);
             assertThat(e.getMessage()).isEqualTo("header bedrock.model.id asks for model 'amazon.nova-pro-v1:0', which "
-                    + "is not in request.model.override.allowed; add it there (or *) or drop the header");
+                    + "is not in request.model.allowed; add it there (or *) or drop the header");
         }
 
         @Test

@@ -57,12 +57,12 @@ class RequestMappingSettingsTest {
                 "placeholder at character 6 of request.template is outside a JSON string; write it in quotes, "
                         + "e.g. \"${/field}\"",
                 "request.id.pointer must be a JSON pointer such as /id when request.id.source=field",
-                "request.model.override.allowed is set but request.model.override.header is not, so no record can "
+                "request.model.allowed is set but request.model.override.header is not, so no record can "
                         + "override the model",
                 "bedrock.guardrail.version must be set when bedrock.guardrail.identifier is (Bedrock rejects an "
                         + "identifier without a version)",
                 "bedrock.trace must be one of ENABLED, DISABLED, ENABLED_FULL, was 'on'",
-                "bedrock.performance.config.latency must be standard or optimized, was 'fast'");
+                "bedrock.performance.latency must be standard or optimized, was 'fast'");
     }
 
     @Test
