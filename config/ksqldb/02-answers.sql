@@ -24,7 +24,7 @@ SET 'auto.offset.reset' = 'earliest';
 
 -- 1. Everything known of each invocation.
 CREATE TABLE IF NOT EXISTS bedrock_invocations
-  WITH (KAFKA_TOPIC = 'bedrock-invocations', KEY_FORMAT = 'KAFKA', VALUE_FORMAT = 'JSON') AS
+  WITH (KAFKA_TOPIC = 'ksql-bedrock-invocations', KEY_FORMAT = 'KAFKA', VALUE_FORMAT = 'JSON') AS
   SELECT
     invocation_id,
     LATEST_BY_OFFSET(request_id)        AS request_id,
@@ -48,7 +48,7 @@ CREATE TABLE IF NOT EXISTS bedrock_invocations
 
 -- 2. Complete invocations with every chunk, their text joined in seq order.
 CREATE TABLE IF NOT EXISTS bedrock_invocation_answers
-  WITH (KAFKA_TOPIC = 'bedrock-invocation-answers', KEY_FORMAT = 'KAFKA', VALUE_FORMAT = 'JSON') AS
+  WITH (KAFKA_TOPIC = 'ksql-bedrock-invocation-answers', KEY_FORMAT = 'KAFKA', VALUE_FORMAT = 'JSON') AS
   SELECT
     invocation_id,
     request_id,
@@ -85,13 +85,13 @@ CREATE STREAM IF NOT EXISTS bedrock_invocation_answer_events (
   source_partition  INT,
   source_offset     BIGINT
 ) WITH (
-  KAFKA_TOPIC  = 'bedrock-invocation-answers',
+  KAFKA_TOPIC  = 'ksql-bedrock-invocation-answers',
   KEY_FORMAT   = 'KAFKA',
   VALUE_FORMAT = 'JSON'
 );
 
 CREATE TABLE IF NOT EXISTS bedrock_answers
-  WITH (KAFKA_TOPIC = 'bedrock-answers', KEY_FORMAT = 'KAFKA', VALUE_FORMAT = 'JSON') AS
+  WITH (KAFKA_TOPIC = 'ksql-bedrock-answers', KEY_FORMAT = 'KAFKA', VALUE_FORMAT = 'JSON') AS
   SELECT
     request_id,
     EARLIEST_BY_OFFSET(STRUCT(
@@ -116,7 +116,7 @@ CREATE TABLE IF NOT EXISTS bedrock_answers
 -- Only the 'complete' terminals, with usage and latency: one row per successful invocation. With
 -- at-least-once delivery a terminal can appear twice; group by invocation_id before summing usage.
 CREATE STREAM IF NOT EXISTS bedrock_completions
-  WITH (KAFKA_TOPIC = 'bedrock-completion-terminals', VALUE_FORMAT = 'JSON') AS
+  WITH (KAFKA_TOPIC = 'ksql-bedrock-completions', VALUE_FORMAT = 'JSON') AS
   SELECT
     request_key,
     request_id,

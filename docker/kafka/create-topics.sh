@@ -11,4 +11,5 @@ create bedrock-requests 3
 create bedrock-chunks 3
 create bedrock-completions 3
 create bedrock-dlq 1
+create bedrock-answers 3
 /opt/kafka/bin/kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --list
