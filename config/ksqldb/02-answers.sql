@@ -13,7 +13,9 @@
 --                                the seq prefix off, ARRAY_JOIN into one text.
 --   3. bedrock_answers           one answer per request id: the first invocation that became complete in
 --                                step 2. A request that was run again after a connector restart has a second
---                                complete invocation; EARLIEST_BY_OFFSET keeps the first.
+--                                complete invocation; EARLIEST_BY_OFFSET keeps the first to arrive (step 2 is
+--                                keyed by invocation id, so two invocations finishing at nearly the same time
+--                                may arrive in either order; either is a whole, valid answer).
 --
 -- Limits: COLLECT_LIST keeps at most ksql.functions.collect_list.limit values (docker-compose.yml raises it
 -- to 10000; an invocation with more chunks never shows up in step 2). These tables keep their state for
