@@ -44,7 +44,7 @@ final class ChunkAssemblerProcessor implements Processor<String, ChunkRecord, St
     public void process(Record<String, ChunkRecord> record) {
         ChunkRecord c = record.value();
         String requestId = c == null || c.requestId() == null ? record.key() : c.requestId();
-        if (c == null || requestId == null || c.seq() < 0
+        if (c == null || requestId == null || c.invocationId() == null || c.seq() < 0
                 || !(c.isChunk() || c.isComplete() || c.isError())) {
             log.warn("Skipping a record that is not a usable output record (key {}, event {})", record.key(),
                     c == null ? null : c.event());

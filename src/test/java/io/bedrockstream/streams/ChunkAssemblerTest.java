@@ -195,10 +195,17 @@ class ChunkAssemblerTest {
         input.pipeInput("req-1", utf8("[1,2]"));
         input.pipeInput("req-1", utf8("{\"foo\":1}"));
         input.pipeInput("req-1", (byte[]) null);
+        // valid JSON records the processor itself cannot use
+        input.pipeInput("req-1", utf8("{\"invocation_id\":null,\"attempt\":1,\"seq\":0,\"event\":\"chunk\"}"));
+        input.pipeInput("req-1", utf8("{\"invocation_id\":\"i\",\"attempt\":1,\"seq\":0,\"event\":\"delta\"}"));
+        input.pipeInput("req-1", utf8("{\"invocation_id\":\"i\",\"attempt\":1,\"seq\":-1,\"event\":\"chunk\"}"));
+        input.pipeInput((String) null, utf8("{\"invocation_id\":\"i\",\"attempt\":1,\"seq\":0,\"event\":\"chunk\"}"));
         send(first.chunk(0, "still "), first.chunk(1, "works"), first.complete(2));
 
         assertThat(texts()).containsExactly("still works");
-        assertThat(droppedRecords()).isEqualTo(3.0);
+        assertThat(droppedRecords()).as("dropped by the deserialization exception handler").isEqualTo(3.0);
+        assertThat(count(invocationStore())).isZero();
+        assertThat(count(chunkStore())).isZero();
     }
 
     @Test
