@@ -136,12 +136,13 @@ final class AttemptRun implements InvocationListener {
                 InvocationFailure f = withChunks(failure, chunks);
                 long delayMs = run.retryDelayOrNegative(f, attempt);
                 boolean retrying = delayMs >= 0;
+                if (retrying) {
+                    run.beginBackoff(delayMs); // before the event, so inFlight() already counts the backoff
+                }
                 run.emitSafely(run.event(invocationId, attempt, chunks, EventType.ERROR, null, null, null, null,
                         null, null, null, f.errorType(), f.message(), f.originalStatusCode(), f.originalMessage(),
                         retrying));
-                if (retrying) {
-                    run.beginBackoff(delayMs);
-                } else {
+                if (!retrying) {
                     run.deliverOutcome(null, null, f);
                     delivered = true;
                 }

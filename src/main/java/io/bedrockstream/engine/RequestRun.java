@@ -130,6 +130,7 @@ final class RequestRun {
 
     void deliverOutcome(String text, InvocationResult result, InvocationFailure failure) {
         done = true;
+        engine.outcomeDelivering(this); // pending() drops before the listener hears of it
         RequestOutcome outcome = new RequestOutcome(request, attempts, List.copyOf(invocationIds), text, result,
                 failure);
         try {

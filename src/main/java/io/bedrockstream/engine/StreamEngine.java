@@ -233,6 +233,10 @@ public final class StreamEngine implements AutoCloseable {
         pump();
     }
 
+    void outcomeDelivering(RequestRun run) {
+        live.remove(run);
+    }
+
     /** The request's outcome is delivered (or it was abandoned): a later request with its key may go. */
     void requestFinished(RequestRun run) {
         live.remove(run);
