@@ -185,13 +185,13 @@ public final class StreamEngine implements AutoCloseable {
 
     @Override
     public void close() {
-        abandon(r -> true);
         synchronized (lock) {
-            closed = true;
+            closed = true; // nothing starts from here on
             if (pumpTimer != null) {
                 pumpTimer.cancel(false);
             }
         }
+        abandon(r -> true);
         if (ownsScheduler) {
             scheduler.shutdownNow();
         }

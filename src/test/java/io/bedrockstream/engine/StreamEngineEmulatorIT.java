@@ -204,9 +204,9 @@ class StreamEngineEmulatorIT {
         long gap1 = TimeUnit.NANOSECONDS.toMillis(starts.get(1) - ends.get(0));
         long gap2 = TimeUnit.NANOSECONDS.toMillis(starts.get(2) - ends.get(1));
         // from a failed attempt's end to the next start: retry 1 waits exactly the 100 ms floor, retry 2 is in
-        // [100, 200]; plus scheduling slack
-        assertThat(gap1).isBetween(99L, 100L + 60);
-        assertThat(gap2).isBetween(99L, 200L + 60);
+        // [100, 200]; plus slack for a loaded 2-core machine
+        assertThat(gap1).isBetween(99L, 100L + 150);
+        assertThat(gap2).isBetween(99L, 200L + 150);
     }
 
     @Test

@@ -367,8 +367,7 @@ class StreamEngineTest {
 
     @Test
     void tokensPerMinuteCapHoldsStartsWhileOverdrawn() throws Exception {
-        // each completion spends 10 + 1 tokens; 60/min refills 1 per second, so after the first the bucket
-        // (capacity 60) still has room; use a tiny cap to force a wait
+        // 600 tokens/min (10/s, capacity 600): one completion of 1200 tokens overdraws the bucket to -600
         start(fast().tokensPerMinute(600).build(), (r, a) -> null);
         engine.submit(request("a", 0));
         invoker.calls().get(0).listener.onComplete(new InvocationResult("s", 1200L, 0L, null, null, 0));
