@@ -88,14 +88,15 @@ final class AttemptRun implements InvocationListener {
             if (finished || run.isAbandoned()) {
                 return;
             }
-            long mySeq = chunks++;
             String delta = chunk == null ? null : chunk.text();
+            // a listener exception propagates (the invoker fails this invocation with it) before the chunk
+            // counts, so the terminal's seq stays contiguous with what the listener accepted
+            run.emit(run.event(invocationId, attempt, chunks, EventType.CHUNK, delta, rawChunkJson, null, null,
+                    null, null, null, null, null, null, null, null));
+            chunks++;
             if (delta != null) {
                 text.append(delta);
             }
-            // a listener exception propagates: the invoker fails this invocation with it
-            run.emit(run.event(invocationId, attempt, mySeq, EventType.CHUNK, delta, rawChunkJson, null, null,
-                    null, null, null, null, null, null, null, null));
         }
     }
 

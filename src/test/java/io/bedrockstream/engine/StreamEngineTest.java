@@ -387,4 +387,29 @@ class StreamEngineTest {
                 .collect(Collectors.toList());
         assertThat(out.outcome("r1").invocationIds()).isEqualTo(idsFromEvents);
     }
+
+    @Test
+    void aListenerThatThrowsOnAChunkGetsAContiguousTerminal() throws Exception {
+        EngineListener flaky = new EngineListener() {
+            @Override
+            public void onEvent(OutputEvent event) {
+                if (event.event() == EventType.CHUNK && event.seq() == 1 && event.attempt() == 1) {
+                    throw new IllegalStateException("producer buffer full");
+                }
+                out.onEvent(event);
+            }
+
+            @Override
+            public void onOutcome(RequestOutcome outcome) {
+                out.onOutcome(outcome);
+            }
+        };
+        invoker = new ScriptedInvoker((r, a) -> null);
+        engine = new StreamEngine(fast().build(), invoker, flaky, scheduler, System::nanoTime, new Random(1));
+        engine.submit(request("r1", 0));
+        InvocationListenerProbe.failOnThrow(invoker.calls().get(0).listener);
+        out.awaitEvents(2, WAIT);
+        assertThat(out.eventsOf("r1")).extracting(e -> e.seq() + ":" + e.event().wireName())
+                .startsWith("0:chunk", "1:error");
+    }
 }
