@@ -70,6 +70,13 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         }
     }
 
+    /** A client that resets or drops its connection is normal here; its open stream records "cancelled". */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("closing {} after {}", ctx.channel(), cause.toString());
+        ctx.close();
+    }
+
     private void invoke(ChannelHandlerContext ctx, FullHttpRequest request, String encodedModelId,
                         boolean streaming) {
         long startNanos = System.nanoTime();
