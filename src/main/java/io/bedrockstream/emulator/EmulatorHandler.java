@@ -171,7 +171,7 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 ChunkScript.chunks(family.get(), baseModel, generation),
                 directives.longValue("ttft_ms").orElse(options.ttftMs()),
                 directives.longValue("delay_ms").orElse(options.delayMs()), fault)
-                .start(headers);
+                .start(headers, ctx.channel() instanceof Http2StreamChannel || HttpUtil.isKeepAlive(request));
     }
 
     private void invokeWhole(ChannelHandlerContext ctx, FullHttpRequest request, Family family, String baseModel,
