@@ -15,6 +15,8 @@ import java.io.IOException;
 final class ChunkJson {
 
     static final String METRICS_FIELD = "amazon-bedrock-invocationMetrics";
+    /** Jackson quotes unrecognised tokens; keep model output out of long log lines. */
+    private static final int MAX_DETAIL_CHARS = 100;
 
     // Chunk text must never end up in exception messages through Jackson's source snippets.
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -34,14 +36,18 @@ final class ChunkJson {
         try {
             node = READER.readTree(chunkJson);
         } catch (JsonProcessingException e) {
-            throw new MalformedChunkException("chunk is not JSON: " + e.getOriginalMessage()
-                    + " at " + e.getLocation().offsetDescription(), e);
+            String detail = String.valueOf(e.getOriginalMessage());
+            if (detail.length() > MAX_DETAIL_CHARS) {
+                detail = detail.substring(0, MAX_DETAIL_CHARS) + "…";
+            }
+            throw new MalformedChunkException("chunk is not JSON: " + detail
+                    + (e.getLocation() == null ? "" : " at " + e.getLocation().offsetDescription()), e);
         } catch (IOException e) {
             throw new MalformedChunkException("chunk is not JSON: " + e.getMessage(), e);
         }
         if (node == null || !node.isObject()) {
             throw new MalformedChunkException("chunk is JSON but not an object: "
-                    + (node == null ? "nothing" : node.getNodeType().name().toLowerCase()), null);
+                    + (node == null ? "nothing" : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)), null);
         }
         return (ObjectNode) node;
     }

@@ -10,17 +10,18 @@ public final class ChunkParsers {
     private static final Map<ModelFamily, ChunkParser> PARSERS = new EnumMap<>(ModelFamily.class);
 
     static {
-        ChunkParser chatChoices = new ChatChoiceChunkParser();
+        ChunkParser mistral = new MistralChunkParser();
+        ChunkParser chatCompletion = new ChatCompletionChunkParser();
         PARSERS.put(ModelFamily.ANTHROPIC, new AnthropicChunkParser());
         PARSERS.put(ModelFamily.TITAN, new TitanChunkParser());
         PARSERS.put(ModelFamily.NOVA, new NovaChunkParser());
         PARSERS.put(ModelFamily.LLAMA, new LlamaChunkParser());
-        PARSERS.put(ModelFamily.MISTRAL, chatChoices);
-        PARSERS.put(ModelFamily.MISTRAL_CHAT, chatChoices);
+        PARSERS.put(ModelFamily.MISTRAL, mistral);
+        PARSERS.put(ModelFamily.MISTRAL_CHAT, mistral);
         PARSERS.put(ModelFamily.COHERE, new CohereChunkParser());
-        PARSERS.put(ModelFamily.JAMBA, chatChoices);
+        PARSERS.put(ModelFamily.JAMBA, chatCompletion);
         PARSERS.put(ModelFamily.DEEPSEEK, new DeepSeekChunkParser());
-        PARSERS.put(ModelFamily.OPENAI, chatChoices);
+        PARSERS.put(ModelFamily.OPENAI, chatCompletion);
     }
 
     private ChunkParsers() {

@@ -26,7 +26,7 @@ public final class ModelIds {
 
     /** Embedding, image, video and speech models share prefixes with text models but do not stream text. */
     private static final Pattern NOT_TEXT_STREAMING =
-            Pattern.compile("embed|^amazon\\.nova-(canvas|reel|sonic)|rerank");
+            Pattern.compile("embed|^amazon\\.nova-(\\d+-)?(canvas|reel|sonic)|rerank");
 
     private ModelIds() {
     }
@@ -121,7 +121,7 @@ public final class ModelIds {
         ModelFamily family = null;
         if (id.startsWith("anthropic.claude")) {
             family = ModelFamily.ANTHROPIC;
-        } else if (id.startsWith("amazon.titan-text")) {
+        } else if (id.startsWith("amazon.titan-text") || id.startsWith("amazon.titan-tg1")) {
             family = ModelFamily.TITAN;
         } else if (id.startsWith("amazon.nova")) {
             family = ModelFamily.NOVA;

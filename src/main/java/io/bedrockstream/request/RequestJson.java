@@ -25,8 +25,11 @@ import io.bedrockstream.request.InvalidRequestException.Reason;
  */
 final class RequestJson {
 
+    // BigDecimal keeps record numbers exact when a template re-inserts them (a double would turn 1e400 into
+    // Infinity, which is not JSON)
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
     private static final ObjectReader READER = MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final int MAX_DETAIL_CHARS = 100;

@@ -22,6 +22,8 @@ import java.util.Objects;
 public final class RequestMapper {
 
     private static final String VALUE = "record value";
+    /** Header values are producer-controlled; keep what goes into logs and DLQ headers short. */
+    private static final int MAX_MODEL_ID_SHOWN = 200;
 
     private final RequestMappingSettings settings;
     private final RequestTemplate template;
@@ -106,8 +108,10 @@ public final class RequestMapper {
                 || settings.allowedModelOverrides().contains(requested)) {
             return requested;
         }
+        String shown = requested.length() > MAX_MODEL_ID_SHOWN
+                ? requested.substring(0, MAX_MODEL_ID_SHOWN) + "…" : requested;
         throw new InvalidRequestException(Reason.MODEL_NOT_ALLOWED, "header " + header + " asks for model '"
-                + requested + "', which is not in " + RequestMappingSettings.ALLOWED_MODEL_OVERRIDES_KEY
+                + shown + "', which is not in " + RequestMappingSettings.ALLOWED_MODEL_OVERRIDES_KEY
                 + "; add it there (or *) or drop the header");
     }
 
@@ -136,7 +140,7 @@ public final class RequestMapper {
     private static void requireContainer(JsonNode body) throws InvalidRequestException {
         if (!body.isContainerNode()) {
             throw new InvalidRequestException(Reason.NOT_JSON, VALUE + " is a JSON "
-                    + body.getNodeType().name().toLowerCase() + ", but a model body is a JSON object");
+                    + body.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + ", but a model body is a JSON object");
         }
     }
 
@@ -161,7 +165,7 @@ public final class RequestMapper {
             }
             if (node.isContainerNode()) {
                 throw new InvalidRequestException(Reason.PROMPT_MISSING, "the prompt at " + promptPointer
-                        + " is a JSON " + node.getNodeType().name().toLowerCase() + ", not text");
+                        + " is a JSON " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + ", not text");
             }
             prompt = node.asText();
             if (systemPointer != null) {

@@ -122,6 +122,10 @@ public record RequestMappingSettings(
             case PROMPT -> {
                 checkPointer(problems, PROMPT_POINTER_KEY, promptPointer);
                 checkPointer(problems, SYSTEM_POINTER_KEY, systemPointer);
+                if (blankToNull(systemPointer) != null && blankToNull(promptPointer) == null) {
+                    problems.add(SYSTEM_POINTER_KEY + " needs " + PROMPT_POINTER_KEY
+                            + ": without it the whole value is the prompt and has no fields");
+                }
                 if (maxTokens != null && maxTokens <= 0) {
                     problems.add(MAX_TOKENS_KEY + " must be positive, was " + maxTokens);
                 }

@@ -15,8 +15,9 @@ import io.bedrockstream.request.InvalidRequestException.Reason;
  * short for {@code ${/field}}) placeholders. Filling is one pass over the compiled parts, and every inserted
  * text is JSON-string-escaped, so a field value can never add keys, end a string or start another placeholder.
  *
- * <p>A placeholder that is a whole string literal ({@code "max_tokens": "${/n}"}) takes the field's JSON value
- * as it is: a number stays a number, an object an object, a string a string. Inside a longer literal
+ * <p>A placeholder that is a whole string literal value ({@code "max_tokens": "${/n}"}) takes the field's JSON
+ * value as it is: a number stays a number, an object an object, a string a string. Object keys always stay
+ * strings. To write a literal {@code ${} in a template, escape the dollar: {@code \u0024{}. Inside a longer literal
  * ({@code "Answer: ${/q}"}) the field's text is inserted: strings as they are, other values as their JSON text.
  * A missing or null field is an error either way.
  */
@@ -72,7 +73,7 @@ final class RequestTemplate {
                 int end = placeholderEnd(template, i);
                 String name = template.substring(i + 2, end);
                 boolean wholeString = i - 1 == stringStart && end + 1 < template.length()
-                        && template.charAt(end + 1) == '"';
+                        && template.charAt(end + 1) == '"' && !isKey(template, end + 2);
                 if (wholeString) {
                     literal.setLength(literal.length() - 1); // the opening quote; the field writes its own
                 }
@@ -158,6 +159,17 @@ final class RequestTemplate {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a parsed JSON tree always serialises", e);
         }
+    }
+
+    /** Whether the string literal ending just before {@code from} is an object key: keys stay strings. */
+    private static boolean isKey(String template, int from) {
+        for (int j = from; j < template.length(); j++) {
+            char c = template.charAt(j);
+            if (!Character.isWhitespace(c)) {
+                return c == ':';
+            }
+        }
+        return false;
     }
 
     private static int placeholderEnd(String template, int start) {
