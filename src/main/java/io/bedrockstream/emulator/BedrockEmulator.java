@@ -62,9 +62,11 @@ public final class BedrockEmulator implements AutoCloseable {
             Thread.currentThread().interrupt();
             shutdown(boss, workers);
             throw new IllegalStateException("interrupted while binding", e);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // sync() rethrows bind failures (a checked BindException) without declaring them
             shutdown(boss, workers);
-            throw e;
+            throw new IllegalStateException("cannot listen on " + options.host() + ":" + options.port() + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -145,7 +147,14 @@ public final class BedrockEmulator implements AutoCloseable {
             System.exit(2);
             return;
         }
-        BedrockEmulator emulator = start(options);
+        BedrockEmulator emulator;
+        try {
+            emulator = start(options);
+        } catch (IllegalStateException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             emulator.close();

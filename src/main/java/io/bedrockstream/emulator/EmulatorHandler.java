@@ -70,6 +70,13 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         }
     }
 
+    /** A client that resets or drops its connection is normal here; its open stream records "cancelled". */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("closing {} after {}", ctx.channel(), cause.toString());
+        ctx.close();
+    }
+
     private void invoke(ChannelHandlerContext ctx, FullHttpRequest request, String encodedModelId,
                         boolean streaming) {
         long startNanos = System.nanoTime();
@@ -164,7 +171,7 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 ChunkScript.chunks(family.get(), baseModel, generation),
                 directives.longValue("ttft_ms").orElse(options.ttftMs()),
                 directives.longValue("delay_ms").orElse(options.delayMs()), fault)
-                .start(headers);
+                .start(headers, ctx.channel() instanceof Http2StreamChannel || HttpUtil.isKeepAlive(request));
     }
 
     private void invokeWhole(ChannelHandlerContext ctx, FullHttpRequest request, Family family, String baseModel,

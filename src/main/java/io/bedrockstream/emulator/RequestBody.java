@@ -131,7 +131,7 @@ record RequestBody(String promptText, OptionalInt maxTokens) {
         } else if (node.isArray()) {
             node.forEach(n -> collect(n, key, out));
         } else if (node.isObject()) {
-            node.fields().forEachRemaining(e -> collect(e.getValue(), e.getKey(), out));
+            node.properties().forEach(e -> collect(e.getValue(), e.getKey(), out));
         }
     }
 

@@ -42,6 +42,7 @@ final class StreamingCall {
     private long firstByteMs = -1;
     private int sent;
     private boolean finished;
+    private boolean keepAlive = true;
     private final ChannelFutureListener onClientGone = f -> finish("cancelled");
 
     StreamingCall(EmulatorState state, Channel channel, String id, int attempt, String modelId,
@@ -61,7 +62,8 @@ final class StreamingCall {
     }
 
     /** Sends the 200 headers and starts the chunk schedule. The caller has reserved a stream slot. */
-    void start(HttpResponse headers) {
+    void start(HttpResponse headers, boolean keepAlive) {
+        this.keepAlive = keepAlive;
         channel.closeFuture().addListener(onClientGone);
         channel.writeAndFlush(headers).addListener(failureCancels());
         after(ttftMs, this::step);
@@ -156,7 +158,10 @@ final class StreamingCall {
 
     private void endStream(String outcome) {
         finish(outcome);
-        channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        var last = channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        if (!keepAlive) {
+            last.addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     private void finish(String outcome) {

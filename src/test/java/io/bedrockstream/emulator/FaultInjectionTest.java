@@ -202,4 +202,23 @@ class FaultInjectionTest {
         assertThat(SdkHarness.stream(h2, SdkHarness.CLAUDE, SdkHarness.claudeBody("[[emu pre=Nope]]")).error())
                 .isInstanceOf(ValidationException.class).hasMessageContaining("pre=Nope");
     }
+
+    @Test
+    void withSdkRetriesOnAMidStreamThrottleReplaysTheWholeRequest() {
+        try (BedrockRuntimeAsyncClient retrying = BedrockRuntimeAsyncClient.builder()
+                .endpointOverride(emulator.endpoint())
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AK", "SK")))
+                .build()) {
+            SdkHarness.StreamResult result = SdkHarness.stream(retrying, SdkHarness.CLAUDE,
+                    SdkHarness.claudeBody("[[emu id=replay mid=throttlingException mid_after=3 mid_times=1]] hi"));
+            assertThat(result.error()).isNull();
+            // BEDROCK.md §6: the visitor sees the first attempt's 3 chunks again in the replay
+            assertThat(result.chunks()).hasSize(3 + 13);
+            assertThat(result.chunks().get(0)).isEqualTo(result.chunks().get(3));
+            assertThat(emulator.stats().attempts("replay")).extracting(Attempt::outcome)
+                    .containsExactly("throttlingException", "complete");
+        }
+    }
 }

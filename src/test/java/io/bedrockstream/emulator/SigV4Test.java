@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
-import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
@@ -100,7 +100,7 @@ class SigV4Test {
         try (BedrockRuntimeAsyncClient client = BedrockRuntimeAsyncClient.builder()
                 .endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(AnonymousCredentialsProvider.create())
-                .overrideConfiguration(c -> c.retryPolicy(RetryPolicy.none())).build()) {
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())).build()) {
             SdkHarness.StreamResult result = SdkHarness.stream(client, SdkHarness.CLAUDE, SdkHarness.claudeBody("x"));
             System.out.println("unsigned SDK call: " + result.error());
             BedrockRuntimeException e = (BedrockRuntimeException) result.error();

@@ -1,0 +1,58 @@
+package io.bedrockstream.bedrock;
+
+/**
+ * How the client finds AWS credentials. Only the fields the chosen provider needs are used.
+ * {@link #toString()} masks the secret and the session token so settings can be logged.
+ */
+public record CredentialsSettings(Provider provider, String accessKeyId, String secretAccessKey,
+                                  String sessionToken, String profileName, String roleArn,
+                                  String roleExternalId, String roleSessionName) {
+
+    public enum Provider { DEFAULT, STATIC, PROFILE, ASSUME_ROLE }
+
+    public CredentialsSettings {
+        provider = provider == null ? Provider.DEFAULT : provider;
+    }
+
+    public static CredentialsSettings defaults() {
+        return new CredentialsSettings(Provider.DEFAULT, null, null, null, null, null, null, null);
+    }
+
+    public static CredentialsSettings staticKeys(String accessKeyId, String secretAccessKey, String sessionToken) {
+        return new CredentialsSettings(Provider.STATIC, accessKeyId, secretAccessKey, sessionToken,
+                null, null, null, null);
+    }
+
+    public static CredentialsSettings profile(String profileName) {
+        return new CredentialsSettings(Provider.PROFILE, null, null, null, profileName, null, null, null);
+    }
+
+    public static CredentialsSettings assumeRole(String roleArn, String externalId, String sessionName) {
+        return new CredentialsSettings(Provider.ASSUME_ROLE, null, null, null, null, roleArn, externalId,
+                sessionName);
+    }
+
+    @Override
+    public String toString() {
+        return "CredentialsSettings[provider=" + provider
+                + ", accessKeyId=" + maskKeyId(accessKeyId)
+                + ", secretAccessKey=" + mask(secretAccessKey)
+                + ", sessionToken=" + mask(sessionToken)
+                + ", profileName=" + profileName
+                + ", roleArn=" + roleArn
+                + ", roleExternalId=" + mask(roleExternalId)
+                + ", roleSessionName=" + roleSessionName + "]";
+    }
+
+    private static String mask(String secret) {
+        return secret == null ? null : "****";
+    }
+
+    /** Key ids are not secret on their own, but only the last 4 characters help anyone reading a log. */
+    private static String maskKeyId(String keyId) {
+        if (keyId == null) {
+            return null;
+        }
+        return keyId.length() <= 4 ? "****" : "****" + keyId.substring(keyId.length() - 4);
+    }
+}

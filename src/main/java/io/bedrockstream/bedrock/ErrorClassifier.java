@@ -1,0 +1,195 @@
+package io.bedrockstream.bedrock;
+
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.bedrockruntime.model.ModelErrorException;
+import software.amazon.awssdk.services.bedrockruntime.model.ModelStreamErrorException;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.util.Locale;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Maps whatever the SDK threw to the error taxonomy of ARCHITECTURE.md. Service errors are matched by the
+ * error code the service sent (case-insensitively: mid-stream events use camelCase member names, BEDROCK.md
+ * §4), so an older SDK that reports an unknown class still classifies right. Messages never carry credentials:
+ * only the service's message or the exception class and our own text are used.
+ */
+public final class ErrorClassifier {
+
+    public static final String STREAM_TRUNCATED = "StreamTruncated";
+    public static final String STREAM_IDLE_TIMEOUT = "StreamIdleTimeout";
+    public static final String INVOCATION_TIMEOUT = "InvocationTimeout";
+    public static final String CONNECTION_ERROR = "ConnectionError";
+    public static final String MALFORMED_CHUNK = "MalformedChunk";
+    public static final String CLIENT_ERROR = "ClientError";
+    public static final String CANCELLED = "Cancelled";
+
+    private ErrorClassifier() {
+    }
+
+    public static InvocationFailure classify(Throwable error, long chunksSoFar) {
+        Throwable t = unwrap(error);
+        if (t instanceof AwsServiceException service) {
+            return classifyService(service, chunksSoFar);
+        }
+        if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException) {
+            return transientFailure(INVOCATION_TIMEOUT, "the invocation took longer than invocation.timeout.ms",
+                    chunksSoFar);
+        }
+        if (hasCause(t, "ReadTimeoutException")) {
+            return transientFailure(STREAM_IDLE_TIMEOUT,
+                    "no bytes from Bedrock for longer than stream.idle.timeout.ms", chunksSoFar);
+        }
+        if (isCredentialProblem(t)) {
+            return new InvocationFailure(ErrorKind.CONFIGURATION, CLIENT_ERROR,
+                    "could not load AWS credentials (" + safeMessage(t) + "); check bedrock.credentials.provider "
+                            + "and the keys, profile or role it needs", null, null, null, chunksSoFar);
+        }
+        if (isChecksumFailure(t)) {
+            return transientFailure(CLIENT_ERROR, "corrupt event-stream frame: " + safeMessage(t), chunksSoFar);
+        }
+        if (isConnectionProblem(t)) {
+            return transientFailure(CONNECTION_ERROR, "connection to Bedrock failed: " + safeMessage(t),
+                    chunksSoFar);
+        }
+        return transientFailure(CLIENT_ERROR, safeMessage(t), chunksSoFar);
+    }
+
+    private static InvocationFailure classifyService(AwsServiceException e, long chunks) {
+        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        String errorType = code != null && !code.isBlank() ? code : e.getClass().getSimpleName();
+        String lower = errorType.toLowerCase(Locale.ROOT);
+        int status = e.statusCode();
+        Integer httpStatus = status > 0 ? status : null;
+        String message = serviceMessage(e);
+        Integer originalStatus = null;
+        String originalMessage = null;
+        if (e instanceof ModelStreamErrorException mse) {
+            originalStatus = mse.originalStatusCode();
+            originalMessage = mse.originalMessage();
+        } else if (e instanceof ModelErrorException mee) {
+            originalStatus = mee.originalStatusCode();
+        }
+        ErrorKind kind = kindOf(lower, e.isThrottlingException(), status);
+        if (kind == ErrorKind.CONFIGURATION) {
+            message = message + "; " + configurationHint(lower);
+        }
+        return new InvocationFailure(kind, errorType, message, httpStatus, originalStatus, originalMessage, chunks);
+    }
+
+    private static ErrorKind kindOf(String code, boolean sdkSaysThrottling, int status) {
+        if (code.equals("throttlingexception") || code.equals("servicequotaexceededexception")
+                || code.equals("toomanyrequestsexception")) {
+            return ErrorKind.THROTTLING;
+        }
+        if (code.equals("validationexception")) {
+            return ErrorKind.INVALID_REQUEST;
+        }
+        if (code.equals("accessdeniedexception") || code.equals("resourcenotfoundexception")
+                || code.equals("unrecognizedclientexception") || code.equals("invalidsignatureexception")
+                || code.equals("missingauthenticationtokenexception") || code.equals("missingauthenticationtoken")
+                || code.equals("expiredtokenexception") || code.equals("invalidclienttokenid")
+                || code.equals("signaturedoesnotmatch") || code.equals("accessdenied")) {
+            return ErrorKind.CONFIGURATION;
+        }
+        if (code.equals("modelnotreadyexception")) {
+            // HTTP 429 but not a quota problem: the model is loading, so a plain transient retry fits
+            return ErrorKind.TRANSIENT;
+        }
+        if (sdkSaysThrottling && status == 429 && !code.startsWith("model")) {
+            return ErrorKind.THROTTLING;
+        }
+        if (status == 403 || status == 401) {
+            return ErrorKind.CONFIGURATION;
+        }
+        if (status == 400 && !code.startsWith("model")) {
+            return ErrorKind.INVALID_REQUEST;
+        }
+        return ErrorKind.TRANSIENT;
+    }
+
+    private static String configurationHint(String code) {
+        return switch (code) {
+            case "accessdeniedexception", "accessdenied" ->
+                    "check the IAM policy allows bedrock:InvokeModelWithResponseStream on this model, "
+                            + "and that model access is enabled in this region";
+            case "resourcenotfoundexception" -> "check bedrock.model.id and bedrock.region";
+            case "expiredtokenexception" -> "the session token has expired; refresh the credentials";
+            default -> "check the credentials (bedrock.credentials.provider, access key, secret, session token)"
+                    + " and bedrock.region";
+        };
+    }
+
+    private static String serviceMessage(AwsServiceException e) {
+        if (e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null) {
+            return e.awsErrorDetails().errorMessage();
+        }
+        return e.getMessage();
+    }
+
+    private static InvocationFailure transientFailure(String type, String message, long chunks) {
+        return new InvocationFailure(ErrorKind.TRANSIENT, type, message, null, null, null, chunks);
+    }
+
+    public static Throwable unwrap(Throwable t) {
+        Throwable cur = t;
+        while ((cur instanceof CompletionException || cur instanceof ExecutionException)
+                && cur.getCause() != null) {
+            cur = cur.getCause();
+        }
+        return cur;
+    }
+
+    private static boolean hasCause(Throwable t, String simpleName) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c.getClass().getSimpleName().equals(simpleName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isCredentialProblem(Throwable t) {
+        if (!(t instanceof SdkClientException)) {
+            return false;
+        }
+        String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+        return m.contains("unable to load credentials") || m.contains("credentials")
+                && (m.contains("load") || m.contains("provider") || m.contains("resolve"));
+    }
+
+    private static boolean isChecksumFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String m = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
+            if (m.contains("checksum") || m.contains("prelude")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isConnectionProblem(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof IOException || c instanceof ClosedChannelException || c instanceof TimeoutException) {
+                return true;
+            }
+            String m = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
+            if (m.contains("connection reset") || m.contains("connection refused") || m.contains("closed")
+                    || m.contains("acquire operation took longer") || m.contains("channel")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String safeMessage(Throwable t) {
+        String m = t.getMessage();
+        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+}

@@ -1,0 +1,179 @@
+package io.bedrockstream.engine;
+
+import io.bedrockstream.bedrock.ErrorClassifier;
+import io.bedrockstream.bedrock.ErrorKind;
+import io.bedrockstream.bedrock.InvocationFailure;
+import io.bedrockstream.bedrock.InvocationListener;
+import io.bedrockstream.bedrock.InvocationResult;
+import io.bedrockstream.bedrock.Invoker;
+import io.bedrockstream.model.ParsedChunk;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One invocation of a request: numbers its chunks itself (so seq is contiguous whatever the invoker does),
+ * ends with exactly one terminal event, and gives its slot back exactly once.
+ */
+final class AttemptRun implements InvocationListener {
+    private final RequestRun run;
+    final int attempt;
+    final String invocationId;
+
+    // guarded by run's monitor
+    private boolean finished;
+    private long chunks;
+    private final StringBuilder text = new StringBuilder();
+
+    private final AtomicBoolean slotHeld = new AtomicBoolean(true);
+    private volatile Invoker.InvocationHandle handle;
+    private volatile ScheduledFuture<?> timeout;
+
+    AttemptRun(RequestRun run, int attempt, String invocationId) {
+        this.run = run;
+        this.attempt = attempt;
+        this.invocationId = invocationId;
+    }
+
+    void started(Invoker.InvocationHandle h, long timeoutMs) {
+        this.handle = h;
+        boolean over;
+        synchronized (run) {
+            over = finished;
+        }
+        if (run.isAbandoned() && !over) {
+            h.cancel(cancelReason());
+            return;
+        }
+        if (timeoutMs > 0 && !over) {
+            timeout = run.engine.scheduler.schedule(this::timedOut, timeoutMs, TimeUnit.MILLISECONDS);
+            synchronized (run) {
+                over = finished;
+            }
+            if (over) {
+                cancelTimeout();
+            }
+        }
+    }
+
+    private static InvocationFailure cancelReason() {
+        return new InvocationFailure(ErrorKind.TRANSIENT, ErrorClassifier.CANCELLED, "the request was abandoned",
+                null, null, null, 0);
+    }
+
+    private void timedOut() {
+        InvocationFailure f = new InvocationFailure(ErrorKind.TRANSIENT, ErrorClassifier.INVOCATION_TIMEOUT,
+                "the invocation took longer than invocation.timeout.ms", null, null, null, 0);
+        Invoker.InvocationHandle h = handle;
+        if (h != null) {
+            h.cancel(f);
+        }
+        onFailure(f); // in case the invoker does not report the cancel; a second terminal is ignored
+    }
+
+    /** Abandon: stop the SDK call and give the slot back now; the invoker's late callbacks are ignored. */
+    void cancel(InvocationFailure reason) {
+        Invoker.InvocationHandle h = handle;
+        if (h != null) {
+            h.cancel(reason);
+        }
+        cancelTimeout();
+        releaseSlot(false, false, 0);
+    }
+
+    @Override
+    public void onChunk(long seq, String rawChunkJson, ParsedChunk chunk) {
+        synchronized (run) {
+            if (finished || run.isAbandoned()) {
+                return;
+            }
+            String delta = chunk == null ? null : chunk.text();
+            // a listener exception propagates (the invoker fails this invocation with it) before the chunk
+            // counts, so the terminal's seq stays contiguous with what the listener accepted
+            run.emit(run.event(invocationId, attempt, chunks, EventType.CHUNK, delta, rawChunkJson, null, null,
+                    null, null, null, null, null, null, null, null));
+            chunks++;
+            if (delta != null) {
+                text.append(delta);
+            }
+        }
+    }
+
+    @Override
+    public void onComplete(InvocationResult result) {
+        boolean delivered = false;
+        synchronized (run) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            if (!run.isAbandoned()) {
+                run.emitSafely(run.event(invocationId, attempt, chunks, EventType.COMPLETE, null, null,
+                        result.stopReason(), result.inputTokens(), result.outputTokens(),
+                        result.firstByteLatencyMs(), result.invocationLatencyMs(), null, null, null, null, null));
+                run.deliverOutcome(text.toString(), result, null);
+                delivered = true;
+            }
+        }
+        cancelTimeout();
+        long tokens = (result.inputTokens() == null ? 0 : result.inputTokens())
+                + (result.outputTokens() == null ? 0 : result.outputTokens());
+        releaseSlot(false, true, tokens);
+        if (delivered) {
+            run.engine.requestFinished(run);
+        }
+    }
+
+    @Override
+    public void onFailure(InvocationFailure failure) {
+        boolean delivered = false;
+        synchronized (run) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            if (!run.isAbandoned()) {
+                InvocationFailure f = withChunks(failure, chunks);
+                long delayMs = run.retryDelayOrNegative(f, attempt);
+                boolean retrying = delayMs >= 0;
+                if (retrying) {
+                    run.beginBackoff(delayMs); // before the event, so inFlight() already counts the backoff
+                }
+                run.emitSafely(run.event(invocationId, attempt, chunks, EventType.ERROR, null, null, null, null,
+                        null, null, null, f.errorType(), f.message(), f.originalStatusCode(), f.originalMessage(),
+                        retrying));
+                if (!retrying) {
+                    run.deliverOutcome(null, null, f);
+                    delivered = true;
+                }
+            }
+        }
+        cancelTimeout();
+        releaseSlot(StreamEngine.isThrottling(failure), false, 0);
+        if (delivered) {
+            run.engine.requestFinished(run);
+        }
+    }
+
+    private static InvocationFailure withChunks(InvocationFailure f, long chunks) {
+        if (f.chunksReceived() == chunks) {
+            return f;
+        }
+        return new InvocationFailure(f.kind(), f.errorType(), f.message(), f.httpStatus(), f.originalStatusCode(),
+                f.originalMessage(), chunks);
+    }
+
+    private void releaseSlot(boolean throttled, boolean completed, long tokens) {
+        if (slotHeld.compareAndSet(true, false)) {
+            run.engine.attemptEnded(throttled, completed, tokens);
+        }
+    }
+
+    private void cancelTimeout() {
+        ScheduledFuture<?> t = timeout;
+        if (t != null) {
+            t.cancel(false);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.bedrockstream.engine;
+
+import io.bedrockstream.bedrock.ErrorClassifier;
+
+import java.util.Set;
+
+/**
+ * How the engine runs requests.
+ *
+ * @param maxInFlight          most invocations running at once (the adaptive limit's ceiling)
+ * @param retryMaxAttempts     attempts per request, the first one included
+ * @param retryBackoffMs       the first retry's delay, and the floor of every delay
+ * @param retryBackoffMaxMs    the ceiling of the exponential delay
+ * @param retryDeadlineMs      no attempt starts later than this after submit
+ * @param retryTransient       whether transient failures are retried at all (throttling always is)
+ * @param retryableErrorTypes  transient error types to retry; null or empty = every transient type
+ * @param perKeyOrdering       a request waits until the earlier one with the same request id has its outcome
+ * @param requestsPerMinute    cap on invocation starts per minute, 0 = off
+ * @param tokensPerMinute      cap on input+output tokens per minute, 0 = off
+ * @param adaptiveConcurrency  halve the limit on throttling, grow it back on success (AIMD)
+ * @param minInFlight          the adaptive limit's floor
+ * @param invocationTimeoutMs  backstop for the SDK's apiCallTimeout: the engine cancels an invocation running
+ *                             longer than this, 0 = off
+ */
+public record EngineSettings(int maxInFlight, int retryMaxAttempts, long retryBackoffMs, long retryBackoffMaxMs,
+                             long retryDeadlineMs, boolean retryTransient, Set<String> retryableErrorTypes,
+                             boolean perKeyOrdering, int requestsPerMinute, long tokensPerMinute,
+                             boolean adaptiveConcurrency, int minInFlight, long invocationTimeoutMs) {
+
+    /** Our own transient error types, plus the service's, in the spelling the classifier reports. */
+    public static final Set<String> ALL_TRANSIENT_TYPES = Set.of(
+            ErrorClassifier.STREAM_TRUNCATED, ErrorClassifier.STREAM_IDLE_TIMEOUT,
+            ErrorClassifier.INVOCATION_TIMEOUT, ErrorClassifier.CONNECTION_ERROR,
+            ErrorClassifier.MALFORMED_CHUNK, ErrorClassifier.CLIENT_ERROR,
+            "ServiceUnavailableException", "InternalServerException", "ModelNotReadyException",
+            "ModelStreamErrorException", "ModelTimeoutException", "ModelErrorException");
+
+    public EngineSettings {
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight must be at least 1");
+        }
+        if (retryMaxAttempts < 1) {
+            throw new IllegalArgumentException("retryMaxAttempts must be at least 1");
+        }
+        if (retryBackoffMs < 0 || retryBackoffMaxMs < retryBackoffMs) {
+            throw new IllegalArgumentException("need 0 <= retryBackoffMs <= retryBackoffMaxMs");
+        }
+        minInFlight = Math.max(1, Math.min(minInFlight, maxInFlight));
+        retryableErrorTypes = retryableErrorTypes == null ? Set.of() : Set.copyOf(retryableErrorTypes);
+    }
+
+    public static EngineSettings defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Whether a transient failure of this type is retried. Types compare case-insensitively, because the
+     * service's mid-stream codes are camelCase ({@code modelStreamErrorException}) and its HTTP codes PascalCase.
+     */
+    public boolean retriesTransient(String errorType) {
+        if (!retryTransient) {
+            return false;
+        }
+        if (retryableErrorTypes.isEmpty()) {
+            return true;
+        }
+        for (String t : retryableErrorTypes) {
+            if (t.equalsIgnoreCase(errorType)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public Builder toBuilder() {
+        return new Builder().maxInFlight(maxInFlight).retryMaxAttempts(retryMaxAttempts)
+                .retryBackoffMs(retryBackoffMs).retryBackoffMaxMs(retryBackoffMaxMs)
+                .retryDeadlineMs(retryDeadlineMs).retryTransient(retryTransient)
+                .retryableErrorTypes(retryableErrorTypes).perKeyOrdering(perKeyOrdering)
+                .requestsPerMinute(requestsPerMinute).tokensPerMinute(tokensPerMinute)
+                .adaptiveConcurrency(adaptiveConcurrency).minInFlight(minInFlight)
+                .invocationTimeoutMs(invocationTimeoutMs);
+    }
+
+    public static final class Builder {
+        private int maxInFlight = 16;
+        private int retryMaxAttempts = 5;
+        private long retryBackoffMs = 500;
+        private long retryBackoffMaxMs = 30_000;
+        private long retryDeadlineMs = 300_000;
+        private boolean retryTransient = true;
+        private Set<String> retryableErrorTypes = Set.of();
+        private boolean perKeyOrdering;
+        private int requestsPerMinute;
+        private long tokensPerMinute;
+        private boolean adaptiveConcurrency = true;
+        private int minInFlight = 1;
+        private long invocationTimeoutMs = 600_000;
+
+        public Builder maxInFlight(int v) { maxInFlight = v; return this; }
+        public Builder retryMaxAttempts(int v) { retryMaxAttempts = v; return this; }
+        public Builder retryBackoffMs(long v) { retryBackoffMs = v; return this; }
+        public Builder retryBackoffMaxMs(long v) { retryBackoffMaxMs = v; return this; }
+        public Builder retryDeadlineMs(long v) { retryDeadlineMs = v; return this; }
+        public Builder retryTransient(boolean v) { retryTransient = v; return this; }
+        public Builder retryableErrorTypes(Set<String> v) { retryableErrorTypes = v; return this; }
+        public Builder perKeyOrdering(boolean v) { perKeyOrdering = v; return this; }
+        public Builder requestsPerMinute(int v) { requestsPerMinute = v; return this; }
+        public Builder tokensPerMinute(long v) { tokensPerMinute = v; return this; }
+        public Builder adaptiveConcurrency(boolean v) { adaptiveConcurrency = v; return this; }
+        public Builder minInFlight(int v) { minInFlight = v; return this; }
+        public Builder invocationTimeoutMs(long v) { invocationTimeoutMs = v; return this; }
+
+        public EngineSettings build() {
+            return new EngineSettings(maxInFlight, retryMaxAttempts, retryBackoffMs, retryBackoffMaxMs,
+                    retryDeadlineMs, retryTransient, retryableErrorTypes, perKeyOrdering, requestsPerMinute,
+                    tokensPerMinute, adaptiveConcurrency, minInFlight, invocationTimeoutMs);
+        }
+    }
+}

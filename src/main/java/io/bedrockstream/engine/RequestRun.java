@@ -1,0 +1,167 @@
+package io.bedrockstream.engine;
+
+import io.bedrockstream.bedrock.ErrorClassifier;
+import io.bedrockstream.bedrock.ErrorKind;
+import io.bedrockstream.bedrock.InvocationFailure;
+import io.bedrockstream.bedrock.InvocationResult;
+import io.bedrockstream.bedrock.Invoker;
+import io.bedrockstream.request.ModelRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One submitted request across its attempts. Its monitor guards everything it emits: every listener call for
+ * this request happens inside {@code synchronized (this)} after checking {@link #abandoned}, so once
+ * {@link #markAbandoned()} returns nothing more is delivered.
+ */
+final class RequestRun {
+    private static final Logger log = LoggerFactory.getLogger(RequestRun.class);
+
+    final StreamEngine engine;
+    final ModelRequest request;
+    private final long deadlineNanos;
+
+    private volatile boolean abandoned;
+    // guarded by this
+    private boolean done;
+    private int attempts;
+    private final List<String> invocationIds = new ArrayList<>(2);
+    private AttemptRun current;
+
+    private final AtomicBoolean backoffPending = new AtomicBoolean();
+    private volatile ScheduledFuture<?> backoffTimer;
+
+    RequestRun(StreamEngine engine, ModelRequest request, long deadlineNanos) {
+        this.engine = engine;
+        this.request = request;
+        this.deadlineNanos = deadlineNanos;
+    }
+
+    boolean isAbandoned() {
+        return abandoned;
+    }
+
+    /** @return false if the request already had its outcome (or was abandoned before) */
+    synchronized boolean markAbandoned() {
+        if (done || abandoned) {
+            return false;
+        }
+        abandoned = true;
+        return true;
+    }
+
+    /** After {@link #markAbandoned()}: cancels the running attempt or the pending backoff. */
+    void stopAbandoned() {
+        AttemptRun attempt;
+        synchronized (this) {
+            attempt = current;
+        }
+        if (attempt != null) {
+            attempt.cancel(new InvocationFailure(ErrorKind.TRANSIENT, ErrorClassifier.CANCELLED,
+                    "the request was abandoned", null, null, null, 0));
+        }
+        if (backoffPending.compareAndSet(true, false)) {
+            ScheduledFuture<?> t = backoffTimer;
+            if (t != null) {
+                t.cancel(false);
+            }
+            engine.backoffEnded(this, false);
+        }
+    }
+
+    /** Called by the engine after it reserved a slot for this request. */
+    void startAttempt() {
+        AttemptRun attempt;
+        synchronized (this) {
+            if (abandoned || done) {
+                attempt = null;
+            } else {
+                attempts++;
+                attempt = new AttemptRun(this, attempts, UUID.randomUUID().toString());
+                invocationIds.add(attempt.invocationId);
+                current = attempt;
+            }
+        }
+        if (attempt == null) {
+            engine.attemptEnded(false, false, 0);
+            return;
+        }
+        Invoker.InvocationHandle handle;
+        try {
+            handle = engine.invoker.invoke(request, attempt);
+        } catch (RuntimeException e) {
+            attempt.onFailure(new InvocationFailure(ErrorKind.TRANSIENT, ErrorClassifier.CLIENT_ERROR,
+                    "could not start the invocation: " + e, null, null, null, 0));
+            return;
+        }
+        attempt.started(handle, engine.settings.invocationTimeoutMs());
+    }
+
+    // --- called by AttemptRun inside synchronized (this)
+
+    void emit(OutputEvent event) {
+        engine.listener.onEvent(event);
+    }
+
+    void emitSafely(OutputEvent event) {
+        try {
+            engine.listener.onEvent(event);
+        } catch (RuntimeException e) {
+            log.error("engine listener threw on a terminal event of request {}", request.requestId(), e);
+        }
+    }
+
+    /** Decides, while the failed attempt's terminal is being built, whether another attempt follows. */
+    long retryDelayOrNegative(InvocationFailure failure, int failedAttempt) {
+        if (!engine.isRetryable(failure) || failedAttempt >= engine.settings.retryMaxAttempts()) {
+            return -1;
+        }
+        long delayMs = engine.nextBackoffMs(failedAttempt);
+        long startAt = engine.nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(delayMs);
+        return startAt - deadlineNanos > 0 ? -1 : delayMs;
+    }
+
+    void deliverOutcome(String text, InvocationResult result, InvocationFailure failure) {
+        done = true;
+        engine.outcomeDelivering(this); // pending() drops before the listener hears of it
+        RequestOutcome outcome = new RequestOutcome(request, attempts, List.copyOf(invocationIds), text, result,
+                failure);
+        try {
+            engine.listener.onOutcome(outcome);
+        } catch (RuntimeException e) {
+            log.error("engine listener threw on the outcome of request {}", request.requestId(), e);
+        }
+    }
+
+    void beginBackoff(long delayMs) {
+        backoffPending.set(true);
+        engine.backoffStarted();
+        backoffTimer = engine.scheduler.schedule(() -> {
+            if (backoffPending.compareAndSet(true, false)) {
+                engine.backoffEnded(this, !abandoned);
+            }
+        }, delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    OutputEvent event(String invocationId, int attempt, long seq, EventType type) {
+        return event(invocationId, attempt, seq, type, null, null, null, null, null, null, null, null, null,
+                null, null, null);
+    }
+
+    OutputEvent event(String invocationId, int attempt, long seq, EventType type, String text, String chunk,
+                      String stopReason, Long inputTokens, Long outputTokens, Long firstByteLatencyMs,
+                      Long invocationLatencyMs, String errorType, String errorMessage, Integer originalStatusCode,
+                      String originalMessage, Boolean retrying) {
+        return new OutputEvent(request.requestId(), invocationId, attempt, seq, type, request.modelId(), text,
+                chunk, stopReason, inputTokens, outputTokens, firstByteLatencyMs, invocationLatencyMs, errorType,
+                errorMessage, originalStatusCode, originalMessage, retrying, request.sourceTopic(),
+                request.sourcePartition(), request.sourceOffset());
+    }
+}

@@ -1,0 +1,336 @@
+package io.bedrockstream.engine;
+
+import io.bedrockstream.bedrock.ErrorKind;
+import io.bedrockstream.bedrock.InvocationFailure;
+import io.bedrockstream.bedrock.Invoker;
+import io.bedrockstream.request.ModelRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+
+/**
+ * Runs model requests concurrently, with retries, and turns invocation events into output events.
+ *
+ * <p>Admission: a request starts when fewer invocations run than {@link #effectiveLimit()} and the optional
+ * requests/tokens-per-minute buckets allow; otherwise it waits in a FIFO queue. Nothing here blocks: waits are
+ * timers on the scheduler. A request backing off before its retry gives its slot back (so throttled requests do
+ * not starve the limiter) but still counts in {@link #pending()} and {@link #inFlight()}; when its timer fires it
+ * goes to the head of the queue.
+ *
+ * <p>Locking: one engine lock guards admission state (queue, counters, limiter, buckets); each request's own
+ * monitor guards its events, so a request's listener calls never overlap and an abandoned request never emits
+ * again. The engine lock is never held while calling the listener or the invoker, and a request's monitor is
+ * never taken while holding the engine lock.
+ */
+public final class StreamEngine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StreamEngine.class);
+
+    final EngineSettings settings;
+    final Invoker invoker;
+    final EngineListener listener;
+    final ScheduledExecutorService scheduler;
+    private final boolean ownsScheduler;
+    final LongSupplier nanoTime;
+    private final Random random;
+    final Backoff backoff;
+
+    private final Object lock = new Object();
+    // guarded by lock
+    private final ArrayDeque<RequestRun> queue = new ArrayDeque<>();
+    private final Map<String, ArrayDeque<RequestRun>> waitingForKey = new HashMap<>();
+    private final Set<String> activeKeys = new java.util.HashSet<>();
+    private final AdaptiveLimit adaptive;
+    private final TokenBucket requestBucket;
+    private final TokenBucket tokenBucket;
+    private int running;
+    private int backingOff;
+    private ScheduledFuture<?> pumpTimer;
+    private boolean closed;
+
+    private final Set<RequestRun> live = ConcurrentHashMap.newKeySet();
+
+    public StreamEngine(EngineSettings settings, Invoker invoker, EngineListener listener) {
+        this(settings, invoker, listener, Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bedrock-stream-engine");
+            t.setDaemon(true);
+            return t;
+        }), true, System::nanoTime, ThreadLocalRandom.current());
+    }
+
+    /** For tests: a given scheduler (not shut down by close), clock and jitter source. */
+    StreamEngine(EngineSettings settings, Invoker invoker, EngineListener listener,
+                 ScheduledExecutorService scheduler, LongSupplier nanoTime, Random random) {
+        this(settings, invoker, listener, scheduler, false, nanoTime, random);
+    }
+
+    private StreamEngine(EngineSettings settings, Invoker invoker, EngineListener listener,
+                         ScheduledExecutorService scheduler, boolean ownsScheduler, LongSupplier nanoTime,
+                         Random random) {
+        this.settings = Objects.requireNonNull(settings);
+        this.invoker = Objects.requireNonNull(invoker);
+        this.listener = Objects.requireNonNull(listener);
+        this.scheduler = scheduler;
+        this.ownsScheduler = ownsScheduler;
+        this.nanoTime = nanoTime;
+        this.random = random;
+        this.backoff = new Backoff(settings.retryBackoffMs(), settings.retryBackoffMaxMs());
+        this.adaptive = new AdaptiveLimit(settings.minInFlight(), settings.maxInFlight(),
+                TimeUnit.MILLISECONDS.toNanos(Math.max(1, settings.retryBackoffMs())));
+        long now = nanoTime.getAsLong();
+        int rpm = settings.requestsPerMinute();
+        this.requestBucket = rpm <= 0 ? null : new TokenBucket(rpm, Math.max(1, Math.ceil(rpm / 60.0)), now);
+        long tpm = settings.tokensPerMinute();
+        this.tokenBucket = tpm <= 0 ? null : new TokenBucket(tpm, tpm, now);
+    }
+
+    /** Accepts a request; never blocks. It starts now if a slot is free, else it queues. */
+    public void submit(ModelRequest request) {
+        Objects.requireNonNull(request);
+        RequestRun run = new RequestRun(this, request,
+                nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(settings.retryDeadlineMs()));
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("engine is closed");
+            }
+            live.add(run);
+            String key = request.requestId();
+            if (settings.perKeyOrdering() && key != null && !activeKeys.add(key)) {
+                waitingForKey.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(run);
+            } else {
+                queue.addLast(run);
+            }
+        }
+        pump();
+    }
+
+    /** Requests submitted whose outcome is not delivered yet (and not abandoned). */
+    public int pending() {
+        return live.size();
+    }
+
+    /** Invocations running plus requests backing off before a retry. */
+    public int inFlight() {
+        synchronized (lock) {
+            return running + backingOff;
+        }
+    }
+
+    /** Invocations running now (each holds a slot of the limit). */
+    public int running() {
+        synchronized (lock) {
+            return running;
+        }
+    }
+
+    public int effectiveLimit() {
+        synchronized (lock) {
+            return limitLocked();
+        }
+    }
+
+    private int limitLocked() {
+        return settings.adaptiveConcurrency() ? adaptive.current() : settings.maxInFlight();
+    }
+
+    /**
+     * Stops the requests matching {@code which} (e.g. of revoked partitions): running invocations are cancelled,
+     * queued and backing-off ones dropped. Once this returns, nothing more is delivered for them.
+     *
+     * @return how many requests were abandoned
+     */
+    public int abandon(Predicate<ModelRequest> which) {
+        List<RequestRun> matched = new ArrayList<>();
+        for (RequestRun run : live) {
+            if (which.test(run.request) && run.markAbandoned()) {
+                matched.add(run);
+            }
+        }
+        if (matched.isEmpty()) {
+            return 0;
+        }
+        for (RequestRun run : matched) {
+            live.remove(run);
+            synchronized (lock) {
+                queue.remove(run);
+                ArrayDeque<RequestRun> waiting = waitingForKey.get(run.request.requestId());
+                if (waiting != null && waiting.remove(run)) {
+                    if (waiting.isEmpty()) {
+                        waitingForKey.remove(run.request.requestId());
+                    }
+                    continue; // it never held the key
+                }
+            }
+            run.stopAbandoned();
+            releaseKey(run);
+        }
+        pump();
+        return matched.size();
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true; // nothing starts from here on
+            if (pumpTimer != null) {
+                pumpTimer.cancel(false);
+            }
+        }
+        abandon(r -> true);
+        if (ownsScheduler) {
+            scheduler.shutdownNow();
+        }
+    }
+
+    // --- called by RequestRun / AttemptRun
+
+    /** An attempt gave its slot back; {@code throttled}/{@code completed} feed the adaptive limit. */
+    void attemptEnded(boolean throttled, boolean completed, long tokens) {
+        synchronized (lock) {
+            running--;
+            long now = nanoTime.getAsLong();
+            if (throttled) {
+                adaptive.onThrottle(now);
+            } else if (completed) {
+                adaptive.onSuccess();
+            }
+            if (tokenBucket != null && tokens > 0) {
+                tokenBucket.take(tokens, now);
+            }
+        }
+        pump();
+    }
+
+    void backoffStarted() {
+        synchronized (lock) {
+            backingOff++;
+        }
+    }
+
+    /** A backoff timer fired: the retry goes ahead of new requests. */
+    void backoffEnded(RequestRun run, boolean requeue) {
+        synchronized (lock) {
+            backingOff--;
+            if (requeue && !closed) {
+                queue.addFirst(run);
+            }
+        }
+        pump();
+    }
+
+    void outcomeDelivering(RequestRun run) {
+        live.remove(run);
+    }
+
+    /** The request's outcome is delivered (or it was abandoned): a later request with its key may go. */
+    void requestFinished(RequestRun run) {
+        live.remove(run);
+        releaseKey(run);
+        pump();
+    }
+
+    private void releaseKey(RequestRun run) {
+        if (!settings.perKeyOrdering() || run.request.requestId() == null) {
+            return;
+        }
+        synchronized (lock) {
+            String key = run.request.requestId();
+            ArrayDeque<RequestRun> waiting = waitingForKey.get(key);
+            if (waiting == null || waiting.isEmpty()) {
+                waitingForKey.remove(key);
+                activeKeys.remove(key);
+            } else {
+                queue.addLast(waiting.pollFirst());
+                if (waiting.isEmpty()) {
+                    waitingForKey.remove(key);
+                }
+            }
+        }
+    }
+
+    boolean isRetryable(InvocationFailure f) {
+        return switch (f.kind()) {
+            case THROTTLING -> true;
+            case TRANSIENT -> settings.retriesTransient(f.errorType());
+            case INVALID_REQUEST, CONFIGURATION -> false;
+        };
+    }
+
+    long nextBackoffMs(int failedAttempt) {
+        synchronized (lock) {
+            return backoff.delayMs(failedAttempt, random);
+        }
+    }
+
+    static boolean isThrottling(InvocationFailure f) {
+        return f.kind() == ErrorKind.THROTTLING;
+    }
+
+    /** Starts as many queued requests as the limit and the rate caps allow; never blocks. */
+    void pump() {
+        List<RequestRun> toStart = new ArrayList<>();
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            long now = nanoTime.getAsLong();
+            long waitNanos = 0;
+            while (!queue.isEmpty() && running < limitLocked()) {
+                if (queue.peekFirst().isAbandoned()) {
+                    queue.pollFirst();
+                    continue;
+                }
+                waitNanos = rateWaitNanos(now);
+                if (waitNanos > 0) {
+                    break;
+                }
+                if (requestBucket != null) {
+                    requestBucket.take(1, now);
+                }
+                toStart.add(queue.pollFirst());
+                running++;
+            }
+            if (waitNanos > 0 && pumpTimer == null) {
+                pumpTimer = scheduler.schedule(() -> {
+                    synchronized (lock) {
+                        pumpTimer = null;
+                    }
+                    pump();
+                }, waitNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+        for (RequestRun run : toStart) {
+            try {
+                run.startAttempt();
+            } catch (RuntimeException e) {
+                log.error("starting an invocation failed", e);
+            }
+        }
+    }
+
+    private long rateWaitNanos(long now) {
+        long wait = 0;
+        if (requestBucket != null) {
+            wait = Math.max(wait, requestBucket.nanosUntil(1, now));
+        }
+        if (tokenBucket != null) {
+            wait = Math.max(wait, tokenBucket.nanosUntil(0, now));
+        }
+        return wait;
+    }
+}

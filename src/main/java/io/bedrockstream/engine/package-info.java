@@ -1,0 +1,24 @@
+/**
+ * Runs model requests concurrently with retries and turns invocation events into output events
+ * ({@link io.bedrockstream.engine.StreamEngine}), and tracks which source offsets are fully done
+ * ({@link io.bedrockstream.engine.OffsetTracker}). Knows nothing of Kafka Connect.
+ *
+ * <p>Decisions worth knowing:
+ * <ul>
+ *   <li>Retry: throttling always; transient failures when {@code retryTransient} and their error type is in
+ *       {@code retryableErrorTypes} (empty = all, compared case-insensitively); invalid-request and configuration
+ *       failures never. Attempts count the first one; no attempt starts after {@code retryDeadlineMs} from
+ *       submit.</li>
+ *   <li>Backoff: "equal floor" jitter, uniform in [base, min(max, base × 2^(n-1))] after failed attempt n.</li>
+ *   <li>A request backing off releases its concurrency slot (so throttled requests do not starve the limiter)
+ *       but counts in {@code pending()} and {@code inFlight()}; {@code running()} counts slots held.</li>
+ *   <li>AIMD: a throttling failure halves the limit (floor {@code minInFlight}) at most once per
+ *       {@code retryBackoffMs} window; each completion adds 1/limit up to {@code maxInFlight}.</li>
+ *   <li>Rate caps: requests-per-minute bucket (burst one second's worth) charged per attempt start;
+ *       tokens-per-minute bucket (burst one minute's worth) charged input+output tokens on completion, and no
+ *       start while it is negative. Waits are scheduler timers, never blocking.</li>
+ *   <li>The invocation timeout is enforced by the SDK (apiCallTimeout) and, as a backstop, by an engine timer
+ *       that cancels the invocation with {@code InvocationTimeout}.</li>
+ * </ul>
+ */
+package io.bedrockstream.engine;

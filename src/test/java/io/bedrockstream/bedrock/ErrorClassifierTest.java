@@ -1,0 +1,152 @@
+package io.bedrockstream.bedrock;
+
+import io.netty.handler.timeout.ReadTimeoutException;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.bedrockruntime.model.AccessDeniedException;
+import software.amazon.awssdk.services.bedrockruntime.model.BedrockRuntimeException;
+import software.amazon.awssdk.services.bedrockruntime.model.InternalServerException;
+import software.amazon.awssdk.services.bedrockruntime.model.ModelErrorException;
+import software.amazon.awssdk.services.bedrockruntime.model.ModelNotReadyException;
+import software.amazon.awssdk.services.bedrockruntime.model.ModelStreamErrorException;
+import software.amazon.awssdk.services.bedrockruntime.model.ModelTimeoutException;
+import software.amazon.awssdk.services.bedrockruntime.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.bedrockruntime.model.ServiceQuotaExceededException;
+import software.amazon.awssdk.services.bedrockruntime.model.ServiceUnavailableException;
+import software.amazon.awssdk.services.bedrockruntime.model.ThrottlingException;
+import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ErrorClassifierTest {
+
+    private static <B extends AwsServiceException.Builder> AwsServiceException service(B builder, String code,
+                                                                                       int status) {
+        builder.message(code + " says no").statusCode(status)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(code + " says no").build());
+        return (AwsServiceException) builder.build();
+    }
+
+    private static void expect(Throwable t, ErrorKind kind, String type) {
+        InvocationFailure f = ErrorClassifier.classify(t, 3);
+        assertThat(f.kind()).as("kind of %s", t).isEqualTo(kind);
+        assertThat(f.errorType()).as("type of %s", t).isEqualTo(type);
+        assertThat(f.chunksReceived()).isEqualTo(3);
+    }
+
+    @Test
+    void throttling() {
+        expect(service(ThrottlingException.builder(), "ThrottlingException", 429), ErrorKind.THROTTLING,
+                "ThrottlingException");
+        expect(service(ThrottlingException.builder(), "throttlingException", 429), ErrorKind.THROTTLING,
+                "throttlingException");
+        expect(service(ServiceQuotaExceededException.builder(), "ServiceQuotaExceededException", 400),
+                ErrorKind.THROTTLING, "ServiceQuotaExceededException");
+        // PascalCase mid-stream code arrives as a generic 500 (BEDROCK.md §4)
+        expect(service(BedrockRuntimeException.builder(), "ThrottlingException", 500), ErrorKind.THROTTLING,
+                "ThrottlingException");
+    }
+
+    @Test
+    void transientServiceErrors() {
+        expect(service(ServiceUnavailableException.builder(), "ServiceUnavailableException", 503),
+                ErrorKind.TRANSIENT, "ServiceUnavailableException");
+        expect(service(InternalServerException.builder(), "internalServerException", 500), ErrorKind.TRANSIENT,
+                "internalServerException");
+        expect(service(ModelNotReadyException.builder(), "ModelNotReadyException", 429), ErrorKind.TRANSIENT,
+                "ModelNotReadyException");
+        expect(service(ModelTimeoutException.builder(), "modelTimeoutException", 408), ErrorKind.TRANSIENT,
+                "modelTimeoutException");
+        expect(service(BedrockRuntimeException.builder(), "SomethingOdd", 500), ErrorKind.TRANSIENT,
+                "SomethingOdd");
+    }
+
+    @Test
+    void modelStreamErrorCarriesTheOriginalStatus() {
+        ModelStreamErrorException e = (ModelStreamErrorException) ModelStreamErrorException.builder()
+                .originalStatusCode(529).originalMessage("overloaded").message("stream broke").statusCode(424)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("modelStreamErrorException")
+                        .errorMessage("stream broke").build())
+                .build();
+        InvocationFailure f = ErrorClassifier.classify(new CompletionException(e), 5);
+        assertThat(f.kind()).isEqualTo(ErrorKind.TRANSIENT);
+        assertThat(f.errorType()).isEqualTo("modelStreamErrorException");
+        assertThat(f.message()).isEqualTo("stream broke");
+        assertThat(f.httpStatus()).isEqualTo(424);
+        assertThat(f.originalStatusCode()).isEqualTo(529);
+        assertThat(f.originalMessage()).isEqualTo("overloaded");
+        assertThat(f.chunksReceived()).isEqualTo(5);
+
+        ModelErrorException me = (ModelErrorException) ModelErrorException.builder().originalStatusCode(500)
+                .statusCode(424).awsErrorDetails(AwsErrorDetails.builder().errorCode("ModelErrorException").build())
+                .build();
+        assertThat(ErrorClassifier.classify(me, 0).originalStatusCode()).isEqualTo(500);
+        assertThat(ErrorClassifier.classify(me, 0).kind()).isEqualTo(ErrorKind.TRANSIENT);
+    }
+
+    @Test
+    void invalidRequest() {
+        expect(service(ValidationException.builder(), "ValidationException", 400), ErrorKind.INVALID_REQUEST,
+                "ValidationException");
+        expect(service(ValidationException.builder(), "validationException", 400), ErrorKind.INVALID_REQUEST,
+                "validationException");
+    }
+
+    @Test
+    void configurationErrorsSayWhatToFix() {
+        InvocationFailure denied = ErrorClassifier.classify(
+                service(AccessDeniedException.builder(), "AccessDeniedException", 403), 0);
+        assertThat(denied.kind()).isEqualTo(ErrorKind.CONFIGURATION);
+        assertThat(denied.message()).contains("bedrock:InvokeModelWithResponseStream");
+        InvocationFailure missing = ErrorClassifier.classify(
+                service(ResourceNotFoundException.builder(), "ResourceNotFoundException", 404), 0);
+        assertThat(missing.kind()).isEqualTo(ErrorKind.CONFIGURATION);
+        assertThat(missing.message()).contains("bedrock.model.id").contains("bedrock.region");
+        for (String code : new String[]{"UnrecognizedClientException", "InvalidSignatureException",
+                "MissingAuthenticationTokenException", "ExpiredTokenException"}) {
+            expect(service(BedrockRuntimeException.builder(), code, 403), ErrorKind.CONFIGURATION, code);
+        }
+        InvocationFailure creds = ErrorClassifier.classify(SdkClientException.create(
+                "Unable to load credentials from any of the providers in the chain"), 0);
+        assertThat(creds.kind()).isEqualTo(ErrorKind.CONFIGURATION);
+        assertThat(creds.message()).contains("bedrock.credentials.provider");
+    }
+
+    @Test
+    void clientSideFailures() {
+        expect(SdkClientException.create("read", ReadTimeoutException.INSTANCE), ErrorKind.TRANSIENT,
+                ErrorClassifier.STREAM_IDLE_TIMEOUT);
+        expect(ApiCallTimeoutException.create(1000), ErrorKind.TRANSIENT, ErrorClassifier.INVOCATION_TIMEOUT);
+        expect(new ExecutionException(SdkClientException.create("io", new IOException("Connection reset by peer"))),
+                ErrorKind.TRANSIENT, ErrorClassifier.CONNECTION_ERROR);
+        expect(SdkClientException.create("closed", new ClosedChannelException()), ErrorKind.TRANSIENT,
+                ErrorClassifier.CONNECTION_ERROR);
+        expect(SdkClientException.create("bad frame", new IllegalArgumentException("Message checksum failure")),
+                ErrorKind.TRANSIENT, ErrorClassifier.CLIENT_ERROR);
+        expect(new IllegalStateException("who knows"), ErrorKind.TRANSIENT, ErrorClassifier.CLIENT_ERROR);
+    }
+
+    @Test
+    void messagesNeverCarryCredentials() {
+        InvocationFailure f = ErrorClassifier.classify(SdkClientException.create(
+                "Unable to load credentials"), 0);
+        assertThat(f.message()).doesNotContain("AKID").doesNotContain("secret");
+    }
+
+    @Test
+    void settingsToStringMasksSecrets() {
+        BedrockClientSettings s = BedrockClientSettings.builder("us-east-1")
+                .credentials(CredentialsSettings.staticKeys("AKIDEXAMPLE1234", "topsecretvalue", "sessiontok"))
+                .build();
+        assertThat(s.toString()).doesNotContain("topsecretvalue").doesNotContain("sessiontok")
+                .doesNotContain("AKIDEXAMPLE").contains("1234").contains("us-east-1");
+    }
+}

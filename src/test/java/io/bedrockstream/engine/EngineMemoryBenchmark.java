@@ -1,0 +1,140 @@
+package io.bedrockstream.engine;
+
+import io.bedrockstream.bedrock.BedrockClientFactory;
+import io.bedrockstream.bedrock.BedrockClientSettings;
+import io.bedrockstream.bedrock.CredentialsSettings;
+import io.bedrockstream.bedrock.EmulatorFixtures;
+import io.bedrockstream.bedrock.StreamingInvoker;
+import io.bedrockstream.model.ChunkParsers;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Retained heap per open stream: 1,000 requests in one engine whose streams stay open (the emulator sends one
+ * chunk, then waits a long time), heap measured after System.gc before and while they are open. The emulator
+ * runs in a child JVM so its own memory is not counted. Run with -Xmx256m. Not a test.
+ */
+public final class EngineMemoryBenchmark {
+    private static final int STREAMS = Integer.getInteger("streams", 1000);
+
+    private EngineMemoryBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Process emulator = startEmulatorProcess();
+        try {
+            URI endpoint = readEndpoint(emulator);
+            BedrockClientSettings settings = BedrockClientSettings.builder("us-east-1")
+                    .endpointOverride(endpoint)
+                    .credentials(CredentialsSettings.staticKeys("AKIDTEST", "secret", null))
+                    .streamIdleTimeout(Duration.ofMinutes(5))
+                    .invocationTimeout(Duration.ofMinutes(10))
+                    .maxConnections(STREAMS)
+                    .build();
+            AtomicInteger firstChunks = new AtomicInteger();
+            AtomicInteger outcomes = new AtomicInteger();
+            EngineListener listener = new EngineListener() {
+                @Override
+                public void onEvent(OutputEvent event) {
+                    if (event.event() == EventType.CHUNK && event.seq() == 0) {
+                        firstChunks.incrementAndGet();
+                    }
+                }
+
+                @Override
+                public void onOutcome(RequestOutcome outcome) {
+                    outcomes.incrementAndGet();
+                }
+            };
+            try (BedrockRuntimeAsyncClient client = BedrockClientFactory.create(settings);
+                 StreamEngine engine = new StreamEngine(EngineSettings.builder().maxInFlight(STREAMS)
+                         .invocationTimeoutMs(0).build(),
+                         new StreamingInvoker(client, ChunkParsers::forFamily, false), listener)) {
+                // warm up: connections, SDK, parser classes
+                for (int i = 0; i < 20; i++) {
+                    engine.submit(EmulatorFixtures.anthropic("warm" + i, "words=4 per_chunk=2", i));
+                }
+                waitFor(() -> outcomes.get() == 20, "warm-up");
+                long before = usedHeapAfterGc();
+                for (int i = 0; i < STREAMS; i++) {
+                    // one chunk (message_start) soon, then the next only after 10 minutes
+                    engine.submit(EmulatorFixtures.anthropic("open" + i, "words=40 per_chunk=1 delay_ms=600000",
+                            1000 + i));
+                }
+                waitFor(() -> firstChunks.get() >= STREAMS + 20, "all streams open");
+                long during = usedHeapAfterGc();
+                System.out.printf("open streams: %d (engine running=%d, pending=%d)%n", STREAMS, engine.running(),
+                        engine.pending());
+                System.out.printf("heap before: %,d KiB, with streams open: %,d KiB%n", before / 1024,
+                        during / 1024);
+                System.out.printf("retained heap per open stream: %.1f KiB (target <= 64)%n",
+                        (during - before) / 1024.0 / STREAMS);
+            }
+        } finally {
+            emulator.destroy();
+            emulator.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Process startEmulatorProcess() throws Exception {
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                "io.bedrockstream.emulator.BedrockEmulator", "--port", "0",
+                "--access-key-id", "AKIDTEST", "--secret-access-key", "secret")
+                .redirectErrorStream(true).start();
+    }
+
+    private static URI readEndpoint(Process p) throws Exception {
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = r.readLine()) != null) {
+            int i = line.indexOf("http://");
+            if (i >= 0) {
+                String uri = line.substring(i).split("\\s")[0];
+                Thread drain = new Thread(() -> {
+                    try {
+                        while (r.readLine() != null) {
+                            // keep the pipe from filling
+                        }
+                    } catch (Exception ignored) {
+                        // process ended
+                    }
+                }, "emulator-output");
+                drain.setDaemon(true);
+                drain.start();
+                return URI.create(uri);
+            }
+        }
+        throw new IllegalStateException("the emulator printed no endpoint");
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        return mem.getHeapMemoryUsage().getUsed();
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier c, String what) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!c.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("timed out waiting for " + what);
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+    }
+
+}
