@@ -23,7 +23,6 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -341,9 +340,5 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static List<String> midTypes() {
-        return List.copyOf(MID_TYPES);
     }
 }
