@@ -1,11 +1,9 @@
 package io.bedrockstream.emulator;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -20,10 +18,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -44,9 +40,11 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             "modelTimeoutException", "error", "close", "corrupt", "stall");
 
     private final EmulatorState state;
+    private final AdminApi adminApi;
 
     EmulatorHandler(EmulatorState state) {
         this.state = state;
+        this.adminApi = new AdminApi(state);
     }
 
     @Override
@@ -55,13 +53,13 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         String path = uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri;
         try {
             if (path.startsWith("/_emulator/")) {
-                admin(ctx, request, path);
+                adminApi.handle(ctx, request, path);
             } else if (path.startsWith("/model/") && path.endsWith(STREAM_SUFFIX)) {
                 invoke(ctx, request, path.substring(7, path.length() - STREAM_SUFFIX.length()), true);
             } else if (path.startsWith("/model/") && path.endsWith(INVOKE_SUFFIX)) {
                 invoke(ctx, request, path.substring(7, path.length() - INVOKE_SUFFIX.length()), false);
             } else {
-                sendJson(ctx, request, HttpResponseStatus.NOT_FOUND, null,
+                HttpReplies.sendJson(ctx, request, HttpResponseStatus.NOT_FOUND, null,
                         JSON.createObjectNode().put("message", "Unknown route " + path));
             }
         } catch (RuntimeException e) {
@@ -179,13 +177,13 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         ObjectNode body = ChunkScript.fullResponse(family, baseModel, generation);
         long latency = (System.nanoTime() - refusal.startNanos) / 1_000_000;
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                Unpooled.wrappedBuffer(bytes(body)));
+                Unpooled.wrappedBuffer(HttpReplies.bytes(body)));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
         response.headers().set("x-amzn-RequestId", UUID.randomUUID().toString());
         response.headers().set("X-Amzn-Bedrock-Input-Token-Count", generation.inputTokens);
         response.headers().set("X-Amzn-Bedrock-Output-Token-Count", generation.outputTokens());
         response.headers().set("X-Amzn-Bedrock-Invocation-Latency", latency);
-        send(ctx, request, response);
+        HttpReplies.send(ctx, request, response);
         state.finish(refusal.id, new Attempt(refusal.attempt, refusal.modelId, "complete",
                 0, generation.text()), refusal.startNanos);
     }
@@ -230,120 +228,8 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         if (extra != null) {
             body.setAll(extra);
         }
-        sendJson(ctx, request, HttpResponseStatus.valueOf(error.status()),
+        HttpReplies.sendJson(ctx, request, HttpResponseStatus.valueOf(error.status()),
                 code + ":http://internal.amazon.com/coral/com.amazon.bedrock/", body);
     }
 
-    private void admin(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
-        boolean get = request.method() == HttpMethod.GET;
-        boolean post = request.method() == HttpMethod.POST;
-        if (path.equals("/_emulator/stats") && get) {
-            sendJson(ctx, request, HttpResponseStatus.OK, null, statsJson(state.recorder.snapshot()));
-        } else if (path.equals("/_emulator/reset") && post) {
-            state.recorder.reset();
-            state.resetRandom();
-            sendJson(ctx, request, HttpResponseStatus.OK, null, JSON.createObjectNode().put("reset", true));
-        } else if (path.equals("/_emulator/settings") && post) {
-            try {
-                JsonNode settings = JSON.readTree(ByteBufUtil.getBytes(request.content()));
-                state.update(o -> applySettings(o.toBuilder(), settings).build());
-            } catch (IOException | IllegalArgumentException e) {
-                sendJson(ctx, request, HttpResponseStatus.BAD_REQUEST, null,
-                        JSON.createObjectNode().put("message", "Bad settings: " + e.getMessage()));
-                return;
-            }
-            sendJson(ctx, request, HttpResponseStatus.OK, null, settingsJson(state.options()));
-        } else if (path.equals("/_emulator/settings") && get) {
-            sendJson(ctx, request, HttpResponseStatus.OK, null, settingsJson(state.options()));
-        } else {
-            sendJson(ctx, request, HttpResponseStatus.NOT_FOUND, null,
-                    JSON.createObjectNode().put("message", "Unknown admin route " + request.method() + " " + path));
-        }
-    }
-
-    static EmulatorOptions.Builder applySettings(EmulatorOptions.Builder b, JsonNode s) {
-        if (s == null || !s.isObject()) {
-            throw new IllegalArgumentException("expected a JSON object");
-        }
-        if (s.has("throttleFraction")) {
-            b.throttleFraction(s.get("throttleFraction").asDouble());
-        }
-        if (s.has("maxConcurrentStreams")) {
-            b.maxConcurrentStreams(s.get("maxConcurrentStreams").asInt());
-        }
-        if (s.has("words")) {
-            b.words(s.get("words").asInt());
-        }
-        if (s.has("perChunk")) {
-            b.perChunk(s.get("perChunk").asInt());
-        }
-        if (s.has("ttftMs")) {
-            b.ttftMs(s.get("ttftMs").asLong());
-        }
-        if (s.has("delayMs")) {
-            b.delayMs(s.get("delayMs").asLong());
-        }
-        if (s.has("seed")) {
-            b.seed(s.get("seed").asLong());
-        }
-        if (s.has("logCalls")) {
-            b.logCalls(s.get("logCalls").asBoolean());
-        }
-        return b;
-    }
-
-    private static ObjectNode settingsJson(EmulatorOptions o) {
-        return JSON.createObjectNode().put("throttleFraction", o.throttleFraction())
-                .put("maxConcurrentStreams", o.maxConcurrentStreams()).put("words", o.words())
-                .put("perChunk", o.perChunk()).put("ttftMs", o.ttftMs()).put("delayMs", o.delayMs())
-                .put("seed", o.seed()).put("logCalls", o.logCalls())
-                .put("verifiesSignatures", o.verifiesSignatures());
-    }
-
-    static ObjectNode statsJson(EmulatorStats stats) {
-        ObjectNode root = JSON.createObjectNode().put("calls", stats.calls())
-                .put("currentConcurrency", stats.currentConcurrency()).put("maxConcurrency", stats.maxConcurrency());
-        ObjectNode requests = root.putObject("requests");
-        stats.requests().forEach((id, attempts) -> {
-            var array = requests.putArray(id);
-            for (Attempt a : attempts) {
-                array.addObject().put("attempt", a.attempt()).put("modelId", a.modelId()).put("outcome", a.outcome())
-                        .put("chunks", a.chunks()).put("text", a.text());
-            }
-        });
-        return root;
-    }
-
-    private void sendJson(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
-                          String errorType, JsonNode body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.wrappedBuffer(bytes(body)));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-        response.headers().set("x-amzn-RequestId", UUID.randomUUID().toString());
-        if (errorType != null) {
-            response.headers().set("x-amzn-ErrorType", errorType);
-        }
-        send(ctx, request, response);
-    }
-
-    private static void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
-        HttpUtil.setContentLength(response, response.content().readableBytes());
-        boolean keepAlive = ctx.channel() instanceof Http2StreamChannel || HttpUtil.isKeepAlive(request);
-        var future = ctx.writeAndFlush(response);
-        if (!keepAlive) {
-            future.addListener(ChannelFutureListener.CLOSE);
-        }
-    }
-
-    private static byte[] bytes(JsonNode node) {
-        try {
-            return JSON.writeValueAsBytes(node);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static List<String> midTypes() {
-        return List.copyOf(MID_TYPES);
-    }
 }

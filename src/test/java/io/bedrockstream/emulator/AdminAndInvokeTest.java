@@ -153,4 +153,47 @@ class AdminAndInvokeTest {
         }
         assertThat(frames).isEqualTo(6);
     }
+
+    @Test
+    void invokeReturnsEachFamilysWholeBody() {
+        String d = "[[emu id=ID words=5]] hi";
+        String[][] cases = {
+                {"amazon.titan-text-express-v1", "{\"inputText\":\"" + d + "\"}", "/results/0/outputText"},
+                {"amazon.nova-micro-v1:0", "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"" + d
+                        + "\"}]}]}", "/output/message/content/0/text"},
+                {"meta.llama3-70b-instruct-v1:0", "{\"prompt\":\"" + d + "\"}", "/generation"},
+                {"mistral.mistral-7b-instruct-v0:2", "{\"prompt\":\"" + d + "\"}", "/outputs/0/text"},
+                {"mistral.mistral-large-2407-v1:0", "{\"messages\":[{\"role\":\"user\",\"content\":\"" + d
+                        + "\"}]}", "/choices/0/message/content"},
+                {"cohere.command-r-v1:0", "{\"message\":\"" + d + "\"}", "/text"},
+                {"ai21.jamba-instruct-v1:0", "{\"messages\":[{\"role\":\"user\",\"content\":\"" + d
+                        + "\"}]}", "/choices/0/message/content"},
+                {"deepseek.r1-v1:0", "{\"prompt\":\"" + d + "\"}", "/choices/0/text"},
+                {"openai.gpt-oss-20b-1:0", "{\"messages\":[{\"role\":\"user\",\"content\":\"" + d
+                        + "\"}]}", "/choices/0/message/content"}};
+        for (String[] c : cases) {
+            String id = "whole-" + c[0];
+            InvokeModelResponse response = h1.invokeModel(b -> b.modelId(c[0]).contentType("application/json")
+                    .body(SdkBytes.fromUtf8String(c[1].replace("ID", id)))).join();
+            JsonNode json = SdkHarness.parse(response.body().asUtf8String());
+            String text = emulator.stats().attempts(id).get(0).text();
+            assertThat(text.split(" ").length).as(c[0]).isGreaterThanOrEqualTo(5);
+            assertThat(json.at(c[2]).asText()).as(c[0]).isEqualTo(text);
+        }
+    }
+
+    @Test
+    void settingsCanTurnSignatureVerificationOnAndOff() throws Exception {
+        try {
+            assertThat(http("POST", "/_emulator/settings", "{\"accessKeyId\":\"AKIAX\",\"secretAccessKey\":\"s3cr3t\"}")
+                    .body()).contains("\"verifiesSignatures\":true").doesNotContain("s3cr3t");
+            SdkHarness.StreamResult refused = SdkHarness.stream(h1, SdkHarness.CLAUDE, SdkHarness.claudeBody("x"));
+            assertThat(((software.amazon.awssdk.services.bedrockruntime.model.BedrockRuntimeException) refused.error())
+                    .awsErrorDetails().errorCode()).isEqualTo("UnrecognizedClientException");
+        } finally {
+            http("POST", "/_emulator/settings", "{\"accessKeyId\":null,\"secretAccessKey\":null}");
+        }
+        assertThat(emulator.options().verifiesSignatures()).isFalse();
+        assertThat(SdkHarness.stream(h1, SdkHarness.CLAUDE, SdkHarness.claudeBody("x")).error()).isNull();
+    }
 }

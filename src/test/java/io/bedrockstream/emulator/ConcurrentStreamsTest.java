@@ -21,7 +21,7 @@ class ConcurrentStreamsTest {
             List<CompletableFuture<SdkHarness.StreamResult>> calls = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 calls.add(SdkHarness.streamAsync(client, SdkHarness.CLAUDE,
-                        SdkHarness.claudeBody("[[emu id=c" + i + " words=12 per_chunk=2 delay_ms=20]] prompt " + i)));
+                        SdkHarness.claudeBody("[[emu id=c" + i + " words=12 per_chunk=2 delay_ms=50]] prompt " + i)));
             }
             CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
 

@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithRespo
 
 /**
  * Not a test: how many chunk events per second one SDK client receives from the emulator with zero
- * delay, at 64 streams in flight. Args: [seconds=10] [concurrency=64] [protocol=h2|h1].
+ * delay, at 64 streams in flight. Args: [seconds=10] [concurrency=64] [protocol=h2|h1] [words=24].
  */
 public final class EmulatorThroughputBenchmark {
 
@@ -23,7 +23,9 @@ public final class EmulatorThroughputBenchmark {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         Protocol protocol = args.length > 2 && args[2].equals("h1") ? Protocol.HTTP1_1 : Protocol.HTTP2;
-        try (BedrockEmulator emulator = BedrockEmulator.start(EmulatorOptions.builder().words(24).perChunk(3).build());
+        int words = args.length > 3 ? Integer.parseInt(args[3]) : 24;
+        try (BedrockEmulator emulator = BedrockEmulator.start(EmulatorOptions.builder().words(words).perChunk(3)
+                .build());
              BedrockRuntimeAsyncClient client = SdkHarness.client(emulator.endpoint(), protocol, "AKIDEXAMPLE",
                      "secret", concurrency)) {
             run(client, concurrency, 3);
@@ -31,8 +33,8 @@ public final class EmulatorThroughputBenchmark {
             AtomicLong[] counts = run(client, concurrency, seconds);
             long chunks = counts[0].get();
             long requests = counts[1].get();
-            System.out.printf("protocol=%s concurrency=%d seconds=%d requests=%d chunks=%d failures=%d%n",
-                    protocol, concurrency, seconds, requests, chunks, counts[2].get());
+            System.out.printf("protocol=%s concurrency=%d seconds=%d words=%d requests=%d chunks=%d failures=%d%n",
+                    protocol, concurrency, seconds, words, requests, chunks, counts[2].get());
             System.out.printf("chunk events/s: %.0f   requests/s: %.0f   (emulator maxConcurrency %d)%n",
                     chunks / (double) seconds, requests / (double) seconds, emulator.stats().maxConcurrency());
         }

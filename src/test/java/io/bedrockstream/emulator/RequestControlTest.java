@@ -104,7 +104,7 @@ class RequestControlTest {
     @Test
     void streamsBeyondMaxConcurrentStreamsAreThrottled() throws Exception {
         emulator.setMaxConcurrentStreams(2);
-        String slow = "[[emu id=slow words=10 per_chunk=1 delay_ms=100]] hi";
+        String slow = "[[emu id=slow words=2 ttft_ms=2500]] hi"; // open for 2.5 s
         CompletableFuture<SdkHarness.StreamResult> a = SdkHarness.streamAsync(client, SdkHarness.CLAUDE,
                 SdkHarness.claudeBody(slow));
         CompletableFuture<SdkHarness.StreamResult> b = SdkHarness.streamAsync(client, SdkHarness.CLAUDE,
