@@ -1,16 +1,81 @@
 package io.bedrockstream.connect;
 
 import io.bedrockstream.Version;
+import io.bedrockstream.bedrock.BedrockClientFactory;
+import io.bedrockstream.bedrock.ErrorKind;
+import io.bedrockstream.bedrock.StreamingInvoker;
+import io.bedrockstream.connect.config.BedrockSinkConfig;
+import io.bedrockstream.connect.config.Choice;
+import io.bedrockstream.engine.EngineListener;
+import io.bedrockstream.engine.EventType;
+import io.bedrockstream.engine.OffsetTracker;
+import io.bedrockstream.engine.OutputEvent;
+import io.bedrockstream.engine.RequestOutcome;
+import io.bedrockstream.engine.StreamEngine;
+import io.bedrockstream.model.ChunkParsers;
+import io.bedrockstream.request.InvalidRequestException;
+import io.bedrockstream.request.ModelRequest;
+import io.bedrockstream.request.RequestMapper;
+import io.bedrockstream.request.RequestRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** Runs the requests of its assigned partitions through the engine and writes their output. */
+/**
+ * Runs the request records of its partitions through the streaming engine and writes their output.
+ *
+ * <p>Threads: {@code put}, {@code preCommit}, {@code close} and {@code stop} run on the task thread; engine
+ * events arrive on SDK threads and producer acknowledgements on the producer's thread. Dead letters are
+ * reported only from the task thread, because Connect's reporter is not thread-safe. {@code put} never waits
+ * for a model: long streams cannot trip {@code max.poll.interval.ms}.
+ *
+ * <p>Offsets: a record's offset is committed only once its request is finished (every output record for it
+ * acknowledged, or its dead letter acknowledged), and never past an unfinished one.
+ */
 public class BedrockSinkTask extends SinkTask {
+    private static final Logger log = LoggerFactory.getLogger(BedrockSinkTask.class);
+
+    private BedrockSinkConfig config;
+    private RequestMapper mapper;
+    private OutputWriter writer;
+    private StreamEngine engine;
+    private StreamingInvoker invoker;
+    private ErrantRecordReporter reporter;
+    private TaskMetrics metrics;
+    private final OffsetTracker offsets = new OffsetTracker();
+
+    private final Map<PendingRequest.SourceKey, PendingRequest> pending = new ConcurrentHashMap<>();
+    /** Requests that failed for good, waiting for the task thread to dead-letter them. */
+    private final ConcurrentLinkedQueue<PendingRequest> failed = new ConcurrentLinkedQueue<>();
+    /** Dead letters reported and not yet acknowledged (task thread only). */
+    private final List<DeadLetter> deadLetters = new ArrayList<>();
+    /** An error that must fail the task, raised on another thread and thrown on the task thread. */
+    private final AtomicReference<ConnectException> fatal = new AtomicReference<>();
+    private boolean paused;
+    private int pauseAt;
+
+    private record DeadLetter(PendingRequest.SourceKey key, Future<Void> future) {
+    }
 
     @Override
     public String version() {
@@ -19,19 +84,284 @@ public class BedrockSinkTask extends SinkTask {
 
     @Override
     public void start(Map<String, String> props) {
-        // task logic lands with the sink issue
+        config = new BedrockSinkConfig(props);
+        try {
+            mapper = new RequestMapper(EngineWiring.requestMapping(config));
+        } catch (IllegalArgumentException e) {
+            throw new ConnectException("Invalid request mapping: " + e.getMessage(), e);
+        }
+        reporter = errantRecordReporter();
+        pauseAt = 2 * config.maxInFlightRequests();
+        List<String> outputTopics = new ArrayList<>(List.of(config.outputTopic()));
+        config.completionsTopic().ifPresent(outputTopics::add);
+        OutputTopics.ensureExist(config.producerConfigs(), outputTopics);
+        writer = new OutputWriter(config);
+        invoker = new StreamingInvoker(
+                BedrockClientFactory.create(EngineWiring.client(config)), ChunkParsers::forFamily, true);
+        engine = new StreamEngine(EngineWiring.engine(config), invoker, new Listener());
+        metrics = new TaskMetrics(() -> pending.size(), () -> engine.effectiveLimit());
+        if (!metrics.registerWith(context)) {
+            metrics.registerMBean(config.connectorName(), String.valueOf(config.taskIndex()));
+        }
+        log.info("Bedrock sink task {} started: model {}, mode {}, output {}, max in flight {}",
+                config.taskIndex(), config.modelId(), config.requestMode().configName(), config.outputTopic(),
+                config.maxInFlightRequests());
+    }
+
+    private ErrantRecordReporter errantRecordReporter() {
+        try {
+            return context.errantRecordReporter();
+        } catch (NoSuchMethodError | NoClassDefFoundError e) {
+            return null; // a worker older than Kafka 2.6
+        }
     }
 
     @Override
     public void put(Collection<SinkRecord> records) {
+        throwIfFatal();
+        deadLetterFailures();
+        for (SinkRecord record : records) {
+            accept(record);
+        }
+        applyBackpressure();
+    }
+
+    private void accept(SinkRecord record) {
+        RequestRecord request = RequestRecords.from(record);
+        PendingRequest.SourceKey key = new PendingRequest.SourceKey(request.topic(), request.partition(),
+                request.offset());
+        offsets.register(key.topic(), key.partition(), key.offset());
+        metrics.requestsStarted.incrementAndGet();
+        ModelRequest modelRequest;
+        try {
+            modelRequest = mapper.map(request);
+        } catch (InvalidRequestException e) {
+            String requestId = mapper.requestId(request);
+            log.warn("Request {} at {}-{}@{} is invalid ({}): {}", requestId, key.topic(), key.partition(),
+                    key.offset(), e.reason(), e.getMessage());
+            deadLetter(new PendingRequest(key, record, requestId),
+                    BedrockRequestFailedException.invalidRequest(requestId, e.reason() + ": " + e.getMessage()));
+            return;
+        }
+        pending.put(key, new PendingRequest(key, record, modelRequest.requestId()));
+        engine.submit(modelRequest);
+    }
+
+    /** Pauses every assigned partition while too much is unfinished, so memory stays bounded. */
+    private void applyBackpressure() {
+        int load = pending.size() + deadLetters.size();
+        if (!paused && load >= pauseAt) {
+            Set<TopicPartition> assigned = context.assignment();
+            context.pause(assigned.toArray(new TopicPartition[0]));
+            paused = true;
+            log.debug("Paused {} partitions with {} requests unfinished", assigned.size(), load);
+        } else if (paused && load <= pauseAt / 2) {
+            Set<TopicPartition> assigned = context.assignment();
+            context.resume(assigned.toArray(new TopicPartition[0]));
+            paused = false;
+            log.debug("Resumed {} partitions with {} requests unfinished", assigned.size(), load);
+        }
     }
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
-        return Map.of();
+        throwIfFatal();
+        deadLetterFailures();
+        settleDeadLetters();
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        for (TopicPartition tp : context.assignment()) {
+            offsets.committable(tp.topic(), tp.partition())
+                    .ifPresent(next -> commit.put(tp, new OffsetAndMetadata(next)));
+        }
+        return commit;
+    }
+
+    @Override
+    public void close(Collection<TopicPartition> partitions) {
+        Set<TopicPartition> revoked = new HashSet<>(partitions);
+        if (engine != null) {
+            int abandoned = engine.abandon(r -> revoked.contains(
+                    new TopicPartition(r.sourceTopic(), r.sourcePartition())));
+            if (abandoned > 0) {
+                log.info("Abandoned {} unfinished requests of revoked partitions {}; they run again on the "
+                        + "partitions' next owner", abandoned, revoked);
+            }
+        }
+        pending.keySet().removeIf(k -> revoked.contains(new TopicPartition(k.topic(), k.partition())));
+        failed.removeIf(p -> revoked.contains(new TopicPartition(p.key.topic(), p.key.partition())));
+        deadLetters.removeIf(d -> revoked.contains(new TopicPartition(d.key().topic(), d.key().partition())));
+        for (TopicPartition tp : revoked) {
+            offsets.forget(tp.topic(), tp.partition());
+        }
     }
 
     @Override
     public void stop() {
+        if (engine != null) {
+            engine.close();
+        }
+        if (invoker != null) {
+            invoker.close(); // closes the SDK client it owns
+        }
+        if (writer != null) {
+            writer.close();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
+        log.info("Bedrock sink task stopped");
+    }
+
+    // ---- dead letters (task thread)
+
+    private void deadLetterFailures() {
+        PendingRequest p;
+        while ((p = failed.poll()) != null) {
+            if (pending.remove(p.key) == null) {
+                continue; // its partition was revoked meanwhile
+            }
+            BedrockRequestFailedException reason = BedrockRequestFailedException.from(p.outcome());
+            log.warn("Request {} at {}-{}@{} failed: {}", p.requestId, p.key.topic(), p.key.partition(),
+                    p.key.offset(), reason.getMessage());
+            deadLetter(p, reason);
+        }
+    }
+
+    private void deadLetter(PendingRequest p, BedrockRequestFailedException reason) {
+        if (!config.errorsTolerateAll()) {
+            throw new ConnectException("Request " + p.requestId + " at " + p.key.topic() + "-" + p.key.partition()
+                    + "@" + p.key.offset() + " failed and errors.tolerance=none, so the task stops. Set "
+                    + "errors.tolerance=all and errors.deadletterqueue.topic.name to dead-letter such requests. "
+                    + "Reason: " + reason.getMessage(), reason);
+        }
+        metrics.requestsDeadLettered.incrementAndGet();
+        if (reporter == null) {
+            log.error("Request {} at {}-{}@{} is skipped: no dead-letter queue is configured "
+                            + "(errors.deadletterqueue.topic.name). Reason: {}", p.requestId, p.key.topic(),
+                    p.key.partition(), p.key.offset(), reason.getMessage());
+            offsets.markDone(p.key.topic(), p.key.partition(), p.key.offset());
+            return;
+        }
+        deadLetters.add(new DeadLetter(p.key, reporter.report(p.record, reason)));
+    }
+
+    /** Connect awaits reported dead letters before it calls preCommit; we still check each one. */
+    private void settleDeadLetters() {
+        for (Iterator<DeadLetter> it = deadLetters.iterator(); it.hasNext(); ) {
+            DeadLetter d = it.next();
+            if (!d.future().isDone()) {
+                continue;
+            }
+            it.remove();
+            try {
+                d.future().get();
+                offsets.markDone(d.key().topic(), d.key().partition(), d.key().offset());
+            } catch (ExecutionException e) {
+                throw new ConnectException("Could not write the dead letter of " + d.key(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConnectException("Interrupted while checking dead letters", e);
+            }
+        }
+    }
+
+    private void throwIfFatal() {
+        ConnectException e = fatal.get();
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    // ---- engine callbacks (SDK threads) and producer acknowledgements (producer thread)
+
+    private final class Listener implements EngineListener {
+        @Override
+        public void onEvent(OutputEvent event) {
+            PendingRequest p = pending.get(keyOf(event.sourceTopic(), event.sourcePartition(), event.sourceOffset()));
+            if (p == null) {
+                return; // abandoned: its partition was revoked
+            }
+            if (event.event() == EventType.ERROR && Boolean.TRUE.equals(event.retrying())) {
+                metrics.requestsRetried.incrementAndGet();
+                log.info("Request {} invocation {} attempt {} failed ({}), retrying", event.requestId(),
+                        event.invocationId(), event.attempt(), event.errorType());
+            }
+            if (event.event() == EventType.COMPLETE && event.firstByteLatencyMs() != null) {
+                metrics.recordFirstChunk(event.firstByteLatencyMs());
+            }
+            boolean chunk = event.event() == EventType.CHUNK;
+            p.sending();
+            writer.send(event, acknowledge(p, chunk));
+        }
+
+        @Override
+        public void onOutcome(RequestOutcome outcome) {
+            ModelRequest r = outcome.request();
+            PendingRequest p = pending.get(keyOf(r.sourceTopic(), r.sourcePartition(), r.sourceOffset()));
+            if (p == null) {
+                return;
+            }
+            if (outcome.completed() && writer.writesCompletions()) {
+                p.sending();
+                writer.sendCompletion(outcome, acknowledge(p, false));
+            }
+            if (p.outcome(outcome)) {
+                finished(p);
+            }
+        }
+    }
+
+    private Callback acknowledge(PendingRequest p, boolean chunk) {
+        return (metadata, exception) -> {
+            if (exception != null) {
+                fatal.compareAndSet(null, new ConnectException("Could not write an output record of request "
+                        + p.requestId + " to Kafka; the task stops so the request runs again after a restart",
+                        exception));
+                return; // never finished: its offset is not committed
+            }
+            if (chunk) {
+                metrics.chunksWritten.incrementAndGet();
+            }
+            if (p.acked()) {
+                finished(p);
+            }
+        };
+    }
+
+    private void finished(PendingRequest p) {
+        RequestOutcome o = p.outcome();
+        if (o.completed()) {
+            pending.remove(p.key);
+            offsets.markDone(p.key.topic(), p.key.partition(), p.key.offset());
+            metrics.requestsCompleted.incrementAndGet();
+            if (o.result() != null) {
+                add(metrics.inputTokens, o.result().inputTokens());
+                add(metrics.outputTokens, o.result().outputTokens());
+            }
+            return;
+        }
+        if (o.failure().kind() == ErrorKind.CONFIGURATION
+                && config.setupErrorAction() == Choice.SetupErrorAction.FAIL) {
+            fatal.compareAndSet(null, new ConnectException("Bedrock refused request " + p.requestId
+                    + " because of the connector's setup, so the task stops (setup.error.action=fail): "
+                    + o.failure().errorType() + ": " + o.failure().message()));
+            return;
+        }
+        failed.add(p);
+    }
+
+    private static void add(java.util.concurrent.atomic.AtomicLong counter, Long value) {
+        if (value != null) {
+            counter.addAndGet(value);
+        }
+    }
+
+    private static PendingRequest.SourceKey keyOf(String topic, int partition, long offset) {
+        return new PendingRequest.SourceKey(topic, partition, offset);
+    }
+
+    /** For tests: the task's metrics. */
+    TaskMetrics metrics() {
+        return metrics;
     }
 }

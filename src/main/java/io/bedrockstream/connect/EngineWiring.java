@@ -1,0 +1,95 @@
+package io.bedrockstream.connect;
+
+import io.bedrockstream.bedrock.BedrockClientSettings;
+import io.bedrockstream.bedrock.CredentialsSettings;
+import io.bedrockstream.connect.config.BedrockConnectorConfig;
+import io.bedrockstream.connect.config.Choice;
+import io.bedrockstream.engine.EngineSettings;
+import io.bedrockstream.model.ModelFamily;
+import io.bedrockstream.request.IdSource;
+import io.bedrockstream.request.RequestMappingSettings;
+import io.bedrockstream.request.RequestMode;
+import org.apache.kafka.common.config.types.Password;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+
+/** Turns a connector config into the settings of the layers below; the only place that knows both. */
+final class EngineWiring {
+    private EngineWiring() {
+    }
+
+    static RequestMappingSettings requestMapping(BedrockConnectorConfig c) {
+        return RequestMappingSettings.builder(c.modelId())
+                .mode(RequestMode.fromConfigName(c.requestMode().configName()).orElseThrow())
+                .template(c.requestTemplate().orElse(null))
+                .promptPointer(c.promptPointer())
+                .systemPointer(c.systemPointer().orElse(null))
+                .systemPrompt(c.systemPrompt().orElse(null))
+                .maxTokens(c.maxTokens())
+                .temperature(c.temperature().orElse(null))
+                .topP(c.topP().orElse(null))
+                .stopSequences(c.stopSequences())
+                .idSource(IdSource.fromConfigName(c.requestIdSource().configName()).orElseThrow())
+                .idHeader(c.requestIdHeader().orElse(null))
+                .idPointer(c.requestIdPointer().orElse(null))
+                .familyOverride(c.modelFamily().map(ModelFamily::configName).orElse(null))
+                .modelOverrideHeader(c.modelOverrideHeader().orElse(null))
+                .allowedModelOverrides(new LinkedHashSet<>(c.allowedModels()))
+                .maxBytes(c.requestMaxBytes())
+                .contentType(c.requestContentType())
+                .accept(c.requestAccept())
+                .guardrailIdentifier(c.guardrailIdentifier().orElse(null))
+                .guardrailVersion(c.guardrailVersion().orElse(null))
+                .trace(c.trace().orElse(null))
+                .performanceConfigLatency(c.performanceLatency().orElse(null))
+                .build();
+    }
+
+    static EngineSettings engine(BedrockConnectorConfig c) {
+        return EngineSettings.builder()
+                .maxInFlight(c.maxInFlightRequests())
+                .retryMaxAttempts(c.retryMaxAttempts())
+                .retryBackoffMs(c.retryBackoff().toMillis())
+                .retryBackoffMaxMs(c.retryBackoffMax().toMillis())
+                .retryDeadlineMs(c.retryDeadline().map(Duration::toMillis).orElse(Long.MAX_VALUE / 4))
+                // all: retry every transient type (empty set); none: retry none; else exactly the listed types
+                .retryTransient(c.retryTransientErrors().all() || !c.retryTransientErrors().names().isEmpty())
+                .retryableErrorTypes(c.retryTransientErrors().names())
+                .perKeyOrdering(c.requestOrdering() == Choice.RequestOrdering.KEY)
+                .requestsPerMinute(c.rateRequestsPerMinute())
+                .tokensPerMinute(c.rateTokensPerMinute())
+                .adaptiveConcurrency(c.adaptiveConcurrencyEnabled())
+                .invocationTimeoutMs(c.invocationTimeout().toMillis())
+                .build();
+    }
+
+    static BedrockClientSettings client(BedrockConnectorConfig c) {
+        return BedrockClientSettings.builder(c.region())
+                .endpointOverride(c.endpointOverride().orElse(null))
+                .httpProtocol(c.httpProtocol() == Choice.HttpProtocol.HTTP1_1
+                        ? BedrockClientSettings.HttpProtocol.HTTP1_1 : BedrockClientSettings.HttpProtocol.HTTP2)
+                .credentials(credentials(c))
+                .connectTimeout(c.connectTimeout())
+                .streamIdleTimeout(c.streamIdleTimeout())
+                .invocationTimeout(c.invocationTimeout())
+                // one connection per in-flight stream on HTTP/1.1; h2 multiplexes but the pool caps streams too
+                .maxConnections(Math.max(c.maxInFlightRequests(), 1))
+                .build();
+    }
+
+    private static CredentialsSettings credentials(BedrockConnectorConfig c) {
+        return switch (c.credentialsProvider()) {
+            case DEFAULT -> CredentialsSettings.defaults();
+            case STATIC -> CredentialsSettings.staticKeys(secret(c.accessKeyId().orElse(null)),
+                    secret(c.secretAccessKey().orElse(null)), secret(c.sessionToken().orElse(null)));
+            case PROFILE -> CredentialsSettings.profile(c.profileName().orElse(null));
+            case ASSUME_ROLE -> CredentialsSettings.assumeRole(c.roleArn().orElseThrow(),
+                    secret(c.roleExternalId().orElse(null)), c.roleSessionName());
+        };
+    }
+
+    private static String secret(Password p) {
+        return p == null || p.value() == null || p.value().isBlank() ? null : p.value();
+    }
+}

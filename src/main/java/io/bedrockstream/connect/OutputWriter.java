@@ -1,0 +1,74 @@
+package io.bedrockstream.connect;
+
+import io.bedrockstream.connect.config.BedrockSinkConfig;
+import io.bedrockstream.engine.OutputEvent;
+import io.bedrockstream.engine.RequestOutcome;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.connect.storage.Converter;
+
+import java.time.Duration;
+
+/**
+ * Writes output records with the sink's own idempotent producer, serialised by the configured Connect
+ * converters, so the output topic has the format the user's pipeline already reads.
+ */
+final class OutputWriter implements AutoCloseable {
+    private final Producer<byte[], byte[]> producer;
+    private final Converter keyConverter;
+    private final Converter valueConverter;
+    private final String outputTopic;
+    private final String completionsTopic;
+    private final boolean includeRawChunk;
+
+    OutputWriter(BedrockSinkConfig config) {
+        this(new KafkaProducer<>(config.producerConfigs()), config.outputKeyConverter(),
+                config.outputValueConverter(), config.outputTopic(), config.completionsTopic().orElse(null),
+                config.outputChunkRaw());
+    }
+
+    OutputWriter(Producer<byte[], byte[]> producer, Converter keyConverter, Converter valueConverter,
+                 String outputTopic, String completionsTopic, boolean includeRawChunk) {
+        this.producer = producer;
+        this.keyConverter = keyConverter;
+        this.valueConverter = valueConverter;
+        this.outputTopic = outputTopic;
+        this.completionsTopic = completionsTopic;
+        this.includeRawChunk = includeRawChunk;
+    }
+
+    boolean writesCompletions() {
+        return completionsTopic != null;
+    }
+
+    /**
+     * Sends one chunk or terminal record. Synchronised because converters are not promised to be thread-safe
+     * and events of different requests arrive on different SDK threads; the producer itself never blocks here
+     * unless its buffer is full.
+     */
+    synchronized void send(OutputEvent event, Callback callback) {
+        byte[] key = keyConverter.fromConnectData(outputTopic, OutputRecords.KEY_SCHEMA, event.requestId());
+        byte[] value = valueConverter.fromConnectData(outputTopic, OutputRecords.CHUNK_SCHEMA,
+                OutputRecords.toStruct(event, includeRawChunk));
+        producer.send(new ProducerRecord<>(outputTopic, key, value), callback);
+    }
+
+    synchronized void sendCompletion(RequestOutcome outcome, Callback callback) {
+        byte[] key = keyConverter.fromConnectData(completionsTopic, OutputRecords.KEY_SCHEMA,
+                outcome.request().requestId());
+        byte[] value = valueConverter.fromConnectData(completionsTopic, OutputRecords.COMPLETION_SCHEMA,
+                OutputRecords.toCompletionStruct(outcome));
+        producer.send(new ProducerRecord<>(completionsTopic, key, value), callback);
+    }
+
+    void flush() {
+        producer.flush();
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,56 @@
+package io.bedrockstream.connect;
+
+import io.bedrockstream.engine.RequestOutcome;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+/**
+ * One accepted request record until it is finished: its outcome is known and every record written for it
+ * (chunks, terminals, completion) has been acknowledged by the broker. Only then may its offset be committed.
+ */
+final class PendingRequest {
+    final SourceKey key;
+    final SinkRecord record;
+    final String requestId;
+
+    private int unacked;
+    private RequestOutcome outcome;
+    private boolean finished;
+
+    PendingRequest(SourceKey key, SinkRecord record, String requestId) {
+        this.key = key;
+        this.record = record;
+        this.requestId = requestId;
+    }
+
+    synchronized void sending() {
+        unacked++;
+    }
+
+    /** @return true exactly once: when the outcome is known and nothing is left unacknowledged */
+    synchronized boolean acked() {
+        unacked--;
+        return tryFinish();
+    }
+
+    /** @return true exactly once: when the outcome is known and nothing is left unacknowledged */
+    synchronized boolean outcome(RequestOutcome o) {
+        outcome = o;
+        return tryFinish();
+    }
+
+    synchronized RequestOutcome outcome() {
+        return outcome;
+    }
+
+    private boolean tryFinish() {
+        if (finished || outcome == null || unacked > 0) {
+            return false;
+        }
+        finished = true;
+        return true;
+    }
+
+    /** Where a request record came from: its original topic, partition and offset. */
+    record SourceKey(String topic, int partition, long offset) {
+    }
+}
