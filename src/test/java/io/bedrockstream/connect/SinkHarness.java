@@ -41,6 +41,8 @@ final class SinkHarness implements AutoCloseable {
         workerProps.put("plugin.discovery", "service_load");
         workerProps.put("offset.flush.interval.ms", "500");
         workerProps.put("connector.client.config.override.policy", "All");
+        workerProps.put("config.providers", "file");
+        workerProps.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
         connect = new EmbeddedConnectCluster.Builder().name(name).numWorkers(1).numBrokers(1)
                 .workerProps(workerProps).build();
         connect.start();

@@ -1,0 +1,168 @@
+package io.bedrockstream.connect;
+
+import io.bedrockstream.emulator.Attempt;
+import io.bedrockstream.emulator.EmulatorOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.bedrockstream.connect.SinkHarness.allComplete;
+import static io.bedrockstream.connect.SinkHarness.header;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * How the sink fails and reports: errors.tolerance=none, setup errors (fail or dead-letter), secrets through a
+ * config provider, and the task's metrics on a real worker.
+ */
+class SinkFailureModesIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static SinkHarness h;
+
+    @BeforeAll
+    static void start() {
+        h = new SinkHarness("bedrock-sink-failures", EmulatorOptions.builder().words(8).perChunk(2));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    private static ConnectorStateInfo.TaskState awaitTaskFailed(String connector) throws InterruptedException {
+        h.connect.assertions().assertConnectorIsRunningAndTasksHaveFailed(connector, 1, "task did not fail");
+        return h.connect.connectorStatus(connector).tasks().get(0);
+    }
+
+    @Test
+    void withErrorsToleranceNoneAFailedRequestFailsTheTaskSayingWhyAndCommitsNothingPastIt() throws Exception {
+        h.connect.kafka().createTopic("none-in", 1);
+        Map<String, String> config = h.sinkConfig("none-in", "none-out", "unused");
+        config.put("errors.tolerance", "none");
+        config.remove("errors.deadletterqueue.topic.name");
+        config.remove("errors.deadletterqueue.topic.replication.factor");
+        config.remove("errors.deadletterqueue.context.headers.enable");
+        h.start("none", config);
+        h.produce("none-in", "n-ok", "fine [[emu id=n-ok]]");
+        h.readUntil("none-out", WAIT, rs -> allComplete(rs, Set.of("n-ok")));
+        h.produce("none-in", "n-bad", "bad [[emu id=n-bad pre=ValidationException]]");
+
+        ConnectorStateInfo.TaskState task = awaitTaskFailed("none");
+        assertThat(task.trace()).contains("Request n-bad", "errors.tolerance=none",
+                "INVALID_REQUEST ValidationException");
+        assertThat(task.trace()).doesNotContain(SinkHarness.SECRET_KEY);
+        assertThat(h.emulator.stats().attempts("n-bad")).hasSize(1); // a ValidationException is never retried
+        // the finished request's offset may be committed; the failed one's never is
+        assertThat(h.connect.connectorOffsets("none").offsets()).allSatisfy(o ->
+                assertThat(((Number) o.offset().get("kafka_offset")).longValue()).isLessThanOrEqualTo(1));
+    }
+
+    @Test
+    void anAccessDeniedRequestFailsTheTaskByDefaultAndIsDeadLetteredWhenConfigured() throws Exception {
+        h.connect.kafka().createTopic("setup-in", 1);
+        h.start("setup", h.sinkConfig("setup-in", "setup-out", "setup-dlq"));
+        h.produce("setup-in", "s-denied", "x [[emu id=s-denied pre=AccessDeniedException]]");
+        ConnectorStateInfo.TaskState task = awaitTaskFailed("setup");
+        assertThat(task.trace()).contains("setup.error.action=fail", "AccessDeniedException");
+
+        h.connect.kafka().createTopic("setup2-in", 1);
+        Map<String, String> dlqConfig = h.sinkConfig("setup2-in", "setup-out", "setup-dlq");
+        dlqConfig.put("setup.error.action", "dlq");
+        dlqConfig.put("bedrock.secret.access.key", "a-wrong-secret-key");
+        h.start("setup2", dlqConfig);
+        h.produce("setup2-in", "s-wrong", "x [[emu id=s-wrong]]");
+        h.connect.kafka().createTopic("setup3-in", 1);
+        Map<String, String> deniedConfig = h.sinkConfig("setup3-in", "setup-out", "setup-dlq");
+        deniedConfig.put("setup.error.action", "dlq");
+        h.start("setup3", deniedConfig);
+        h.produce("setup3-in", "s-denied2", "x [[emu id=s-denied2 pre=AccessDeniedException]]");
+        List<ConsumerRecord<byte[], byte[]>> dlq = h.readUntil("setup-dlq", WAIT, rs -> rs.size() >= 2);
+        Map<String, String> reasons = new java.util.HashMap<>();
+        dlq.forEach(r -> reasons.put(SinkHarness.key(r), header(r, "__connect.errors.exception.message")));
+        assertThat(reasons).containsOnlyKeys("s-wrong", "s-denied2");
+        assertThat(reasons.get("s-wrong")).contains("CONFIGURATION InvalidSignatureException", "check the credentials");
+        assertThat(reasons.get("s-denied2"))
+                .contains("CONFIGURATION AccessDeniedException", "bedrock:InvokeModelWithResponseStream");
+        for (ConsumerRecord<byte[], byte[]> r : dlq) {
+            r.headers().forEach(hd -> assertThat(new String(hd.value(), StandardCharsets.UTF_8))
+                    .doesNotContain("a-wrong-secret-key"));
+        }
+        assertThat(h.emulator.stats().attempts("s-wrong")).extracting(Attempt::outcome).hasSize(1);
+        assertThat(h.connect.connectorStatus("setup2").tasks().get(0).state()).isEqualTo("RUNNING");
+        assertThat(h.connect.connectorStatus("setup3").tasks().get(0).state()).isEqualTo("RUNNING");
+    }
+
+    @Test
+    void secretsComeFromAConfigProviderAndNeverShowInTheStoredConfig(@TempDir Path dir) throws Exception {
+        Path secrets = dir.resolve("bedrock.properties");
+        Files.writeString(secrets, "secret_access_key=" + SinkHarness.SECRET_KEY + "\n");
+        h.connect.kafka().createTopic("prov-in", 1);
+        Map<String, String> config = h.sinkConfig("prov-in", "prov-out", "prov-dlq");
+        config.put("bedrock.secret.access.key", "${file:" + secrets + ":secret_access_key}");
+        h.start("prov", config);
+        h.produce("prov-in", "p-1", "hello [[emu id=p-1]]");
+        // the emulator verifies SigV4 with the real secret: a completed request proves the provider resolved it
+        h.readUntil("prov-out", WAIT, rs -> allComplete(rs, Set.of("p-1")));
+        assertThat(h.emulator.stats().attempts("p-1")).extracting(Attempt::outcome).containsExactly("complete");
+        assertThat(h.connect.connectorInfo("prov").config().get("bedrock.secret.access.key"))
+                .startsWith("${file:");
+    }
+
+    @Test
+    void theTaskPublishesItsMetricsOnTheWorker() throws Exception {
+        h.connect.kafka().createTopic("met-in", 1);
+        h.start("met", h.sinkConfig("met-in", "met-out", "met-dlq"));
+        h.produce("met-in", "mt-1", "hello [[emu id=mt-1]]");
+        h.produce("met-in", "mt-2", "hello [[emu id=mt-2 throttle=1]]");
+        h.readUntil("met-out", WAIT, rs -> allComplete(rs, Set.of("mt-1", "mt-2")));
+
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        Map<String, Long> seen = Map.of();
+        while (System.nanoTime() < deadline) {
+            for (ObjectName name : server.queryNames(new ObjectName("kafka.connect:type=plugins,*"), null)) {
+                if ("met".equals(name.getKeyProperty("connector"))) {
+                    seen = Map.of(
+                            "requests-completed-total", attribute(server, name, "requests-completed-total"),
+                            "requests-retried-total", attribute(server, name, "requests-retried-total"),
+                            "chunks-written-total", attribute(server, name, "chunks-written-total"),
+                            "output-tokens-total", attribute(server, name, "output-tokens-total"));
+                }
+            }
+            if (Long.valueOf(2).equals(seen.get("requests-completed-total"))) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        long chunks = h.emulator.stats().attempts("mt-1").get(0).chunks()
+                + h.emulator.stats().attempts("mt-2").get(1).chunks();
+        assertThat(seen).containsEntry("requests-completed-total", 2L)
+                .containsEntry("requests-retried-total", 1L)
+                .containsEntry("chunks-written-total", chunks)
+                .containsEntry("output-tokens-total", 16L);
+    }
+
+    private static long attribute(MBeanServer server, ObjectName name, String attribute) {
+        try {
+            Object v = server.getAttribute(name, attribute);
+            return v instanceof Number n ? n.longValue() : -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+}
