@@ -183,9 +183,10 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         response.headers().set("X-Amzn-Bedrock-Input-Token-Count", generation.inputTokens);
         response.headers().set("X-Amzn-Bedrock-Output-Token-Count", generation.outputTokens());
         response.headers().set("X-Amzn-Bedrock-Invocation-Latency", latency);
-        HttpReplies.send(ctx, request, response);
+        // recorded before the reply, so a client that reads the admin view after its call sees the attempt
         state.finish(refusal.id, new Attempt(refusal.attempt, refusal.modelId, "complete",
                 0, generation.text()), refusal.startNanos);
+        HttpReplies.send(ctx, request, response);
     }
 
     /** Answers a Bedrock call with a §3 error and records the attempt's outcome. */
@@ -208,8 +209,8 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         }
 
         void send(String code, String message, ObjectNode extra) {
-            sendError(ctx, request, code, message, extra);
             state.finish(id, new Attempt(attempt, modelId, code, 0, null), startNanos);
+            sendError(ctx, request, code, message, extra);
         }
     }
 

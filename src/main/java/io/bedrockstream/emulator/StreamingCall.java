@@ -98,19 +98,21 @@ final class StreamingCall {
                 return true;
             }
             case "error" -> {
+                finish("error"); // recorded before the client can see the frame
                 write(EventStreamEncoder.errorFrame("InternalFailure", "An internal error occurred."));
                 endStream("error");
             }
             case "corrupt" -> {
                 byte[] frame = EventStreamEncoder.chunkFrame(chunkPayload(Math.min(sent, chunks.size() - 1)));
                 frame[frame.length - 1] ^= 0x5A;
+                finish("corrupt");
                 write(frame);
                 endStream("corrupt");
             }
             case "close" -> {
                 byte[] frame = EventStreamEncoder.chunkFrame(chunkPayload(Math.min(sent, chunks.size() - 1)));
-                write(java.util.Arrays.copyOf(frame, frame.length / 2));
                 finish("close");
+                write(java.util.Arrays.copyOf(frame, frame.length / 2));
                 if (channel instanceof Http2StreamChannel) {
                     channel.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR));
                 } else {
@@ -124,6 +126,7 @@ final class StreamingCall {
                     payload.put("originalStatusCode", f.originalStatus());
                     payload.put("originalMessage", "Model returned status " + f.originalStatus());
                 }
+                finish(f.type());
                 write(EventStreamEncoder.exceptionFrame(f.type(), bytes(payload)));
                 endStream(f.type());
             }

@@ -68,6 +68,11 @@ public record RequestMappingSettings(
         accept = blankToNull(accept) == null ? DEFAULT_CONTENT_TYPE : accept;
     }
 
+    /** Problems of a body template (placeholder syntax, JSON once filled); empty when it is usable. */
+    public static List<String> templateProblems(String template) {
+        return RequestTemplate.problems(template);
+    }
+
     /** Passthrough mode, key ids, default limits: the usual starting point for tests. */
     public static RequestMappingSettings defaults(String modelId) {
         return builder(modelId).build();

@@ -86,6 +86,11 @@ public final class ConfigValidation {
         if (is(v, REQUEST_MODE, "template") && blank(v, REQUEST_TEMPLATE)) {
             out.add(new Problem(REQUEST_MODE + "=template needs a body template: set " + REQUEST_TEMPLATE
                     + ", or use " + REQUEST_MODE + "=passthrough or prompt.", REQUEST_MODE, REQUEST_TEMPLATE));
+        } else if (is(v, REQUEST_MODE, "template")) {
+            for (String problem : io.bedrockstream.request.RequestMappingSettings.templateProblems(
+                    text(v, REQUEST_TEMPLATE))) {
+                out.add(new Problem(problem, REQUEST_TEMPLATE));
+            }
         }
         if (is(v, REQUEST_ID_SOURCE, "header") && blank(v, REQUEST_ID_HEADER)) {
             out.add(new Problem(REQUEST_ID_SOURCE + "=header needs the header's name: set " + REQUEST_ID_HEADER + ".",
@@ -126,6 +131,11 @@ public final class ConfigValidation {
             out.add(new Problem(MODEL_ID + " is the ARN of a provisioned, imported or custom model or an application "
                     + "inference profile, whose family cannot be told from the id: set " + MODEL_FAMILY + ".",
                     MODEL_ID, MODEL_FAMILY));
+        } else if (blank(v, MODEL_FAMILY) && !modelId.isEmpty()
+                && io.bedrockstream.model.ModelIds.detect(modelId).isEmpty()) {
+            out.add(new Problem(MODEL_ID + " '" + modelId + "' does not name a model family this connector knows; "
+                    + "check the id, or set " + MODEL_FAMILY + " (one of " + io.bedrockstream.model.ModelIds.validNames()
+                    + ").", MODEL_ID, MODEL_FAMILY));
         }
         Object allowed = v.get(MODEL_ALLOWED);
         boolean noneAllowed = allowed == null || allowed instanceof List<?> l && l.stream()

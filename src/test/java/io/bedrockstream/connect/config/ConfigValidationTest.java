@@ -196,4 +196,20 @@ class ConfigValidationTest {
                 .containsExactly(List.of("request.mode", "request.template"),
                         List.of("bedrock.credentials.provider", "bedrock.role.arn"));
     }
+
+    @Test
+    void aTemplateThatIsNotJsonOnceFilledIsReportedOnTheTemplate() {
+        assertOneRuleOn(with("request.mode", "template", "request.template", "{\"a\": ${/q}}"),
+                "outside a JSON string", "request.template");
+        assertOneRuleOn(with("request.mode", "template", "request.template", "{\"a\": \"${/q}\""),
+                "request.template", "request.template");
+    }
+
+    @Test
+    void aModelIdOfNoKnownFamilyNeedsTheFamily() {
+        assertOneRuleOn(with("bedrock.model.id", "acme.super-model-v1"), "does not name a model family",
+                "bedrock.model.id", "bedrock.model.family");
+        assertThat(errors(with("bedrock.model.id", "acme.super-model-v1", "bedrock.model.family", "anthropic")))
+                .isEmpty();
+    }
 }
