@@ -344,6 +344,45 @@ class BedrockSinkConnectorIT {
         awaitCommitted("crash", 0, 16);
     }
 
+    @Test
+    void aFastProducerIsHeldBackByPausingSoUnfinishedRequestsStayBounded() throws Exception {
+        h.emulator.reset();
+        h.connect.kafka().createTopic("bp-in", 2);
+        Map<String, String> config = h.sinkConfig("bp-in", "bp-out", "bp-dlq");
+        config.put("max.in.flight.requests", "2");
+        config.put("consumer.override.max.poll.records", "5");
+        h.start("bp", config);
+        Set<String> ids = new LinkedHashSet<>();
+        for (int i = 0; i < 60; i++) {
+            ids.add("bp-" + i);
+            h.produce("bp-in", i % 2, "bp-" + i,
+                    ("go [[emu id=bp-" + i + " words=4 per_chunk=2 delay_ms=15]]").getBytes(StandardCharsets.UTF_8),
+                    Map.of());
+        }
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        long maxUnfinished = 0;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (javax.management.ObjectName name
+                    : server.queryNames(new javax.management.ObjectName("kafka.connect:type=plugins,*"), null)) {
+                if ("bp".equals(name.getKeyProperty("connector"))) {
+                    Object v = server.getAttribute(name, "in-flight-requests");
+                    maxUnfinished = Math.max(maxUnfinished, ((Number) v).longValue());
+                }
+            }
+            if (h.emulator.stats().attempts("bp-59").size() == 1 && h.emulator.stats().attempts("bp-58").size() == 1) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        h.readUntil("bp-out", WAIT, rs -> allComplete(rs, ids));
+        // the task pauses at 2 x max.in.flight.requests unfinished; one more poll batch may arrive meanwhile
+        assertThat(maxUnfinished).isBetween(1L, 4L + 5L);
+        assertThat(h.emulator.stats().maxConcurrency()).isLessThanOrEqualTo(2);
+        awaitCommitted("bp", 0, 30);
+        awaitCommitted("bp", 1, 30);
+    }
+
     private static void assertNoSecrets(List<ConsumerRecord<byte[], byte[]>> records) {
         for (ConsumerRecord<byte[], byte[]> r : records) {
             r.headers().forEach(hd -> assertThat(new String(hd.value(), StandardCharsets.UTF_8))
