@@ -1,0 +1,128 @@
+package io.bedrockstream.connect;
+
+import io.bedrockstream.bedrock.InvocationResult;
+import io.bedrockstream.engine.OutputEvent;
+import io.bedrockstream.engine.RequestOutcome;
+import io.bedrockstream.request.ModelRequest;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+
+import java.util.List;
+
+/**
+ * The output record contract of ARCHITECTURE.md as Connect schemas: one {@code ChunkRecord} per chunk and
+ * terminal event, one {@code Completion} per completed request. Named and versioned so that schema-aware
+ * converters (Avro, Protobuf, JSON Schema) register them and consumers can evolve with them.
+ */
+public final class OutputRecords {
+
+    /** Keys are request ids. */
+    public static final Schema KEY_SCHEMA = Schema.STRING_SCHEMA;
+
+    public static final Schema CHUNK_SCHEMA = SchemaBuilder.struct()
+            .name("io.bedrockstream.ChunkRecord").version(1)
+            .doc("One streamed chunk of a Bedrock invocation, or the invocation's terminal record (complete or "
+                    + "error). Group by invocation_id, order by seq; trust the invocation whose terminal is complete.")
+            .field("request_id", Schema.STRING_SCHEMA)
+            .field("invocation_id", Schema.STRING_SCHEMA)
+            .field("attempt", Schema.INT32_SCHEMA)
+            .field("seq", Schema.INT64_SCHEMA)
+            .field("event", Schema.STRING_SCHEMA)
+            .field("model_id", Schema.STRING_SCHEMA)
+            .field("text", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("chunk", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("stop_reason", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("input_tokens", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("output_tokens", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("first_byte_latency_ms", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("invocation_latency_ms", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("error_type", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("error_message", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("original_status_code", Schema.OPTIONAL_INT32_SCHEMA)
+            .field("original_message", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("retrying", Schema.OPTIONAL_BOOLEAN_SCHEMA)
+            .field("source_topic", Schema.STRING_SCHEMA)
+            .field("source_partition", Schema.INT32_SCHEMA)
+            .field("source_offset", Schema.INT64_SCHEMA)
+            .build();
+
+    public static final Schema COMPLETION_SCHEMA = SchemaBuilder.struct()
+            .name("io.bedrockstream.Completion").version(1)
+            .doc("A completed request: the whole text of its completed invocation and the usage figures.")
+            .field("request_id", Schema.STRING_SCHEMA)
+            .field("invocation_id", Schema.STRING_SCHEMA)
+            .field("model_id", Schema.STRING_SCHEMA)
+            .field("attempts", Schema.INT32_SCHEMA)
+            .field("text", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("stop_reason", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("input_tokens", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("output_tokens", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("first_byte_latency_ms", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("invocation_latency_ms", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("source_topic", Schema.STRING_SCHEMA)
+            .field("source_partition", Schema.INT32_SCHEMA)
+            .field("source_offset", Schema.INT64_SCHEMA)
+            .build();
+
+    private OutputRecords() {
+    }
+
+    /** The value of one output record; {@code includeRawChunk=false} leaves {@code chunk} null. */
+    public static Struct toStruct(OutputEvent e, boolean includeRawChunk) {
+        Struct s = new Struct(CHUNK_SCHEMA)
+                .put("request_id", e.requestId())
+                .put("invocation_id", e.invocationId())
+                .put("attempt", e.attempt())
+                .put("seq", e.seq())
+                .put("event", e.event().wireName())
+                .put("model_id", e.modelId())
+                .put("text", e.text())
+                .put("chunk", includeRawChunk ? e.chunk() : null)
+                .put("stop_reason", e.stopReason())
+                .put("input_tokens", e.inputTokens())
+                .put("output_tokens", e.outputTokens())
+                .put("first_byte_latency_ms", e.firstByteLatencyMs())
+                .put("invocation_latency_ms", e.invocationLatencyMs())
+                .put("error_type", e.errorType())
+                .put("error_message", e.errorMessage())
+                .put("original_status_code", e.originalStatusCode())
+                .put("original_message", e.originalMessage())
+                .put("retrying", e.retrying())
+                .put("source_topic", e.sourceTopic())
+                .put("source_partition", e.sourcePartition())
+                .put("source_offset", e.sourceOffset());
+        s.validate();
+        return s;
+    }
+
+    /**
+     * The completions-topic value of a completed request.
+     *
+     * @throws IllegalArgumentException if the outcome is a failure
+     */
+    public static Struct toCompletionStruct(RequestOutcome o) {
+        if (!o.completed() || o.result() == null) {
+            throw new IllegalArgumentException("Only a completed request has a completion record");
+        }
+        ModelRequest r = o.request();
+        InvocationResult result = o.result();
+        List<String> ids = o.invocationIds();
+        Struct s = new Struct(COMPLETION_SCHEMA)
+                .put("request_id", r.requestId())
+                .put("invocation_id", ids.get(ids.size() - 1))
+                .put("model_id", r.modelId())
+                .put("attempts", o.attempts())
+                .put("text", o.text())
+                .put("stop_reason", result.stopReason())
+                .put("input_tokens", result.inputTokens())
+                .put("output_tokens", result.outputTokens())
+                .put("first_byte_latency_ms", result.firstByteLatencyMs())
+                .put("invocation_latency_ms", result.invocationLatencyMs())
+                .put("source_topic", r.sourceTopic())
+                .put("source_partition", r.sourcePartition())
+                .put("source_offset", r.sourceOffset());
+        s.validate();
+        return s;
+    }
+}

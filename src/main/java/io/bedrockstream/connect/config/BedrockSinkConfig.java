@@ -1,0 +1,109 @@
+package io.bedrockstream.connect.config;
+
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The sink connector's config: the shared keys plus the sink's own producer, which writes the output topic
+ * (a sink task has no worker producer of its own to borrow).
+ */
+public class BedrockSinkConfig extends BedrockConnectorConfig {
+    private static final Logger log = LoggerFactory.getLogger(BedrockSinkConfig.class);
+
+    public static final String GROUP_PRODUCER = "Output producer";
+    public static final String OUTPUT_BOOTSTRAP_SERVERS = "output.bootstrap.servers";
+    public static final String OUTPUT_PRODUCER_PREFIX = "output.producer.";
+    /** Set by the connector in each task config: the task's index, 0-based. Not a user setting. */
+    public static final String TASK_INDEX = "task.index";
+    /** Idempotence allows at most this many in-flight batches per connection without reordering. */
+    static final int MAX_IDEMPOTENT_IN_FLIGHT = 5;
+
+    public BedrockSinkConfig(Map<?, ?> props) {
+        super(configDef(), props);
+    }
+
+    public static ConfigDef configDef() {
+        ConfigDef def = BedrockConnectorConfig.configDef();
+        new Group(def, GROUP_PRODUCER)
+                .define(OUTPUT_BOOTSTRAP_SERVERS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, nonEmptyList(),
+                        Importance.HIGH, Width.LONG, "Output bootstrap servers",
+                        "The Kafka cluster the sink writes output records to, as host:port pairs, comma-separated; "
+                                + "usually the same cluster the requests come from. Required. Any other producer "
+                                + "setting (security, compression, linger.ms, client.id...) goes under the prefix "
+                                + "output.producer., e.g. output.producer.security.protocol=SSL. The producer is "
+                                + "always idempotent with acks=all; client.id defaults to "
+                                + "bedrock-stream-<connector>-<task>.");
+        return def;
+    }
+
+    private static ConfigDef.Validator nonEmptyList() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                @SuppressWarnings("unchecked")
+                List<String> list = (List<String>) value;
+                if (list == null || list.stream().allMatch(s -> s.trim().isEmpty())) {
+                    throw new ConfigException(name, value, "Must list at least one host:port.");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "a non-empty list of host:port";
+            }
+        };
+    }
+
+    public List<String> outputBootstrapServers() {
+        return getList(OUTPUT_BOOTSTRAP_SERVERS).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** The task's index from its task config; 0 when absent (the connector's own config). */
+    public int taskIndex() {
+        Object v = originals().get(TASK_INDEX);
+        return v == null ? 0 : Integer.parseInt(v.toString().trim());
+    }
+
+    /**
+     * The output producer's settings: {@code output.producer.*} with the bootstrap servers set and the
+     * delivery invariants forced, whatever the user wrote, because at-least-once output without duplicates
+     * or reordering within a request depends on them.
+     */
+    public Map<String, Object> producerConfigs() {
+        Map<String, Object> configs = new HashMap<>(originalsWithPrefix(OUTPUT_PRODUCER_PREFIX));
+        configs.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "bedrock-stream-" + connectorName() + "-" + taskIndex());
+        configs.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", outputBootstrapServers()));
+        configs.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        configs.put(ProducerConfig.ACKS_CONFIG, "all");
+        configs.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        configs.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        Object inFlight = configs.get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
+        if (inFlight != null && parsesAbove(inFlight, MAX_IDEMPOTENT_IN_FLIGHT)) {
+            log.warn("{}{}={} is above {}, the most an idempotent producer allows; using {}",
+                    OUTPUT_PRODUCER_PREFIX, ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, inFlight,
+                    MAX_IDEMPOTENT_IN_FLIGHT, MAX_IDEMPOTENT_IN_FLIGHT);
+            configs.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, MAX_IDEMPOTENT_IN_FLIGHT);
+        }
+        return configs;
+    }
+
+    /** A value that is not a number is left for the producer to reject with its own message. */
+    private static boolean parsesAbove(Object value, int limit) {
+        try {
+            return Integer.parseInt(value.toString().trim()) > limit;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,339 @@
+package io.bedrockstream.connect.config;
+
+import io.bedrockstream.connect.config.Choice.CredentialsProvider;
+import io.bedrockstream.connect.config.Choice.HttpProtocol;
+import io.bedrockstream.connect.config.Choice.RequestIdSource;
+import io.bedrockstream.connect.config.Choice.RequestMode;
+import io.bedrockstream.connect.config.Choice.RequestOrdering;
+import io.bedrockstream.connect.config.Choice.SetupErrorAction;
+import io.bedrockstream.model.ModelFamily;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static io.bedrockstream.connect.config.BedrockConnectorConfig.*;
+
+/**
+ * The definitions of the shared keys: type, default, validator, importance, documentation, group, order,
+ * width, display name and recommender. This text is the one place each key is documented; the generated
+ * reference ({@code docs/configuration.md}) and the worker's REST answers both come from it.
+ */
+final class CommonConfigDef {
+
+    private CommonConfigDef() {
+    }
+
+    static ConfigDef build() {
+        ConfigDef def = new ConfigDef();
+        defineConnection(def);
+        defineCredentials(def);
+        defineModel(def);
+        defineRequest(def);
+        defineOutput(def);
+        defineFlow(def);
+        defineErrors(def);
+        return def;
+    }
+
+    private static void defineConnection(ConfigDef def) {
+        List<String> protocols = Choice.names(HttpProtocol.class);
+        new Group(def, GROUP_CONNECTION)
+                .define(REGION, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                        Importance.HIGH, Width.SHORT, "AWS region",
+                        "The AWS region whose Bedrock Runtime endpoint is called, e.g. us-east-1. It also signs "
+                                + "requests, so it must be set even when an endpoint override is used. Required.")
+                .define(ENDPOINT_OVERRIDE, Type.STRING, "", new HttpUriOrEmpty(), Importance.LOW, Width.LONG,
+                        "Endpoint override",
+                        "An absolute http:// or https:// URI to call instead of the region's public Bedrock Runtime "
+                                + "endpoint, e.g. a VPC interface endpoint or a local emulator. Empty (the default) "
+                                + "uses the region's standard endpoint.")
+                .define(HTTP_PROTOCOL, Type.STRING, HttpProtocol.HTTP2.configName(), OneOf.of(protocols),
+                        Importance.LOW, Width.SHORT, "HTTP protocol",
+                        "The HTTP version the client speaks: HTTP2 (the default, what Bedrock's streaming API "
+                                + "prefers) or HTTP1_1 (for proxies or endpoints that only speak HTTP/1.1). "
+                                + "Case-insensitive.",
+                        new EnumRecommender(protocols))
+                .define(CONNECT_TIMEOUT_MS, Type.INT, 10_000, Range.atLeast(1), Importance.LOW, Width.SHORT,
+                        "Connect timeout (ms)",
+                        "How long to wait for a TCP/TLS connection to the Bedrock endpoint, in milliseconds. "
+                                + "Must be at least 1; the default is 10000 (10 s).");
+    }
+
+    private static void defineCredentials(ConfigDef def) {
+        List<String> providers = Choice.names(CredentialsProvider.class);
+        new Group(def, GROUP_CREDENTIALS)
+                .define(CREDENTIALS_PROVIDER, Type.STRING, CredentialsProvider.DEFAULT.configName(),
+                        OneOf.of(providers), Importance.HIGH, Width.SHORT, "Credentials provider",
+                        "Where AWS credentials come from. 'default' (the default) uses the SDK's default chain "
+                                + "(environment, system properties, web identity, profile file, container and "
+                                + "instance roles). 'static' uses bedrock.access.key.id and bedrock.secret.access.key "
+                                + "(and bedrock.session.token if set). 'profile' reads bedrock.profile.name from the "
+                                + "shared credentials files. 'assume-role' assumes bedrock.role.arn through STS using "
+                                + "the default chain's credentials.",
+                        new EnumRecommender(providers),
+                        List.of(ACCESS_KEY_ID, SECRET_ACCESS_KEY, SESSION_TOKEN, PROFILE_NAME, ROLE_ARN, ROLE_EXTERNAL_ID,
+                                ROLE_SESSION_NAME))
+                .define(ACCESS_KEY_ID, Type.PASSWORD, null, null, Importance.HIGH, Width.MEDIUM, "Access key id",
+                        "The AWS access key id, used only when bedrock.credentials.provider is 'static'. Hidden in "
+                                + "logs and REST output; use a config provider such as ${file:...} or ${env:...} "
+                                + "to keep it out of the connector config. Unset by default.",
+                        new VisibleWhen(CREDENTIALS_PROVIDER, "static"))
+                .define(SECRET_ACCESS_KEY, Type.PASSWORD, null, null, Importance.HIGH, Width.MEDIUM,
+                        "Secret access key",
+                        "The AWS secret access key paired with bedrock.access.key.id, used only when "
+                                + "bedrock.credentials.provider is 'static'. Hidden in logs and REST output; use a "
+                                + "config provider to keep it out of the connector config. Unset by default.",
+                        new VisibleWhen(CREDENTIALS_PROVIDER, "static"))
+                .define(SESSION_TOKEN, Type.PASSWORD, null, null, Importance.MEDIUM, Width.LONG, "Session token",
+                        "An AWS session token for temporary 'static' credentials. Unset by default (long-term keys).",
+                        new VisibleWhen(CREDENTIALS_PROVIDER, "static"))
+                .define(PROFILE_NAME, Type.STRING, "", null, Importance.MEDIUM, Width.MEDIUM, "Profile name",
+                        "The named profile to read when bedrock.credentials.provider is 'profile'. Empty (the "
+                                + "default) uses the SDK's default profile (AWS_PROFILE or 'default').",
+                        new VisibleWhen(CREDENTIALS_PROVIDER, "profile"))
+                .define(ROLE_ARN, Type.STRING, "",
+                        new PatternOrEmpty("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+",
+                                "an IAM role ARN such as arn:aws:iam::123456789012:role/bedrock-invoker"),
+                        Importance.MEDIUM, Width.LONG, "Role ARN",
+                        "The IAM role to assume when bedrock.credentials.provider is 'assume-role', e.g. "
+                                + "arn:aws:iam::123456789012:role/bedrock-invoker. Required for that provider; "
+                                + "empty by default.",
+                        new VisibleWhen(CREDENTIALS_PROVIDER, "assume-role"))
+                .define(ROLE_EXTERNAL_ID, Type.PASSWORD, null, null, Importance.LOW, Width.MEDIUM,
+                        "Role external id",
+                        "The external id the role's trust policy requires, if any, when assuming bedrock.role.arn. "
+                                + "Unset by default.",
+                        new VisibleWhen(CREDENTIALS_PROVIDER, "assume-role"))
+                .define(ROLE_SESSION_NAME, Type.STRING, "kafka-connect-bedrock-stream",
+                        new PatternOrEmpty("[\\w+=,.@-]{2,64}", "2 to 64 characters of letters, digits and +=,.@_-"),
+                        Importance.LOW, Width.MEDIUM, "Role session name",
+                        "The session name recorded in CloudTrail when assuming bedrock.role.arn. Defaults to "
+                                + "kafka-connect-bedrock-stream.",
+                        new VisibleWhen(CREDENTIALS_PROVIDER, "assume-role"));
+    }
+
+    private static void defineModel(ConfigDef def) {
+        List<String> families = Arrays.stream(ModelFamily.values()).map(ModelFamily::configName).toList();
+        new Group(def, GROUP_MODEL)
+                .define(MODEL_ID, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                        Importance.HIGH, Width.LONG, "Model id",
+                        "The model to invoke: a base model id (anthropic.claude-3-5-haiku-20241022-v1:0), an "
+                                + "inference profile id (us.anthropic..., eu..., apac..., global...), or an ARN. "
+                                + "Required. For ARNs of provisioned, imported or custom models and application "
+                                + "inference profiles also set bedrock.model.family.",
+                        null, List.of(MODEL_FAMILY))
+                .define(MODEL_FAMILY, Type.STRING, "", OneOf.orEmpty(families), Importance.MEDIUM, Width.SHORT,
+                        "Model family",
+                        "The request and chunk format of the model: one of " + String.join(", ", families)
+                                + ". Empty (the default) detects it from bedrock.model.id; set it when the id does "
+                                + "not tell (provisioned, imported or custom model ARNs).",
+                        new EnumRecommender(families))
+                .define(MODEL_OVERRIDE_HEADER, Type.STRING, "", null, Importance.LOW, Width.MEDIUM,
+                        "Model override header",
+                        "The name of a record header whose value, when present, names the model to invoke for that "
+                                + "record instead of bedrock.model.id. Only ids listed in request.model.allowed are "
+                                + "accepted; others are dead-lettered. Empty (the default) disables overrides.",
+                        null, List.of(MODEL_ALLOWED))
+                .define(MODEL_ALLOWED, Type.LIST, "", null, Importance.LOW, Width.LONG, "Allowed override models",
+                        "Model ids a record may ask for through request.model.override.header, comma-separated; '*' "
+                                + "allows any. Empty (the default) allows no override.")
+                .define(GUARDRAIL_IDENTIFIER, Type.STRING, "", null, Importance.MEDIUM, Width.MEDIUM,
+                        "Guardrail identifier",
+                        "The id or ARN of a Bedrock guardrail to apply to every invocation. Empty (the default) "
+                                + "applies none. Requires bedrock.guardrail.version.",
+                        null, List.of(GUARDRAIL_VERSION))
+                .define(GUARDRAIL_VERSION, Type.STRING, "",
+                        new PatternOrEmpty("[1-9][0-9]{0,7}|DRAFT", "a version number (1-99999999) or DRAFT"),
+                        Importance.MEDIUM, Width.SHORT, "Guardrail version",
+                        "The guardrail version to apply: a number such as 1, or DRAFT. Empty by default; required "
+                                + "when bedrock.guardrail.identifier is set.")
+                .define(TRACE, Type.STRING, "", OneOf.orEmpty(Choice.TRACE), Importance.LOW, Width.SHORT,
+                        "Guardrail trace",
+                        "Whether the guardrail trace is returned: ENABLED, DISABLED or ENABLED_FULL. Empty (the "
+                                + "default) leaves the API's default.",
+                        new EnumRecommender(Choice.TRACE))
+                .define(PERFORMANCE_LATENCY, Type.STRING, "", OneOf.orEmpty(Choice.LATENCY), Importance.LOW,
+                        Width.SHORT, "Performance latency",
+                        "Bedrock's latency-optimized inference setting: standard or optimized (only some models "
+                                + "and regions support it). Empty (the default) leaves the API's default.",
+                        new EnumRecommender(Choice.LATENCY));
+    }
+
+    private static void defineRequest(ConfigDef def) {
+        List<String> modes = Choice.names(RequestMode.class);
+        List<String> idSources = Choice.names(RequestIdSource.class);
+        new Group(def, GROUP_REQUEST)
+                .define(REQUEST_MODE, Type.STRING, RequestMode.PASSTHROUGH.configName(), OneOf.of(modes),
+                        Importance.HIGH, Width.SHORT, "Request mode",
+                        "How a record becomes a model request body. 'passthrough' (the default) sends the record "
+                                + "value as the model's native JSON body. 'prompt' takes a plain prompt (the value, "
+                                + "or the field at request.prompt.pointer) and builds the family's native body with "
+                                + "the request.* inference settings. 'template' fills request.template with fields "
+                                + "of the value.",
+                        new EnumRecommender(modes), List.of(REQUEST_TEMPLATE, PROMPT_POINTER, SYSTEM_POINTER, SYSTEM_PROMPT,
+                                MAX_TOKENS, TEMPERATURE, TOP_P, STOP_SEQUENCES))
+                .define(REQUEST_TEMPLATE, Type.STRING, "", null, Importance.MEDIUM, Width.LONG, "Request template",
+                        "The body template for request.mode=template: the model's native JSON body with placeholders "
+                                + "that are filled from fields of the record value. Required in template mode; "
+                                + "empty by default.",
+                        new VisibleWhen(REQUEST_MODE, "template"))
+                .define(PROMPT_POINTER, Type.STRING, "", new JsonPointerOrEmpty(), Importance.MEDIUM, Width.MEDIUM,
+                        "Prompt pointer",
+                        "In prompt mode, the JSON pointer of the prompt text inside the record value, e.g. "
+                                + "/question. Empty (the default) uses the whole value as the prompt.",
+                        new VisibleWhen(REQUEST_MODE, "prompt"))
+                .define(SYSTEM_POINTER, Type.STRING, "", new JsonPointerOrEmpty(), Importance.LOW, Width.MEDIUM,
+                        "System prompt pointer",
+                        "In prompt mode, the JSON pointer of a per-record system prompt inside the value. Empty (the "
+                                + "default) uses request.system.prompt.",
+                        new VisibleWhen(REQUEST_MODE, "prompt"))
+                .define(SYSTEM_PROMPT, Type.STRING, "", null, Importance.LOW, Width.LONG, "System prompt",
+                        "In prompt mode, a system prompt sent with every request (for families that support one). "
+                                + "Empty (the default) sends none.",
+                        new VisibleWhen(REQUEST_MODE, "prompt"))
+                .define(MAX_TOKENS, Type.INT, 512, Range.atLeast(1), Importance.MEDIUM, Width.SHORT, "Max tokens",
+                        "In prompt mode, the most tokens the model may generate per request. At least 1; default "
+                                + "512.",
+                        new VisibleWhen(REQUEST_MODE, "prompt"))
+                .define(TEMPERATURE, Type.DOUBLE, null, new NullableRange(0.0, 2.0), Importance.LOW, Width.SHORT,
+                        "Temperature",
+                        "In prompt mode, the sampling temperature, between 0.0 and 2.0 (models accept narrower "
+                                + "ranges). Unset (the default) uses the model's default.",
+                        new VisibleWhen(REQUEST_MODE, "prompt"))
+                .define(TOP_P, Type.DOUBLE, null, new NullableRange(0.0, 1.0), Importance.LOW, Width.SHORT, "Top P",
+                        "In prompt mode, nucleus sampling probability, between 0.0 and 1.0. Unset (the default) "
+                                + "uses the model's default.",
+                        new VisibleWhen(REQUEST_MODE, "prompt"))
+                .define(STOP_SEQUENCES, Type.LIST, "", null, Importance.LOW, Width.LONG, "Stop sequences",
+                        "In prompt mode, comma-separated sequences that stop generation. Empty (the default) sends "
+                                + "none.",
+                        new VisibleWhen(REQUEST_MODE, "prompt"))
+                .define(REQUEST_ID_SOURCE, Type.STRING, RequestIdSource.KEY.configName(), OneOf.of(idSources),
+                        Importance.MEDIUM, Width.SHORT, "Request id source",
+                        "Where each request's id (the output records' key) comes from: 'key' (the default: the "
+                                + "record key as a string, or <topic>-<partition>-<offset> when the key is null), "
+                                + "'header' (the header named by request.id.header), 'field' (the value field at "
+                                + "request.id.pointer) or 'offset' (always <topic>-<partition>-<offset>).",
+                        new EnumRecommender(idSources), List.of(REQUEST_ID_HEADER, REQUEST_ID_POINTER))
+                .define(REQUEST_ID_HEADER, Type.STRING, "", null, Importance.LOW, Width.MEDIUM, "Request id header",
+                        "The header carrying the request id when request.id.source=header. Empty by default; "
+                                + "required for that source.",
+                        new VisibleWhen(REQUEST_ID_SOURCE, "header"))
+                .define(REQUEST_ID_POINTER, Type.STRING, "", new JsonPointerOrEmpty(), Importance.LOW,
+                        Width.MEDIUM, "Request id pointer",
+                        "The JSON pointer of the request id inside the value when request.id.source=field, e.g. "
+                                + "/id. Empty by default; required for that source.",
+                        new VisibleWhen(REQUEST_ID_SOURCE, "field"))
+                .define(REQUEST_MAX_BYTES, Type.INT, 1_000_000, Range.between(1, 25_000_000), Importance.LOW,
+                        Width.SHORT, "Max request bytes",
+                        "The largest request body sent to Bedrock, in bytes; larger requests are dead-lettered "
+                                + "without a call. Between 1 and 25000000; default 1000000.")
+                .define(REQUEST_CONTENT_TYPE, Type.STRING, "application/json", new ConfigDef.NonEmptyString(),
+                        Importance.LOW, Width.MEDIUM, "Request content type",
+                        "The contentType sent with each invocation. Default application/json.")
+                .define(REQUEST_ACCEPT, Type.STRING, "application/json", new ConfigDef.NonEmptyString(),
+                        Importance.LOW, Width.MEDIUM, "Accept",
+                        "The accept type sent with each invocation. Default application/json.");
+    }
+
+    private static void defineOutput(ConfigDef def) {
+        new Group(def, GROUP_OUTPUT)
+                .define(OUTPUT_TOPIC, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                        Importance.HIGH, Width.MEDIUM, "Output topic",
+                        "The topic that receives one record per streamed chunk and one terminal record (complete "
+                                + "or error) per invocation, keyed by request id. Required; must not be one of the "
+                                + "connector's input topics.")
+                .define(COMPLETIONS_TOPIC, Type.STRING, "", null, Importance.MEDIUM, Width.MEDIUM,
+                        "Completions topic",
+                        "A topic that receives one record per completed request with the whole text and usage "
+                                + "figures. Empty (the default) turns it off. Must differ from output.topic.")
+                .define(OUTPUT_CHUNK_RAW, Type.BOOLEAN, true, null, Importance.LOW, Width.SHORT, "Include raw chunk",
+                        "Whether chunk records carry the model's raw decoded chunk JSON in the 'chunk' field as "
+                                + "well as the extracted 'text'. Default true; false makes records smaller.")
+                .define(OUTPUT_KEY_CONVERTER, Type.CLASS, "org.apache.kafka.connect.storage.StringConverter", null,
+                        Importance.LOW, Width.LONG, "Output key converter",
+                        "The Converter that serializes output record keys (request ids). Its settings go under "
+                                + "the prefix output.key.converter. Default "
+                                + "org.apache.kafka.connect.storage.StringConverter.")
+                .define(OUTPUT_VALUE_CONVERTER, Type.CLASS, "org.apache.kafka.connect.json.JsonConverter", null,
+                        Importance.MEDIUM, Width.LONG, "Output value converter",
+                        "The Converter that serializes output record values (io.bedrockstream.ChunkRecord and "
+                                + "io.bedrockstream.Completion structs). Its settings go under the prefix "
+                                + "output.value.converter., e.g. output.value.converter.schemas.enable=false. "
+                                + "Default org.apache.kafka.connect.json.JsonConverter.");
+    }
+
+    private static void defineFlow(ConfigDef def) {
+        List<String> orderings = Choice.names(RequestOrdering.class);
+        new Group(def, GROUP_FLOW)
+                .define(MAX_IN_FLIGHT, Type.INT, 16, Range.between(1, 10_000), Importance.HIGH, Width.SHORT,
+                        "Max in-flight requests",
+                        "The most requests one task has in flight at once (invocations running or waiting to "
+                                + "retry). When reached the task pauses its input partitions. Between 1 and 10000; "
+                                + "default 16.")
+                .define(RETRY_MAX_ATTEMPTS, Type.INT, 5, Range.atLeast(1), Importance.MEDIUM, Width.SHORT,
+                        "Max attempts",
+                        "The most invocations per request, counting the first; 1 disables retries. Default 5.")
+                .define(RETRY_BACKOFF_MS, Type.LONG, 500L, Range.atLeast(0), Importance.MEDIUM, Width.SHORT,
+                        "Retry backoff (ms)",
+                        "The base of the exponential backoff with full jitter between attempts, in milliseconds. "
+                                + "At least 0 and at most retry.backoff.max.ms; default 500.",
+                        null, List.of(RETRY_BACKOFF_MAX_MS))
+                .define(RETRY_BACKOFF_MAX_MS, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW, Width.SHORT,
+                        "Max retry backoff (ms)",
+                        "The cap on one backoff between attempts, in milliseconds. Default 30000.")
+                .define(RETRY_DEADLINE_MS, Type.LONG, 300_000L, Range.atLeast(0), Importance.LOW, Width.SHORT,
+                        "Retry deadline (ms)",
+                        "No new attempt starts once this long has passed since a request's first attempt, in "
+                                + "milliseconds; the request is then dead-lettered. 0 means no deadline besides "
+                                + "retry.max.attempts. Default 300000 (5 min).")
+                .define(RETRY_TRANSIENT_ERRORS, Type.LIST, TransientErrors.ALL, new TransientErrors.Validator(),
+                        Importance.LOW, Width.LONG, "Retried transient errors",
+                        "Which transient errors are retried: 'all' (the default), 'none', or a comma-separated list "
+                                + "of error types from " + String.join(", ", TransientErrors.KNOWN)
+                                + " (case-insensitive). Throttling is always retried; invalid-request and setup "
+                                + "errors never are.")
+                .define(INVOCATION_TIMEOUT_MS, Type.LONG, 300_000L, Range.atLeast(1), Importance.MEDIUM,
+                        Width.SHORT, "Invocation timeout (ms)",
+                        "The longest one invocation may take from call to last chunk, in milliseconds, before it "
+                                + "ends with an InvocationTimeout error. Default 300000 (5 min).")
+                .define(STREAM_IDLE_TIMEOUT_MS, Type.LONG, 60_000L, Range.atLeast(1), Importance.MEDIUM,
+                        Width.SHORT, "Stream idle timeout (ms)",
+                        "The longest gap between two chunks (or before the first), in milliseconds, before the "
+                                + "invocation ends with a StreamIdleTimeout error. Default 60000.")
+                .define(REQUEST_ORDERING, Type.STRING, RequestOrdering.NONE.configName(), OneOf.of(orderings),
+                        Importance.LOW, Width.SHORT, "Request ordering",
+                        "'none' (the default) runs requests concurrently in any order; 'key' runs requests with "
+                                + "the same record key one after another, in offset order.",
+                        new EnumRecommender(orderings))
+                .define(RATE_REQUESTS_PER_MINUTE, Type.INT, 0, Range.atLeast(0), Importance.LOW, Width.SHORT,
+                        "Requests per minute",
+                        "A per-task cap on invocations started per minute, to stay inside a Bedrock quota. 0 (the "
+                                + "default) means no cap.")
+                .define(RATE_TOKENS_PER_MINUTE, Type.LONG, 0L, Range.atLeast(0), Importance.LOW, Width.SHORT,
+                        "Tokens per minute",
+                        "A per-task cap on tokens (input plus output, as reported) per minute. 0 (the default) means "
+                                + "no cap.")
+                .define(ADAPTIVE_CONCURRENCY, Type.BOOLEAN, true, null, Importance.LOW, Width.SHORT,
+                        "Adaptive concurrency",
+                        "Whether throttling lowers the task's concurrency (additive increase, multiplicative "
+                                + "decrease) below max.in.flight.requests and successes raise it again. Default true.");
+    }
+
+    private static void defineErrors(ConfigDef def) {
+        List<String> actions = Choice.names(SetupErrorAction.class);
+        new Group(def, GROUP_ERRORS)
+                .define(SETUP_ERROR_ACTION, Type.STRING, SetupErrorAction.FAIL.configName(), OneOf.of(actions),
+                        Importance.MEDIUM, Width.SHORT, "Setup error action",
+                        "What to do when Bedrock reports the setup is wrong (AccessDeniedException, "
+                                + "ResourceNotFoundException, bad credentials): 'fail' (the default) fails the task "
+                                + "with a message saying what to fix; 'dlq' dead-letters the record like any other "
+                                + "failed request (needs errors.tolerance=all and a dead-letter topic).",
+                        new EnumRecommender(actions));
+    }
+}

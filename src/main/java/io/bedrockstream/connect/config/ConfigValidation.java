@@ -1,0 +1,224 @@
+package io.bedrockstream.connect.config;
+
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.common.config.types.Password;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import static io.bedrockstream.connect.config.BedrockConnectorConfig.*;
+
+/**
+ * Checks that span several keys. Each problem names every key involved, so {@link #attach} can show the
+ * message next to each of them in a UI, and a connector can refuse to start with the same messages.
+ */
+public final class ConfigValidation {
+    /** Connect's own sink keys; read from the raw config, owned by the worker. */
+    public static final String TOPICS = "topics";
+    public static final String TOPICS_REGEX = "topics.regex";
+
+    /** One broken rule: what to fix, and the keys it concerns. */
+    public record Problem(String message, List<String> keys) {
+        public Problem(String message, String... keys) {
+            this(message, List.of(keys));
+        }
+    }
+
+    private ConfigValidation() {
+    }
+
+    /**
+     * @param values parsed values by key (from {@code ConfigDef.validate} or {@code AbstractConfig.values()});
+     *               a key whose own validation failed may be null or absent
+     * @param raw    the raw connector config, for Connect's own keys ({@code topics}, {@code topics.regex})
+     */
+    public static List<Problem> check(Map<String, ?> values, Map<String, String> raw) {
+        List<Problem> problems = new ArrayList<>();
+        checkRequestMapping(values, problems);
+        checkOutputTopics(values, raw, problems);
+        checkModel(values, problems);
+        checkCredentials(values, problems);
+        checkRetry(values, problems);
+        return problems;
+    }
+
+    /** Runs {@link #check} on a {@code validate()} result and adds each message to every key involved. */
+    public static Config attach(Config config, Map<String, String> raw) {
+        Map<String, ConfigValue> byName = new LinkedHashMap<>();
+        for (ConfigValue v : config.configValues()) {
+            byName.put(v.name(), v);
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        byName.forEach((k, v) -> values.put(k, v.value()));
+        List<ConfigValue> result = new ArrayList<>(config.configValues());
+        for (Problem p : check(values, raw)) {
+            for (String key : p.keys()) {
+                ConfigValue v = byName.get(key);
+                if (v == null) {
+                    // A worker-owned key such as topics: report it under its own name so the UI shows it there.
+                    // The worker renders the value by the key's type, so it must be parsed, not raw.
+                    v = new ConfigValue(key, workerValue(key, raw.get(key)), List.of(), new ArrayList<>());
+                    byName.put(key, v);
+                    result.add(v);
+                }
+                v.addErrorMessage(p.message());
+            }
+        }
+        return new Config(result);
+    }
+
+    private static Object workerValue(String key, String raw) {
+        if (raw == null) {
+            return null;
+        }
+        ConfigDef.Type type = TOPICS.equals(key) ? ConfigDef.Type.LIST : ConfigDef.Type.STRING;
+        return ConfigDef.parseType(key, raw, type);
+    }
+
+    private static void checkRequestMapping(Map<String, ?> v, List<Problem> out) {
+        if (is(v, REQUEST_MODE, "template") && blank(v, REQUEST_TEMPLATE)) {
+            out.add(new Problem(REQUEST_MODE + "=template needs a body template: set " + REQUEST_TEMPLATE
+                    + ", or use " + REQUEST_MODE + "=passthrough or prompt.", REQUEST_MODE, REQUEST_TEMPLATE));
+        }
+        if (is(v, REQUEST_ID_SOURCE, "header") && blank(v, REQUEST_ID_HEADER)) {
+            out.add(new Problem(REQUEST_ID_SOURCE + "=header needs the header's name: set " + REQUEST_ID_HEADER + ".",
+                    REQUEST_ID_SOURCE, REQUEST_ID_HEADER));
+        }
+        if (is(v, REQUEST_ID_SOURCE, "field") && blank(v, REQUEST_ID_POINTER)) {
+            out.add(new Problem(REQUEST_ID_SOURCE + "=field needs the field's JSON pointer: set " + REQUEST_ID_POINTER
+                    + " (e.g. /id).", REQUEST_ID_SOURCE, REQUEST_ID_POINTER));
+        }
+    }
+
+    private static void checkOutputTopics(Map<String, ?> v, Map<String, String> raw, List<Problem> out) {
+        String output = text(v, OUTPUT_TOPIC);
+        String completions = text(v, COMPLETIONS_TOPIC);
+        for (String key : List.of(OUTPUT_TOPIC, COMPLETIONS_TOPIC)) {
+            String topic = text(v, key);
+            if (topic.isEmpty()) {
+                continue;
+            }
+            if (inputTopics(raw).contains(topic)) {
+                out.add(new Problem(key + " '" + topic + "' is also an input topic in " + TOPICS
+                        + ": the connector would read its own output. Choose a different " + key + ".", key, TOPICS));
+            } else if (matchesRegex(raw, topic)) {
+                out.add(new Problem(key + " '" + topic + "' matches " + TOPICS_REGEX
+                        + ": the connector would read its own output. Choose a different " + key + " or narrow "
+                        + TOPICS_REGEX + ".", key, TOPICS_REGEX));
+            }
+        }
+        if (!completions.isEmpty() && completions.equals(output)) {
+            out.add(new Problem(COMPLETIONS_TOPIC + " must differ from " + OUTPUT_TOPIC
+                    + ": set another topic, or leave it empty to turn completions off.", COMPLETIONS_TOPIC, OUTPUT_TOPIC));
+        }
+    }
+
+    private static void checkModel(Map<String, ?> v, List<Problem> out) {
+        String modelId = text(v, MODEL_ID);
+        if (blank(v, MODEL_FAMILY) && OPAQUE_MODEL_ARN_PARTS.stream().anyMatch(modelId::contains)) {
+            out.add(new Problem(MODEL_ID + " is the ARN of a provisioned, imported or custom model or an application "
+                    + "inference profile, whose family cannot be told from the id: set " + MODEL_FAMILY + ".",
+                    MODEL_ID, MODEL_FAMILY));
+        }
+        Object allowed = v.get(MODEL_ALLOWED);
+        boolean noneAllowed = allowed == null || allowed instanceof List<?> l && l.stream()
+                .allMatch(x -> x == null || x.toString().trim().isEmpty());
+        if (!blank(v, MODEL_OVERRIDE_HEADER) && noneAllowed) {
+            out.add(new Problem(MODEL_OVERRIDE_HEADER + " is set but " + MODEL_ALLOWED + " is empty, so every record "
+                    + "naming a model would be dead-lettered: list the model ids records may ask for in "
+                    + MODEL_ALLOWED + " ('*' for any), or clear " + MODEL_OVERRIDE_HEADER + ".",
+                    MODEL_OVERRIDE_HEADER, MODEL_ALLOWED));
+        }
+        boolean id = !blank(v, GUARDRAIL_IDENTIFIER);
+        boolean version = !blank(v, GUARDRAIL_VERSION);
+        if (id != version) {
+            out.add(new Problem("A guardrail needs both " + GUARDRAIL_IDENTIFIER + " and " + GUARDRAIL_VERSION
+                    + ": set " + (id ? GUARDRAIL_VERSION : GUARDRAIL_IDENTIFIER) + ", or clear both.",
+                    GUARDRAIL_IDENTIFIER, GUARDRAIL_VERSION));
+        }
+    }
+
+    private static void checkCredentials(Map<String, ?> v, List<Problem> out) {
+        boolean access = !blank(v, ACCESS_KEY_ID);
+        boolean secret = !blank(v, SECRET_ACCESS_KEY);
+        boolean token = !blank(v, SESSION_TOKEN);
+        if (is(v, CREDENTIALS_PROVIDER, "static") && !(access && secret)) {
+            String missing = !access && !secret ? ACCESS_KEY_ID + " and " + SECRET_ACCESS_KEY
+                    : access ? SECRET_ACCESS_KEY : ACCESS_KEY_ID;
+            out.add(new Problem(CREDENTIALS_PROVIDER + "=static needs both an access key id and a secret access key: "
+                    + "set " + missing + ".", CREDENTIALS_PROVIDER, ACCESS_KEY_ID, SECRET_ACCESS_KEY));
+        }
+        if (!blank(v, CREDENTIALS_PROVIDER) && !is(v, CREDENTIALS_PROVIDER, "static") && (access || secret || token)) {
+            List<String> keys = new ArrayList<>(List.of(CREDENTIALS_PROVIDER));
+            if (access) {
+                keys.add(ACCESS_KEY_ID);
+            }
+            if (secret) {
+                keys.add(SECRET_ACCESS_KEY);
+            }
+            if (token) {
+                keys.add(SESSION_TOKEN);
+            }
+            out.add(new Problem("Static keys are set but " + CREDENTIALS_PROVIDER + " is '" + text(v, CREDENTIALS_PROVIDER)
+                    + "', so they would be ignored: set " + CREDENTIALS_PROVIDER + "=static, or remove "
+                    + String.join(", ", keys.subList(1, keys.size())) + ".", keys));
+        }
+        if (is(v, CREDENTIALS_PROVIDER, "assume-role") && blank(v, ROLE_ARN)) {
+            out.add(new Problem(CREDENTIALS_PROVIDER + "=assume-role needs the role to assume: set " + ROLE_ARN
+                    + " (arn:aws:iam::<account>:role/<name>).", CREDENTIALS_PROVIDER, ROLE_ARN));
+        }
+    }
+
+    private static void checkRetry(Map<String, ?> v, List<Problem> out) {
+        Object base = v.get(RETRY_BACKOFF_MS);
+        Object max = v.get(RETRY_BACKOFF_MAX_MS);
+        if (base instanceof Number b && max instanceof Number m && b.longValue() > m.longValue()) {
+            out.add(new Problem(RETRY_BACKOFF_MS + " (" + b + ") is greater than " + RETRY_BACKOFF_MAX_MS + " (" + m
+                    + "): lower " + RETRY_BACKOFF_MS + " or raise " + RETRY_BACKOFF_MAX_MS + ".",
+                    RETRY_BACKOFF_MS, RETRY_BACKOFF_MAX_MS));
+        }
+    }
+
+    private static List<String> inputTopics(Map<String, String> raw) {
+        String topics = raw.get(TOPICS);
+        if (topics == null) {
+            return List.of();
+        }
+        return List.of(topics.split(",")).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static boolean matchesRegex(Map<String, String> raw, String topic) {
+        String regex = raw.get(TOPICS_REGEX);
+        if (regex == null || regex.trim().isEmpty()) {
+            return false;
+        }
+        try {
+            return Pattern.compile(regex.trim()).matcher(topic).matches();
+        } catch (PatternSyntaxException e) {
+            return false; // the worker reports the bad regex itself
+        }
+    }
+
+    private static boolean is(Map<String, ?> v, String key, String expected) {
+        return text(v, key).toLowerCase(Locale.ROOT).equals(expected);
+    }
+
+    private static boolean blank(Map<String, ?> v, String key) {
+        return text(v, key).isEmpty();
+    }
+
+    private static String text(Map<String, ?> v, String key) {
+        Object o = v.get(key);
+        if (o instanceof Password p) {
+            o = p.value();
+        }
+        return o == null ? "" : o.toString().trim();
+    }
+}

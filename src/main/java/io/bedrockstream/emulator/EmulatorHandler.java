@@ -1,0 +1,349 @@
+package io.bedrockstream.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Routes one aggregated request (HTTP/1.1 or an h2 stream) to Bedrock or to the admin API. */
+@ChannelHandler.Sharable
+final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    static final int MAX_BODY_BYTES = 25_000_000;
+    private static final Logger LOG = LoggerFactory.getLogger(EmulatorHandler.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String STREAM_SUFFIX = "/invoke-with-response-stream";
+    private static final String INVOKE_SUFFIX = "/invoke";
+    private static final Set<String> MID_TYPES = Set.of("throttlingException", "modelStreamErrorException",
+            "internalServerException", "serviceUnavailableException", "validationException",
+            "modelTimeoutException", "error", "close", "corrupt", "stall");
+
+    private final EmulatorState state;
+
+    EmulatorHandler(EmulatorState state) {
+        this.state = state;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String uri = request.uri();
+        String path = uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri;
+        try {
+            if (path.startsWith("/_emulator/")) {
+                admin(ctx, request, path);
+            } else if (path.startsWith("/model/") && path.endsWith(STREAM_SUFFIX)) {
+                invoke(ctx, request, path.substring(7, path.length() - STREAM_SUFFIX.length()), true);
+            } else if (path.startsWith("/model/") && path.endsWith(INVOKE_SUFFIX)) {
+                invoke(ctx, request, path.substring(7, path.length() - INVOKE_SUFFIX.length()), false);
+            } else {
+                sendJson(ctx, request, HttpResponseStatus.NOT_FOUND, null,
+                        JSON.createObjectNode().put("message", "Unknown route " + path));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("emulator failed on {}", path, e);
+            sendError(ctx, request, "InternalServerException", e.toString(), null);
+        }
+    }
+
+    /** A client that resets or drops its connection is normal here; its open stream records "cancelled". */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("closing {} after {}", ctx.channel(), cause.toString());
+        ctx.close();
+    }
+
+    private void invoke(ChannelHandlerContext ctx, FullHttpRequest request, String encodedModelId,
+                        boolean streaming) {
+        long startNanos = System.nanoTime();
+        EmulatorOptions options = state.options();
+        byte[] body = ByteBufUtil.getBytes(request.content());
+        String modelId = URLDecoder.decode(encodedModelId.replace("+", "%2B"), StandardCharsets.UTF_8);
+        Directives directives = Directives.parse(new String(body, StandardCharsets.UTF_8));
+        String id = directives.id();
+        int attempt = state.recorder.newAttempt(id);
+        Refusal refusal = new Refusal(ctx, request, id, attempt, modelId, startNanos);
+
+        if (request.method() != HttpMethod.POST) {
+            refusal.send("ValidationException", "Only POST is supported.", null);
+            return;
+        }
+        Optional<String> authError = SigV4Verifier.check(options, request.method().name(), request.uri(),
+                request.headers(), body);
+        if (authError.isPresent()) {
+            refusal.send(authError.get(), null, null);
+            return;
+        }
+        if (body.length > MAX_BODY_BYTES) {
+            refusal.send("ValidationException", "Input is too long for requested model.", null);
+            return;
+        }
+        Optional<Family> family = Family.resolve(modelId, directives.string("family"));
+        if (family.isEmpty()) {
+            refusal.send("ValidationException", BedrockErrors.INVALID_MODEL_MESSAGE, null);
+            return;
+        }
+        String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+        if (!contentType.toLowerCase().startsWith("application/json")) {
+            refusal.send("ValidationException", "The provided Content-Type '" + contentType
+                    + "' is not supported; use application/json.", null);
+            return;
+        }
+        RequestBody parsed;
+        try {
+            parsed = RequestBody.parse(family.get(), body);
+        } catch (RequestBody.Invalid e) {
+            refusal.send("ValidationException", e.getMessage(), null);
+            return;
+        }
+        String mid = directives.string("mid");
+        if (mid != null && !MID_TYPES.contains(mid)) {
+            refusal.send("ValidationException", "Unknown emulator directive mid=" + mid, null);
+            return;
+        }
+        if (attempt <= directives.integer("throttle").orElse(0)) {
+            refusal.send("ThrottlingException", null, null);
+            return;
+        }
+        String pre = directives.string("pre");
+        if (pre != null && directives.appliesTo("pre_times", attempt)) {
+            if (BedrockErrors.preStream(pre).isEmpty()) {
+                refusal.send("ValidationException", "Unknown emulator directive pre=" + pre, null);
+            } else {
+                refusal.send(pre, null, null);
+            }
+            return;
+        }
+        if (state.randomlyThrottled()) {
+            refusal.send("ThrottlingException", null, null);
+            return;
+        }
+
+        String baseModel = Family.baseModelId(modelId).orElse(modelId);
+        Generation generation = Generation.plan(options.seed(), modelId, body,
+                directives.integer("words").orElse(options.words()),
+                Math.max(1, directives.integer("per_chunk").orElse(options.perChunk())), parsed);
+        if (!streaming) {
+            invokeWhole(ctx, request, family.get(), baseModel, generation, refusal);
+            return;
+        }
+        if (!state.recorder.openStream(options.maxConcurrentStreams())) {
+            refusal.send("ThrottlingException", null, null);
+            return;
+        }
+        StreamingCall.Fault fault = null;
+        if (mid != null && directives.appliesTo("mid_times", attempt)) {
+            fault = new StreamingCall.Fault(mid, directives.integer("mid_after").orElse(1),
+                    directives.longValue("stall_ms").orElse(1000), directives.integer("orig_status").orElse(500));
+        }
+        HttpResponse headers = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        headers.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/vnd.amazon.eventstream");
+        headers.headers().set("X-Amzn-Bedrock-Content-Type", "application/json");
+        headers.headers().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        if (!(ctx.channel() instanceof Http2StreamChannel)) {
+            HttpUtil.setTransferEncodingChunked(headers, true);
+        }
+        new StreamingCall(state, ctx.channel(), id, attempt, modelId, generation,
+                ChunkScript.chunks(family.get(), baseModel, generation),
+                directives.longValue("ttft_ms").orElse(options.ttftMs()),
+                directives.longValue("delay_ms").orElse(options.delayMs()), fault)
+                .start(headers, ctx.channel() instanceof Http2StreamChannel || HttpUtil.isKeepAlive(request));
+    }
+
+    private void invokeWhole(ChannelHandlerContext ctx, FullHttpRequest request, Family family, String baseModel,
+                             Generation generation, Refusal refusal) {
+        ObjectNode body = ChunkScript.fullResponse(family, baseModel, generation);
+        long latency = (System.nanoTime() - refusal.startNanos) / 1_000_000;
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.wrappedBuffer(bytes(body)));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        response.headers().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        response.headers().set("X-Amzn-Bedrock-Input-Token-Count", generation.inputTokens);
+        response.headers().set("X-Amzn-Bedrock-Output-Token-Count", generation.outputTokens());
+        response.headers().set("X-Amzn-Bedrock-Invocation-Latency", latency);
+        send(ctx, request, response);
+        state.finish(refusal.id, new Attempt(refusal.attempt, refusal.modelId, "complete",
+                0, generation.text()), refusal.startNanos);
+    }
+
+    /** Answers a Bedrock call with a §3 error and records the attempt's outcome. */
+    private final class Refusal {
+        final ChannelHandlerContext ctx;
+        final FullHttpRequest request;
+        final String id;
+        final int attempt;
+        final String modelId;
+        final long startNanos;
+
+        Refusal(ChannelHandlerContext ctx, FullHttpRequest request, String id, int attempt, String modelId,
+                long startNanos) {
+            this.ctx = ctx;
+            this.request = request;
+            this.id = id;
+            this.attempt = attempt;
+            this.modelId = modelId;
+            this.startNanos = startNanos;
+        }
+
+        void send(String code, String message, ObjectNode extra) {
+            sendError(ctx, request, code, message, extra);
+            state.finish(id, new Attempt(attempt, modelId, code, 0, null), startNanos);
+        }
+    }
+
+    private void sendError(ChannelHandlerContext ctx, FullHttpRequest request, String code, String message,
+                           ObjectNode extra) {
+        BedrockErrors.PreStream error = BedrockErrors.preStream(code)
+                .orElse(new BedrockErrors.PreStream(code, 400, code));
+        ObjectNode body = JSON.createObjectNode().put("message", message != null ? message : error.message());
+        if (code.equals("ModelErrorException")) {
+            body.put("originalStatusCode", 500);
+            body.put("resourceName", "emulated-model");
+        } else if (code.equals("ModelStreamErrorException")) {
+            body.put("originalStatusCode", 500);
+            body.put("originalMessage", "Model returned status 500");
+        }
+        if (extra != null) {
+            body.setAll(extra);
+        }
+        sendJson(ctx, request, HttpResponseStatus.valueOf(error.status()),
+                code + ":http://internal.amazon.com/coral/com.amazon.bedrock/", body);
+    }
+
+    private void admin(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
+        boolean get = request.method() == HttpMethod.GET;
+        boolean post = request.method() == HttpMethod.POST;
+        if (path.equals("/_emulator/stats") && get) {
+            sendJson(ctx, request, HttpResponseStatus.OK, null, statsJson(state.recorder.snapshot()));
+        } else if (path.equals("/_emulator/reset") && post) {
+            state.recorder.reset();
+            state.resetRandom();
+            sendJson(ctx, request, HttpResponseStatus.OK, null, JSON.createObjectNode().put("reset", true));
+        } else if (path.equals("/_emulator/settings") && post) {
+            try {
+                JsonNode settings = JSON.readTree(ByteBufUtil.getBytes(request.content()));
+                state.update(o -> applySettings(o.toBuilder(), settings).build());
+            } catch (IOException | IllegalArgumentException e) {
+                sendJson(ctx, request, HttpResponseStatus.BAD_REQUEST, null,
+                        JSON.createObjectNode().put("message", "Bad settings: " + e.getMessage()));
+                return;
+            }
+            sendJson(ctx, request, HttpResponseStatus.OK, null, settingsJson(state.options()));
+        } else if (path.equals("/_emulator/settings") && get) {
+            sendJson(ctx, request, HttpResponseStatus.OK, null, settingsJson(state.options()));
+        } else {
+            sendJson(ctx, request, HttpResponseStatus.NOT_FOUND, null,
+                    JSON.createObjectNode().put("message", "Unknown admin route " + request.method() + " " + path));
+        }
+    }
+
+    static EmulatorOptions.Builder applySettings(EmulatorOptions.Builder b, JsonNode s) {
+        if (s == null || !s.isObject()) {
+            throw new IllegalArgumentException("expected a JSON object");
+        }
+        if (s.has("throttleFraction")) {
+            b.throttleFraction(s.get("throttleFraction").asDouble());
+        }
+        if (s.has("maxConcurrentStreams")) {
+            b.maxConcurrentStreams(s.get("maxConcurrentStreams").asInt());
+        }
+        if (s.has("words")) {
+            b.words(s.get("words").asInt());
+        }
+        if (s.has("perChunk")) {
+            b.perChunk(s.get("perChunk").asInt());
+        }
+        if (s.has("ttftMs")) {
+            b.ttftMs(s.get("ttftMs").asLong());
+        }
+        if (s.has("delayMs")) {
+            b.delayMs(s.get("delayMs").asLong());
+        }
+        if (s.has("seed")) {
+            b.seed(s.get("seed").asLong());
+        }
+        if (s.has("logCalls")) {
+            b.logCalls(s.get("logCalls").asBoolean());
+        }
+        return b;
+    }
+
+    private static ObjectNode settingsJson(EmulatorOptions o) {
+        return JSON.createObjectNode().put("throttleFraction", o.throttleFraction())
+                .put("maxConcurrentStreams", o.maxConcurrentStreams()).put("words", o.words())
+                .put("perChunk", o.perChunk()).put("ttftMs", o.ttftMs()).put("delayMs", o.delayMs())
+                .put("seed", o.seed()).put("logCalls", o.logCalls())
+                .put("verifiesSignatures", o.verifiesSignatures());
+    }
+
+    static ObjectNode statsJson(EmulatorStats stats) {
+        ObjectNode root = JSON.createObjectNode().put("calls", stats.calls())
+                .put("currentConcurrency", stats.currentConcurrency()).put("maxConcurrency", stats.maxConcurrency());
+        ObjectNode requests = root.putObject("requests");
+        stats.requests().forEach((id, attempts) -> {
+            var array = requests.putArray(id);
+            for (Attempt a : attempts) {
+                array.addObject().put("attempt", a.attempt()).put("modelId", a.modelId()).put("outcome", a.outcome())
+                        .put("chunks", a.chunks()).put("text", a.text());
+            }
+        });
+        return root;
+    }
+
+    private void sendJson(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
+                          String errorType, JsonNode body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.wrappedBuffer(bytes(body)));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        response.headers().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        if (errorType != null) {
+            response.headers().set("x-amzn-ErrorType", errorType);
+        }
+        send(ctx, request, response);
+    }
+
+    private static void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        boolean keepAlive = ctx.channel() instanceof Http2StreamChannel || HttpUtil.isKeepAlive(request);
+        var future = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            future.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static byte[] bytes(JsonNode node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<String> midTypes() {
+        return List.copyOf(MID_TYPES);
+    }
+}

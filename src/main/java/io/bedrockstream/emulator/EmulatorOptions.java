@@ -1,0 +1,217 @@
+package io.bedrockstream.emulator;
+
+import java.util.Optional;
+
+/** Immutable emulator settings. The generation and fault settings can be changed while running. */
+public final class EmulatorOptions {
+
+    private final String host;
+    private final int port;
+    private final long seed;
+    private final int words;
+    private final int perChunk;
+    private final long ttftMs;
+    private final long delayMs;
+    private final double throttleFraction;
+    private final int maxConcurrentStreams;
+    private final String accessKeyId;
+    private final String secretAccessKey;
+    private final boolean logCalls;
+    private final boolean logToStdout;
+
+    private EmulatorOptions(Builder b) {
+        this.host = b.host;
+        this.port = b.port;
+        this.seed = b.seed;
+        this.words = b.words;
+        this.perChunk = b.perChunk;
+        this.ttftMs = b.ttftMs;
+        this.delayMs = b.delayMs;
+        this.throttleFraction = b.throttleFraction;
+        this.maxConcurrentStreams = b.maxConcurrentStreams;
+        this.accessKeyId = b.accessKeyId;
+        this.secretAccessKey = b.secretAccessKey;
+        this.logCalls = b.logCalls;
+        this.logToStdout = b.logToStdout;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static EmulatorOptions defaults() {
+        return builder().build();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.host = host;
+        b.port = port;
+        b.seed = seed;
+        b.words = words;
+        b.perChunk = perChunk;
+        b.ttftMs = ttftMs;
+        b.delayMs = delayMs;
+        b.throttleFraction = throttleFraction;
+        b.maxConcurrentStreams = maxConcurrentStreams;
+        b.accessKeyId = accessKeyId;
+        b.secretAccessKey = secretAccessKey;
+        b.logCalls = logCalls;
+        b.logToStdout = logToStdout;
+        return b;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public int words() {
+        return words;
+    }
+
+    public int perChunk() {
+        return perChunk;
+    }
+
+    public long ttftMs() {
+        return ttftMs;
+    }
+
+    public long delayMs() {
+        return delayMs;
+    }
+
+    public double throttleFraction() {
+        return throttleFraction;
+    }
+
+    public int maxConcurrentStreams() {
+        return maxConcurrentStreams;
+    }
+
+    /** The access key whose signatures are verified; empty means any signature is accepted. */
+    public Optional<String> accessKeyId() {
+        return Optional.ofNullable(accessKeyId);
+    }
+
+    public Optional<String> secretAccessKey() {
+        return Optional.ofNullable(secretAccessKey);
+    }
+
+    public boolean verifiesSignatures() {
+        return accessKeyId != null && secretAccessKey != null;
+    }
+
+    public boolean logCalls() {
+        return logCalls;
+    }
+
+    public boolean logToStdout() {
+        return logToStdout;
+    }
+
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 0;
+        private long seed = 42;
+        private int words = 24;
+        private int perChunk = 3;
+        private long ttftMs = 0;
+        private long delayMs = 0;
+        private double throttleFraction = 0;
+        private int maxConcurrentStreams = 0;
+        private String accessKeyId;
+        private String secretAccessKey;
+        private boolean logCalls = false;
+        private boolean logToStdout = false;
+
+        private Builder() {
+        }
+
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /** 0 picks an ephemeral port. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder words(int words) {
+            if (words < 0) {
+                throw new IllegalArgumentException("words must be >= 0");
+            }
+            this.words = words;
+            return this;
+        }
+
+        public Builder perChunk(int perChunk) {
+            if (perChunk < 1) {
+                throw new IllegalArgumentException("perChunk must be >= 1");
+            }
+            this.perChunk = perChunk;
+            return this;
+        }
+
+        public Builder ttftMs(long ttftMs) {
+            this.ttftMs = Math.max(0, ttftMs);
+            return this;
+        }
+
+        public Builder delayMs(long delayMs) {
+            this.delayMs = Math.max(0, delayMs);
+            return this;
+        }
+
+        public Builder throttleFraction(double throttleFraction) {
+            if (throttleFraction < 0 || throttleFraction > 1) {
+                throw new IllegalArgumentException("throttleFraction must be in 0..1");
+            }
+            this.throttleFraction = throttleFraction;
+            return this;
+        }
+
+        /** 0 = unlimited; a streaming call beyond the limit gets a 429 ThrottlingException. */
+        public Builder maxConcurrentStreams(int maxConcurrentStreams) {
+            this.maxConcurrentStreams = Math.max(0, maxConcurrentStreams);
+            return this;
+        }
+
+        /** Turns SigV4 verification on (both non-null) or off (either null). */
+        public Builder credentials(String accessKeyId, String secretAccessKey) {
+            this.accessKeyId = accessKeyId;
+            this.secretAccessKey = secretAccessKey;
+            return this;
+        }
+
+        public Builder logCalls(boolean logCalls) {
+            this.logCalls = logCalls;
+            return this;
+        }
+
+        /** Call log lines go to stdout instead of slf4j (the CLI uses this). */
+        public Builder logToStdout(boolean logToStdout) {
+            this.logToStdout = logToStdout;
+            return this;
+        }
+
+        public EmulatorOptions build() {
+            return new EmulatorOptions(this);
+        }
+    }
+}

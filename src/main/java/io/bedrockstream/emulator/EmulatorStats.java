@@ -1,0 +1,18 @@
+package io.bedrockstream.emulator;
+
+import java.util.List;
+import java.util.Map;
+
+/** A snapshot of what the emulator has served since the last reset. */
+public record EmulatorStats(long calls, int currentConcurrency, int maxConcurrency,
+                            Map<String, List<Attempt>> requests) {
+
+    public EmulatorStats {
+        requests = Map.copyOf(requests);
+    }
+
+    /** The attempts recorded for a request marker ({@code id=}), oldest first; empty if none. */
+    public List<Attempt> attempts(String id) {
+        return requests.getOrDefault(id, List.of());
+    }
+}

@@ -1,0 +1,68 @@
+package io.bedrockstream.connect;
+
+import io.bedrockstream.bedrock.ErrorKind;
+import io.bedrockstream.bedrock.InvocationFailure;
+import io.bedrockstream.bedrock.InvocationResult;
+import io.bedrockstream.engine.RequestOutcome;
+import io.bedrockstream.model.ModelFamily;
+import io.bedrockstream.request.ModelRequest;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BedrockRequestFailedExceptionTest {
+    static final ModelRequest REQUEST = new ModelRequest("req-9", "amazon.nova-lite-v1:0", ModelFamily.NOVA,
+            "{\"secret prompt\":\"do not leak\"}".getBytes(StandardCharsets.UTF_8), "application/json",
+            "application/json", null, null, null, null, "requests", 0, 5L);
+
+    @Test
+    void messageCarriesTheReasonButNotTheBody() {
+        RequestOutcome outcome = new RequestOutcome(REQUEST, 3, List.of("inv-a", "inv-b", "inv-c"), null, null,
+                new InvocationFailure(ErrorKind.TRANSIENT, "modelStreamErrorException", "Stream failed", null, 503,
+                        "overloaded", 4));
+        BedrockRequestFailedException e = BedrockRequestFailedException.from(outcome);
+        assertThat(e).isInstanceOf(ConnectException.class);
+        assertThat(e.getMessage()).isEqualTo("Bedrock request 'req-9' failed after 3 attempts "
+                + "[TRANSIENT modelStreamErrorException]: Stream failed (model said 503: overloaded); "
+                + "model amazon.nova-lite-v1:0; invocations inv-a, inv-b, inv-c");
+        assertThat(e.getMessage()).doesNotContain("do not leak");
+        assertThat(e.kind()).isEqualTo(ErrorKind.TRANSIENT);
+        assertThat(e.errorType()).isEqualTo("modelStreamErrorException");
+        assertThat(e.attempts()).isEqualTo(3);
+        assertThat(e.invocationIds()).containsExactly("inv-a", "inv-b", "inv-c");
+        assertThat(e.getStackTrace()).isEmpty();
+    }
+
+    @Test
+    void setupErrorsSayWhatToFix() {
+        RequestOutcome outcome = new RequestOutcome(REQUEST, 1, List.of("inv-a"), null, null,
+                new InvocationFailure(ErrorKind.CONFIGURATION, "AccessDeniedException",
+                        "You don't have access to the model", 403, null, null, 0));
+        assertThat(BedrockRequestFailedException.from(outcome).getMessage())
+                .startsWith("Bedrock request 'req-9' failed after 1 attempt [CONFIGURATION AccessDeniedException] "
+                        + "HTTP 403: You don't have access to the model")
+                .contains("bedrock:InvokeModelWithResponseStream");
+    }
+
+    @Test
+    void invalidRequestBeforeAnyCall() {
+        BedrockRequestFailedException e = BedrockRequestFailedException.invalidRequest("req-1",
+                "request.template refers to /question, which the value lacks");
+        assertThat(e.getMessage()).isEqualTo("Bedrock request 'req-1' is invalid and was not sent [INVALID_REQUEST]: "
+                + "request.template refers to /question, which the value lacks");
+        assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_REQUEST);
+        assertThat(e.attempts()).isZero();
+    }
+
+    @Test
+    void completedOutcomeIsNotAFailure() {
+        RequestOutcome ok = new RequestOutcome(REQUEST, 1, List.of("inv-a"), "hi",
+                new InvocationResult("end_turn", 1L, 1L, 1L, 1L, 1), null);
+        assertThatThrownBy(() -> BedrockRequestFailedException.from(ok)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

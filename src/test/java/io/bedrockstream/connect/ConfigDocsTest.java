@@ -1,0 +1,31 @@
+package io.bedrockstream.connect;
+
+import io.bedrockstream.connect.config.BedrockSinkConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ConfigDocsTest {
+
+    @Test
+    void committedReferenceIsUpToDate() throws Exception {
+        String committed = Files.readString(ConfigDocs.DEFAULT_OUTPUT, StandardCharsets.UTF_8);
+        assertThat(committed)
+                .withFailMessage("docs/configuration.md is stale: run `" + ConfigDocs.COMMAND + "`")
+                .isEqualTo(ConfigDocs.render());
+    }
+
+    @Test
+    void everyKeyHasASection() {
+        String md = ConfigDocs.render();
+        for (ConfigDef.ConfigKey key : BedrockSinkConfig.configDef().configKeys().values()) {
+            assertThat(md).contains("### `" + key.name + "`\n\n" + key.documentation + "\n");
+        }
+        assertThat(md).contains("## Output producer\n\nSink connector only.");
+        assertThat(md).contains("| Default | (required) |");
+    }
+}

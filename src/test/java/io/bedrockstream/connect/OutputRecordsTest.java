@@ -1,0 +1,151 @@
+package io.bedrockstream.connect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bedrockstream.bedrock.InvocationResult;
+import io.bedrockstream.engine.EventType;
+import io.bedrockstream.engine.OutputEvent;
+import io.bedrockstream.engine.RequestOutcome;
+import io.bedrockstream.model.ModelFamily;
+import io.bedrockstream.request.ModelRequest;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class OutputRecordsTest {
+    static final List<String> CHUNK_FIELDS = List.of("request_id", "invocation_id", "attempt", "seq", "event",
+            "model_id", "text", "chunk", "stop_reason", "input_tokens", "output_tokens", "first_byte_latency_ms",
+            "invocation_latency_ms", "error_type", "error_message", "original_status_code", "original_message",
+            "retrying", "source_topic", "source_partition", "source_offset");
+    static final List<String> COMPLETION_FIELDS = List.of("request_id", "invocation_id", "model_id", "attempts",
+            "text", "stop_reason", "input_tokens", "output_tokens", "first_byte_latency_ms", "invocation_latency_ms",
+            "source_topic", "source_partition", "source_offset");
+    static final String MODEL = "anthropic.claude-3-5-haiku-20241022-v1:0";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static final OutputEvent CHUNK = new OutputEvent("req-1", "inv-2", 2, 0, EventType.CHUNK, MODEL, "Hel",
+            "{\"type\":\"content_block_delta\",\"delta\":{\"text\":\"Hel\"}}", null, null, null, null, null,
+            null, null, null, null, null, "requests", 3, 42L);
+    static final OutputEvent COMPLETE = new OutputEvent("req-1", "inv-2", 2, 5, EventType.COMPLETE, MODEL, null,
+            null, "end_turn", 12L, 34L, 210L, 980L, null, null, null, null, null, "requests", 3, 42L);
+    static final OutputEvent ERROR = new OutputEvent("req-1", "inv-1", 1, 2, EventType.ERROR, MODEL, null, null,
+            null, null, null, null, null, "modelStreamErrorException", "The model stream failed", 500,
+            "upstream boom", true, "requests", 3, 42L);
+
+    static JsonConverter converter(boolean schemas) {
+        JsonConverter c = new JsonConverter();
+        c.configure(Map.of("schemas.enable", Boolean.toString(schemas)), false);
+        return c;
+    }
+
+    @Test
+    void chunkSchemaHasExactlyTheContractFields() {
+        assertThat(OutputRecords.CHUNK_SCHEMA.name()).isEqualTo("io.bedrockstream.ChunkRecord");
+        assertThat(OutputRecords.CHUNK_SCHEMA.version()).isEqualTo(1);
+        assertThat(OutputRecords.CHUNK_SCHEMA.fields()).extracting(f -> f.name()).containsExactlyElementsOf(CHUNK_FIELDS);
+        assertThat(OutputRecords.COMPLETION_SCHEMA.name()).isEqualTo("io.bedrockstream.Completion");
+        assertThat(OutputRecords.COMPLETION_SCHEMA.fields()).extracting(f -> f.name())
+                .containsExactlyElementsOf(COMPLETION_FIELDS);
+    }
+
+    @Test
+    void roundTripsThroughJsonConverterWithSchemas() {
+        JsonConverter c = converter(true);
+        for (OutputEvent e : List.of(CHUNK, COMPLETE, ERROR)) {
+            Struct s = OutputRecords.toStruct(e, true);
+            SchemaAndValue back = c.toConnectData("out", c.fromConnectData("out", s.schema(), s));
+            assertThat(back.schema()).isEqualTo(OutputRecords.CHUNK_SCHEMA);
+            assertThat(back.value()).isEqualTo(s);
+        }
+    }
+
+    @Test
+    void chunkJsonWithoutSchemasHasExactlyTheSnakeCaseFields() throws Exception {
+        byte[] bytes = converter(false).fromConnectData("out", OutputRecords.CHUNK_SCHEMA,
+                OutputRecords.toStruct(CHUNK, true));
+        JsonNode node = JSON.readTree(bytes);
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsExactlyElementsOf(CHUNK_FIELDS);
+        assertThat(node.get("request_id").asText()).isEqualTo("req-1");
+        assertThat(node.get("invocation_id").asText()).isEqualTo("inv-2");
+        assertThat(node.get("attempt").asInt()).isEqualTo(2);
+        assertThat(node.get("seq").asLong()).isZero();
+        assertThat(node.get("event").asText()).isEqualTo("chunk");
+        assertThat(node.get("text").asText()).isEqualTo("Hel");
+        assertThat(node.get("chunk").asText()).isEqualTo("{\"type\":\"content_block_delta\",\"delta\":{\"text\":\"Hel\"}}");
+        assertThat(node.get("stop_reason").isNull()).isTrue();
+        assertThat(node.get("source_topic").asText()).isEqualTo("requests");
+        assertThat(node.get("source_partition").asInt()).isEqualTo(3);
+        assertThat(node.get("source_offset").asLong()).isEqualTo(42);
+    }
+
+    @Test
+    void terminalRecordsCarryTheirFields() throws Exception {
+        JsonNode complete = JSON.readTree(converter(false).fromConnectData("out", OutputRecords.CHUNK_SCHEMA,
+                OutputRecords.toStruct(COMPLETE, true)));
+        assertThat(complete.get("event").asText()).isEqualTo("complete");
+        assertThat(complete.get("seq").asLong()).isEqualTo(5);
+        assertThat(complete.get("stop_reason").asText()).isEqualTo("end_turn");
+        assertThat(complete.get("input_tokens").asLong()).isEqualTo(12);
+        assertThat(complete.get("output_tokens").asLong()).isEqualTo(34);
+        assertThat(complete.get("first_byte_latency_ms").asLong()).isEqualTo(210);
+        assertThat(complete.get("invocation_latency_ms").asLong()).isEqualTo(980);
+
+        JsonNode error = JSON.readTree(converter(false).fromConnectData("out", OutputRecords.CHUNK_SCHEMA,
+                OutputRecords.toStruct(ERROR, true)));
+        assertThat(error.get("event").asText()).isEqualTo("error");
+        assertThat(error.get("error_type").asText()).isEqualTo("modelStreamErrorException");
+        assertThat(error.get("error_message").asText()).isEqualTo("The model stream failed");
+        assertThat(error.get("original_status_code").asInt()).isEqualTo(500);
+        assertThat(error.get("original_message").asText()).isEqualTo("upstream boom");
+        assertThat(error.get("retrying").asBoolean()).isTrue();
+    }
+
+    @Test
+    void rawChunkCanBeLeftOut() {
+        assertThat(OutputRecords.toStruct(CHUNK, false).getString("chunk")).isNull();
+        assertThat(OutputRecords.toStruct(CHUNK, false).getString("text")).isEqualTo("Hel");
+    }
+
+    @Test
+    void completionCarriesTheCompletedInvocation() throws Exception {
+        ModelRequest request = new ModelRequest("req-1", MODEL, ModelFamily.ANTHROPIC, new byte[0],
+                "application/json", "application/json", null, null, null, null, "requests", 3, 42L);
+        RequestOutcome outcome = new RequestOutcome(request, 2, List.of("inv-1", "inv-2"), "Hello there",
+                new InvocationResult("end_turn", 12L, 34L, 210L, 980L, 5), null);
+        Struct s = OutputRecords.toCompletionStruct(outcome);
+
+        JsonConverter c = converter(true);
+        assertThat(c.toConnectData("c", c.fromConnectData("c", s.schema(), s)).value()).isEqualTo(s);
+
+        JsonNode node = JSON.readTree(converter(false).fromConnectData("c", s.schema(), s));
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsExactlyElementsOf(COMPLETION_FIELDS);
+        assertThat(node.get("invocation_id").asText()).isEqualTo("inv-2");
+        assertThat(node.get("attempts").asInt()).isEqualTo(2);
+        assertThat(node.get("text").asText()).isEqualTo("Hello there");
+        assertThat(node.get("stop_reason").asText()).isEqualTo("end_turn");
+        assertThat(node.get("output_tokens").asLong()).isEqualTo(34);
+        assertThat(node.get("source_offset").asLong()).isEqualTo(42);
+    }
+
+    @Test
+    void failedOutcomeHasNoCompletion() {
+        ModelRequest request = new ModelRequest("req-1", MODEL, ModelFamily.ANTHROPIC, new byte[0],
+                "application/json", "application/json", null, null, null, null, "requests", 3, 42L);
+        RequestOutcome failed = new RequestOutcome(request, 1, List.of("inv-1"), null, null,
+                new io.bedrockstream.bedrock.InvocationFailure(io.bedrockstream.bedrock.ErrorKind.INVALID_REQUEST,
+                        "ValidationException", "bad", 400, null, null, 0));
+        assertThatThrownBy(() -> OutputRecords.toCompletionStruct(failed)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,56 @@
+package io.bedrockstream.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EmulatorCliTest {
+
+    @Test
+    void parsesEveryFlagInBothForms() {
+        EmulatorOptions o = EmulatorCli.parse(new String[] {"--port", "9000", "--host=0.0.0.0", "--seed", "7",
+                "--ttft-ms", "100", "--delay-ms=5", "--words", "10", "--per-chunk", "2", "--throttle-fraction", "0.25",
+                "--max-concurrent", "16", "--access-key-id", "AK", "--secret-access-key", "SK", "--tls=false"}, Map.of());
+        assertThat(o.port()).isEqualTo(9000);
+        assertThat(o.host()).isEqualTo("0.0.0.0");
+        assertThat(o.seed()).isEqualTo(7);
+        assertThat(o.ttftMs()).isEqualTo(100);
+        assertThat(o.delayMs()).isEqualTo(5);
+        assertThat(o.words()).isEqualTo(10);
+        assertThat(o.perChunk()).isEqualTo(2);
+        assertThat(o.throttleFraction()).isEqualTo(0.25);
+        assertThat(o.maxConcurrentStreams()).isEqualTo(16);
+        assertThat(o.accessKeyId()).hasValue("AK");
+        assertThat(o.verifiesSignatures()).isTrue();
+        assertThat(o.logToStdout()).isTrue();
+    }
+
+    @Test
+    void defaultsToPort8089WithoutVerification() {
+        EmulatorOptions o = EmulatorCli.parse(new String[0], Map.of());
+        assertThat(o.port()).isEqualTo(8089);
+        assertThat(o.host()).isEqualTo("127.0.0.1");
+        assertThat(o.verifiesSignatures()).isFalse();
+    }
+
+    @Test
+    void credentialsCanComeFromTheEnvironment() {
+        EmulatorOptions o = EmulatorCli.parse(new String[0],
+                Map.of("EMULATOR_ACCESS_KEY_ID", "AK", "EMULATOR_SECRET_ACCESS_KEY", "SK"));
+        assertThat(o.secretAccessKey()).hasValue("SK");
+    }
+
+    @Test
+    void rejectsTlsUnknownFlagsAndHalfCredentials() {
+        assertThatThrownBy(() -> EmulatorCli.parse(new String[] {"--tls=true"}, Map.of()))
+                .hasMessageContaining("TLS is not supported");
+        assertThatThrownBy(() -> EmulatorCli.parse(new String[] {"--bogus", "1"}, Map.of()))
+                .hasMessageContaining("unknown option --bogus");
+        assertThatThrownBy(() -> EmulatorCli.parse(new String[] {"--access-key-id", "AK"}, Map.of()))
+                .hasMessageContaining("both");
+        assertThatThrownBy(() -> EmulatorCli.parse(new String[] {"--port", "x"}, Map.of()))
+                .hasMessageContaining("bad number for --port");
+    }
+}
