@@ -215,7 +215,7 @@ public final class Demo {
         out.println();
         LiveStream live = new LiveStream(out, requests);
         long started = System.nanoTime();
-        boolean finished = stream(bootstrap, requests, live);
+        boolean finished = stream(bootstrap, requests, live, rest);
         long wallMillis = (System.nanoTime() - started) / 1_000_000;
         live.finishLine();
         out.println();
@@ -252,6 +252,21 @@ public final class Demo {
         }
     }
 
+    private static void requireNotFailed(ConnectRest rest, String name, LiveStream live)
+            throws DemoFailure, IOException, InterruptedException {
+        ConnectRest.Response response = rest.get("/connectors/" + name + "/status");
+        if (!response.ok()) {
+            return;
+        }
+        for (JsonNode task : response.body().path("tasks")) {
+            if ("FAILED".equals(task.path("state").asText())) {
+                live.finishLine();
+                throw new DemoFailure("task " + task.path("id").asText() + " of " + name + " FAILED:"
+                        + System.lineSeparator() + task.path("trace").asText());
+            }
+        }
+    }
+
     /** Waits for the connector and all its tasks to be RUNNING; a FAILED one ends the demo with its trace. */
     static void awaitRunning(ConnectRest rest, String name, Duration timeout)
             throws DemoFailure, IOException, InterruptedException {
@@ -285,7 +300,8 @@ public final class Demo {
     }
 
     /** Sends the requests and prints the output topics until each request has finished or the timeout passes. */
-    private boolean stream(String bootstrap, List<DemoRequest> requests, LiveStream live) throws InterruptedException, ExecutionException {
+    private boolean stream(String bootstrap, List<DemoRequest> requests, LiveStream live, ConnectRest rest)
+            throws InterruptedException, DemoFailure, IOException {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps(bootstrap));
              KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(bootstrap))) {
             // assigned, not subscribed: no group rebalance to wait for, and nothing written before is missed
@@ -311,7 +327,13 @@ public final class Demo {
             producer.flush();
 
             long deadline = System.nanoTime() + options.timeout().toNanos();
+            long nextStatusCheck = System.nanoTime();
             while (!live.allDone() && System.nanoTime() < deadline) {
+                if (System.nanoTime() >= nextStatusCheck) {
+                    // a task that failed (e.g. Bedrock refused the credentials) will never finish a request
+                    requireNotFailed(rest, DemoConnectorConfig.CONNECTOR_NAME, live);
+                    nextStatusCheck = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                }
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
                     long now = System.nanoTime();
                     switch (record.topic()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bedrockstream.demo.ChildProcess;
 import io.bedrockstream.demo.ConnectRest;
 import io.bedrockstream.demo.DemoConnectorConfig;
 import io.bedrockstream.demo.DemoRequest;
@@ -98,12 +99,15 @@ class PluginArchivePackagedIT {
                 .noneMatch(p -> p.toString().replace('\\', '/').contains("/software/amazon/awssdk/"));
 
         // and the command line the worker was really started with agrees
-        List<String> command = local.processes().stream()
-                .filter(p -> p.name().equals("connect-worker")).findFirst().orElseThrow().command();
-        String workerClasspath = command.get(command.indexOf("-cp") + 1);
+        ChildProcess worker = local.processes().stream()
+                .filter(p -> p.name().equals("connect-worker")).findFirst().orElseThrow();
+        String workerClasspath = worker.command().get(worker.command().indexOf("-cp") + 1);
         assertThat(workerClasspath.split(File.pathSeparator))
                 .isNotEmpty()
                 .noneMatch(entry -> Path.of(entry).toAbsolutePath().normalize().startsWith(projectTarget));
+
+        // so the worker can only have found the connector in the plugin directory, as its log says
+        assertThat(worker.log()).content().contains("Loading plugin from: " + project.pluginDir());
     }
 
     @Test
