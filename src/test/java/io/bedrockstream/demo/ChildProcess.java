@@ -29,6 +29,8 @@ public final class ChildProcess {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         try {
+            // the command line heads the log, so a failed start can be reproduced by hand
+            Files.writeString(log, "# " + String.join(" ", command) + System.lineSeparator(), StandardCharsets.UTF_8);
             return new ChildProcess(name, builder.start(), log, List.copyOf(command));
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start " + name + ": " + e.getMessage(), e);

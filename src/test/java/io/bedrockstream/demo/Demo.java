@@ -152,9 +152,9 @@ public final class Demo {
         try (LocalKafkaConnect local = LocalKafkaConnect.create(project, runName, out)) {
             try {
                 return steps(local);
-            } catch (DemoFailure | IllegalStateException | IOException | ExecutionException e) {
+            } catch (DemoFailure | IOException | ExecutionException | RuntimeException e) {
                 out.println();
-                out.println("demo failed: " + e.getMessage());
+                out.println("demo failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
                 return 1;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
