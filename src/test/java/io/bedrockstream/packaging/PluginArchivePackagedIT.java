@@ -17,10 +17,13 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -146,11 +149,11 @@ class PluginArchivePackagedIT {
         int chunkCount = output.size() - 1;
         assertThat(chunkCount).isPositive();
         List<String> events = output.stream().map(v -> v.path("event").asText()).toList();
-        List<String> expectedEvents = new ArrayList<>(java.util.Collections.nCopies(chunkCount, "chunk"));
+        List<String> expectedEvents = new ArrayList<>(Collections.nCopies(chunkCount, "chunk"));
         expectedEvents.add("complete");
         assertThat(events).containsExactlyElementsOf(expectedEvents);
         assertThat(output.stream().map(v -> v.path("seq").asLong()).toList())
-                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(0, chunkCount).boxed().toList());
+                .containsExactlyElementsOf(LongStream.rangeClosed(0, chunkCount).boxed().toList());
 
         String streamedText = output.subList(0, chunkCount).stream()
                 .map(v -> v.path("text").isTextual() ? v.path("text").asText() : "")
@@ -163,7 +166,7 @@ class PluginArchivePackagedIT {
     }
 
     private static List<JsonNode> readUntil(String topic, Duration timeout,
-                                            java.util.function.Predicate<List<JsonNode>> done) throws IOException {
+                                            Predicate<List<JsonNode>> done) throws IOException {
         List<JsonNode> values = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps())) {
             TopicPartition partition = new TopicPartition(topic, 0);
