@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The few Kafka Connect REST calls the demo and the packaged-plugin test make. */
 public final class ConnectRest {
@@ -54,6 +55,26 @@ public final class ConnectRest {
         List<JsonNode> plugins = new ArrayList<>();
         response.body().forEach(plugins::add);
         return plugins;
+    }
+
+    /** "connector X FAILED: trace" or "task N of X FAILED: trace" when the status says so; empty otherwise. */
+    public Optional<String> failure(String connector) throws IOException, InterruptedException {
+        Response response = get("/connectors/" + connector + "/status");
+        if (!response.ok()) {
+            return Optional.empty();
+        }
+        JsonNode status = response.body();
+        if ("FAILED".equals(status.path("connector").path("state").asText())) {
+            return Optional.of("connector " + connector + " FAILED:" + System.lineSeparator()
+                    + status.path("connector").path("trace").asText());
+        }
+        for (JsonNode task : status.path("tasks")) {
+            if ("FAILED".equals(task.path("state").asText())) {
+                return Optional.of("task " + task.path("id").asText() + " of " + connector + " FAILED:"
+                        + System.lineSeparator() + task.path("trace").asText());
+            }
+        }
+        return Optional.empty();
     }
 
     /** Creates or updates a connector; retries while the worker's group is still rebalancing. */

@@ -16,6 +16,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -254,16 +255,10 @@ public final class Demo {
 
     private static void requireNotFailed(ConnectRest rest, String name, LiveStream live)
             throws DemoFailure, IOException, InterruptedException {
-        ConnectRest.Response response = rest.get("/connectors/" + name + "/status");
-        if (!response.ok()) {
-            return;
-        }
-        for (JsonNode task : response.body().path("tasks")) {
-            if ("FAILED".equals(task.path("state").asText())) {
-                live.finishLine();
-                throw new DemoFailure("task " + task.path("id").asText() + " of " + name + " FAILED:"
-                        + System.lineSeparator() + task.path("trace").asText());
-            }
+        Optional<String> failure = rest.failure(name);
+        if (failure.isPresent()) {
+            live.finishLine();
+            throw new DemoFailure(failure.get());
         }
     }
 
@@ -273,24 +268,19 @@ public final class Demo {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
+            Optional<String> failure = rest.failure(name);
+            if (failure.isPresent()) {
+                throw new DemoFailure(failure.get());
+            }
             ConnectRest.Response response = rest.get("/connectors/" + name + "/status");
             if (response.ok()) {
                 last = response.body();
-                JsonNode connector = last.path("connector");
-                if ("FAILED".equals(connector.path("state").asText())) {
-                    throw new DemoFailure("connector " + name + " FAILED:" + System.lineSeparator()
-                            + connector.path("trace").asText());
+                JsonNode tasks = last.path("tasks");
+                boolean tasksRunning = tasks.size() > 0;
+                for (JsonNode task : tasks) {
+                    tasksRunning &= "RUNNING".equals(task.path("state").asText());
                 }
-                boolean tasksRunning = last.path("tasks").size() > 0;
-                for (JsonNode task : last.path("tasks")) {
-                    String state = task.path("state").asText();
-                    if ("FAILED".equals(state)) {
-                        throw new DemoFailure("task " + task.path("id").asText() + " of " + name + " FAILED:"
-                                + System.lineSeparator() + task.path("trace").asText());
-                    }
-                    tasksRunning &= "RUNNING".equals(state);
-                }
-                if ("RUNNING".equals(connector.path("state").asText()) && tasksRunning) {
+                if ("RUNNING".equals(last.path("connector").path("state").asText()) && tasksRunning) {
                     return;
                 }
             }

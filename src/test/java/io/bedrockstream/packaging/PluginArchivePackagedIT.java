@@ -49,6 +49,7 @@ class PluginArchivePackagedIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration RECORD_TIMEOUT = Duration.ofSeconds(60);
+    private static final String CONNECTOR = "bedrock-packaged-it";
 
     private static ProjectLayout project;
     private static LocalKafkaConnect local;
@@ -129,7 +130,7 @@ class PluginArchivePackagedIT {
         config.put("output.topic", chunks);
         config.put("output.completions.topic", completions);
         config.put("errors.deadletterqueue.topic.name", dlq);
-        rest.putConnectorConfig("bedrock-packaged-it", config, Duration.ofSeconds(30));
+        rest.putConnectorConfig(CONNECTOR, config, Duration.ofSeconds(30));
 
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps())) {
             producer.send(new ProducerRecord<>(requests, "it-1", "Say hello to the packaged plugin.")).get();
@@ -166,14 +167,20 @@ class PluginArchivePackagedIT {
     }
 
     private static List<JsonNode> readUntil(String topic, Duration timeout,
-                                            Predicate<List<JsonNode>> done) throws IOException {
+                                            Predicate<List<JsonNode>> done) throws IOException, InterruptedException {
         List<JsonNode> values = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps())) {
             TopicPartition partition = new TopicPartition(topic, 0);
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
             long deadline = System.nanoTime() + timeout.toNanos();
+            long nextStatusCheck = System.nanoTime();
             while (!done.test(values)) {
+                if (System.nanoTime() >= nextStatusCheck) {
+                    // a FAILED task will write nothing more: say why now rather than at the timeout
+                    assertThat(rest.failure(CONNECTOR)).isEmpty();
+                    nextStatusCheck = System.nanoTime() + 1_000_000_000L;
+                }
                 assertThat(System.nanoTime())
                         .as("records on %s within %s s; so far: %s; worker log: %s", topic, timeout.toSeconds(),
                                 values, local.runDir().resolve("connect-worker.log"))
