@@ -47,6 +47,11 @@ public record ProjectLayout(Path baseDir) {
         return pluginDir().resolve("lib");
     }
 
+    /** The zip users install (Confluent Hub layout); target/plugin holds the same tree unpacked. */
+    public Path pluginArchive() {
+        return target().resolve("bedrockstream-" + PLUGIN_NAME + "-" + pluginVersion() + ".zip");
+    }
+
     public Path template(String fileName) {
         return baseDir.resolve("config").resolve(fileName);
     }

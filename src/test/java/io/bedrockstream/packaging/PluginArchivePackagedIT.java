@@ -14,6 +14,7 @@ import io.bedrockstream.demo.ProjectLayout;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +22,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import java.util.zip.ZipFile;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -85,6 +90,34 @@ class PluginArchivePackagedIT {
         assertThat(ours).hasSize(1);
         assertThat(ours.get(0).path("type").asText()).isEqualTo("sink");
         assertThat(ours.get(0).path("version").asText()).isEqualTo(version);
+    }
+
+    @Test
+    void zipHoldsExactlyTheTreeTheWorkerLoadedWithoutWorkerProvidedJars() throws IOException {
+        Map<String, Long> zipped = new TreeMap<>();
+        try (ZipFile zip = new ZipFile(project.pluginArchive().toFile())) {
+            zip.stream().filter(e -> !e.isDirectory()).forEach(e -> zipped.put(e.getName(), e.getCrc()));
+        }
+        Map<String, Long> unpacked = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(project.pluginDir())) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String name = ProjectLayout.PLUGIN_NAME + "/"
+                        + project.pluginDir().relativize(file).toString().replace('\\', '/');
+                CRC32 crc = new CRC32();
+                crc.update(Files.readAllBytes(file));
+                unpacked.put(name, crc.getValue());
+            }
+        }
+
+        assertThat(zipped).isEqualTo(unpacked);
+        String lib = ProjectLayout.PLUGIN_NAME + "/lib/";
+        assertThat(zipped.keySet())
+                .contains(ProjectLayout.PLUGIN_NAME + "/manifest.json",
+                        lib + ProjectLayout.PLUGIN_NAME + "-" + project.pluginVersion() + ".jar")
+                .anyMatch(name -> name.startsWith(lib + "bedrockruntime-"))
+                // the worker provides these; a second copy inside a plugin causes class-loading conflicts
+                .noneMatch(name -> name.startsWith(lib + "kafka-clients-") || name.startsWith(lib + "connect-api-")
+                        || name.startsWith(lib + "connect-runtime-") || name.startsWith(lib + "slf4j-"));
     }
 
     @Test
