@@ -157,9 +157,8 @@ public final class LocalKafkaConnect implements AutoCloseable {
                 "org.apache.kafka.connect.cli.ConnectDistributed", workerProperties.toString()));
         URI url = URI.create("http://127.0.0.1:" + restPort + "/");
         ConnectRest rest = new ConnectRest(url);
-        // GET /health (KIP-1017) turns 200 once the worker has joined its group and can take connectors
         awaitCondition(worker, timeout, "the Connect worker's REST API at " + url + " to report healthy",
-                () -> rest.get("/health").ok());
+                () -> workerReady(rest));
         connectUrl = url;
         requireConnectorPlugin(rest, worker);
         return url;
@@ -299,6 +298,15 @@ public final class LocalKafkaConnect implements AutoCloseable {
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             return false;
         }
+    }
+
+    /**
+     * GET /health (KIP-1017, Kafka 3.9+) turns 200 once the worker has joined its group and can take connectors;
+     * a worker without that endpoint is taken as ready when GET / answers.
+     */
+    private static boolean workerReady(ConnectRest rest) throws IOException, InterruptedException {
+        ConnectRest.Response health = rest.get("/health");
+        return health.ok() || health.status() == 404 && rest.get("/").ok();
     }
 
     private static boolean accepts(int port) {
