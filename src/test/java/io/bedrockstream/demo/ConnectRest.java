@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** The few Kafka Connect REST calls the demo and the packaged-plugin test make. */
 public final class ConnectRest {
@@ -66,15 +67,25 @@ public final class ConnectRest {
         JsonNode status = response.body();
         if ("FAILED".equals(status.path("connector").path("state").asText())) {
             return Optional.of("connector " + connector + " FAILED:" + System.lineSeparator()
-                    + status.path("connector").path("trace").asText());
+                    + causes(status.path("connector").path("trace").asText()));
         }
         for (JsonNode task : status.path("tasks")) {
             if ("FAILED".equals(task.path("state").asText())) {
                 return Optional.of("task " + task.path("id").asText() + " of " + connector + " FAILED:"
-                        + System.lineSeparator() + task.path("trace").asText());
+                        + System.lineSeparator() + causes(task.path("trace").asText()));
             }
         }
         return Optional.empty();
+    }
+
+    /** A stack trace without its frames: the exception and each "Caused by", which say what to fix. */
+    static String causes(String trace) {
+        return trace.lines()
+                .filter(line -> !line.isBlank())
+                .filter(line -> !line.startsWith("\t") && !line.startsWith(" "))
+                .map(line -> "  " + line)
+                .collect(Collectors.joining(System.lineSeparator()))
+                + System.lineSeparator() + "  (stack frames: GET /connectors/{name}/status or the worker log)";
     }
 
     /** Creates or updates a connector; retries while the worker's group is still rebalancing. */
