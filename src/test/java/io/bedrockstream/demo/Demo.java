@@ -162,7 +162,7 @@ public final class Demo {
                 out.println("demo interrupted");
                 return 130;
             } finally {
-                out.println("Stopping the worker, the emulator and the broker…");
+                out.println("Stopping the processes this demo started…");
             }
         }
     }
