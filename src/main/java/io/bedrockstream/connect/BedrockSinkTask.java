@@ -164,6 +164,14 @@ public class BedrockSinkTask extends SinkTask {
     }
 
     @Override
+    public void open(Collection<TopicPartition> partitions) {
+        if (paused) {
+            // newly assigned partitions join the pause until enough requests finish
+            context.pause(partitions.toArray(new TopicPartition[0]));
+        }
+    }
+
+    @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
         throwIfFatal();
         deadLetterFailures();
@@ -217,7 +225,7 @@ public class BedrockSinkTask extends SinkTask {
     private void deadLetterFailures() {
         PendingRequest p;
         while ((p = failed.poll()) != null) {
-            if (pending.remove(p.key) == null) {
+            if (!pending.remove(p.key, p)) {
                 continue; // its partition was revoked meanwhile
             }
             BedrockRequestFailedException reason = BedrockRequestFailedException.from(p.outcome());
@@ -331,7 +339,11 @@ public class BedrockSinkTask extends SinkTask {
     private void finished(PendingRequest p) {
         RequestOutcome o = p.outcome();
         if (o.completed()) {
-            pending.remove(p.key);
+            // only the current owner of this offset may finish it: after a revoke and a quick re-assignment
+            // the same offset may be running again as a new PendingRequest, which a late ack must not finish
+            if (!pending.remove(p.key, p)) {
+                return;
+            }
             offsets.markDone(p.key.topic(), p.key.partition(), p.key.offset());
             metrics.requestsCompleted.incrementAndGet();
             if (o.result() != null) {
