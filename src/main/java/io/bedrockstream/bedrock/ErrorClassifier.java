@@ -85,7 +85,7 @@ public final class ErrorClassifier {
 
     private static ErrorKind kindOf(String code, boolean sdkSaysThrottling, int status) {
         if (code.equals("throttlingexception") || code.equals("servicequotaexceededexception")
-                || code.equals("toomanyrequestsexception")) {
+                || code.equals("toomanyrequestsexception") || code.equals("throttling")) {
             return ErrorKind.THROTTLING;
         }
         if (code.equals("validationexception")) {
@@ -94,7 +94,8 @@ public final class ErrorClassifier {
         if (code.equals("accessdeniedexception") || code.equals("resourcenotfoundexception")
                 || code.equals("unrecognizedclientexception") || code.equals("invalidsignatureexception")
                 || code.equals("missingauthenticationtokenexception") || code.equals("missingauthenticationtoken")
-                || code.equals("expiredtokenexception") || code.equals("invalidclienttokenid")
+                || code.equals("expiredtokenexception") || code.equals("expiredtoken")
+                || code.equals("invalidclienttokenid")
                 || code.equals("signaturedoesnotmatch") || code.equals("accessdenied")) {
             return ErrorKind.CONFIGURATION;
         }
@@ -102,7 +103,8 @@ public final class ErrorClassifier {
             // HTTP 429 but not a quota problem: the model is loading, so a plain transient retry fits
             return ErrorKind.TRANSIENT;
         }
-        if (sdkSaysThrottling && status == 429 && !code.startsWith("model")) {
+        // STS, for one, throttles with HTTP 400 "Throttling": trust the SDK's own judgement whatever the status
+        if (sdkSaysThrottling && !code.startsWith("model")) {
             return ErrorKind.THROTTLING;
         }
         if (status == 403 || status == 401) {

@@ -38,6 +38,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -71,6 +74,13 @@ public class BedrockSinkTask extends SinkTask {
     private final List<DeadLetter> deadLetters = new ArrayList<>();
     /** An error that must fail the task, raised on another thread and thrown on the task thread. */
     private final AtomicReference<ConnectException> fatal = new AtomicReference<>();
+    /**
+     * Writes output records in the order the engine emits them, off the SDK's threads: a producer that
+     * blocks (full buffer, missing metadata) must never stall a Bedrock stream or a rebalance.
+     */
+    private ExecutorService writerThread;
+    /** Serialises finishing a request with dropping revoked partitions, so a late ack cannot finish a re-run. */
+    private final Object assignmentLock = new Object();
     private boolean paused;
     private int pauseAt;
 
@@ -96,6 +106,11 @@ public class BedrockSinkTask extends SinkTask {
         config.completionsTopic().ifPresent(outputTopics::add);
         OutputTopics.ensureExist(config.producerConfigs(), outputTopics);
         writer = new OutputWriter(config);
+        writerThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "bedrock-sink-writer-" + config.connectorName() + "-" + config.taskIndex());
+            t.setDaemon(true);
+            return t;
+        });
         invoker = new StreamingInvoker(
                 BedrockClientFactory.create(EngineWiring.client(config)), ChunkParsers::forFamily, true);
         engine = new StreamEngine(EngineWiring.engine(config), invoker, new Listener());
@@ -120,6 +135,7 @@ public class BedrockSinkTask extends SinkTask {
     public void put(Collection<SinkRecord> records) {
         throwIfFatal();
         deadLetterFailures();
+        settleDeadLetters();
         for (SinkRecord record : records) {
             accept(record);
         }
@@ -130,6 +146,10 @@ public class BedrockSinkTask extends SinkTask {
         RequestRecord request = RequestRecords.from(record);
         PendingRequest.SourceKey key = new PendingRequest.SourceKey(request.topic(), request.partition(),
                 request.offset());
+        if (offsets.isRegistered(key.topic(), key.partition(), key.offset())) {
+            // redelivered after Connect rewound the consumer (a failed offset commit): it is running or done
+            return;
+        }
         offsets.register(key.topic(), key.partition(), key.offset());
         metrics.requestsStarted.incrementAndGet();
         ModelRequest modelRequest;
@@ -173,9 +193,13 @@ public class BedrockSinkTask extends SinkTask {
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
-        throwIfFatal();
-        deadLetterFailures();
-        settleDeadLetters();
+        // Connect swallows what preCommit throws and rewinds the consumer; errors are raised from put instead
+        try {
+            deadLetterFailures();
+            settleDeadLetters();
+        } catch (ConnectException e) {
+            fatal.compareAndSet(null, e);
+        }
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         for (TopicPartition tp : context.assignment()) {
             offsets.committable(tp.topic(), tp.partition())
@@ -195,11 +219,13 @@ public class BedrockSinkTask extends SinkTask {
                         + "partitions' next owner", abandoned, revoked);
             }
         }
-        pending.keySet().removeIf(k -> revoked.contains(new TopicPartition(k.topic(), k.partition())));
-        failed.removeIf(p -> revoked.contains(new TopicPartition(p.key.topic(), p.key.partition())));
-        deadLetters.removeIf(d -> revoked.contains(new TopicPartition(d.key().topic(), d.key().partition())));
-        for (TopicPartition tp : revoked) {
-            offsets.forget(tp.topic(), tp.partition());
+        synchronized (assignmentLock) {
+            pending.keySet().removeIf(k -> revoked.contains(new TopicPartition(k.topic(), k.partition())));
+            failed.removeIf(p -> revoked.contains(new TopicPartition(p.key.topic(), p.key.partition())));
+            deadLetters.removeIf(d -> revoked.contains(new TopicPartition(d.key().topic(), d.key().partition())));
+            for (TopicPartition tp : revoked) {
+                offsets.forget(tp.topic(), tp.partition());
+            }
         }
     }
 
@@ -210,6 +236,16 @@ public class BedrockSinkTask extends SinkTask {
         }
         if (invoker != null) {
             invoker.close(); // closes the SDK client it owns
+        }
+        if (writerThread != null) {
+            writerThread.shutdown();
+            try {
+                if (!writerThread.awaitTermination(10, TimeUnit.SECONDS)) {
+                    writerThread.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (writer != null) {
             writer.close();
@@ -299,7 +335,7 @@ public class BedrockSinkTask extends SinkTask {
             }
             boolean chunk = event.event() == EventType.CHUNK;
             p.sending();
-            writer.send(event, acknowledge(p, chunk));
+            write(p, () -> writer.send(event, acknowledge(p, chunk)));
         }
 
         @Override
@@ -311,12 +347,33 @@ public class BedrockSinkTask extends SinkTask {
             }
             if (outcome.completed() && writer.writesCompletions()) {
                 p.sending();
-                writer.sendCompletion(outcome, acknowledge(p, false));
+                write(p, () -> writer.sendCompletion(outcome, acknowledge(p, false)));
             }
-            if (p.outcome(outcome)) {
-                finished(p);
-            }
+            // queued behind the request's records, so the outcome is never seen before they are sent
+            write(p, () -> {
+                if (p.outcome(outcome)) {
+                    finished(p);
+                }
+            });
         }
+    }
+
+    /**
+     * Runs a send on the writer thread. A send that throws (a converter that cannot serialise, a closed
+     * producer) fails the task: the request can then never finish, and its offset must not be committed.
+     */
+    private void write(PendingRequest p, Runnable send) {
+        writerThread.execute(() -> {
+            if (pending.get(p.key) != p) {
+                return; // abandoned meanwhile: nothing more is produced for a revoked partition
+            }
+            try {
+                send.run();
+            } catch (RuntimeException e) {
+                fatal.compareAndSet(null, new ConnectException("Could not write an output record of request "
+                        + p.requestId + "; the task stops so the request runs again after a restart", e));
+            }
+        });
     }
 
     private Callback acknowledge(PendingRequest p, boolean chunk) {
@@ -341,10 +398,12 @@ public class BedrockSinkTask extends SinkTask {
         if (o.completed()) {
             // only the current owner of this offset may finish it: after a revoke and a quick re-assignment
             // the same offset may be running again as a new PendingRequest, which a late ack must not finish
-            if (!pending.remove(p.key, p)) {
-                return;
+            synchronized (assignmentLock) {
+                if (!pending.remove(p.key, p)) {
+                    return;
+                }
+                offsets.markDone(p.key.topic(), p.key.partition(), p.key.offset());
             }
-            offsets.markDone(p.key.topic(), p.key.partition(), p.key.offset());
             metrics.requestsCompleted.incrementAndGet();
             if (o.result() != null) {
                 add(metrics.inputTokens, o.result().inputTokens());

@@ -26,6 +26,15 @@ public final class OffsetTracker {
         pendingTotal++;
     }
 
+    /**
+     * Whether an offset was already registered: after a failed offset commit Connect rewinds the consumer and
+     * delivers records again that are still running or already finished here.
+     */
+    public synchronized boolean isRegistered(String topic, int partition, long offset) {
+        PartitionOffsets p = partitions.get(new SourcePartition(topic, partition));
+        return p != null && offset <= p.lastRegistered;
+    }
+
     /** Marks an offset's request done (its terminal record or dead-letter record is acknowledged). */
     public synchronized void markDone(String topic, int partition, long offset) {
         PartitionOffsets p = partitions.get(new SourcePartition(topic, partition));

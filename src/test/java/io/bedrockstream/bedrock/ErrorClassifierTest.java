@@ -56,6 +56,14 @@ class ErrorClassifierTest {
     }
 
     @Test
+    void stsThrottlesAndExpiresWithHttp400() {
+        // assume-role: STS answers "Throttling" and "ExpiredToken" with HTTP 400
+        expect(service(AwsServiceException.builder(), "Throttling", 400), ErrorKind.THROTTLING, "Throttling");
+        expect(service(AwsServiceException.builder(), "ExpiredToken", 400), ErrorKind.CONFIGURATION,
+                "ExpiredToken");
+    }
+
+    @Test
     void transientServiceErrors() {
         expect(service(ServiceUnavailableException.builder(), "ServiceUnavailableException", 503),
                 ErrorKind.TRANSIENT, "ServiceUnavailableException");

@@ -273,16 +273,18 @@ final class CommonConfigDef {
         new Group(def, GROUP_FLOW)
                 .define(MAX_IN_FLIGHT, Type.INT, 16, Range.between(1, 10_000), Importance.HIGH, Width.SHORT,
                         "Max in-flight requests",
-                        "The most requests one task has in flight at once (invocations running or waiting to "
-                                + "retry). When reached the task pauses its input partitions. Between 1 and 10000; "
-                                + "default 16.")
+                        "The most Bedrock invocations one task runs at once; throttling lowers the task's "
+                                + "effective limit for a while (adaptive.concurrency.enabled). The task pauses its "
+                                + "input partitions while twice this many requests are unfinished and resumes at "
+                                + "half of that, so memory stays bounded. Between 1 and 10000; default 16.")
                 .define(RETRY_MAX_ATTEMPTS, Type.INT, 5, Range.atLeast(1), Importance.MEDIUM, Width.SHORT,
                         "Max attempts",
                         "The most invocations per request, counting the first; 1 disables retries. Default 5.")
                 .define(RETRY_BACKOFF_MS, Type.LONG, 500L, Range.atLeast(0), Importance.MEDIUM, Width.SHORT,
                         "Retry backoff (ms)",
-                        "The base of the exponential backoff with full jitter between attempts, in milliseconds. "
-                                + "At least 0 and at most retry.backoff.max.ms; default 500.",
+                        "The base of the exponential backoff between attempts, in milliseconds: the wait after "
+                                + "attempt n is drawn uniformly (jitter) between this and min(retry.backoff.max.ms, "
+                                + "this x 2^(n-1)). At least 0 and at most retry.backoff.max.ms; default 500.",
                         null, List.of(RETRY_BACKOFF_MAX_MS))
                 .define(RETRY_BACKOFF_MAX_MS, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW, Width.SHORT,
                         "Max retry backoff (ms)",

@@ -20,7 +20,7 @@ public final class TransientErrors {
     public static final List<String> KNOWN = List.of(
             "ModelStreamErrorException", "InternalServerException", "ServiceUnavailableException",
             "ModelNotReadyException", "ModelTimeoutException", "StreamTruncated", "StreamIdleTimeout",
-            "InvocationTimeout", "ConnectionError");
+            "InvocationTimeout", "ConnectionError", "ModelErrorException", "MalformedChunk", "ClientError");
 
     private final boolean all;
     private final Set<String> names;
