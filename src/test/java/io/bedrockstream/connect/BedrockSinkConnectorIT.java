@@ -383,6 +383,31 @@ class BedrockSinkConnectorIT {
         awaitCommitted("bp", 1, 30);
     }
 
+    @Test
+    void aRebalanceMidStreamLosesNothingAndCommitsEveryPartitionToItsEnd() throws Exception {
+        h.connect.kafka().createTopic("reb-in", 4);
+        Map<String, String> config = h.sinkConfig("reb-in", "reb-out", "reb-dlq");
+        config.put("max.in.flight.requests", "4");
+        h.start("reb", config);
+        Set<String> ids = new LinkedHashSet<>();
+        for (int i = 0; i < 32; i++) {
+            ids.add("r-" + i);
+            h.produce("reb-in", i % 4, "r-" + i,
+                    ("go [[emu id=r-" + i + " words=10 per_chunk=1 delay_ms=30]]").getBytes(StandardCharsets.UTF_8),
+                    Map.of());
+        }
+        h.readUntil("reb-out", WAIT, rs -> rs.stream()
+                .filter(r -> "complete".equals(json(r).path("event").asText())).count() >= 4);
+        config.put("tasks.max", "2"); // the worker rebalances: partitions are revoked and re-assigned mid-stream
+        h.connect.configureConnector("reb", config);
+        h.connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("reb", 2, "no second task");
+
+        h.readUntil("reb-out", Duration.ofSeconds(90), rs -> allComplete(rs, ids));
+        for (int p = 0; p < 4; p++) {
+            awaitCommitted("reb", p, 8);
+        }
+    }
+
     private static void assertNoSecrets(List<ConsumerRecord<byte[], byte[]>> records) {
         for (ConsumerRecord<byte[], byte[]> r : records) {
             r.headers().forEach(hd -> assertThat(new String(hd.value(), StandardCharsets.UTF_8))
