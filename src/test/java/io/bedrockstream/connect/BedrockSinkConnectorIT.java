@@ -403,6 +403,8 @@ class BedrockSinkConnectorIT {
         h.connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("reb", 2, "no second task");
 
         h.readUntil("reb-out", Duration.ofSeconds(90), rs -> allComplete(rs, ids));
+        assertThat(ids.stream().filter(id -> h.emulator.stats().attempts(id).size() > 1).count())
+                .as("requests streaming at the rebalance ran again on the new owner").isPositive();
         for (int p = 0; p < 4; p++) {
             awaitCommitted("reb", p, 8);
         }
