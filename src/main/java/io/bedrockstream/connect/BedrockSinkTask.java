@@ -81,8 +81,11 @@ public class BedrockSinkTask extends SinkTask {
     private ExecutorService writerThread;
     /** Serialises finishing a request with dropping revoked partitions, so a late ack cannot finish a re-run. */
     private final Object assignmentLock = new Object();
+    private static final long PROGRESS_POLL_MS = 100;
+
     private boolean paused;
     private int pauseAt;
+    private int resumeAt;
 
     private record DeadLetter(PendingRequest.SourceKey key, Future<Void> future) {
     }
@@ -102,6 +105,8 @@ public class BedrockSinkTask extends SinkTask {
         }
         reporter = errantRecordReporter();
         pauseAt = 2 * config.maxInFlightRequests();
+        // resume while the engine still has queued requests, so it never idles waiting for the next fetch
+        resumeAt = pauseAt * 3 / 4;
         List<String> outputTopics = new ArrayList<>(List.of(config.outputTopic()));
         config.completionsTopic().ifPresent(outputTopics::add);
         OutputTopics.ensureExist(config.producerConfigs(), outputTopics);
@@ -175,11 +180,17 @@ public class BedrockSinkTask extends SinkTask {
             context.pause(assigned.toArray(new TopicPartition[0]));
             paused = true;
             log.debug("Paused {} partitions with {} requests unfinished", assigned.size(), load);
-        } else if (paused && load <= pauseAt / 2) {
+        } else if (paused && load <= resumeAt) {
             Set<TopicPartition> assigned = context.assignment();
             context.resume(assigned.toArray(new TopicPartition[0]));
             paused = false;
             log.debug("Resumed {} partitions with {} requests unfinished", assigned.size(), load);
+        }
+        if (load > 0 || !failed.isEmpty()) {
+            // Connect calls put() again only when records arrive or the next offset commit is due
+            // (offset.flush.interval.ms, 60 s by default): ask for a short poll so that resuming, dead-lettering
+            // and settling dead letters happen promptly, not a commit interval later
+            context.timeout(PROGRESS_POLL_MS);
         }
     }
 

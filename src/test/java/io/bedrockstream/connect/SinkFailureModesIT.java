@@ -34,7 +34,8 @@ class SinkFailureModesIT {
 
     @BeforeAll
     static void start() {
-        h = new SinkHarness("bedrock-sink-failures", EmulatorOptions.builder().words(8).perChunk(2));
+        // Connect's default commit interval: nothing here may depend on frequent preCommit calls
+        h = new SinkHarness("bedrock-sink-failures", EmulatorOptions.builder().words(8).perChunk(2), 60_000);
     }
 
     @AfterAll
@@ -155,6 +156,23 @@ class SinkFailureModesIT {
                 .containsEntry("requests-retried-total", 1L)
                 .containsEntry("chunks-written-total", chunks)
                 .containsEntry("output-tokens-total", 16L);
+    }
+
+    @Test
+    void aPausedTaskResumesWithoutWaitingForTheNextOffsetCommit() throws Exception {
+        h.connect.kafka().createTopic("slow-in", 1);
+        Map<String, String> config = h.sinkConfig("slow-in", "slow-out", "slow-dlq");
+        config.put("max.in.flight.requests", "2");
+        config.put("consumer.override.max.poll.records", "5");
+        h.start("slow", config);
+        Set<String> ids = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < 40; i++) {
+            ids.add("sl-" + i);
+            h.produce("slow-in", "sl-" + i, "go [[emu id=sl-" + i + " words=4 per_chunk=2 delay_ms=20]]");
+        }
+        // 40 requests, 2 at a time, ~60 ms each: seconds of work. The task pauses at 4 unfinished requests;
+        // if it resumed only when Connect next commits offsets (every 60 s here), this would time out
+        h.readUntil("slow-out", Duration.ofSeconds(30), rs -> allComplete(rs, ids));
     }
 
     private static long attribute(MBeanServer server, ObjectName name, String attribute) {

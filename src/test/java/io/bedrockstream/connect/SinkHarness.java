@@ -36,10 +36,15 @@ final class SinkHarness implements AutoCloseable {
     final BedrockEmulator emulator;
 
     SinkHarness(String name, EmulatorOptions.Builder emulatorOptions) {
+        this(name, emulatorOptions, 500);
+    }
+
+    /** @param offsetFlushMs the worker's offset.flush.interval.ms: how often Connect commits (and calls preCommit) */
+    SinkHarness(String name, EmulatorOptions.Builder emulatorOptions, long offsetFlushMs) {
         emulator = BedrockEmulator.start(emulatorOptions.port(0).credentials(ACCESS_KEY, SECRET_KEY).build());
         Map<String, String> workerProps = new HashMap<>();
         workerProps.put("plugin.discovery", "service_load");
-        workerProps.put("offset.flush.interval.ms", "500");
+        workerProps.put("offset.flush.interval.ms", String.valueOf(offsetFlushMs));
         workerProps.put("connector.client.config.override.policy", "All");
         workerProps.put("config.providers", "file");
         workerProps.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");

@@ -83,6 +83,10 @@ public class BedrockSinkConfig extends BedrockConnectorConfig {
     public Map<String, Object> producerConfigs() {
         Map<String, Object> configs = new HashMap<>(originalsWithPrefix(OUTPUT_PRODUCER_PREFIX));
         configs.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "bedrock-stream-" + connectorName() + "-" + taskIndex());
+        // chunks are small and many: bigger batches with a short linger cut the per-record cost markedly
+        // (measured by SinkThroughputBenchmark) for at most 10 ms more latency per chunk; users may override
+        configs.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "10");
+        configs.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
         configs.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", outputBootstrapServers()));
         configs.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         configs.put(ProducerConfig.ACKS_CONFIG, "all");

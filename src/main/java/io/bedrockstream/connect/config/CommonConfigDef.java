@@ -276,7 +276,7 @@ final class CommonConfigDef {
                         "The most Bedrock invocations one task runs at once; throttling lowers the task's "
                                 + "effective limit for a while (adaptive.concurrency.enabled). The task pauses its "
                                 + "input partitions while twice this many requests are unfinished and resumes at "
-                                + "half of that, so memory stays bounded. Between 1 and 10000; default 16.")
+                                + "1.5 times this many, so memory stays bounded. Between 1 and 10000; default 16.")
                 .define(RETRY_MAX_ATTEMPTS, Type.INT, 5, Range.atLeast(1), Importance.MEDIUM, Width.SHORT,
                         "Max attempts",
                         "The most invocations per request, counting the first; 1 disables retries. Default 5.")

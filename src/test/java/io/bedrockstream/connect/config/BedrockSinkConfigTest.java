@@ -41,7 +41,19 @@ class BedrockSinkConfigTest {
                 entry(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()),
                 entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd"),
                 entry(ProducerConfig.LINGER_MS_CONFIG, "20"),
+                entry(ProducerConfig.BATCH_SIZE_CONFIG, "131072"),
                 entry(ProducerConfig.CLIENT_ID_CONFIG, "bedrock-stream-bedrock-sink-0"));
+    }
+
+    @Test
+    void batchingDefaultsApplyOnlyWhereTheUserSetNothing() {
+        Map<String, Object> defaults = config().producerConfigs();
+        assertThat(defaults).containsEntry(ProducerConfig.LINGER_MS_CONFIG, "10")
+                .containsEntry(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
+        Map<String, Object> mine = config("output.producer.linger.ms", "0", "output.producer.batch.size", "16384")
+                .producerConfigs();
+        assertThat(mine).containsEntry(ProducerConfig.LINGER_MS_CONFIG, "0")
+                .containsEntry(ProducerConfig.BATCH_SIZE_CONFIG, "16384");
     }
 
     @Test
