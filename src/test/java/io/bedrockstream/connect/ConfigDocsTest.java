@@ -20,6 +20,17 @@ class ConfigDocsTest {
     }
 
     @Test
+    void readmeSummaryIsUpToDate() throws Exception {
+        String readme = Files.readString(ConfigDocs.README, StandardCharsets.UTF_8);
+        assertThat(readme)
+                .withFailMessage("The configuration summary in README.md is stale: run `" + ConfigDocs.COMMAND + "`")
+                .isEqualTo(ConfigDocs.withSummary(readme));
+        for (String key : BedrockSinkConfig.configDef().names()) {
+            assertThat(readme).contains("[`" + key + "`](docs/configuration.md#");
+        }
+    }
+
+    @Test
     void everyKeyHasASection() {
         String md = ConfigDocs.render();
         for (ConfigDef.ConfigKey key : BedrockSinkConfig.configDef().configKeys().values()) {
