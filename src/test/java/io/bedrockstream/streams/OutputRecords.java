@@ -2,38 +2,16 @@ package io.bedrockstream.streams;
 
 import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.json.JsonConverter;
 
 /**
- * Writes output records the way the connector does: a Connect Struct with the contract's schema, turned
+ * Writes output records the way the connector does: a Connect Struct with the connector's schema, turned
  * into bytes by Connect's real {@link JsonConverter}, with or without the schema envelope.
  */
 final class OutputRecords {
-    static final Schema VALUE_SCHEMA = SchemaBuilder.struct().name("io.bedrockstream.OutputRecord").version(1)
-            .field("request_id", Schema.STRING_SCHEMA)
-            .field("invocation_id", Schema.STRING_SCHEMA)
-            .field("attempt", Schema.INT32_SCHEMA)
-            .field("seq", Schema.INT64_SCHEMA)
-            .field("event", Schema.STRING_SCHEMA)
-            .field("model_id", Schema.STRING_SCHEMA)
-            .field("text", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("chunk", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("stop_reason", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("input_tokens", Schema.OPTIONAL_INT64_SCHEMA)
-            .field("output_tokens", Schema.OPTIONAL_INT64_SCHEMA)
-            .field("first_byte_latency_ms", Schema.OPTIONAL_INT64_SCHEMA)
-            .field("invocation_latency_ms", Schema.OPTIONAL_INT64_SCHEMA)
-            .field("error_type", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("error_message", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("original_status_code", Schema.OPTIONAL_INT32_SCHEMA)
-            .field("original_message", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("retrying", Schema.OPTIONAL_BOOLEAN_SCHEMA)
-            .field("source_topic", Schema.STRING_SCHEMA)
-            .field("source_partition", Schema.INT32_SCHEMA)
-            .field("source_offset", Schema.INT64_SCHEMA)
-            .build();
+    /** The connector's own schema, so these tests fail if the contract and the assembler drift apart. */
+    static final Schema VALUE_SCHEMA = io.bedrockstream.connect.OutputRecords.CHUNK_SCHEMA;
 
     private static final JsonConverter WITH_SCHEMA = converter(true);
     private static final JsonConverter BARE = converter(false);
