@@ -57,9 +57,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code -Dsink.consumer.override.max.poll.records=100}), {@code skipLatency} / {@code skipThroughput}.
  */
 public final class SinkThroughputBenchmark {
-    private static final String ACCESS_KEY = "AKIDSINKBENCH";
-    private static final String SECRET_KEY = "sink-bench-secret";
-    private static final String MODEL = "anthropic.claude-3-haiku-20240307-v1:0";
+    private static final String MODEL = SinkHarness.CLAUDE;
     private static final String THROUGHPUT = "words=200 per_chunk=1";
     /** ttft 200 ms, then 13 frames (8 text deltas + 5 framing events) 67 ms apart: ~1.0 s per response. */
     private static final String LATENCY = "words=40 per_chunk=5 ttft_ms=200 delay_ms=67";
@@ -75,37 +73,28 @@ public final class SinkThroughputBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] CHUNK_EVENT = "\"event\":\"chunk\"".getBytes(StandardCharsets.UTF_8);
 
+    private final SinkHarness harness;
     private final BedrockEmulator emulator;
     private final EmbeddedConnectCluster connect;
 
-    private SinkThroughputBenchmark(BedrockEmulator emulator, EmbeddedConnectCluster connect) {
-        this.emulator = emulator;
-        this.connect = connect;
+    private SinkThroughputBenchmark(SinkHarness harness) {
+        this.harness = harness;
+        this.emulator = harness.emulator;
+        this.connect = harness.connect;
     }
 
     public static void main(String[] args) throws Exception {
         long started = System.nanoTime();
-        BedrockEmulator emulator = BedrockEmulator.start(EmulatorOptions.builder().port(0).logCalls(false)
-                .credentials(ACCESS_KEY, SECRET_KEY).build());
-        Map<String, String> workerProps = new HashMap<>();
-        workerProps.put("plugin.discovery", "service_load");
-        workerProps.put("offset.flush.interval.ms", FLUSH_MS);
-        workerProps.put("connector.client.config.override.policy", "All");
-        EmbeddedConnectCluster connect = new EmbeddedConnectCluster.Builder().name("sink-bench").numWorkers(1)
-                .numBrokers(1).workerProps(workerProps).build();
-        connect.start();
         List<String> report = new ArrayList<>();
-        try {
-            SinkThroughputBenchmark b = new SinkThroughputBenchmark(emulator, connect);
+        try (SinkHarness harness = new SinkHarness("sink-bench", EmulatorOptions.builder().logCalls(false),
+                Long.parseLong(FLUSH_MS))) {
+            SinkThroughputBenchmark b = new SinkThroughputBenchmark(harness);
             if (!Boolean.getBoolean("skipThroughput")) {
                 b.throughput(report);
             }
             if (!Boolean.getBoolean("skipLatency")) {
                 b.latency(report);
             }
-        } finally {
-            connect.stop();
-            emulator.close();
         }
         System.out.println();
         System.out.println("==== SinkThroughputBenchmark (" + Runtime.getRuntime().availableProcessors() + " cpus, "
@@ -400,22 +389,9 @@ public final class SinkThroughputBenchmark {
     }
 
     private Map<String, String> sinkConfig(String in, String out) {
-        Map<String, String> c = new HashMap<>();
-        c.put("connector.class", BedrockSinkConnector.class.getName());
-        c.put("tasks.max", "1");
-        c.put("topics", in);
-        c.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        c.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
-        c.put("bedrock.region", "us-east-1");
-        c.put("bedrock.endpoint.override", emulator.endpoint().toString());
-        c.put("bedrock.credentials.provider", "static");
-        c.put("bedrock.access.key.id", ACCESS_KEY);
-        c.put("bedrock.secret.access.key", SECRET_KEY);
-        c.put("bedrock.model.id", MODEL);
-        c.put("request.mode", "prompt");
-        c.put("output.topic", out);
-        c.put("output.bootstrap.servers", connect.kafka().bootstrapServers());
-        c.put("output.value.converter.schemas.enable", "false");
+        Map<String, String> c = harness.sinkConfig(in, out, "bench-dlq");
+        // the tests' error handling (tolerate all into a DLQ, short retry backoff) is not what is measured
+        c.keySet().removeIf(k -> k.startsWith("errors.") || k.startsWith("retry.backoff."));
         c.put("output.chunk.raw", RAW);
         c.put("max.in.flight.requests", String.valueOf(IN_FLIGHT));
         // -Dsink.<key>=<value> adds or overrides any connector setting, e.g. -Dsink.output.producer.linger.ms=20
@@ -458,7 +434,7 @@ public final class SinkThroughputBenchmark {
     /** The sink's client settings (retries off, one connection per in-flight stream), for the bare path. */
     private BedrockClientSettings clientSettings() {
         return BedrockClientSettings.builder("us-east-1").endpointOverride(emulator.endpoint())
-                .credentials(CredentialsSettings.staticKeys(ACCESS_KEY, SECRET_KEY, null))
+                .credentials(CredentialsSettings.staticKeys(SinkHarness.ACCESS_KEY, SinkHarness.SECRET_KEY, null))
                 .maxConnections(IN_FLIGHT).build();
     }
 

@@ -23,7 +23,7 @@ public final class ChildProcess {
         this.command = command;
     }
 
-    static ChildProcess start(String name, List<String> command, Path workDir, Path log) {
+    public static ChildProcess start(String name, List<String> command, Path workDir, Path log) {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)

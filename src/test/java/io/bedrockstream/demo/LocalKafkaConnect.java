@@ -115,6 +115,12 @@ public final class LocalKafkaConnect implements AutoCloseable {
         }
     }
 
+    /** The process started under {@code name} (e.g. "connect-worker"). */
+    public ChildProcess process(String name) {
+        return processes().stream().filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException(name + " has not been started"));
+    }
+
     /** Formats a fresh KRaft log directory and starts a combined broker+controller; waits until it answers. */
     public String startBroker(Duration timeout) throws IOException, InterruptedException {
         int brokerPort = freePort();
@@ -148,12 +154,27 @@ public final class LocalKafkaConnect implements AutoCloseable {
      * be ready, then checks that it loaded the connector from the plugin archive.
      */
     public URI startWorker(Duration timeout) throws IOException, InterruptedException {
+        return startWorker("connect-worker", workerClasspath.asArgument(), log4j2Option(), timeout);
+    }
+
+    /**
+     * The same for a worker that runs on jars other than this JVM's (an older Kafka release): {@code classpath}
+     * holds them, and {@code loggingOption} is the -D that points that release's logging at its config. The
+     * process is called {@code name}: its log is name.log, its worker config name.properties.
+     */
+    public URI startWorker(String name, List<Path> classpath, String loggingOption, Duration timeout)
+            throws IOException, InterruptedException {
+        return startWorker(name, HostClasspath.join(classpath), loggingOption, timeout);
+    }
+
+    private URI startWorker(String name, String classpath, String loggingOption, Duration timeout)
+            throws IOException, InterruptedException {
         int restPort = freePort();
-        Path workerProperties = fillTemplate("demo-worker.properties", "worker.properties", Map.of(
+        Path workerProperties = fillTemplate("demo-worker.properties", name + ".properties", Map.of(
                 "bootstrap.servers", bootstrapServers(),
                 "rest.port", String.valueOf(restPort),
                 "plugin.path", project.pluginPath().toString()));
-        ChildProcess worker = launch("connect-worker", workerClasspath.asArgument(), List.of(
+        ChildProcess worker = launch(name, classpath, loggingOption, List.of(
                 "org.apache.kafka.connect.cli.ConnectDistributed", workerProperties.toString()));
         URI url = URI.create("http://127.0.0.1:" + restPort + "/");
         ConnectRest rest = new ConnectRest(url);
@@ -225,6 +246,10 @@ public final class LocalKafkaConnect implements AutoCloseable {
     }
 
     private ChildProcess launch(String name, String classpath, List<String> mainAndArgs) {
+        return launch(name, classpath, log4j2Option(), mainAndArgs);
+    }
+
+    private ChildProcess launch(String name, String classpath, String loggingOption, List<String> mainAndArgs) {
         Path log = runDir.resolve(name + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -233,13 +258,18 @@ public final class LocalKafkaConnect implements AutoCloseable {
                 // C1 only: these JVMs live for a minute, so start-up matters more than peak speed
                 "-XX:TieredStopAtLevel=1",
                 "-Djava.awt.headless=true",
-                "-Dlog4j2.configurationFile=" + runDir.resolve("log4j2.properties").toUri(),
+                loggingOption,
                 "-cp", classpath));
         command.addAll(mainAndArgs);
         ChildProcess child = ChildProcess.start(name, command, runDir, log);
         children.add(child);
         progress.println("      " + name + ": pid " + child.pid() + ", log " + log);
         return child;
+    }
+
+    /** The children built from this JVM's jars log through log4j2, configured by the file {@link #create} wrote. */
+    private String log4j2Option() {
+        return "-Dlog4j2.configurationFile=" + runDir.resolve("log4j2.properties").toUri();
     }
 
     private Path fillTemplate(String templateName, String outputName, Map<String, String> values) throws IOException {
@@ -302,11 +332,12 @@ public final class LocalKafkaConnect implements AutoCloseable {
 
     /**
      * GET /health (KIP-1017, Kafka 3.9+) turns 200 once the worker has joined its group and can take connectors;
-     * a worker without that endpoint is taken as ready when GET / answers.
+     * a worker without that endpoint (3.7) is taken as ready when GET /connectors answers, which it does once the
+     * herder runs.
      */
     private static boolean workerReady(ConnectRest rest) throws IOException, InterruptedException {
         ConnectRest.Response health = rest.get("/health");
-        return health.ok() || health.status() == 404 && rest.get("/").ok();
+        return health.ok() || health.status() == 404 && rest.get("/connectors").ok();
     }
 
     private static boolean accepts(int port) {
