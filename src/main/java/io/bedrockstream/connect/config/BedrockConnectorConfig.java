@@ -119,6 +119,11 @@ public class BedrockConnectorConfig extends AbstractConfig {
         return CommonConfigDef.build();
     }
 
+    /** The shared keys without output.key/value.converter, for a connector whose worker serialises the output. */
+    protected static ConfigDef configDefWithoutOutputConverters() {
+        return CommonConfigDef.build(false);
+    }
+
     // ---- Bedrock connection
 
     public String region() {
