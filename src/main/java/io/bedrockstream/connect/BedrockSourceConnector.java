@@ -128,6 +128,12 @@ public class BedrockSourceConnector extends SourceConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
+        return taskConfigs(props, partitions, maxTasks);
+    }
+
+    /** One config per task: the connector's, plus the task's index and its dealt partitions. */
+    static List<Map<String, String>> taskConfigs(Map<String, String> props, List<TopicPartition> partitions,
+                                                 int maxTasks) {
         List<List<TopicPartition>> dealt = deal(partitions, maxTasks);
         List<Map<String, String>> configs = new ArrayList<>(dealt.size());
         for (int i = 0; i < dealt.size(); i++) {
