@@ -346,7 +346,8 @@ final class CommonConfigDef {
                         "What to do when Bedrock reports the setup is wrong (AccessDeniedException, "
                                 + "ResourceNotFoundException, bad credentials): 'fail' (the default) fails the task "
                                 + "with a message saying what to fix; 'dlq' dead-letters the record like any other "
-                                + "failed request (needs errors.tolerance=all and a dead-letter topic).",
+                                + "failed request (the sink needs errors.tolerance=all and a dead-letter topic, the source "
+                                + "connector source.dlq.topic).",
                         new EnumRecommender(actions));
     }
 }
