@@ -103,6 +103,7 @@ public class BedrockSourceTask extends SourceTask {
     private final Map<TopicPartition, Long> startOffsets = new HashMap<>();
     private final Map<TopicPartition, Set<Long>> doneBeforeRestart = new HashMap<>();
     private final Map<TopicPartition, Map<String, Object>> offsetMaps = new HashMap<>();
+    private final Map<TopicPartition, Map<String, Object>> partitionMaps = new HashMap<>();
     private boolean paused;
     private int pauseAt;
     private int resumeAt;
@@ -347,7 +348,7 @@ public class BedrockSourceTask extends SourceTask {
             if (complete != null) {
                 out.add(chunkRecord(tp, complete));
             }
-            config.completionsTopic().ifPresent(topic -> out.add(new SourceRecord(sourcePartition(tp),
+            config.completionsTopic().ifPresent(topic -> out.add(new SourceRecord(partitionMap(tp),
                     offsetMap(tp), topic, null, OutputRecords.KEY_SCHEMA, r.requestId(),
                     OutputRecords.COMPLETION_SCHEMA, OutputRecords.toCompletionStruct(outcome))));
             metrics.requestsCompleted.incrementAndGet();
@@ -386,7 +387,7 @@ public class BedrockSourceTask extends SourceTask {
                 .addString(HEADER_SOURCE_PARTITION, String.valueOf(request.at.partition()))
                 .addString(HEADER_SOURCE_OFFSET, String.valueOf(request.at.offset()));
         TopicPartition tp = request.at.topicPartition();
-        out.add(new SourceRecord(sourcePartition(tp), offsetMap(tp), dlq, null, request.key.schema(),
+        out.add(new SourceRecord(partitionMap(tp), offsetMap(tp), dlq, null, request.key.schema(),
                 request.key.value(), request.value.schema(), request.value.value(), null, headers));
     }
 
@@ -396,13 +397,26 @@ public class BedrockSourceTask extends SourceTask {
     }
 
     private SourceRecord chunkRecord(TopicPartition tp, OutputEvent event) {
-        return new SourceRecord(sourcePartition(tp), offsetMap(tp), config.outputTopic(), null,
+        return new SourceRecord(partitionMap(tp), offsetMap(tp), config.outputTopic(), null,
                 OutputRecords.KEY_SCHEMA, event.requestId(), OutputRecords.CHUNK_SCHEMA,
                 OutputRecords.toStruct(event, config.outputChunkRaw()));
     }
 
+    /**
+     * A HashMap, as MirrorMaker 2 uses, not {@code Map.of}: Connect stores the partition as its JSON bytes and
+     * finds it again by those bytes, so the key order must be the same in every JVM. {@code Map.of} iterates
+     * in an order randomised per JVM; a HashMap of these keys always iterates in one order, the same one the
+     * worker gets back when it reads a stored partition into a HashMap.
+     */
     static Map<String, Object> sourcePartition(TopicPartition tp) {
-        return Map.of(PARTITION_TOPIC, tp.topic(), PARTITION_NUMBER, tp.partition());
+        Map<String, Object> partition = new HashMap<>();
+        partition.put(PARTITION_TOPIC, tp.topic());
+        partition.put(PARTITION_NUMBER, tp.partition());
+        return partition;
+    }
+
+    private Map<String, Object> partitionMap(TopicPartition tp) {
+        return partitionMaps.computeIfAbsent(tp, p -> java.util.Collections.unmodifiableMap(sourcePartition(p)));
     }
 
     /** The partition's current source offset; the same map for every record until a request of it finishes. */

@@ -93,7 +93,8 @@ class BedrockSourceConnectorIT {
             Thread.sleep(200);
         }
         throw new AssertionError("committed offset of " + connector + " " + topic + "-" + partition + " is " + last
-                + ", expected " + expected);
+                + ", expected " + expected + "; stored offsets: " + h.connect.connectorOffsets(connector).offsets()
+                .stream().map(o -> o.partition() + "=" + o.offset()).toList());
     }
 
     @Test

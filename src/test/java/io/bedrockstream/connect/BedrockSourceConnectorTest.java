@@ -113,6 +113,18 @@ class BedrockSourceConnectorTest {
     }
 
     @Test
+    void aSourcePartitionSerialisesToTheSameBytesAfterTheWorkerReadsItBack() {
+        org.apache.kafka.connect.json.JsonConverter json = new org.apache.kafka.connect.json.JsonConverter();
+        json.configure(Map.of("schemas.enable", "false"), true);
+        Map<String, Object> partition = BedrockSourceTask.sourcePartition(tp("requests", 3));
+        byte[] stored = json.fromConnectData("offsets", null, List.of("bedrock-source", partition));
+        Object readBack = json.toConnectData("offsets", stored).value();
+        assertThat(json.fromConnectData("offsets", null, readBack)).isEqualTo(stored);
+        assertThat(new String(stored, StandardCharsets.UTF_8))
+                .isEqualTo("[\"bedrock-source\",{\"partition\":3,\"topic\":\"requests\"}]");
+    }
+
+    @Test
     void storedDoneOffsetsParseBack() {
         assertThat(BedrockSourceTask.parseDone("4,7, 9")).containsExactlyInAnyOrder(4L, 7L, 9L);
         assertThat(BedrockSourceTask.parseDone(null)).isEmpty();
