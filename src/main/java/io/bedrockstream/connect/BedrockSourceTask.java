@@ -117,6 +117,11 @@ public class BedrockSourceTask extends SourceTask {
             return new TopicPartition(topic, partition);
         }
 
+        /** The request id a record without a readable key gets, as request.id.source=offset spells it. */
+        String requestId() {
+            return topic + "-" + partition + "-" + offset;
+        }
+
         @Override
         public String toString() {
             return topic + "-" + partition + "@" + offset;
@@ -259,14 +264,19 @@ public class BedrockSourceTask extends SourceTask {
         }
         metrics.requestsStarted.incrementAndGet();
         SchemaAndValue key;
-        SchemaAndValue value;
         try {
             key = keyConverter.toConnectData(record.topic(), record.headers(), record.key());
+        } catch (RuntimeException e) {
+            // no key to name it by: the dead letter is keyed by the record's coordinates
+            unreadable(at, record, new SchemaAndValue(Schema.STRING_SCHEMA, at.requestId()), raw(record.value()),
+                    BedrockSourceConfig.SOURCE_KEY_CONVERTER, e, out);
+            return;
+        }
+        SchemaAndValue value;
+        try {
             value = valueConverter.toConnectData(record.topic(), record.headers(), record.value());
         } catch (RuntimeException e) {
-            Request request = new Request(at, at.toString(), record, raw(record.key()), raw(record.value()));
-            deadLetter(request, BedrockRequestFailedException.invalidRequest(request.requestId,
-                    "NOT_CONVERTIBLE: the source converters could not read the record: " + e.getMessage()), out);
+            unreadable(at, record, key, raw(record.value()), BedrockSourceConfig.SOURCE_VALUE_CONVERTER, e, out);
             return;
         }
         RequestRecord requestRecord = RequestRecords.from(at.topic(), at.partition(), at.offset(), key, value,
@@ -283,6 +293,16 @@ public class BedrockSourceTask extends SourceTask {
         }
         requests.put(at, new Request(at, modelRequest.requestId(), record, key, value));
         engine.submit(modelRequest);
+    }
+
+    /** A record a source converter cannot read is an invalid request; what could not be read goes on raw. */
+    private void unreadable(Coordinates at, ConsumerRecord<byte[], byte[]> record, SchemaAndValue key,
+                            SchemaAndValue value, String converterKey, RuntimeException e, List<SourceRecord> out) {
+        String requestId = key.value() instanceof String k ? k : at.requestId();
+        Request request = new Request(at, requestId, record, key, value);
+        log.warn("Request {} at {} cannot be read by {}: {}", requestId, at, converterKey, e.getMessage());
+        deadLetter(request, BedrockRequestFailedException.invalidRequest(requestId,
+                "NOT_CONVERTIBLE: " + converterKey + " could not read the record: " + e.getMessage()), out);
     }
 
     private static SchemaAndValue raw(byte[] bytes) {

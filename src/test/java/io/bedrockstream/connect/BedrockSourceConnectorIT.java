@@ -201,6 +201,44 @@ class BedrockSourceConnectorIT {
     }
 
     @Test
+    void invalidRequestsAreDeadLetteredWithoutACallAndThePartitionKeepsFlowing() throws Exception {
+        h.connect.kafka().createTopic("src-tpl-in", 1);
+        Map<String, String> config = h.sourceConfig("src-tpl-in", "src-tpl-out", "src-tpl-dlq");
+        config.put("source.value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("source.value.converter.schemas.enable", "false");
+        config.put("request.mode", "template");
+        config.put("request.template", "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":64,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"${/question}\"}]}");
+        h.start("src-tpl", config);
+        h.produce("src-tpl-in", "tp-missing", "{\"q\":\"no question field\"}");
+        h.produce("src-tpl-in", "tp-garbage", "{not json");
+        h.produce("src-tpl-in", "tp-ok", "{\"question\":\"a \\\"quote\\\" [[emu id=tp-ok]]\"}");
+
+        List<ConsumerRecord<byte[], byte[]>> dlq = h.readUntil("src-tpl-dlq", WAIT, rs -> rs.size() >= 2);
+        assertThat(dlq).extracting(SinkHarness::key).containsExactly("tp-missing", "tp-garbage");
+        ConsumerRecord<byte[], byte[]> missing = dlq.get(0);
+        assertThat(json(missing).path("q").asText()).isEqualTo("no question field");
+        assertThat(header(missing, "bedrock.error.kind")).isEqualTo("INVALID_REQUEST");
+        assertThat(header(missing, "bedrock.error.message")).contains("'tp-missing' is invalid",
+                "TEMPLATE_FIELD_MISSING", "/question");
+        assertThat(header(missing, "bedrock.source.offset")).isEqualTo("0");
+        ConsumerRecord<byte[], byte[]> garbage = dlq.get(1);
+        // the source converter could not read it: the raw bytes go on, base64 in the worker's JSON
+        assertThat(java.util.Base64.getDecoder().decode(json(garbage).asText()))
+                .isEqualTo("{not json".getBytes(StandardCharsets.UTF_8));
+        assertThat(header(garbage, "bedrock.error.message")).contains("NOT_CONVERTIBLE");
+        assertThat(header(garbage, "bedrock.source.offset")).isEqualTo("1");
+
+        List<ConsumerRecord<byte[], byte[]>> out = h.readUntil("src-tpl-out", WAIT,
+                rs -> allComplete(rs, Set.of("tp-ok")));
+        assertThat(recordsOf(out, "tp-missing")).isEmpty();
+        assertThat(assertInvocation(recordsOf(out, "tp-ok"), "complete", 1))
+                .isEqualTo(h.emulator.stats().attempts("tp-ok").get(0).text());
+        awaitCommitted(h, "src-tpl", "src-tpl-in", 0, 3);
+        assertThat(h.connect.connectorStatus("src-tpl").tasks().get(0).state()).isEqualTo("RUNNING");
+    }
+
+    @Test
     void withoutADeadLetterTopicAFailedRequestFailsTheTaskWithItsReason() throws Exception {
         h.connect.kafka().createTopic("src-fail-in", 1);
         Map<String, String> config = h.sourceConfig("src-fail-in", "src-fail-out", null);
