@@ -239,6 +239,29 @@ class BedrockSourceConnectorIT {
     }
 
     @Test
+    void partitionsAreDealtToTasksAndEachCommitsItsOwnToTheEnd() throws Exception {
+        h.connect.kafka().createTopic("src-multi-in", 4);
+        Map<String, String> config = h.sourceConfig("src-multi-in", "src-multi-out", "src-multi-dlq");
+        config.put("tasks.max", "2");
+        h.connect.configureConnector("src-multi", config);
+        h.connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("src-multi", 2, "two tasks");
+        Set<String> ids = new LinkedHashSet<>();
+        for (int i = 0; i < 8; i++) {
+            ids.add("sm-" + i);
+            h.produce("src-multi-in", i % 4, "sm-" + i,
+                    ("go [[emu id=sm-" + i + "]]").getBytes(StandardCharsets.UTF_8), Map.of());
+        }
+        List<ConsumerRecord<byte[], byte[]>> out = h.readUntil("src-multi-out", WAIT, rs -> allComplete(rs, ids));
+        for (String id : ids) {
+            assertThat(h.emulator.stats().attempts(id)).as("attempts of %s", id).hasSize(1);
+            assertInvocation(recordsOf(out, id), "complete", 1);
+        }
+        for (int p = 0; p < 4; p++) {
+            awaitCommitted(h, "src-multi", "src-multi-in", p, 2);
+        }
+    }
+
+    @Test
     void withoutADeadLetterTopicAFailedRequestFailsTheTaskWithItsReason() throws Exception {
         h.connect.kafka().createTopic("src-fail-in", 1);
         Map<String, String> config = h.sourceConfig("src-fail-in", "src-fail-out", null);
