@@ -1,7 +1,6 @@
 package io.bedrockstream.connect;
 
 import io.bedrockstream.Version;
-import io.bedrockstream.bedrock.BedrockClientFactory;
 import io.bedrockstream.bedrock.ErrorKind;
 import io.bedrockstream.bedrock.StreamingInvoker;
 import io.bedrockstream.connect.config.BedrockSinkConfig;
@@ -12,7 +11,6 @@ import io.bedrockstream.engine.OffsetTracker;
 import io.bedrockstream.engine.OutputEvent;
 import io.bedrockstream.engine.RequestOutcome;
 import io.bedrockstream.engine.StreamEngine;
-import io.bedrockstream.model.ChunkParsers;
 import io.bedrockstream.request.InvalidRequestException;
 import io.bedrockstream.request.ModelRequest;
 import io.bedrockstream.request.RequestMapper;
@@ -98,11 +96,7 @@ public class BedrockSinkTask extends SinkTask {
     @Override
     public void start(Map<String, String> props) {
         config = new BedrockSinkConfig(props);
-        try {
-            mapper = new RequestMapper(EngineWiring.requestMapping(config));
-        } catch (IllegalArgumentException e) {
-            throw new ConnectException("Invalid request mapping: " + e.getMessage(), e);
-        }
+        mapper = EngineWiring.mapper(config);
         reporter = errantRecordReporter();
         pauseAt = 2 * config.maxInFlightRequests();
         // resume while the engine still has queued requests, so it never idles waiting for the next fetch
@@ -116,8 +110,7 @@ public class BedrockSinkTask extends SinkTask {
             t.setDaemon(true);
             return t;
         });
-        invoker = new StreamingInvoker(
-                BedrockClientFactory.create(EngineWiring.client(config)), ChunkParsers::forFamily, true);
+        invoker = EngineWiring.invoker(config);
         engine = new StreamEngine(EngineWiring.engine(config), invoker, new Listener());
         metrics = new TaskMetrics(() -> pending.size(), () -> engine.effectiveLimit());
         if (!metrics.registerWith(context)) {

@@ -1,6 +1,7 @@
 package io.bedrockstream.connect;
 
 import io.bedrockstream.connect.config.BedrockSinkConfig;
+import io.bedrockstream.connect.config.BedrockSourceConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.ConfigKey;
 
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -50,11 +52,16 @@ public final class ConfigDocs {
 
     /** One table row per key, by group: name (linked to its section), type, default, importance, first sentence. */
     public static String renderSummary() {
-        ConfigDef def = BedrockSinkConfig.configDef();
         StringBuilder md = new StringBuilder();
-        for (String group : def.groups()) {
-            md.append("\n**").append(group).append("**\n\n")
-                    .append("| key | type | default | importance | what it does |\n|---|---|---|---|---|\n");
+        for (DocGroup g : groups()) {
+            String group = g.name();
+            ConfigDef def = g.def();
+            md.append("\n**").append(group).append(g.onlyFor() == null ? "" : " (" + g.onlyFor() + " only)")
+                    .append("**\n\n");
+            if (BedrockSinkConfig.GROUP_OUTPUT.equals(group)) {
+                md.append("`output.key.converter` and `output.value.converter`: sink connector only.\n\n");
+            }
+            md.append("| key | type | default | importance | what it does |\n|---|---|---|---|---|\n");
             def.configKeys().values().stream()
                     .filter(k -> group.equals(k.group))
                     .sorted(Comparator.comparingInt(k -> k.orderInGroup))
@@ -80,28 +87,63 @@ public final class ConfigDocs {
         return doc;
     }
 
+    /** A documented group, the ConfigDef it comes from, and which connector alone has it (null: both). */
+    private record DocGroup(String name, ConfigDef def, String onlyFor) {
+    }
+
+    /** The sink's groups (shared ones and its producer), then the groups only the source connector has. */
+    private static List<DocGroup> groups() {
+        ConfigDef sink = BedrockSinkConfig.configDef();
+        ConfigDef source = BedrockSourceConfig.configDef();
+        List<DocGroup> out = new ArrayList<>();
+        for (String group : sink.groups()) {
+            boolean shared = source.groups().contains(group);
+            out.add(new DocGroup(group, sink, shared ? null : "sink connector"));
+        }
+        for (String group : source.groups()) {
+            if (!sink.groups().contains(group)) {
+                out.add(new DocGroup(group, source, "source connector"));
+            }
+        }
+        return out;
+    }
+
     public static String render() {
-        ConfigDef def = BedrockSinkConfig.configDef();
         StringBuilder md = new StringBuilder();
         md.append("# Configuration reference\n\n")
                 .append("<!-- Generated from the ConfigDefs by io.bedrockstream.connect.ConfigDocs; do not edit. -->\n")
                 .append("<!-- Regenerate: ").append(COMMAND).append(" -->\n\n")
-                .append("Settings of `io.bedrockstream.connect.BedrockSinkConnector`, by group. Besides these:\n\n")
-                .append("- `output.key.converter.*` and `output.value.converter.*` configure the output converters, ")
-                .append("e.g. `output.value.converter.schemas.enable=false`.\n")
+                .append("Settings of `io.bedrockstream.connect.BedrockSinkConnector` and ")
+                .append("`io.bedrockstream.connect.BedrockSourceConnector`, by group; a group one connector alone ")
+                .append("has says so. The source connector has every shared key except `output.key.converter` and ")
+                .append("`output.value.converter`: its output goes through the worker's producer, so Connect's own ")
+                .append("`key.converter`, `value.converter`, `transforms` and exactly-once source support apply. ")
+                .append("Besides these:\n\n")
+                .append("- `output.key.converter.*` and `output.value.converter.*` (sink only) configure the output ")
+                .append("converters, e.g. `output.value.converter.schemas.enable=false`.\n")
+                .append("- `source.consumer.*` (source only) configures the request consumer, and ")
+                .append("`source.key.converter.*` and `source.value.converter.*` the converters that read request ")
+                .append("records, e.g. `source.value.converter.schemas.enable=false`.\n")
                 .append("- `output.producer.*` (sink only) configures the output producer, e.g. ")
                 .append("`output.producer.compression.type=zstd`; `enable.idempotence=true`, `acks=all` and ")
                 .append("byte-array serializers are always forced; `linger.ms` defaults to 10 and `batch.size` ")
                 .append("to 131072 unless set.\n")
-                .append("- Connect's own `topics`, `topics.regex`, `errors.tolerance`, `errors.deadletterqueue.*` ")
-                .append("and `errors.log.*` keep their usual meaning: failed requests go to the dead-letter topic ")
-                .append("when `errors.tolerance=all`.\n")
+                .append("- In the sink, Connect's own `topics`, `topics.regex`, `errors.tolerance`, ")
+                .append("`errors.deadletterqueue.*` and `errors.log.*` keep their usual meaning: failed requests go ")
+                .append("to the dead-letter topic when `errors.tolerance=all`. The source connector reads ")
+                .append("`source.topics` and dead-letters to `source.dlq.topic`.\n")
                 .append("- Password settings are hidden in logs and REST output; config providers ")
                 .append("(`${file:...}`, `${env:...}`) keep them out of the connector config.\n\n");
-        for (String group : def.groups()) {
+        for (DocGroup g : groups()) {
+            String group = g.name();
+            ConfigDef def = g.def();
             md.append("## ").append(group).append("\n\n");
-            if (BedrockSinkConfig.GROUP_PRODUCER.equals(group)) {
-                md.append("Sink connector only.\n\n");
+            if (g.onlyFor() != null) {
+                md.append(Character.toUpperCase(g.onlyFor().charAt(0))).append(g.onlyFor().substring(1))
+                        .append(" only.\n\n");
+            }
+            if (BedrockSinkConfig.GROUP_OUTPUT.equals(group)) {
+                md.append("`output.key.converter` and `output.value.converter`: sink connector only.\n\n");
             }
             List<ConfigKey> keys = def.configKeys().values().stream()
                     .filter(k -> group.equals(k.group))

@@ -1,6 +1,11 @@
 package io.bedrockstream.connect;
 
+import io.bedrockstream.bedrock.BedrockClientFactory;
 import io.bedrockstream.bedrock.BedrockClientSettings;
+import io.bedrockstream.bedrock.StreamingInvoker;
+import io.bedrockstream.model.ChunkParsers;
+import io.bedrockstream.request.RequestMapper;
+import org.apache.kafka.connect.errors.ConnectException;
 import io.bedrockstream.bedrock.CredentialsSettings;
 import io.bedrockstream.connect.config.BedrockConnectorConfig;
 import io.bedrockstream.connect.config.Choice;
@@ -17,6 +22,20 @@ import java.util.LinkedHashSet;
 /** Turns a connector config into the settings of the layers below; the only place that knows both. */
 final class EngineWiring {
     private EngineWiring() {
+    }
+
+    /** The request mapper of a task; a mapping the config cannot build fails the task with the reason. */
+    static RequestMapper mapper(BedrockConnectorConfig c) {
+        try {
+            return new RequestMapper(requestMapping(c));
+        } catch (IllegalArgumentException e) {
+            throw new ConnectException("Invalid request mapping: " + e.getMessage(), e);
+        }
+    }
+
+    /** A streaming invoker owning a new SDK client; closing it closes the client. */
+    static StreamingInvoker invoker(BedrockConnectorConfig c) {
+        return new StreamingInvoker(BedrockClientFactory.create(client(c)), ChunkParsers::forFamily, true);
     }
 
     static RequestMappingSettings requestMapping(BedrockConnectorConfig c) {

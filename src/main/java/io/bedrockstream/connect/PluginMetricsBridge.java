@@ -4,6 +4,7 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.sink.SinkTaskContext;
+import org.apache.kafka.connect.source.SourceTaskContext;
 
 import java.util.LinkedHashMap;
 
@@ -13,7 +14,14 @@ final class PluginMetricsBridge {
     }
 
     static boolean register(SinkTaskContext context, TaskMetrics metrics) {
-        PluginMetrics pm = context.pluginMetrics();
+        return register(context.pluginMetrics(), metrics);
+    }
+
+    static boolean register(SourceTaskContext context, TaskMetrics metrics) {
+        return register(context.pluginMetrics(), metrics);
+    }
+
+    private static boolean register(PluginMetrics pm, TaskMetrics metrics) {
         if (pm == null) {
             return false;
         }

@@ -43,6 +43,26 @@ public final class RequestRecords {
                 toPlain(record.valueSchema(), record.value()), headers(record));
     }
 
+    /**
+     * A request record the source task consumed itself: its key and value as the {@code source.*.converter}
+     * read them, its headers as raw bytes (last value per name).
+     */
+    public static RequestRecord from(String topic, int partition, long offset,
+                                     org.apache.kafka.connect.data.SchemaAndValue key,
+                                     org.apache.kafka.connect.data.SchemaAndValue value,
+                                     org.apache.kafka.common.header.Headers headers) {
+        Map<String, byte[]> out = new HashMap<>();
+        for (org.apache.kafka.common.header.Header h : headers) {
+            if (h.value() == null) {
+                out.remove(h.key());
+            } else {
+                out.put(h.key(), h.value());
+            }
+        }
+        return new RequestRecord(topic, partition, offset, toPlain(key.schema(), key.value()),
+                toPlain(value.schema(), value.value()), out);
+    }
+
     /** Last value per header name; a header whose last value is null is absent. */
     static Map<String, byte[]> headers(SinkRecord record) {
         Map<String, byte[]> out = new HashMap<>();

@@ -43,7 +43,7 @@ public final class TaskMetrics implements AutoCloseable {
     public TaskMetrics(LongSupplier inFlight, LongSupplier effectiveLimit) {
         define("in-flight-requests", "Requests submitted to the engine and not yet finished.", inFlight);
         define("effective-concurrency-limit", "The adaptive in-flight limit after throttling.", effectiveLimit);
-        define("requests-started-total", "Requests accepted from the input topic.", requestsStarted::get);
+        define("requests-started-total", "Requests accepted from the request topics.", requestsStarted::get);
         define("requests-completed-total", "Requests whose complete terminal record was written.", requestsCompleted::get);
         define("requests-retried-total", "Attempts that were retried.", requestsRetried::get);
         define("requests-dead-lettered-total", "Requests sent to the dead-letter topic.", requestsDeadLettered::get);
@@ -82,6 +82,15 @@ public final class TaskMetrics implements AutoCloseable {
      * 4.1 types are touched only inside {@link PluginMetricsBridge}, so this class loads on older workers.
      */
     public boolean registerWith(org.apache.kafka.connect.sink.SinkTaskContext context) {
+        try {
+            return PluginMetricsBridge.register(context, this);
+        } catch (LinkageError | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** As {@link #registerWith(org.apache.kafka.connect.sink.SinkTaskContext)}, for a source task. */
+    public boolean registerWith(org.apache.kafka.connect.source.SourceTaskContext context) {
         try {
             return PluginMetricsBridge.register(context, this);
         } catch (LinkageError | UnsupportedOperationException e) {
@@ -163,7 +172,7 @@ public final class TaskMetrics implements AutoCloseable {
             MBeanAttributeInfo[] attrs = metrics.entrySet().stream()
                     .map(e -> new MBeanAttributeInfo(e.getKey(), "long", e.getValue().description(), true, false, false))
                     .toArray(MBeanAttributeInfo[]::new);
-            return new MBeanInfo(TaskMetrics.class.getName(), "Bedrock stream sink task metrics", attrs, null, null, null);
+            return new MBeanInfo(TaskMetrics.class.getName(), "Bedrock stream task metrics", attrs, null, null, null);
         }
     }
 }

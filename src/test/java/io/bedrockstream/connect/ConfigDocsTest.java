@@ -1,6 +1,7 @@
 package io.bedrockstream.connect;
 
 import io.bedrockstream.connect.config.BedrockSinkConfig;
+import io.bedrockstream.connect.config.BedrockSourceConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +29,9 @@ class ConfigDocsTest {
         for (String key : BedrockSinkConfig.configDef().names()) {
             assertThat(readme).contains("[`" + key + "`](docs/configuration.md#");
         }
+        for (String key : BedrockSourceConfig.configDef().names()) {
+            assertThat(readme).contains("[`" + key + "`](docs/configuration.md#");
+        }
     }
 
     @Test
@@ -36,7 +40,11 @@ class ConfigDocsTest {
         for (ConfigDef.ConfigKey key : BedrockSinkConfig.configDef().configKeys().values()) {
             assertThat(md).contains("### `" + key.name + "`\n\n" + key.documentation + "\n");
         }
+        for (ConfigDef.ConfigKey key : BedrockSourceConfig.configDef().configKeys().values()) {
+            assertThat(md).contains("### `" + key.name + "`\n\n" + key.documentation + "\n");
+        }
         assertThat(md).contains("## Output producer\n\nSink connector only.");
+        assertThat(md).contains("## Source\n\nSource connector only.");
         assertThat(md).contains("| Default | (required) |");
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bedrockstream.connect.config.BedrockConnectorConfig;
 import io.bedrockstream.connect.config.BedrockSinkConfig;
+import io.bedrockstream.connect.config.BedrockSourceConfig;
 import io.bedrockstream.request.RequestMapper;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
@@ -59,6 +60,11 @@ class ConfigExamplesTest {
             "consumer.override.", "producer.override.", "admin.override.",
             BedrockSinkConfig.OUTPUT_PRODUCER_PREFIX, BedrockConnectorConfig.OUTPUT_KEY_CONVERTER_PREFIX,
             BedrockConnectorConfig.OUTPUT_VALUE_CONVERTER_PREFIX);
+    /** The same for the source connector: Connect's topic creation groups and the request consumer's settings. */
+    private static final List<String> SOURCE_FREE_FORM_PREFIXES = List.of(
+            "key.converter.", "value.converter.", "header.converter.", "transforms.", "predicates.",
+            "producer.override.", "admin.override.", "topic.creation.", BedrockSourceConfig.SOURCE_CONSUMER_PREFIX,
+            BedrockSourceConfig.SOURCE_KEY_CONVERTER_PREFIX, BedrockSourceConfig.SOURCE_VALUE_CONVERTER_PREFIX);
     /** Worker keys with free-form suffixes. */
     private static final List<String> WORKER_FREE_FORM_PREFIXES = List.of(
             "config.providers.", "key.converter.", "value.converter.", "header.converter.", "producer.",
@@ -92,7 +98,8 @@ class ConfigExamplesTest {
                 .hasSizeGreaterThanOrEqualTo(4);
         assertThat(examples.stream().map(Example::source)).contains(
                 "config/bedrock-sink.properties", "config/bedrock-sink.json", "config/bedrock-sink-template.json",
-                "config/bedrock-sink-demo.json", "docker-compose.yml -> config/bedrock-sink-demo.json");
+                "config/bedrock-sink-demo.json", "docker-compose.yml -> config/bedrock-sink-demo.json",
+                "config/bedrock-source.json");
         return examples.stream().map(e -> DynamicTest.dynamicTest(e.source(),
                 () -> assertThat(problems(e)).as("problems in %s", e.source()).isEmpty()));
     }
@@ -119,6 +126,9 @@ class ConfigExamplesTest {
     // ---- the checks
 
     private static List<String> problems(Example e) {
+        if (BedrockSourceConnector.class.getName().equals(e.config().get(CONNECTOR_CLASS))) {
+            return sourceProblems(e);
+        }
         List<String> problems = new ArrayList<>(e.formatProblems());
         Map<String, String> config = e.config();
         ConfigDef sinkDef = BedrockSinkConfig.configDef();
@@ -186,6 +196,53 @@ class ConfigExamplesTest {
                 c.outputKeyConverter();
                 c.outputValueConverter();
                 c.producerConfigs();
+            }
+        } catch (RuntimeException ex) {
+            problems.add("start-up: " + ex);
+        }
+        return problems;
+    }
+
+    /** The source connector's examples: the same checks against its own and Connect's source keys. */
+    private static List<String> sourceProblems(Example e) {
+        List<String> problems = new ArrayList<>(e.formatProblems());
+        Map<String, String> config = e.config();
+        ConfigDef sourceDef = BedrockSourceConfig.configDef();
+        ConfigDef connectDef = org.apache.kafka.connect.runtime.SourceConnectorConfig.configDef();
+        for (String key : config.keySet()) {
+            if (!sourceDef.names().contains(key) && !connectDef.names().contains(key)
+                    && SOURCE_FREE_FORM_PREFIXES.stream().noneMatch(key::startsWith)) {
+                problems.add("unknown key '" + key + "'");
+            }
+        }
+        for (String key : requiredKeys(sourceDef)) {
+            if (config.getOrDefault(key, "").isBlank()) {
+                problems.add("required key '" + key + "' is missing");
+            }
+        }
+        errors(connectDef.validate(config), "Connect: ", problems);
+        inputConverter(config, "key.converter", true, problems);
+        inputConverter(config, "value.converter", false, problems);
+        errors(new BedrockSourceConnector().validate(config).configValues(), "", problems);
+        try {
+            // start() would list the request partitions on the broker: deal made-up ones instead
+            BedrockSourceConfig connector = new BedrockSourceConfig(config);
+            List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
+            for (String topic : connector.sourceTopics()) {
+                for (int p = 0; p < 6; p++) {
+                    partitions.add(new org.apache.kafka.common.TopicPartition(topic, p));
+                }
+            }
+            int tasks = Integer.parseInt(config.getOrDefault("tasks.max", "1"));
+            for (Map<String, String> task : BedrockSourceConnector.taskConfigs(config, partitions, tasks)) {
+                BedrockSourceConfig c = new BedrockSourceConfig(task);
+                new RequestMapper(EngineWiring.requestMapping(c));
+                EngineWiring.engine(c);
+                EngineWiring.client(c);
+                c.sourceKeyConverter();
+                c.sourceValueConverter();
+                c.consumerConfigs();
+                assertThat(c.assignedPartitions()).isNotEmpty();
             }
         } catch (RuntimeException ex) {
             problems.add("start-up: " + ex);

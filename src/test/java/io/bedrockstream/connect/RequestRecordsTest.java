@@ -108,6 +108,27 @@ class RequestRecordsTest {
     }
 
     @Test
+    void aConsumedRecordKeepsItsCoordinatesConvertedDataAndLastHeaderValues() {
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add("model", "a".getBytes(StandardCharsets.UTF_8));
+        headers.add("model", "b".getBytes(StandardCharsets.UTF_8));
+        headers.add("gone", "x".getBytes(StandardCharsets.UTF_8));
+        headers.add("gone", null);
+        Schema valueSchema = SchemaBuilder.struct().field("question", Schema.STRING_SCHEMA).build();
+        RequestRecord r = RequestRecords.from("requests", 2, 41L,
+                new org.apache.kafka.connect.data.SchemaAndValue(Schema.STRING_SCHEMA, "k-1"),
+                new org.apache.kafka.connect.data.SchemaAndValue(valueSchema,
+                        new Struct(valueSchema).put("question", "why?")), headers);
+        assertThat(r.topic()).isEqualTo("requests");
+        assertThat(r.partition()).isEqualTo(2);
+        assertThat(r.offset()).isEqualTo(41L);
+        assertThat(r.key()).isEqualTo("k-1");
+        assertThat(r.value()).isEqualTo(Map.of("question", "why?"));
+        assertThat(r.headers()).containsOnlyKeys("model");
+        assertThat(r.headers().get("model")).isEqualTo("b".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void structKeyBecomesAMap() {
         Schema keySchema = SchemaBuilder.struct().field("tenant", Schema.STRING_SCHEMA).field("n", Schema.INT64_SCHEMA).build();
         Struct key = new Struct(keySchema).put("tenant", "acme").put("n", 5L);

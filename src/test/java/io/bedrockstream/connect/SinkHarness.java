@@ -18,12 +18,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.function.Predicate;
 
 /**
  * A real KRaft broker and Connect worker (Kafka's {@link EmbeddedConnectCluster}) plus the Bedrock emulator
- * in-process, with the helpers the sink tests share: produce requests, read the output and the DLQ.
+ * in-process, with the helpers the sink and source tests share: produce requests, read the output and the DLQ.
  */
 final class SinkHarness implements AutoCloseable {
     static final String ACCESS_KEY = "AKIDSINKTEST";
@@ -41,6 +42,15 @@ final class SinkHarness implements AutoCloseable {
 
     /** @param offsetFlushMs the worker's offset.flush.interval.ms: how often Connect commits (and calls preCommit) */
     SinkHarness(String name, EmulatorOptions.Builder emulatorOptions, long offsetFlushMs) {
+        this(name, emulatorOptions, offsetFlushMs, Map.of(), new Properties());
+    }
+
+    /**
+     * @param extraWorkerProps added to the worker's settings, e.g. exactly.once.source.support=enabled
+     * @param brokerProps      the broker's settings, e.g. the transaction state log's replication for one broker
+     */
+    SinkHarness(String name, EmulatorOptions.Builder emulatorOptions, long offsetFlushMs,
+                Map<String, String> extraWorkerProps, Properties brokerProps) {
         emulator = BedrockEmulator.start(emulatorOptions.port(0).credentials(ACCESS_KEY, SECRET_KEY).build());
         Map<String, String> workerProps = new HashMap<>();
         workerProps.put("plugin.discovery", "service_load");
@@ -48,8 +58,9 @@ final class SinkHarness implements AutoCloseable {
         workerProps.put("connector.client.config.override.policy", "All");
         workerProps.put("config.providers", "file");
         workerProps.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
+        workerProps.putAll(extraWorkerProps);
         connect = new EmbeddedConnectCluster.Builder().name(name).numWorkers(1).numBrokers(1)
-                .workerProps(workerProps).build();
+                .workerProps(workerProps).brokerProps(brokerProps).build();
         connect.start();
     }
 
@@ -77,6 +88,28 @@ final class SinkHarness implements AutoCloseable {
         c.put("errors.deadletterqueue.topic.name", dlq);
         c.put("errors.deadletterqueue.topic.replication.factor", "1");
         c.put("errors.deadletterqueue.context.headers.enable", "true");
+        return c;
+    }
+
+    /**
+     * A source config for prompt-mode requests with plain string keys and values: the task consumes
+     * {@code in} itself and the worker writes the output (string keys, schemaless JSON values).
+     */
+    Map<String, String> sourceConfig(String in, String out, String dlq) {
+        Map<String, String> c = sinkConfig(in, out, dlq);
+        c.keySet().removeIf(k -> k.startsWith("errors.") || k.startsWith("output.value.converter")
+                || k.equals("topics") || k.equals("output.bootstrap.servers"));
+        c.put("connector.class", BedrockSourceConnector.class.getName());
+        c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        c.put("value.converter.schemas.enable", "false");
+        c.put("source.topics", in);
+        c.put("source.bootstrap.servers", connect.kafka().bootstrapServers());
+        if (dlq != null) {
+            c.put("source.dlq.topic", dlq);
+        }
+        // the worker creates the output topics (Connect's topic creation, KIP-158)
+        c.put("topic.creation.default.replication.factor", "1");
+        c.put("topic.creation.default.partitions", "1");
         return c;
     }
 

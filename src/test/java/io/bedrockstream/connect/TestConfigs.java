@@ -3,7 +3,7 @@ package io.bedrockstream.connect;
 import java.util.HashMap;
 import java.util.Map;
 
-/** A minimal valid sink config, to break one rule at a time. */
+/** Minimal valid sink and source configs, to break one rule at a time. */
 public final class TestConfigs {
     private TestConfigs() {
     }
@@ -17,6 +17,18 @@ public final class TestConfigs {
         props.put("bedrock.model.id", "anthropic.claude-3-5-haiku-20241022-v1:0");
         props.put("output.topic", "responses");
         props.put("output.bootstrap.servers", "localhost:9092");
+        return props;
+    }
+
+    public static Map<String, String> validSource() {
+        Map<String, String> props = new HashMap<>();
+        props.put("name", "bedrock-source");
+        props.put("connector.class", BedrockSourceConnector.class.getName());
+        props.put("source.topics", "requests");
+        props.put("source.bootstrap.servers", "localhost:9092");
+        props.put("bedrock.region", "us-east-1");
+        props.put("bedrock.model.id", "anthropic.claude-3-5-haiku-20241022-v1:0");
+        props.put("output.topic", "responses");
         return props;
     }
 }

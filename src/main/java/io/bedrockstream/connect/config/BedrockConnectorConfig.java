@@ -22,7 +22,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Configuration shared by the sink and (future) source connectors: Bedrock connection, credentials, model,
+ * Configuration shared by the sink and source connectors: Bedrock connection, credentials, model,
  * request mapping, output, flow control and errors. Every key is documented here once; {@code ConfigDocs}
  * generates the reference from it. Read values through the typed accessors, not {@code getString(..)}.
  */
@@ -117,6 +117,11 @@ public class BedrockConnectorConfig extends AbstractConfig {
     /** Every shared key, grouped and documented; see {@link CommonConfigDef}. */
     public static ConfigDef configDef() {
         return CommonConfigDef.build();
+    }
+
+    /** The shared keys without output.key/value.converter, for a connector whose worker serialises the output. */
+    protected static ConfigDef configDefWithoutOutputConverters() {
+        return CommonConfigDef.build(false);
     }
 
     // ---- Bedrock connection

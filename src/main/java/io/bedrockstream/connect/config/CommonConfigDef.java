@@ -29,12 +29,20 @@ final class CommonConfigDef {
     }
 
     static ConfigDef build() {
+        return build(true);
+    }
+
+    /**
+     * @param outputConverters whether to define output.key/value.converter: the sink serialises its own output;
+     *                         the source connector's output goes through the worker's converters instead
+     */
+    static ConfigDef build(boolean outputConverters) {
         ConfigDef def = new ConfigDef();
         defineConnection(def);
         defineCredentials(def);
         defineModel(def);
         defineRequest(def);
-        defineOutput(def);
+        defineOutput(def, outputConverters);
         defineFlow(def);
         defineErrors(def);
         return def;
@@ -241,8 +249,8 @@ final class CommonConfigDef {
                         "The accept type sent with each invocation. Default application/json.");
     }
 
-    private static void defineOutput(ConfigDef def) {
-        new Group(def, GROUP_OUTPUT)
+    private static void defineOutput(ConfigDef def, boolean outputConverters) {
+        Group output = new Group(def, GROUP_OUTPUT)
                 .define(OUTPUT_TOPIC, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                         Importance.HIGH, Width.MEDIUM, "Output topic",
                         "The topic that receives one record per streamed chunk and one terminal record (complete "
@@ -254,8 +262,11 @@ final class CommonConfigDef {
                                 + "figures. Empty (the default) turns it off. Must differ from output.topic.")
                 .define(OUTPUT_CHUNK_RAW, Type.BOOLEAN, true, null, Importance.LOW, Width.SHORT, "Include raw chunk",
                         "Whether chunk records carry the model's raw decoded chunk JSON in the 'chunk' field as "
-                                + "well as the extracted 'text'. Default true; false makes records smaller.")
-                .define(OUTPUT_KEY_CONVERTER, Type.CLASS, "org.apache.kafka.connect.storage.StringConverter", null,
+                                + "well as the extracted 'text'. Default true; false makes records smaller.");
+        if (!outputConverters) {
+            return;
+        }
+        output.define(OUTPUT_KEY_CONVERTER, Type.CLASS, "org.apache.kafka.connect.storage.StringConverter", null,
                         Importance.LOW, Width.LONG, "Output key converter",
                         "The Converter that serializes output record keys (request ids). Its settings go under "
                                 + "the prefix output.key.converter. Default "
@@ -335,7 +346,8 @@ final class CommonConfigDef {
                         "What to do when Bedrock reports the setup is wrong (AccessDeniedException, "
                                 + "ResourceNotFoundException, bad credentials): 'fail' (the default) fails the task "
                                 + "with a message saying what to fix; 'dlq' dead-letters the record like any other "
-                                + "failed request (needs errors.tolerance=all and a dead-letter topic).",
+                                + "failed request (the sink needs errors.tolerance=all and a dead-letter topic, the source "
+                                + "connector source.dlq.topic).",
                         new EnumRecommender(actions));
     }
 }

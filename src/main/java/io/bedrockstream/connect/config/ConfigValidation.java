@@ -49,8 +49,66 @@ public final class ConfigValidation {
         return problems;
     }
 
+    /**
+     * The source connector's checks: the shared ones, with the request topics in {@code source.topics} instead
+     * of Connect's {@code topics}, plus its dead-letter topic.
+     */
+    public static List<Problem> checkSource(Map<String, ?> values) {
+        List<Problem> problems = new ArrayList<>();
+        checkRequestMapping(values, problems);
+        checkSourceTopics(values, problems);
+        checkModel(values, problems);
+        checkCredentials(values, problems);
+        checkRetry(values, problems);
+        return problems;
+    }
+
+    private static void checkSourceTopics(Map<String, ?> v, List<Problem> out) {
+        String sourceTopics = BedrockSourceConfig.SOURCE_TOPICS;
+        List<String> inputs = new ArrayList<>();
+        if (v.get(sourceTopics) instanceof List<?> l) {
+            l.forEach(t -> inputs.add(String.valueOf(t).trim()));
+        }
+        String dlq = BedrockSourceConfig.SOURCE_DLQ_TOPIC;
+        for (String key : List.of(OUTPUT_TOPIC, COMPLETIONS_TOPIC, dlq)) {
+            String topic = text(v, key);
+            if (!topic.isEmpty() && inputs.contains(topic)) {
+                out.add(new Problem(key + " '" + topic + "' is also a request topic in " + sourceTopics
+                        + ": the connector would read its own output. Choose a different " + key + ".",
+                        key, sourceTopics));
+            }
+        }
+        String output = text(v, OUTPUT_TOPIC);
+        String completions = text(v, COMPLETIONS_TOPIC);
+        if (!completions.isEmpty() && completions.equals(output)) {
+            out.add(new Problem(COMPLETIONS_TOPIC + " must differ from " + OUTPUT_TOPIC
+                    + ": set another topic, or leave it empty to turn completions off.", COMPLETIONS_TOPIC, OUTPUT_TOPIC));
+        }
+        String dead = text(v, dlq);
+        for (String key : List.of(OUTPUT_TOPIC, COMPLETIONS_TOPIC)) {
+            if (!dead.isEmpty() && dead.equals(text(v, key))) {
+                out.add(new Problem(dlq + " must differ from " + key + ": dead letters would mix with output.",
+                        dlq, key));
+            }
+        }
+    }
+
+    /** Runs {@link #checkSource} on a {@code validate()} result and adds each message to every key involved. */
+    public static Config attachSource(Config config) {
+        return attach(config, Map.of(), ConfigValidation::checkSourceProblems);
+    }
+
+    private static List<Problem> checkSourceProblems(Map<String, ?> values, Map<String, String> raw) {
+        return checkSource(values);
+    }
+
     /** Runs {@link #check} on a {@code validate()} result and adds each message to every key involved. */
     public static Config attach(Config config, Map<String, String> raw) {
+        return attach(config, raw, ConfigValidation::check);
+    }
+
+    private static Config attach(Config config, Map<String, String> raw,
+                                 java.util.function.BiFunction<Map<String, ?>, Map<String, String>, List<Problem>> checks) {
         Map<String, ConfigValue> byName = new LinkedHashMap<>();
         for (ConfigValue v : config.configValues()) {
             byName.put(v.name(), v);
@@ -58,7 +116,7 @@ public final class ConfigValidation {
         Map<String, Object> values = new LinkedHashMap<>();
         byName.forEach((k, v) -> values.put(k, v.value()));
         List<ConfigValue> result = new ArrayList<>(config.configValues());
-        for (Problem p : check(values, raw)) {
+        for (Problem p : checks.apply(values, raw)) {
             for (String key : p.keys()) {
                 ConfigValue v = byName.get(key);
                 if (v == null) {

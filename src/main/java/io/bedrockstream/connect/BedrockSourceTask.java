@@ -1,0 +1,530 @@
+package io.bedrockstream.connect;
+
+import io.bedrockstream.Version;
+import io.bedrockstream.bedrock.ErrorKind;
+import io.bedrockstream.bedrock.StreamingInvoker;
+import io.bedrockstream.connect.config.BedrockSourceConfig;
+import io.bedrockstream.connect.config.Choice;
+import io.bedrockstream.engine.EngineListener;
+import io.bedrockstream.engine.EventType;
+import io.bedrockstream.engine.OffsetTracker;
+import io.bedrockstream.engine.OutputEvent;
+import io.bedrockstream.engine.RequestOutcome;
+import io.bedrockstream.engine.StreamEngine;
+import io.bedrockstream.request.InvalidRequestException;
+import io.bedrockstream.request.ModelRequest;
+import io.bedrockstream.request.RequestMapper;
+import io.bedrockstream.request.RequestRecord;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.apache.kafka.connect.storage.Converter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+
+/**
+ * Consumes its request partitions, runs each request through the streaming engine and hands the output to
+ * Connect as source records, which the worker's producer writes (with its converters, SMTs and, when enabled,
+ * transactions).
+ *
+ * <p>Threads: {@code poll} runs on the task thread and is the only user of the consumer, the offset tracker's
+ * commit point and the record builders; engine events arrive on SDK threads and only go into a queue that
+ * {@code poll} drains. {@code poll} never waits for a model.
+ *
+ * <p>Offsets: a record's source offset is {@code {"offset": next offset to read past every finished request}},
+ * plus {@code "done"}: the offsets past that point whose requests finished out of order. A request counts as
+ * finished at the moment its terminal record (its complete terminal, or its dead-letter record) is handed to
+ * Connect, and that very record carries the offset that includes it. Connect commits an offset only when every
+ * earlier record of the partition is written (at-least-once) or in the same transaction as the records
+ * (exactly-once), so a committed offset never passes a request whose output is not durably written; and on
+ * restart the {@code done} offsets are skipped, so under exactly-once no request completes twice.
+ */
+public class BedrockSourceTask extends SourceTask {
+    private static final Logger log = LoggerFactory.getLogger(BedrockSourceTask.class);
+
+    static final String PARTITION_TOPIC = "topic";
+    static final String PARTITION_NUMBER = "partition";
+    static final String OFFSET = "offset";
+    static final String OFFSET_DONE = "done";
+    static final String HEADER_ERROR_KIND = "bedrock.error.kind";
+    static final String HEADER_ERROR_TYPE = "bedrock.error.type";
+    static final String HEADER_ERROR_MESSAGE = "bedrock.error.message";
+    static final String HEADER_SOURCE_TOPIC = "bedrock.source.topic";
+    static final String HEADER_SOURCE_PARTITION = "bedrock.source.partition";
+    static final String HEADER_SOURCE_OFFSET = "bedrock.source.offset";
+    /** The most records one poll returns; the rest wait in the queue for the next poll. */
+    static final int MAX_RECORDS_PER_POLL = 10_000;
+    /** While requests run, poll waits at most this long for output, so new request records are read promptly. */
+    private static final long BUSY_WAIT_MS = 50;
+
+    private BedrockSourceConfig config;
+    private RequestMapper mapper;
+    private Converter keyConverter;
+    private Converter valueConverter;
+    private StreamEngine engine;
+    private StreamingInvoker invoker;
+    private TaskMetrics metrics;
+    private Consumer<byte[], byte[]> consumer;
+    private final OffsetTracker offsets = new OffsetTracker();
+
+    /** Requests accepted and not finished, by source coordinates; read by SDK threads. */
+    private final Map<Coordinates, Request> requests = new ConcurrentHashMap<>();
+    /** Engine output waiting to be handed to Connect, in the order the engine emitted it. */
+    private final LinkedBlockingQueue<Item> output = new LinkedBlockingQueue<>();
+    /** An error that must fail the task, raised on another thread and thrown from poll. */
+    private final AtomicReference<ConnectException> fatal = new AtomicReference<>();
+
+    // task thread only
+    private final Map<TopicPartition, Long> startOffsets = new HashMap<>();
+    private final Map<TopicPartition, Set<Long>> doneBeforeRestart = new HashMap<>();
+    private final Map<TopicPartition, Map<String, Object>> offsetMaps = new HashMap<>();
+    private final Map<TopicPartition, Map<String, Object>> partitionMaps = new HashMap<>();
+    private boolean paused;
+    private int pauseAt;
+    private int resumeAt;
+
+    /** Guards the consumer: stop() may run on another thread while poll() uses it. */
+    private final Semaphore consumerAccess = new Semaphore(1);
+    private volatile boolean stopping;
+
+    private record Coordinates(String topic, int partition, long offset) {
+        TopicPartition topicPartition() {
+            return new TopicPartition(topic, partition);
+        }
+
+        /** The request id a record without a readable key gets, as request.id.source=offset spells it. */
+        String requestId() {
+            return topic + "-" + partition + "-" + offset;
+        }
+
+        @Override
+        public String toString() {
+            return topic + "-" + partition + "@" + offset;
+        }
+    }
+
+    /** One accepted request record, kept until it finishes for its dead letter. */
+    private static final class Request {
+        final Coordinates at;
+        final String requestId;
+        final ConsumerRecord<byte[], byte[]> record;
+        final SchemaAndValue key;
+        final SchemaAndValue value;
+        /** Its complete terminal, held back until its outcome so that the two go to Connect together. */
+        volatile OutputEvent complete;
+
+        Request(Coordinates at, String requestId, ConsumerRecord<byte[], byte[]> record, SchemaAndValue key,
+                SchemaAndValue value) {
+            this.at = at;
+            this.requestId = requestId;
+            this.record = record;
+            this.key = key;
+            this.value = value;
+        }
+    }
+
+    private sealed interface Item permits Event, Outcome {
+    }
+
+    private record Event(OutputEvent event) implements Item {
+    }
+
+    private record Outcome(RequestOutcome outcome) implements Item {
+    }
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new BedrockSourceConfig(props);
+        mapper = EngineWiring.mapper(config);
+        keyConverter = config.sourceKeyConverter();
+        valueConverter = config.sourceValueConverter();
+        pauseAt = 2 * config.maxInFlightRequests();
+        resumeAt = pauseAt * 3 / 4;
+        List<TopicPartition> assigned = config.assignedPartitions();
+        invoker = EngineWiring.invoker(config);
+        engine = new StreamEngine(EngineWiring.engine(config), invoker, new Listener());
+        metrics = new TaskMetrics(offsets::pendingTotal, () -> engine.effectiveLimit());
+        if (!metrics.registerWith(context)) {
+            metrics.registerMBean(config.connectorName(), String.valueOf(config.taskIndex()));
+        }
+        consumer = new KafkaConsumer<>(config.consumerConfigs());
+        consumer.assign(assigned);
+        seekToStoredOffsets(assigned);
+        log.info("Bedrock source task {} started: partitions {}, model {}, output {}, max in flight {}",
+                config.taskIndex(), assigned, config.modelId(), config.outputTopic(), config.maxInFlightRequests());
+    }
+
+    private void seekToStoredOffsets(List<TopicPartition> assigned) {
+        List<Map<String, Object>> keys = assigned.stream().map(BedrockSourceTask::sourcePartition).toList();
+        Map<Map<String, Object>, Map<String, Object>> stored = context.offsetStorageReader().offsets(keys);
+        for (TopicPartition tp : assigned) {
+            Map<String, Object> offset = stored == null ? null : stored.get(sourcePartition(tp));
+            if (offset == null || !(offset.get(OFFSET) instanceof Number next)) {
+                continue; // the consumer's auto.offset.reset decides where it starts
+            }
+            consumer.seek(tp, next.longValue());
+            startOffsets.put(tp, next.longValue());
+            Set<Long> done = parseDone(offset.get(OFFSET_DONE));
+            if (!done.isEmpty()) {
+                doneBeforeRestart.put(tp, done);
+            }
+            log.info("Partition {} resumes at offset {}{}", tp, next,
+                    done.isEmpty() ? "" : ", skipping the requests already done at " + done);
+        }
+    }
+
+    static Set<Long> parseDone(Object done) {
+        Set<Long> out = new HashSet<>();
+        if (done == null) {
+            return out;
+        }
+        for (String s : done.toString().split(",")) {
+            if (!s.isBlank()) {
+                out.add(Long.parseLong(s.trim()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<SourceRecord> poll() throws InterruptedException {
+        throwIfFatal();
+        List<SourceRecord> records = new ArrayList<>();
+        boolean busy = offsets.pendingTotal() > 0 || !output.isEmpty();
+        if (!consumerAccess.tryAcquire()) {
+            return null; // stopping
+        }
+        try {
+            if (stopping) {
+                return null;
+            }
+            ConsumerRecords<byte[], byte[]> consumed = consumer.poll(busy ? Duration.ZERO : config.pollTimeout());
+            for (ConsumerRecord<byte[], byte[]> record : consumed) {
+                accept(record, records);
+            }
+            applyBackpressure();
+        } catch (WakeupException e) {
+            return null; // stop() woke the consumer
+        } finally {
+            consumerAccess.release();
+        }
+        long waitMs = records.isEmpty() && offsets.pendingTotal() > 0
+                ? Math.min(BUSY_WAIT_MS, config.pollTimeout().toMillis()) : 0;
+        drain(records, waitMs);
+        throwIfFatal();
+        return records.isEmpty() ? null : records;
+    }
+
+    // ---- requests in (task thread)
+
+    private void accept(ConsumerRecord<byte[], byte[]> record, List<SourceRecord> out) {
+        Coordinates at = new Coordinates(record.topic(), record.partition(), record.offset());
+        TopicPartition tp = at.topicPartition();
+        if (offsets.isRegistered(at.topic(), at.partition(), at.offset())) {
+            return;
+        }
+        startOffsets.putIfAbsent(tp, at.offset());
+        offsets.register(at.topic(), at.partition(), at.offset());
+        Set<Long> done = doneBeforeRestart.get(tp);
+        if (done != null && done.remove(at.offset())) {
+            // finished before a restart, ahead of a request that was not: its output is already written
+            offsets.markDone(at.topic(), at.partition(), at.offset());
+            offsetMaps.remove(tp);
+            return;
+        }
+        metrics.requestsStarted.incrementAndGet();
+        SchemaAndValue key;
+        try {
+            key = keyConverter.toConnectData(record.topic(), record.headers(), record.key());
+        } catch (RuntimeException e) {
+            // no key to name it by: the dead letter is keyed by the record's coordinates
+            unreadable(at, record, new SchemaAndValue(Schema.STRING_SCHEMA, at.requestId()), raw(record.value()),
+                    BedrockSourceConfig.SOURCE_KEY_CONVERTER, e, out);
+            return;
+        }
+        SchemaAndValue value;
+        try {
+            value = valueConverter.toConnectData(record.topic(), record.headers(), record.value());
+        } catch (RuntimeException e) {
+            unreadable(at, record, key, raw(record.value()), BedrockSourceConfig.SOURCE_VALUE_CONVERTER, e, out);
+            return;
+        }
+        RequestRecord requestRecord = RequestRecords.from(at.topic(), at.partition(), at.offset(), key, value,
+                record.headers());
+        ModelRequest modelRequest;
+        try {
+            modelRequest = mapper.map(requestRecord);
+        } catch (InvalidRequestException e) {
+            Request request = new Request(at, mapper.requestId(requestRecord), record, key, value);
+            log.warn("Request {} at {} is invalid ({}): {}", request.requestId, at, e.reason(), e.getMessage());
+            deadLetter(request, BedrockRequestFailedException.invalidRequest(request.requestId,
+                    e.reason() + ": " + e.getMessage()), out);
+            return;
+        }
+        requests.put(at, new Request(at, modelRequest.requestId(), record, key, value));
+        engine.submit(modelRequest);
+    }
+
+    /** A record a source converter cannot read is an invalid request; what could not be read goes on raw. */
+    private void unreadable(Coordinates at, ConsumerRecord<byte[], byte[]> record, SchemaAndValue key,
+                            SchemaAndValue value, String converterKey, RuntimeException e, List<SourceRecord> out) {
+        String requestId = key.value() instanceof String k ? k : at.requestId();
+        Request request = new Request(at, requestId, record, key, value);
+        log.warn("Request {} at {} cannot be read by {}: {}", requestId, at, converterKey, e.getMessage());
+        deadLetter(request, BedrockRequestFailedException.invalidRequest(requestId,
+                "NOT_CONVERTIBLE: " + converterKey + " could not read the record: " + e.getMessage()), out);
+    }
+
+    private static SchemaAndValue raw(byte[] bytes) {
+        return new SchemaAndValue(Schema.OPTIONAL_BYTES_SCHEMA, bytes);
+    }
+
+    /** Pauses every partition while too much is unfinished, so memory stays bounded. */
+    private void applyBackpressure() {
+        int unfinished = offsets.pendingTotal();
+        if (!paused && unfinished >= pauseAt) {
+            consumer.pause(consumer.assignment());
+            paused = true;
+            log.debug("Paused with {} requests unfinished", unfinished);
+        } else if (paused && unfinished <= resumeAt) {
+            consumer.resume(consumer.assignment());
+            paused = false;
+            log.debug("Resumed with {} requests unfinished", unfinished);
+        }
+    }
+
+    // ---- output (task thread)
+
+    private void drain(List<SourceRecord> out, long waitMs) throws InterruptedException {
+        if (waitMs > 0 && output.isEmpty()) {
+            Item first = output.poll(waitMs, TimeUnit.MILLISECONDS);
+            if (first == null) {
+                return;
+            }
+            handle(first, out);
+        }
+        List<Item> items = new ArrayList<>();
+        output.drainTo(items, Math.max(0, MAX_RECORDS_PER_POLL - out.size()));
+        for (Item item : items) {
+            handle(item, out);
+        }
+    }
+
+    private void handle(Item item, List<SourceRecord> out) {
+        if (item instanceof Event e) {
+            OutputEvent event = e.event();
+            TopicPartition tp = new TopicPartition(event.sourceTopic(), event.sourcePartition());
+            out.add(chunkRecord(tp, event));
+            if (event.event() == EventType.CHUNK) {
+                metrics.chunksWritten.incrementAndGet();
+            }
+        } else if (item instanceof Outcome o) {
+            finish(o.outcome(), out);
+        }
+    }
+
+    private void finish(RequestOutcome outcome, List<SourceRecord> out) {
+        ModelRequest r = outcome.request();
+        Coordinates at = new Coordinates(r.sourceTopic(), r.sourcePartition(), r.sourceOffset());
+        Request request = requests.remove(at);
+        if (request == null) {
+            return;
+        }
+        TopicPartition tp = at.topicPartition();
+        if (outcome.completed()) {
+            // the request is done now: the records handed over from here on carry an offset past it
+            markDone(at);
+            OutputEvent complete = request.complete;
+            if (complete != null) {
+                out.add(chunkRecord(tp, complete));
+            }
+            config.completionsTopic().ifPresent(topic -> out.add(new SourceRecord(partitionMap(tp),
+                    offsetMap(tp), topic, null, OutputRecords.KEY_SCHEMA, r.requestId(),
+                    OutputRecords.COMPLETION_SCHEMA, OutputRecords.toCompletionStruct(outcome))));
+            metrics.requestsCompleted.incrementAndGet();
+            if (outcome.result() != null) {
+                add(metrics.inputTokens, outcome.result().inputTokens());
+                add(metrics.outputTokens, outcome.result().outputTokens());
+            }
+            return;
+        }
+        if (outcome.failure().kind() == ErrorKind.CONFIGURATION
+                && config.setupErrorAction() == Choice.SetupErrorAction.FAIL) {
+            throw new ConnectException("Bedrock refused request " + request.requestId + " at " + at
+                    + " because of the connector's setup, so the task stops (setup.error.action=fail): "
+                    + outcome.failure().errorType() + ": " + outcome.failure().message());
+        }
+        BedrockRequestFailedException reason = BedrockRequestFailedException.from(outcome);
+        log.warn("Request {} at {} failed: {}", request.requestId, at, reason.getMessage());
+        deadLetter(request, reason, out);
+    }
+
+    /** Writes a failed request to the dead-letter topic, or fails the task when there is none. */
+    private void deadLetter(Request request, BedrockRequestFailedException reason, List<SourceRecord> out) {
+        String dlq = config.dlqTopic().orElseThrow(() -> new ConnectException("Request " + request.requestId
+                + " at " + request.at + " failed and " + BedrockSourceConfig.SOURCE_DLQ_TOPIC + " is not set, so "
+                + "the task stops. Set " + BedrockSourceConfig.SOURCE_DLQ_TOPIC + " to dead-letter such requests. "
+                + "Reason: " + reason.getMessage(), reason));
+        metrics.requestsDeadLettered.incrementAndGet();
+        markDone(request.at);
+        ConnectHeaders headers = new ConnectHeaders();
+        request.record.headers().forEach(h -> headers.addString(h.key(),
+                h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8)));
+        headers.addString(HEADER_ERROR_KIND, reason.kind().name())
+                .addString(HEADER_ERROR_TYPE, reason.errorType())
+                .addString(HEADER_ERROR_MESSAGE, reason.getMessage())
+                .addString(HEADER_SOURCE_TOPIC, request.at.topic())
+                .addString(HEADER_SOURCE_PARTITION, String.valueOf(request.at.partition()))
+                .addString(HEADER_SOURCE_OFFSET, String.valueOf(request.at.offset()));
+        TopicPartition tp = request.at.topicPartition();
+        out.add(new SourceRecord(partitionMap(tp), offsetMap(tp), dlq, null, request.key.schema(),
+                request.key.value(), request.value.schema(), request.value.value(), null, headers));
+    }
+
+    private void markDone(Coordinates at) {
+        offsets.markDone(at.topic(), at.partition(), at.offset());
+        offsetMaps.remove(at.topicPartition());
+    }
+
+    private SourceRecord chunkRecord(TopicPartition tp, OutputEvent event) {
+        return new SourceRecord(partitionMap(tp), offsetMap(tp), config.outputTopic(), null,
+                OutputRecords.KEY_SCHEMA, event.requestId(), OutputRecords.CHUNK_SCHEMA,
+                OutputRecords.toStruct(event, config.outputChunkRaw()));
+    }
+
+    /**
+     * A HashMap, as MirrorMaker 2 uses, not {@code Map.of}: Connect stores the partition as its JSON bytes and
+     * finds it again by those bytes, so the key order must be the same in every JVM. {@code Map.of} iterates
+     * in an order randomised per JVM; a HashMap of these keys always iterates in one order, the same one the
+     * worker gets back when it reads a stored partition into a HashMap.
+     */
+    static Map<String, Object> sourcePartition(TopicPartition tp) {
+        Map<String, Object> partition = new HashMap<>();
+        partition.put(PARTITION_TOPIC, tp.topic());
+        partition.put(PARTITION_NUMBER, tp.partition());
+        return partition;
+    }
+
+    private Map<String, Object> partitionMap(TopicPartition tp) {
+        return partitionMaps.computeIfAbsent(tp, p -> java.util.Collections.unmodifiableMap(sourcePartition(p)));
+    }
+
+    /** The partition's current source offset; the same map for every record until a request of it finishes. */
+    private Map<String, Object> offsetMap(TopicPartition tp) {
+        return offsetMaps.computeIfAbsent(tp, p -> {
+            long next = offsets.committable(p.topic(), p.partition()).orElse(startOffsets.getOrDefault(p, 0L));
+            List<Long> done = offsets.doneAfterCommittable(p.topic(), p.partition());
+            return done.isEmpty() ? Map.of(OFFSET, next)
+                    : Map.of(OFFSET, next, OFFSET_DONE, done.stream().map(String::valueOf)
+                    .collect(Collectors.joining(",")));
+        });
+    }
+
+    private void throwIfFatal() {
+        ConnectException e = fatal.get();
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    private static void add(AtomicLong counter, Long value) {
+        if (value != null) {
+            counter.addAndGet(value);
+        }
+    }
+
+    @Override
+    public void stop() {
+        stopping = true;
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+        if (invoker != null) {
+            invoker.close(); // closes the SDK client it owns
+        }
+        if (consumer != null) {
+            try {
+                if (consumerAccess.tryAcquire(30, TimeUnit.SECONDS)) {
+                    consumer.close(Duration.ofSeconds(10));
+                } else {
+                    log.warn("The request consumer is still in use after 30 s; not closing it");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
+        log.info("Bedrock source task stopped");
+    }
+
+    // ---- engine callbacks (SDK threads): only queue, never touch the consumer or the tracker's commit point
+
+    private final class Listener implements EngineListener {
+        @Override
+        public void onEvent(OutputEvent event) {
+            Request request = requests.get(new Coordinates(event.sourceTopic(), event.sourcePartition(),
+                    event.sourceOffset()));
+            if (request == null) {
+                return;
+            }
+            if (event.event() == EventType.ERROR && Boolean.TRUE.equals(event.retrying())) {
+                metrics.requestsRetried.incrementAndGet();
+                log.info("Request {} invocation {} attempt {} failed ({}), retrying", event.requestId(),
+                        event.invocationId(), event.attempt(), event.errorType());
+            }
+            if (event.event() == EventType.COMPLETE) {
+                if (event.firstByteLatencyMs() != null) {
+                    metrics.recordFirstChunk(event.firstByteLatencyMs());
+                }
+                request.complete = event; // handed over with the outcome, which follows
+                return;
+            }
+            output.add(new Event(event));
+        }
+
+        @Override
+        public void onOutcome(RequestOutcome outcome) {
+            output.add(new Outcome(outcome));
+        }
+    }
+
+    /** For tests: the task's metrics. */
+    TaskMetrics metrics() {
+        return metrics;
+    }
+}
