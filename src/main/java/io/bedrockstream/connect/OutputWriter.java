@@ -44,27 +44,22 @@ final class OutputWriter implements AutoCloseable {
     }
 
     /**
-     * Sends one chunk or terminal record. Synchronised because converters are not promised to be thread-safe
-     * and events of different requests arrive on different SDK threads; the producer itself never blocks here
-     * unless its buffer is full.
+     * Sends one chunk or terminal record. Called only from the task's single writer thread, so converters,
+     * which are not promised to be thread-safe, are never used concurrently.
      */
-    synchronized void send(OutputEvent event, Callback callback) {
+    void send(OutputEvent event, Callback callback) {
         byte[] key = keyConverter.fromConnectData(outputTopic, OutputRecords.KEY_SCHEMA, event.requestId());
         byte[] value = valueConverter.fromConnectData(outputTopic, OutputRecords.CHUNK_SCHEMA,
                 OutputRecords.toStruct(event, includeRawChunk));
         producer.send(new ProducerRecord<>(outputTopic, key, value), callback);
     }
 
-    synchronized void sendCompletion(RequestOutcome outcome, Callback callback) {
+    void sendCompletion(RequestOutcome outcome, Callback callback) {
         byte[] key = keyConverter.fromConnectData(completionsTopic, OutputRecords.KEY_SCHEMA,
                 outcome.request().requestId());
         byte[] value = valueConverter.fromConnectData(completionsTopic, OutputRecords.COMPLETION_SCHEMA,
                 OutputRecords.toCompletionStruct(outcome));
         producer.send(new ProducerRecord<>(completionsTopic, key, value), callback);
-    }
-
-    void flush() {
-        producer.flush();
     }
 
     @Override

@@ -17,12 +17,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import static io.bedrockstream.connect.SinkHarness.allComplete;
+import static io.bedrockstream.connect.SinkHarness.assertInvocation;
+import static io.bedrockstream.connect.SinkHarness.byInvocation;
 import static io.bedrockstream.connect.SinkHarness.header;
 import static io.bedrockstream.connect.SinkHarness.json;
 import static io.bedrockstream.connect.SinkHarness.key;
+import static io.bedrockstream.connect.SinkHarness.recordsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -45,34 +47,6 @@ class BedrockSinkConnectorIT {
         }
     }
 
-    /** Output records of one request id, in the order read (one partition, so the order written). */
-    private static List<JsonNode> recordsOf(List<ConsumerRecord<byte[], byte[]>> records, String id) {
-        List<ConsumerRecord<byte[], byte[]>> mine = records.stream().filter(r -> id.equals(key(r))).toList();
-        assertThat(mine.stream().map(ConsumerRecord::partition).distinct()).as("partitions of %s", id).hasSize(1);
-        return mine.stream().map(SinkHarness::json).toList();
-    }
-
-    /** Groups a request's records by invocation, keeping order. */
-    private static Map<String, List<JsonNode>> byInvocation(List<JsonNode> records) {
-        Map<String, List<JsonNode>> out = new LinkedHashMap<>();
-        for (JsonNode n : records) {
-            out.computeIfAbsent(n.path("invocation_id").asText(), k -> new ArrayList<>()).add(n);
-        }
-        return out;
-    }
-
-    /** Asserts seq 0..n-1 chunks then one terminal of the given event at seq n; returns the joined text. */
-    private static String assertInvocation(List<JsonNode> inv, String terminal, int attempt) {
-        for (int i = 0; i < inv.size(); i++) {
-            JsonNode n = inv.get(i);
-            assertThat(n.path("seq").asLong()).isEqualTo(i);
-            assertThat(n.path("attempt").asInt()).isEqualTo(attempt);
-            assertThat(n.path("event").asText()).isEqualTo(i < inv.size() - 1 ? "chunk" : terminal);
-        }
-        return inv.stream().filter(n -> "chunk".equals(n.path("event").asText()))
-                .map(n -> n.path("text").isNull() ? "" : n.path("text").asText()).collect(Collectors.joining());
-    }
-
     private static long committedOffset(String connector, int partition) {
         for (ConnectorOffset o : h.connect.connectorOffsets(connector).offsets()) {
             if (((Number) o.partition().get("kafka_partition")).intValue() == partition) {
@@ -83,17 +57,8 @@ class BedrockSinkConnectorIT {
     }
 
     private static void awaitCommitted(String connector, int partition, long expected) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        long last = -1;
-        while (System.nanoTime() < deadline) {
-            last = committedOffset(connector, partition);
-            if (last == expected) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("committed offset of " + connector + " partition " + partition + " is " + last
-                + ", expected " + expected);
+        SinkHarness.awaitOffset(connector + " partition " + partition, () -> committedOffset(connector, partition),
+                expected, WAIT);
     }
 
     @Test

@@ -17,12 +17,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import static io.bedrockstream.connect.SinkHarness.allComplete;
+import static io.bedrockstream.connect.SinkHarness.assertInvocation;
+import static io.bedrockstream.connect.SinkHarness.byInvocation;
 import static io.bedrockstream.connect.SinkHarness.header;
 import static io.bedrockstream.connect.SinkHarness.json;
 import static io.bedrockstream.connect.SinkHarness.key;
+import static io.bedrockstream.connect.SinkHarness.recordsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -45,31 +47,6 @@ class BedrockSourceConnectorIT {
         }
     }
 
-    /** Output records of one request id, in the order read (one output partition, so the order written). */
-    static List<JsonNode> recordsOf(List<ConsumerRecord<byte[], byte[]>> records, String id) {
-        return records.stream().filter(r -> id.equals(key(r))).map(SinkHarness::json).toList();
-    }
-
-    static Map<String, List<JsonNode>> byInvocation(List<JsonNode> records) {
-        Map<String, List<JsonNode>> out = new LinkedHashMap<>();
-        for (JsonNode n : records) {
-            out.computeIfAbsent(n.path("invocation_id").asText(), k -> new ArrayList<>()).add(n);
-        }
-        return out;
-    }
-
-    /** Asserts seq 0..n-1 chunks then one terminal of the given event at seq n; returns the joined text. */
-    static String assertInvocation(List<JsonNode> inv, String terminal, int attempt) {
-        for (int i = 0; i < inv.size(); i++) {
-            JsonNode n = inv.get(i);
-            assertThat(n.path("seq").asLong()).isEqualTo(i);
-            assertThat(n.path("attempt").asInt()).isEqualTo(attempt);
-            assertThat(n.path("event").asText()).isEqualTo(i < inv.size() - 1 ? "chunk" : terminal);
-        }
-        return inv.stream().filter(n -> "chunk".equals(n.path("event").asText()))
-                .map(n -> n.path("text").isNull() ? "" : n.path("text").asText()).collect(Collectors.joining());
-    }
-
     /** The committed source offset ("next offset to read") of a request partition, or -1. */
     static long committedOffset(SinkHarness h, String connector, String topic, int partition) {
         for (ConnectorOffset o : h.connect.connectorOffsets(connector).offsets()) {
@@ -83,18 +60,8 @@ class BedrockSourceConnectorIT {
 
     static void awaitCommitted(SinkHarness h, String connector, String topic, int partition, long expected)
             throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        long last = -1;
-        while (System.nanoTime() < deadline) {
-            last = committedOffset(h, connector, topic, partition);
-            if (last == expected) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("committed offset of " + connector + " " + topic + "-" + partition + " is " + last
-                + ", expected " + expected + "; stored offsets: " + h.connect.connectorOffsets(connector).offsets()
-                .stream().map(o -> o.partition() + "=" + o.offset()).toList());
+        SinkHarness.awaitOffset(connector + " " + topic + "-" + partition,
+                () -> committedOffset(h, connector, topic, partition), expected, WAIT);
     }
 
     @Test

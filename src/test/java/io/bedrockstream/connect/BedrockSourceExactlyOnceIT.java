@@ -20,10 +20,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
-import static io.bedrockstream.connect.BedrockSourceConnectorIT.assertInvocation;
+import static io.bedrockstream.connect.SinkHarness.assertInvocation;
 import static io.bedrockstream.connect.BedrockSourceConnectorIT.awaitCommitted;
-import static io.bedrockstream.connect.BedrockSourceConnectorIT.byInvocation;
-import static io.bedrockstream.connect.BedrockSourceConnectorIT.recordsOf;
+import static io.bedrockstream.connect.SinkHarness.byInvocation;
+import static io.bedrockstream.connect.SinkHarness.recordsOf;
 import static io.bedrockstream.connect.SinkHarness.allComplete;
 import static io.bedrockstream.connect.SinkHarness.json;
 import static org.assertj.core.api.Assertions.assertThat;

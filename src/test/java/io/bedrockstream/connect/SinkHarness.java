@@ -16,11 +16,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A real KRaft broker and Connect worker (Kafka's {@link EmbeddedConnectCluster}) plus the Bedrock emulator
@@ -169,6 +174,51 @@ final class SinkHarness implements AutoCloseable {
     static String header(ConsumerRecord<byte[], byte[]> r, String name) {
         var h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** Output records of one request id, in the order read; any there are must sit in one partition (same key). */
+    static List<JsonNode> recordsOf(List<ConsumerRecord<byte[], byte[]>> records, String id) {
+        List<ConsumerRecord<byte[], byte[]>> mine = records.stream().filter(r -> id.equals(key(r))).toList();
+        if (!mine.isEmpty()) {
+            assertThat(mine.stream().map(ConsumerRecord::partition).distinct()).as("partitions of %s", id).hasSize(1);
+        }
+        return mine.stream().map(SinkHarness::json).toList();
+    }
+
+    /** Groups a request's records by invocation, keeping order. */
+    static Map<String, List<JsonNode>> byInvocation(List<JsonNode> records) {
+        Map<String, List<JsonNode>> out = new LinkedHashMap<>();
+        for (JsonNode n : records) {
+            out.computeIfAbsent(n.path("invocation_id").asText(), k -> new ArrayList<>()).add(n);
+        }
+        return out;
+    }
+
+    /** Asserts seq 0..n-1 chunks then one terminal of the given event at seq n; returns the joined text. */
+    static String assertInvocation(List<JsonNode> inv, String terminal, int attempt) {
+        for (int i = 0; i < inv.size(); i++) {
+            JsonNode n = inv.get(i);
+            assertThat(n.path("seq").asLong()).isEqualTo(i);
+            assertThat(n.path("attempt").asInt()).isEqualTo(attempt);
+            assertThat(n.path("event").asText()).isEqualTo(i < inv.size() - 1 ? "chunk" : terminal);
+        }
+        return inv.stream().filter(n -> "chunk".equals(n.path("event").asText()))
+                .map(n -> n.path("text").isNull() ? "" : n.path("text").asText()).collect(Collectors.joining());
+    }
+
+    /** Polls a committed offset until it equals {@code expected}; fails after {@code wait} naming {@code what}. */
+    static void awaitOffset(String what, LongSupplier committed, long expected, Duration wait)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        long last = -1;
+        while (System.nanoTime() < deadline) {
+            last = committed.getAsLong();
+            if (last == expected) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("committed offset of " + what + " is " + last + ", expected " + expected);
     }
 
     /** True once every id has a {@code complete} terminal among the output records. */

@@ -102,6 +102,9 @@ public class BedrockConnectorConfig extends AbstractConfig {
     public static final String ERRORS_TOLERANCE = "errors.tolerance";
 
     /** Model ids of this shape name a model whose family cannot be told from the id. */
+    /** Set by a connector in each task config: the task's index. */
+    public static final String TASK_INDEX = "task.index";
+
     public static final List<String> OPAQUE_MODEL_ARN_PARTS = List.of(
             ":provisioned-model/", ":imported-model/", ":custom-model/", ":application-inference-profile/");
     public static final String ANY_MODEL = "*";
@@ -306,7 +309,8 @@ public class BedrockConnectorConfig extends AbstractConfig {
         return converter(OUTPUT_VALUE_CONVERTER, OUTPUT_VALUE_CONVERTER_PREFIX, false);
     }
 
-    private Converter converter(String classKey, String prefix, boolean isKey) {
+    /** A new converter of the class under {@code classKey}, configured from the settings under {@code prefix}. */
+    protected Converter converter(String classKey, String prefix, boolean isKey) {
         Converter converter = Utils.newInstance(getClass(classKey), Converter.class);
         converter.configure(originalsWithPrefix(prefix), isKey);
         return converter;
@@ -397,5 +401,16 @@ public class BedrockConnectorConfig extends AbstractConfig {
 
     protected static Optional<String> nonEmpty(String s) {
         return s == null || s.trim().isEmpty() ? Optional.empty() : Optional.of(s.trim());
+    }
+
+    /** The task's index from its task config ({@code task.index}); 0 when absent (the connector's own config). */
+    public int taskIndex() {
+        Object v = originals().get(TASK_INDEX);
+        return v == null ? 0 : Integer.parseInt(v.toString().trim());
+    }
+
+    /** The entries of a list setting, trimmed, blanks dropped. */
+    protected static List<String> trimmed(List<String> list) {
+        return list.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 }

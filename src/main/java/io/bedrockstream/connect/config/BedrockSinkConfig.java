@@ -5,7 +5,6 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +24,6 @@ public class BedrockSinkConfig extends BedrockConnectorConfig {
     public static final String OUTPUT_BOOTSTRAP_SERVERS = "output.bootstrap.servers";
     public static final String OUTPUT_PRODUCER_PREFIX = "output.producer.";
     /** Set by the connector in each task config: the task's index, 0-based. Not a user setting. */
-    public static final String TASK_INDEX = "task.index";
     /** Idempotence allows at most this many in-flight batches per connection without reordering. */
     static final int MAX_IDEMPOTENT_IN_FLIGHT = 5;
 
@@ -36,7 +34,7 @@ public class BedrockSinkConfig extends BedrockConnectorConfig {
     public static ConfigDef configDef() {
         ConfigDef def = BedrockConnectorConfig.configDef();
         new Group(def, GROUP_PRODUCER)
-                .define(OUTPUT_BOOTSTRAP_SERVERS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, nonEmptyList(),
+                .define(OUTPUT_BOOTSTRAP_SERVERS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new NonEmptyList("host:port"),
                         Importance.HIGH, Width.LONG, "Output bootstrap servers",
                         "The Kafka cluster the sink writes output records to, as host:port pairs, comma-separated; "
                                 + "usually the same cluster the requests come from. Required. Any other producer "
@@ -47,32 +45,8 @@ public class BedrockSinkConfig extends BedrockConnectorConfig {
         return def;
     }
 
-    private static ConfigDef.Validator nonEmptyList() {
-        return new ConfigDef.Validator() {
-            @Override
-            public void ensureValid(String name, Object value) {
-                @SuppressWarnings("unchecked")
-                List<String> list = (List<String>) value;
-                if (list == null || list.stream().allMatch(s -> s.trim().isEmpty())) {
-                    throw new ConfigException(name, value, "Must list at least one host:port.");
-                }
-            }
-
-            @Override
-            public String toString() {
-                return "a non-empty list of host:port";
-            }
-        };
-    }
-
     public List<String> outputBootstrapServers() {
-        return getList(OUTPUT_BOOTSTRAP_SERVERS).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
-    }
-
-    /** The task's index from its task config; 0 when absent (the connector's own config). */
-    public int taskIndex() {
-        Object v = originals().get(TASK_INDEX);
-        return v == null ? 0 : Integer.parseInt(v.toString().trim());
+        return trimmed(getList(OUTPUT_BOOTSTRAP_SERVERS));
     }
 
     /**

@@ -7,9 +7,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.connect.storage.Converter;
 
 import java.time.Duration;
@@ -39,7 +37,6 @@ public class BedrockSourceConfig extends BedrockConnectorConfig {
     /** Set by the connector in each task config: the partitions the task reads. Not a user setting. */
     public static final String TASK_ASSIGNED_PARTITIONS = "task.assigned.partitions";
     /** Set by the connector in each task config: the task's index, 0-based. Not a user setting. */
-    public static final String TASK_INDEX = BedrockSinkConfig.TASK_INDEX;
 
     private static final String STRING_CONVERTER = "org.apache.kafka.connect.storage.StringConverter";
 
@@ -50,12 +47,12 @@ public class BedrockSourceConfig extends BedrockConnectorConfig {
     public static ConfigDef configDef() {
         ConfigDef def = configDefWithoutOutputConverters();
         new Group(def, GROUP_SOURCE)
-                .define(SOURCE_TOPICS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, nonEmptyList("a topic name"),
+                .define(SOURCE_TOPICS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new NonEmptyList("a topic name"),
                         Importance.HIGH, Width.LONG, "Request topics",
                         "The topics the source connector reads request records from, comma-separated. Required. "
                                 + "Their partitions are listed when the connector starts and dealt round-robin to "
                                 + "the tasks; partitions added later are picked up when the connector restarts.")
-                .define(SOURCE_BOOTSTRAP_SERVERS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, nonEmptyList("host:port"),
+                .define(SOURCE_BOOTSTRAP_SERVERS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new NonEmptyList("host:port"),
                         Importance.HIGH, Width.LONG, "Request bootstrap servers",
                         "The Kafka cluster holding the request topics, as host:port pairs, comma-separated. "
                                 + "Required. Other consumer settings (security, fetch sizes...) go under the prefix "
@@ -88,24 +85,6 @@ public class BedrockSourceConfig extends BedrockConnectorConfig {
         return def;
     }
 
-    private static ConfigDef.Validator nonEmptyList(String what) {
-        return new ConfigDef.Validator() {
-            @Override
-            public void ensureValid(String name, Object value) {
-                @SuppressWarnings("unchecked")
-                List<String> list = (List<String>) value;
-                if (list == null || list.stream().allMatch(s -> s.trim().isEmpty())) {
-                    throw new ConfigException(name, value, "Must list at least one " + what + ".");
-                }
-            }
-
-            @Override
-            public String toString() {
-                return "a non-empty list of " + what;
-            }
-        };
-    }
-
     public List<String> sourceTopics() {
         return trimmed(getList(SOURCE_TOPICS));
     }
@@ -120,12 +99,6 @@ public class BedrockSourceConfig extends BedrockConnectorConfig {
 
     public Optional<String> dlqTopic() {
         return nonEmpty(getString(SOURCE_DLQ_TOPIC));
-    }
-
-    /** The task's index from its task config; 0 when absent (the connector's own config). */
-    public int taskIndex() {
-        Object v = originals().get(TASK_INDEX);
-        return v == null ? 0 : Integer.parseInt(v.toString().trim());
     }
 
     /** The partitions dealt to this task (task configs only). */
@@ -179,15 +152,5 @@ public class BedrockSourceConfig extends BedrockConnectorConfig {
     /** A new value converter for request records, configured from the {@code source.value.converter.} settings. */
     public Converter sourceValueConverter() {
         return converter(SOURCE_VALUE_CONVERTER, SOURCE_VALUE_CONVERTER_PREFIX, false);
-    }
-
-    private Converter converter(String classKey, String prefix, boolean isKey) {
-        Converter converter = Utils.newInstance(getClass(classKey), Converter.class);
-        converter.configure(originalsWithPrefix(prefix), isKey);
-        return converter;
-    }
-
-    private static List<String> trimmed(List<String> list) {
-        return list.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 }
