@@ -65,6 +65,22 @@ public class BedrockRequestFailedException extends ConnectException {
         return new BedrockRequestFailedException(m, ErrorKind.INVALID_REQUEST, "InvalidRequest", 0, List.of());
     }
 
+    /** A request whose output Kafka refused for its own content (a record larger than the producer allows). */
+    public static BedrockRequestFailedException outputRefused(String requestId, String reason) {
+        String m = "The output of Bedrock request '" + requestId + "' could not be written [OUTPUT_REFUSED]: "
+                + reason;
+        return new BedrockRequestFailedException(m, ErrorKind.INVALID_REQUEST, "OutputRefused", 0, List.of());
+    }
+
+    /** The same reason, saying that the dead letter carries no value because the request's value was too large. */
+    public BedrockRequestFailedException withValueDropped(Object value) {
+        String size = value instanceof byte[] b ? b.length + " bytes" : value instanceof String s
+                ? s.length() + " characters" : "its value";
+        return new BedrockRequestFailedException(getMessage() + " (the request's value, " + size
+                + ", was too large for the dead-letter topic and is left out of this record)", kind, errorType,
+                attempts, invocationIds);
+    }
+
     private static String hint(ErrorKind kind) {
         return switch (kind) {
             case CONFIGURATION -> "Check the credentials, the IAM permission bedrock:InvokeModelWithResponseStream "

@@ -1,10 +1,9 @@
 package io.bedrockstream.connect;
 
 import io.bedrockstream.Version;
-import io.bedrockstream.bedrock.ErrorKind;
-import io.bedrockstream.bedrock.StreamingInvoker;
+import io.bedrockstream.bedrock.Invoker;
+import io.bedrockstream.connect.config.BedrockConnectorConfig;
 import io.bedrockstream.connect.config.BedrockSinkConfig;
-import io.bedrockstream.connect.config.Choice;
 import io.bedrockstream.engine.EngineListener;
 import io.bedrockstream.engine.EventType;
 import io.bedrockstream.engine.OffsetTracker;
@@ -18,6 +17,7 @@ import io.bedrockstream.request.RequestRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -25,6 +25,7 @@ import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -40,7 +41,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * Runs the request records of its partitions through the streaming engine and writes their output.
@@ -56,11 +57,17 @@ import java.util.concurrent.atomic.AtomicReference;
 public class BedrockSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(BedrockSinkTask.class);
 
+    /** How long stop() waits for the writer thread and the producer: Connect allows a task 5 s in all. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(1);
+
+    private final Function<BedrockSinkConfig, OutputWriter> writers;
+    private final Function<BedrockConnectorConfig, Invoker> invokers;
+
     private BedrockSinkConfig config;
     private RequestMapper mapper;
     private OutputWriter writer;
     private StreamEngine engine;
-    private StreamingInvoker invoker;
+    private Invoker invoker;
     private ErrantRecordReporter reporter;
     private TaskMetrics metrics;
     private final OffsetTracker offsets = new OffsetTracker();
@@ -70,8 +77,7 @@ public class BedrockSinkTask extends SinkTask {
     private final ConcurrentLinkedQueue<PendingRequest> failed = new ConcurrentLinkedQueue<>();
     /** Dead letters reported and not yet acknowledged (task thread only). */
     private final List<DeadLetter> deadLetters = new ArrayList<>();
-    /** An error that must fail the task, raised on another thread and thrown on the task thread. */
-    private final AtomicReference<ConnectException> fatal = new AtomicReference<>();
+    private final FatalError fatal = new FatalError();
     /**
      * Writes output records in the order the engine emits them, off the SDK's threads: a producer that
      * blocks (full buffer, missing metadata) must never stall a Bedrock stream or a rebalance.
@@ -81,11 +87,36 @@ public class BedrockSinkTask extends SinkTask {
     private final Object assignmentLock = new Object();
     private static final long PROGRESS_POLL_MS = 100;
 
-    private boolean paused;
-    private int pauseAt;
-    private int resumeAt;
+    private Backpressure backpressure;
 
-    private record DeadLetter(PendingRequest.SourceKey key, Future<Void> future) {
+    /**
+     * A reported dead letter until the reporter has written it.
+     *
+     * @param valueDropped whether this is the second report of a record whose first dead letter was too large
+     */
+    private record DeadLetter(PendingRequest p, BedrockRequestFailedException reason, Future<Void> future,
+                              boolean valueDropped) {
+        PendingRequest.SourceKey key() {
+            return p.key;
+        }
+    }
+
+    public BedrockSinkTask() {
+        this(BedrockSinkTask::outputWriter, EngineWiring::invoker);
+    }
+
+    /** For tests: the output writer and the Bedrock invoker a task gets for its config. */
+    BedrockSinkTask(Function<BedrockSinkConfig, OutputWriter> writers,
+                    Function<BedrockConnectorConfig, Invoker> invokers) {
+        this.writers = writers;
+        this.invokers = invokers;
+    }
+
+    private static OutputWriter outputWriter(BedrockSinkConfig config) {
+        List<String> outputTopics = new ArrayList<>(List.of(config.outputTopic()));
+        config.completionsTopic().ifPresent(outputTopics::add);
+        OutputTopics.ensureExist(config.producerConfigs(), outputTopics);
+        return new OutputWriter(config);
     }
 
     @Override
@@ -98,24 +129,17 @@ public class BedrockSinkTask extends SinkTask {
         config = new BedrockSinkConfig(props);
         mapper = EngineWiring.mapper(config);
         reporter = errantRecordReporter();
-        pauseAt = 2 * config.maxInFlightRequests();
-        // resume while the engine still has queued requests, so it never idles waiting for the next fetch
-        resumeAt = pauseAt * 3 / 4;
-        List<String> outputTopics = new ArrayList<>(List.of(config.outputTopic()));
-        config.completionsTopic().ifPresent(outputTopics::add);
-        OutputTopics.ensureExist(config.producerConfigs(), outputTopics);
-        writer = new OutputWriter(config);
+        backpressure = new Backpressure(config.maxInFlightRequests());
+        writer = writers.apply(config);
         writerThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "bedrock-sink-writer-" + config.connectorName() + "-" + config.taskIndex());
             t.setDaemon(true);
             return t;
         });
-        invoker = EngineWiring.invoker(config);
+        invoker = invokers.apply(config);
         engine = new StreamEngine(EngineWiring.engine(config), invoker, new Listener());
         metrics = new TaskMetrics(() -> pending.size(), () -> engine.effectiveLimit());
-        if (!metrics.registerWith(context)) {
-            metrics.registerMBean(config.connectorName(), String.valueOf(config.taskIndex()));
-        }
+        metrics.register(context, config);
         log.info("Bedrock sink task {} started: model {}, mode {}, output {}, max in flight {}",
                 config.taskIndex(), config.modelId(), config.requestMode().configName(), config.outputTopic(),
                 config.maxInFlightRequests());
@@ -131,7 +155,7 @@ public class BedrockSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
-        throwIfFatal();
+        fatal.throwIfRaised();
         deadLetterFailures();
         settleDeadLetters();
         for (SinkRecord record : records) {
@@ -168,16 +192,19 @@ public class BedrockSinkTask extends SinkTask {
     /** Pauses every assigned partition while too much is unfinished, so memory stays bounded. */
     private void applyBackpressure() {
         int load = pending.size() + deadLetters.size();
-        if (!paused && load >= pauseAt) {
-            Set<TopicPartition> assigned = context.assignment();
-            context.pause(assigned.toArray(new TopicPartition[0]));
-            paused = true;
-            log.debug("Paused {} partitions with {} requests unfinished", assigned.size(), load);
-        } else if (paused && load <= resumeAt) {
-            Set<TopicPartition> assigned = context.assignment();
-            context.resume(assigned.toArray(new TopicPartition[0]));
-            paused = false;
-            log.debug("Resumed {} partitions with {} requests unfinished", assigned.size(), load);
+        switch (backpressure.update(load)) {
+            case PAUSE -> {
+                Set<TopicPartition> assigned = context.assignment();
+                context.pause(assigned.toArray(new TopicPartition[0]));
+                log.debug("Paused {} partitions with {} requests unfinished", assigned.size(), load);
+            }
+            case RESUME -> {
+                Set<TopicPartition> assigned = context.assignment();
+                context.resume(assigned.toArray(new TopicPartition[0]));
+                log.debug("Resumed {} partitions with {} requests unfinished", assigned.size(), load);
+            }
+            case NONE -> {
+            }
         }
         if (load > 0 || !failed.isEmpty()) {
             // Connect calls put() again only when records arrive or the next offset commit is due
@@ -187,11 +214,19 @@ public class BedrockSinkTask extends SinkTask {
         }
     }
 
+    /**
+     * Newly assigned partitions take the task's current pause state. Both ways matter: Connect re-pauses an
+     * assigned partition that it remembers as paused by the task, even across a revocation (its own record of
+     * paused partitions keeps them), so a partition the task paused, lost and got back arrives paused. When the
+     * task is not pausing, it must resume such a partition itself, or the partition is never read again.
+     */
     @Override
     public void open(Collection<TopicPartition> partitions) {
-        if (paused) {
-            // newly assigned partitions join the pause until enough requests finish
-            context.pause(partitions.toArray(new TopicPartition[0]));
+        TopicPartition[] opened = partitions.toArray(new TopicPartition[0]);
+        if (backpressure.paused()) {
+            context.pause(opened);
+        } else {
+            context.resume(opened);
         }
     }
 
@@ -202,7 +237,7 @@ public class BedrockSinkTask extends SinkTask {
             deadLetterFailures();
             settleDeadLetters();
         } catch (ConnectException e) {
-            fatal.compareAndSet(null, e);
+            fatal.raise(e);
         }
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         for (TopicPartition tp : context.assignment()) {
@@ -233,6 +268,12 @@ public class BedrockSinkTask extends SinkTask {
         }
     }
 
+    /**
+     * Bounded whatever the broker and Bedrock are doing (Connect gives a task 5 s): open streams are cancelled,
+     * the writer thread gets {@link #STOP_WAIT} to drain and is then interrupted, the producer gets as long to
+     * flush. Output not acknowledged by then belongs to requests whose offsets were never committed, so they run
+     * again on the partitions' next owner.
+     */
     @Override
     public void stop() {
         if (engine != null) {
@@ -244,15 +285,16 @@ public class BedrockSinkTask extends SinkTask {
         if (writerThread != null) {
             writerThread.shutdown();
             try {
-                if (!writerThread.awaitTermination(10, TimeUnit.SECONDS)) {
-                    writerThread.shutdownNow();
+                if (!writerThread.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    writerThread.shutdownNow(); // e.g. a send blocked on metadata while the broker is away
                 }
             } catch (InterruptedException e) {
+                writerThread.shutdownNow();
                 Thread.currentThread().interrupt();
             }
         }
         if (writer != null) {
-            writer.close();
+            writer.close(STOP_WAIT);
         }
         if (metrics != null) {
             metrics.close();
@@ -268,7 +310,9 @@ public class BedrockSinkTask extends SinkTask {
             if (!pending.remove(p.key, p)) {
                 continue; // its partition was revoked meanwhile
             }
-            BedrockRequestFailedException reason = BedrockRequestFailedException.from(p.outcome());
+            BedrockRequestFailedException reason = p.outputFailure() != null
+                    ? BedrockRequestFailedException.outputRefused(p.requestId, p.outputFailure())
+                    : BedrockRequestFailedException.from(p.outcome());
             log.warn("Request {} at {}-{}@{} failed: {}", p.requestId, p.key.topic(), p.key.partition(),
                     p.key.offset(), reason.getMessage());
             deadLetter(p, reason);
@@ -290,11 +334,16 @@ public class BedrockSinkTask extends SinkTask {
             offsets.markDone(p.key.topic(), p.key.partition(), p.key.offset());
             return;
         }
-        deadLetters.add(new DeadLetter(p.key, reporter.report(p.record, reason)));
+        deadLetters.add(new DeadLetter(p, reason, reporter.report(p.record, reason), false));
     }
 
-    /** Connect awaits reported dead letters before it calls preCommit; we still check each one. */
+    /**
+     * Connect awaits reported dead letters before it calls preCommit; we still check each one. A dead letter
+     * too large for the dead-letter topic is reported again without the request's value (the reason says so),
+     * so one oversized record cannot fail the task on every restart.
+     */
     private void settleDeadLetters() {
+        List<DeadLetter> again = new ArrayList<>();
         for (Iterator<DeadLetter> it = deadLetters.iterator(); it.hasNext(); ) {
             DeadLetter d = it.next();
             if (!d.future().isDone()) {
@@ -305,18 +354,24 @@ public class BedrockSinkTask extends SinkTask {
                 d.future().get();
                 offsets.markDone(d.key().topic(), d.key().partition(), d.key().offset());
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof RecordTooLargeException && !d.valueDropped()) {
+                    again.add(d);
+                    continue;
+                }
                 throw new ConnectException("Could not write the dead letter of " + d.key(), e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ConnectException("Interrupted while checking dead letters", e);
             }
         }
-    }
-
-    private void throwIfFatal() {
-        ConnectException e = fatal.get();
-        if (e != null) {
-            throw e;
+        for (DeadLetter d : again) {
+            SinkRecord r = d.p().record;
+            BedrockRequestFailedException reason = d.reason().withValueDropped(r.value());
+            log.warn("The dead letter of request {} is too large for the dead-letter topic; it is written again "
+                    + "without the request's value", d.p().requestId);
+            SinkRecord withoutValue = r.newRecord(r.topic(), r.kafkaPartition(), r.keySchema(), r.key(), null, null,
+                    r.timestamp(), r.headers());
+            deadLetters.add(new DeadLetter(d.p(), reason, reporter.report(withoutValue, reason), true));
         }
     }
 
@@ -374,21 +429,29 @@ public class BedrockSinkTask extends SinkTask {
             try {
                 send.run();
             } catch (RuntimeException e) {
-                fatal.compareAndSet(null, new ConnectException("Could not write an output record of request "
+                fatal.raise(new ConnectException("Could not write an output record of request "
                         + p.requestId + "; the task stops so the request runs again after a restart", e));
             }
         });
     }
 
+    /**
+     * A record refused for its own size is the request's fault: the request is dead-lettered once the rest of
+     * its output is acknowledged. Any other send failure (broker away past delivery.timeout.ms, authorisation)
+     * fails the task, and the request runs again after the restart.
+     */
     private Callback acknowledge(PendingRequest p, boolean chunk) {
         return (metadata, exception) -> {
-            if (exception != null) {
-                fatal.compareAndSet(null, new ConnectException("Could not write an output record of request "
+            if (exception instanceof RecordTooLargeException) {
+                p.outputFailed("an output record was larger than the output producer's max.request.size ("
+                        + exception.getMessage() + "); raise output.producer.max.request.size and the topic's "
+                        + "max.message.bytes, or shorten the answer with request.max.tokens");
+            } else if (exception != null) {
+                fatal.raise(new ConnectException("Could not write an output record of request "
                         + p.requestId + " to Kafka; the task stops so the request runs again after a restart",
                         exception));
                 return; // never finished: its offset is not committed
-            }
-            if (chunk) {
+            } else if (chunk) {
                 metrics.chunksWritten.incrementAndGet();
             }
             if (p.acked()) {
@@ -399,7 +462,7 @@ public class BedrockSinkTask extends SinkTask {
 
     private void finished(PendingRequest p) {
         RequestOutcome o = p.outcome();
-        if (o.completed()) {
+        if (o.completed() && p.outputFailure() == null) {
             // only the current owner of this offset may finish it: after a revoke and a quick re-assignment
             // the same offset may be running again as a new PendingRequest, which a late ack must not finish
             synchronized (assignmentLock) {
@@ -415,12 +478,12 @@ public class BedrockSinkTask extends SinkTask {
             }
             return;
         }
-        if (o.failure().kind() == ErrorKind.CONFIGURATION
-                && config.setupErrorAction() == Choice.SetupErrorAction.FAIL) {
-            fatal.compareAndSet(null, new ConnectException("Bedrock refused request " + p.requestId
-                    + " because of the connector's setup, so the task stops (setup.error.action=fail): "
-                    + o.failure().errorType() + ": " + o.failure().message()));
-            return;
+        if (p.outputFailure() == null) {
+            var setupFailure = SetupErrors.taskFailure(o, config, "");
+            if (setupFailure.isPresent()) {
+                fatal.raise(setupFailure.get());
+                return;
+            }
         }
         failed.add(p);
     }

@@ -64,6 +64,11 @@ final class OutputWriter implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(10));
+        close(Duration.ofSeconds(10));
+    }
+
+    /** Closes the producer, waiting at most {@code wait} for records not yet sent. */
+    void close(Duration wait) {
+        producer.close(wait);
     }
 }

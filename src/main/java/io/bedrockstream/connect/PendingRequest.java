@@ -15,6 +15,8 @@ final class PendingRequest {
     private int unacked;
     private RequestOutcome outcome;
     private boolean finished;
+    /** Why an output record of this request could not be written (e.g. larger than max.request.size). */
+    private String outputFailure;
 
     PendingRequest(SourceKey key, SinkRecord record, String requestId) {
         this.key = key;
@@ -40,6 +42,17 @@ final class PendingRequest {
 
     synchronized RequestOutcome outcome() {
         return outcome;
+    }
+
+    /** An output record of this request was refused for its own content; the request is dead-lettered. */
+    synchronized void outputFailed(String reason) {
+        if (outputFailure == null) {
+            outputFailure = reason;
+        }
+    }
+
+    synchronized String outputFailure() {
+        return outputFailure;
     }
 
     private boolean tryFinish() {

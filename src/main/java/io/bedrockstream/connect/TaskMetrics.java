@@ -108,6 +108,22 @@ public final class TaskMetrics implements AutoCloseable {
         return metrics.get(name).value().getAsLong();
     }
 
+    /** Registers with the worker's plugin metrics where it has them, else as a JMX MBean. */
+    public void register(org.apache.kafka.connect.sink.SinkTaskContext context,
+                         io.bedrockstream.connect.config.BedrockConnectorConfig config) {
+        if (!registerWith(context)) {
+            registerMBean(config.connectorName(), String.valueOf(config.taskIndex()));
+        }
+    }
+
+    /** As {@link #register(org.apache.kafka.connect.sink.SinkTaskContext, io.bedrockstream.connect.config.BedrockConnectorConfig)}, for a source task. */
+    public void register(org.apache.kafka.connect.source.SourceTaskContext context,
+                         io.bedrockstream.connect.config.BedrockConnectorConfig config) {
+        if (!registerWith(context)) {
+            registerMBean(config.connectorName(), String.valueOf(config.taskIndex()));
+        }
+    }
+
     /** JMX fallback for workers without plugin metrics. */
     public void registerMBean(String connector, String task) {
         try {

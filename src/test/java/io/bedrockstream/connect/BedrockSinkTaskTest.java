@@ -1,0 +1,296 @@
+package io.bedrockstream.connect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bedrockstream.bedrock.ErrorKind;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.storage.StringConverter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sink task alone, driven as Connect's WorkerSinkTask drives it ({@link SinkTaskDriver} over MockConsumer),
+ * writing to a MockProducer, with invocations the test ends by hand ({@link HeldInvoker}).
+ */
+class BedrockSinkTaskTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final TopicPartition P0 = new TopicPartition("requests", 0);
+    private static final TopicPartition P1 = new TopicPartition("requests", 1);
+
+    private final HeldInvoker invoker = new HeldInvoker();
+    private final MockProducer<byte[], byte[]> producer =
+            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private BedrockSinkTask task;
+    private SinkTaskDriver driver;
+
+    private Map<String, String> config() {
+        Map<String, String> c = TestConfigs.validSink();
+        c.put("request.mode", "prompt");
+        c.put("max.in.flight.requests", "2");
+        c.put("errors.tolerance", "all");
+        c.put("errors.deadletterqueue.topic.name", "dlq");
+        return c;
+    }
+
+    private void start(Map<String, String> config) {
+        start(config, null);
+    }
+
+    private void start(Map<String, String> config, org.apache.kafka.connect.sink.ErrantRecordReporter reporter) {
+        driver = new SinkTaskDriver(config);
+        driver.reporter = reporter;
+        task = new BedrockSinkTask(c -> {
+            StringConverter keys = new StringConverter();
+            keys.configure(Map.of(), true);
+            JsonConverter values = new JsonConverter();
+            values.configure(Map.of("schemas.enable", "false"), false);
+            return new OutputWriter(producer, keys, values, c.outputTopic(), c.completionsTopic().orElse(null),
+                    false);
+        }, c -> invoker);
+        task.initialize(driver);
+        task.start(config);
+    }
+
+    @AfterEach
+    void stop() {
+        if (task != null) {
+            task.stop();
+        }
+    }
+
+    private List<JsonNode> output() {
+        List<JsonNode> out = new ArrayList<>();
+        for (ProducerRecord<byte[], byte[]> r : producer.history()) {
+            try {
+                out.add(JSON.readTree(r.value()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return out;
+    }
+
+    private Set<String> completed() {
+        Set<String> ids = new HashSet<>();
+        output().stream().filter(n -> "complete".equals(n.path("event").asText()))
+                .forEach(n -> ids.add(n.path("request_id").asText()));
+        return ids;
+    }
+
+    /** Polls, completes every open invocation and commits until the committed offsets are {@code expected}. */
+    private void runUntilCommitted(Map<TopicPartition, Long> expected) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!driver.committed.equals(expected)) {
+            assertThat(System.nanoTime()).as("committed %s, expected %s", driver.committed, expected)
+                    .isLessThan(deadline);
+            driver.poll(task, 100);
+            for (HeldInvoker.Call call : invoker.open()) {
+                call.complete("a", "b");
+            }
+            Thread.sleep(5);
+            driver.commit(task);
+        }
+    }
+
+    @Test
+    void partitionsRevokedWhilePausedAndAssignedBackToTheSameTaskAreReadAgainAndTheirRequestsRunAgain()
+            throws Exception {
+        start(config());
+        driver.assign(task, List.of(P0, P1));
+        for (int i = 0; i < 6; i++) {
+            driver.append(P0, "a-" + i, "question a" + i);
+            driver.append(P1, "b-" + i, "question b" + i);
+        }
+        driver.poll(task, 100); // 12 unfinished >= 2 x max.in.flight.requests: the task pauses
+        assertThat(driver.consumer.paused()).containsExactlyInAnyOrder(P0, P1);
+        List<HeldInvoker.Call> first = invoker.awaitOpen(2, c -> true, WAIT);
+
+        // an eager rebalance: revoke all, a poll that returns mid-rebalance with nothing assigned, assign back
+        driver.revoke(task, List.of(P0, P1));
+        assertThat(first).allMatch(HeldInvoker.Call::ended); // abandoned: cancelled
+        driver.poll(task, 100);
+        driver.assign(task, List.of(P0, P1));
+        assertThat(driver.consumer.paused()).as("partitions the task got back are read again").isEmpty();
+        runUntilCommitted(Map.of(P0, 6L, P1, 6L));
+        Set<String> all = new HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            all.add("a-" + i);
+            all.add("b-" + i);
+        }
+        assertThat(completed()).isEqualTo(all);
+        // every completed request wrote seq 0, 1 then its complete terminal at seq 2, exactly once
+        Map<String, List<Long>> seqs = new TreeMap<>();
+        output().forEach(n -> seqs.computeIfAbsent(n.path("request_id").asText(), k -> new ArrayList<>())
+                .add(n.path("seq").asLong()));
+        assertThat(seqs.values()).allMatch(s -> s.equals(List.of(0L, 1L, 2L)));
+    }
+
+    @Test
+    void aPartitionAssignedWhileTheTaskIsPausedJoinsThePauseAndIsResumedWithTheRest() throws Exception {
+        start(config());
+        driver.assign(task, List.of(P0));
+        for (int i = 0; i < 6; i++) {
+            driver.append(P0, "a-" + i, "question a" + i);
+            driver.append(P1, "b-" + i, "question b" + i);
+        }
+        driver.poll(task, 100);
+        assertThat(driver.consumer.paused()).containsExactly(P0);
+        driver.assign(task, List.of(P1)); // a cooperative rebalance adds a partition
+        assertThat(driver.consumer.paused()).containsExactlyInAnyOrder(P0, P1);
+        runUntilCommitted(Map.of(P0, 6L, P1, 6L));
+        assertThat(completed()).hasSize(12);
+    }
+
+    @Test
+    void aModelOverrideTheServiceRefusesIsDeadLetteredAndTheTaskKeepsRunning() throws Exception {
+        Map<String, String> c = config();
+        c.put("request.model.override.header", "model");
+        c.put("request.model.allowed", "anthropic.claude-3-haiku-20240307-v1:0");
+        List<SinkRecord> reported = new ArrayList<>();
+        List<Throwable> reasons = new ArrayList<>();
+        start(c, (record, error) -> {
+            reported.add(record);
+            reasons.add(error);
+            return CompletableFuture.completedFuture(null);
+        });
+        driver.assign(task, List.of(P0));
+        SinkRecord overridden = new SinkRecord("requests", 0, null, "o-1", null, "question", 0);
+        overridden.headers().addString("model", "anthropic.claude-3-haiku-20240307-v1:0");
+        SinkRecord plain = new SinkRecord("requests", 0, null, "p-1", null, "question", 1);
+        task.put(List.of(overridden, plain));
+        for (HeldInvoker.Call call : invoker.awaitOpen(2, x -> true, WAIT)) {
+            if (call.requestId().equals("o-1")) {
+                call.fail(ErrorKind.CONFIGURATION, "AccessDeniedException");
+            } else {
+                call.complete("fine");
+            }
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (reported.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            task.put(List.of());
+        }
+        assertThat(reported).extracting(SinkRecord::key).containsExactly("o-1");
+        assertThat(reasons.get(0).getMessage()).contains("AccessDeniedException")
+                .contains("anthropic.claude-3-haiku-20240307-v1:0");
+        assertThat(task.preCommit(Map.of())).containsEntry(P0,
+                new org.apache.kafka.clients.consumer.OffsetAndMetadata(2));
+    }
+
+    @Test
+    void theConfiguredModelRefusedFailsTheTaskWithWhatToFix() throws Exception {
+        start(config(), (record, error) -> CompletableFuture.completedFuture(null));
+        driver.assign(task, List.of(P0));
+        task.put(List.of(new SinkRecord("requests", 0, null, "c-1", null, "question", 0)));
+        invoker.awaitOpen(1, x -> true, WAIT).get(0).fail(ErrorKind.CONFIGURATION, "AccessDeniedException");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        Throwable thrown = null;
+        while (thrown == null && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+                task.put(List.of());
+            } catch (org.apache.kafka.connect.errors.ConnectException e) {
+                thrown = e;
+            }
+        }
+        assertThat(thrown).isNotNull().hasMessageContaining("setup.error.action=fail")
+                .hasMessageContaining("AccessDeniedException");
+    }
+
+    @Test
+    void aDeadLetterTooLargeForTheDeadLetterTopicIsWrittenAgainWithoutTheValue() throws Exception {
+        List<SinkRecord> reported = new ArrayList<>();
+        List<Throwable> reasons = new ArrayList<>();
+        start(config(), (record, error) -> {
+            reported.add(record);
+            reasons.add(error);
+            Future<Void> f = reported.size() == 1
+                    ? CompletableFuture.failedFuture(new org.apache.kafka.common.errors.RecordTooLargeException(
+                    "too big")) : CompletableFuture.completedFuture(null);
+            return f;
+        });
+        driver.assign(task, List.of(P0));
+        SinkRecord record = new SinkRecord("requests", 0, null, "big-1", null, "x".repeat(64), 0);
+        record.headers().add(new org.apache.kafka.connect.header.ConnectHeaders()
+                .addString("trace", "t-1").iterator().next());
+        task.put(List.of(record));
+        invoker.awaitOpen(1, x -> true, WAIT).get(0).fail(ErrorKind.INVALID_REQUEST, "ValidationException");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (reported.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            task.put(List.of());
+        }
+        task.put(List.of());
+        assertThat(reported).hasSize(2);
+        assertThat(reported.get(1).value()).isNull();
+        assertThat(reported.get(1).key()).isEqualTo("big-1");
+        assertThat(reported.get(1).headers().lastWithName("trace").value()).isEqualTo("t-1");
+        assertThat(reasons.get(1).getMessage()).contains("ValidationException").contains("64 characters")
+                .contains("left out");
+        assertThat(task.preCommit(Map.of())).containsEntry(P0,
+                new org.apache.kafka.clients.consumer.OffsetAndMetadata(1));
+    }
+
+    @Test
+    void stopFinishesWithinConnectsGracePeriodWhileTheBrokerIsAway() throws Exception {
+        Map<String, String> c = config();
+        driver = new SinkTaskDriver(c);
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+            int deadPort = closed.getLocalPort();
+            closed.close();
+            task = new BedrockSinkTask(cfg -> {
+                Map<String, Object> props = new HashMap<>();
+                props.put("bootstrap.servers", "127.0.0.1:" + deadPort);
+                props.put("key.serializer", ByteArraySerializer.class.getName());
+                props.put("value.serializer", ByteArraySerializer.class.getName());
+                StringConverter keys = new StringConverter();
+                keys.configure(Map.of(), true);
+                JsonConverter values = new JsonConverter();
+                values.configure(Map.of("schemas.enable", "false"), false);
+                return new OutputWriter(new org.apache.kafka.clients.producer.KafkaProducer<>(props), keys, values,
+                        cfg.outputTopic(), null, false);
+            }, cfg -> invoker);
+            task.initialize(driver);
+            task.start(c);
+            driver.assign(task, List.of(P0));
+            for (int i = 0; i < 4; i++) {
+                driver.append(P0, "s-" + i, "question " + i);
+            }
+            driver.poll(task, 100);
+            List<HeldInvoker.Call> open = invoker.awaitOpen(2, x -> true, WAIT);
+            open.get(0).complete("blocks", "the", "writer"); // its sends wait for metadata that never comes
+            long start = System.nanoTime();
+            task.stop();
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            task = null;
+            assertThat(tookMs).as("stop() took %d ms", tookMs).isLessThan(5_000);
+            assertThat(open.get(1).ended()).as("an open stream is cancelled").isTrue();
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private static RecordHeader header(String k, String v) {
+        return new RecordHeader(k, v.getBytes(StandardCharsets.UTF_8));
+    }
+}
