@@ -1,13 +1,11 @@
 package io.bedrockstream.connect;
 
 import io.bedrockstream.Version;
-import io.bedrockstream.bedrock.ErrorKind;
-import io.bedrockstream.bedrock.StreamingInvoker;
+import io.bedrockstream.bedrock.Invoker;
+import io.bedrockstream.connect.config.BedrockConnectorConfig;
 import io.bedrockstream.connect.config.BedrockSourceConfig;
-import io.bedrockstream.connect.config.Choice;
 import io.bedrockstream.engine.EngineListener;
 import io.bedrockstream.engine.EventType;
-import io.bedrockstream.engine.OffsetTracker;
 import io.bedrockstream.engine.OutputEvent;
 import io.bedrockstream.engine.RequestOutcome;
 import io.bedrockstream.engine.StreamEngine;
@@ -31,21 +29,22 @@ import org.apache.kafka.connect.storage.Converter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
+import java.util.function.Function;
 
 /**
  * Consumes its request partitions, runs each request through the streaming engine and hands the output to
@@ -56,9 +55,9 @@ import java.util.stream.Collectors;
  * commit point and the record builders; engine events arrive on SDK threads and only go into a queue that
  * {@code poll} drains. {@code poll} never waits for a model.
  *
- * <p>Offsets: a record's source offset is {@code {"offset": next offset to read past every finished request}},
- * plus {@code "done"}: the offsets past that point whose requests finished out of order. A request counts as
- * finished at the moment its terminal record (its complete terminal, or its dead-letter record) is handed to
+ * <p>Offsets ({@link SourceOffsets}): a record's source offset is {@code {"offset": next offset to read past every
+ * finished request}}, plus {@code "done"}: ranges past that point whose requests finished out of order. A request
+ * counts as finished at the moment its terminal record (its complete terminal, or its dead-letter record) is handed to
  * Connect, and that very record carries the offset that includes it. Connect commits an offset only when every
  * earlier record of the partition is written (at-least-once) or in the same transaction as the records
  * (exactly-once), so a committed offset never passes a request whose output is not durably written; and on
@@ -69,8 +68,8 @@ public class BedrockSourceTask extends SourceTask {
 
     static final String PARTITION_TOPIC = "topic";
     static final String PARTITION_NUMBER = "partition";
-    static final String OFFSET = "offset";
-    static final String OFFSET_DONE = "done";
+    static final String OFFSET = SourceOffsets.OFFSET;
+    static final String OFFSET_DONE = SourceOffsets.OFFSET_DONE;
     static final String HEADER_ERROR_KIND = "bedrock.error.kind";
     static final String HEADER_ERROR_TYPE = "bedrock.error.type";
     static final String HEADER_ERROR_MESSAGE = "bedrock.error.message";
@@ -81,32 +80,31 @@ public class BedrockSourceTask extends SourceTask {
     static final int MAX_RECORDS_PER_POLL = 10_000;
     /** While requests run, poll waits at most this long for output, so new request records are read promptly. */
     private static final long BUSY_WAIT_MS = 50;
+    /** How long stop() waits for poll() to let go of the consumer, and for the consumer to close. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(1);
+
+    private final Function<BedrockSourceConfig, Consumer<byte[], byte[]>> consumers;
+    private final Function<BedrockConnectorConfig, Invoker> invokers;
 
     private BedrockSourceConfig config;
     private RequestMapper mapper;
     private Converter keyConverter;
     private Converter valueConverter;
     private StreamEngine engine;
-    private StreamingInvoker invoker;
+    private Invoker invoker;
     private TaskMetrics metrics;
     private Consumer<byte[], byte[]> consumer;
-    private final OffsetTracker offsets = new OffsetTracker();
+    private OutputSizes sizes;
+    private final SourceOffsets offsets = new SourceOffsets();
 
     /** Requests accepted and not finished, by source coordinates; read by SDK threads. */
     private final Map<Coordinates, Request> requests = new ConcurrentHashMap<>();
     /** Engine output waiting to be handed to Connect, in the order the engine emitted it. */
     private final LinkedBlockingQueue<Item> output = new LinkedBlockingQueue<>();
-    /** An error that must fail the task, raised on another thread and thrown from poll. */
-    private final AtomicReference<ConnectException> fatal = new AtomicReference<>();
 
     // task thread only
-    private final Map<TopicPartition, Long> startOffsets = new HashMap<>();
-    private final Map<TopicPartition, Set<Long>> doneBeforeRestart = new HashMap<>();
-    private final Map<TopicPartition, Map<String, Object>> offsetMaps = new HashMap<>();
     private final Map<TopicPartition, Map<String, Object>> partitionMaps = new HashMap<>();
-    private boolean paused;
-    private int pauseAt;
-    private int resumeAt;
+    private Backpressure backpressure;
 
     /** Guards the consumer: stop() may run on another thread while poll() uses it. */
     private final Semaphore consumerAccess = new Semaphore(1);
@@ -157,6 +155,17 @@ public class BedrockSourceTask extends SourceTask {
     private record Outcome(RequestOutcome outcome) implements Item {
     }
 
+    public BedrockSourceTask() {
+        this(c -> new KafkaConsumer<>(c.consumerConfigs()), EngineWiring::invoker);
+    }
+
+    /** For tests: the request consumer and the Bedrock invoker a task gets for its config. */
+    BedrockSourceTask(Function<BedrockSourceConfig, Consumer<byte[], byte[]>> consumers,
+                      Function<BedrockConnectorConfig, Invoker> invokers) {
+        this.consumers = consumers;
+        this.invokers = invokers;
+    }
+
     @Override
     public String version() {
         return Version.get();
@@ -168,16 +177,14 @@ public class BedrockSourceTask extends SourceTask {
         mapper = EngineWiring.mapper(config);
         keyConverter = config.sourceKeyConverter();
         valueConverter = config.sourceValueConverter();
-        pauseAt = 2 * config.maxInFlightRequests();
-        resumeAt = pauseAt * 3 / 4;
+        sizes = OutputSizes.of(props);
+        backpressure = new Backpressure(config.maxInFlightRequests());
         List<TopicPartition> assigned = config.assignedPartitions();
-        invoker = EngineWiring.invoker(config);
+        invoker = invokers.apply(config);
         engine = new StreamEngine(EngineWiring.engine(config), invoker, new Listener());
-        metrics = new TaskMetrics(offsets::pendingTotal, () -> engine.effectiveLimit());
-        if (!metrics.registerWith(context)) {
-            metrics.registerMBean(config.connectorName(), String.valueOf(config.taskIndex()));
-        }
-        consumer = new KafkaConsumer<>(config.consumerConfigs());
+        metrics = new TaskMetrics(offsets::unfinishedTotal, () -> engine.effectiveLimit());
+        metrics.register(context, config);
+        consumer = consumers.apply(config);
         consumer.assign(assigned);
         seekToStoredOffsets(assigned);
         log.info("Bedrock source task {} started: partitions {}, model {}, output {}, max in flight {}",
@@ -189,38 +196,26 @@ public class BedrockSourceTask extends SourceTask {
         Map<Map<String, Object>, Map<String, Object>> stored = context.offsetStorageReader().offsets(keys);
         for (TopicPartition tp : assigned) {
             Map<String, Object> offset = stored == null ? null : stored.get(sourcePartition(tp));
-            if (offset == null || !(offset.get(OFFSET) instanceof Number next)) {
+            OptionalLong next;
+            try {
+                next = offsets.restore(tp, offset);
+            } catch (IllegalArgumentException e) {
+                throw new ConnectException("The stored source offset of " + tp + " cannot be read (" + e.getMessage()
+                        + "); fix or reset it through the worker's offsets REST API", e);
+            }
+            if (next.isEmpty()) {
                 continue; // the consumer's auto.offset.reset decides where it starts
             }
-            consumer.seek(tp, next.longValue());
-            startOffsets.put(tp, next.longValue());
-            Set<Long> done = parseDone(offset.get(OFFSET_DONE));
-            if (!done.isEmpty()) {
-                doneBeforeRestart.put(tp, done);
-            }
-            log.info("Partition {} resumes at offset {}{}", tp, next,
-                    done.isEmpty() ? "" : ", skipping the requests already done at " + done);
+            consumer.seek(tp, next.getAsLong());
+            log.info("Partition {} resumes at offset {}{}", tp, next.getAsLong(), offset.get(OFFSET_DONE) == null
+                    ? "" : ", skipping the requests already done at " + offset.get(OFFSET_DONE));
         }
-    }
-
-    static Set<Long> parseDone(Object done) {
-        Set<Long> out = new HashSet<>();
-        if (done == null) {
-            return out;
-        }
-        for (String s : done.toString().split(",")) {
-            if (!s.isBlank()) {
-                out.add(Long.parseLong(s.trim()));
-            }
-        }
-        return out;
     }
 
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
-        throwIfFatal();
         List<SourceRecord> records = new ArrayList<>();
-        boolean busy = offsets.pendingTotal() > 0 || !output.isEmpty();
+        boolean busy = offsets.unfinishedTotal() > 0 || !output.isEmpty();
         if (!consumerAccess.tryAcquire()) {
             return null; // stopping
         }
@@ -238,10 +233,9 @@ public class BedrockSourceTask extends SourceTask {
         } finally {
             consumerAccess.release();
         }
-        long waitMs = records.isEmpty() && offsets.pendingTotal() > 0
+        long waitMs = records.isEmpty() && offsets.unfinishedTotal() > 0
                 ? Math.min(BUSY_WAIT_MS, config.pollTimeout().toMillis()) : 0;
         drain(records, waitMs);
-        throwIfFatal();
         return records.isEmpty() ? null : records;
     }
 
@@ -249,17 +243,8 @@ public class BedrockSourceTask extends SourceTask {
 
     private void accept(ConsumerRecord<byte[], byte[]> record, List<SourceRecord> out) {
         Coordinates at = new Coordinates(record.topic(), record.partition(), record.offset());
-        TopicPartition tp = at.topicPartition();
-        if (offsets.isRegistered(at.topic(), at.partition(), at.offset())) {
-            return;
-        }
-        startOffsets.putIfAbsent(tp, at.offset());
-        offsets.register(at.topic(), at.partition(), at.offset());
-        Set<Long> done = doneBeforeRestart.get(tp);
-        if (done != null && done.remove(at.offset())) {
-            // finished before a restart, ahead of a request that was not: its output is already written
-            offsets.markDone(at.topic(), at.partition(), at.offset());
-            offsetMaps.remove(tp);
+        if (offsets.read(at.topicPartition(), at.offset()) != SourceOffsets.Read.RUN) {
+            // read before, or finished before a restart ahead of a request that was not: its output is written
             return;
         }
         metrics.requestsStarted.incrementAndGet();
@@ -309,17 +294,20 @@ public class BedrockSourceTask extends SourceTask {
         return new SchemaAndValue(Schema.OPTIONAL_BYTES_SCHEMA, bytes);
     }
 
-    /** Pauses every partition while too much is unfinished, so memory stays bounded. */
+    /** Pauses every partition while too much is unfinished, so memory and the stored offset stay bounded. */
     private void applyBackpressure() {
-        int unfinished = offsets.pendingTotal();
-        if (!paused && unfinished >= pauseAt) {
-            consumer.pause(consumer.assignment());
-            paused = true;
-            log.debug("Paused with {} requests unfinished", unfinished);
-        } else if (paused && unfinished <= resumeAt) {
-            consumer.resume(consumer.assignment());
-            paused = false;
-            log.debug("Resumed with {} requests unfinished", unfinished);
+        int unfinished = offsets.unfinishedTotal();
+        switch (backpressure.update(unfinished)) {
+            case PAUSE -> {
+                consumer.pause(consumer.assignment());
+                log.debug("Paused with {} requests unfinished", unfinished);
+            }
+            case RESUME -> {
+                consumer.resume(consumer.assignment());
+                log.debug("Resumed with {} requests unfinished", unfinished);
+            }
+            case NONE -> {
+            }
         }
     }
 
@@ -368,9 +356,19 @@ public class BedrockSourceTask extends SourceTask {
             if (complete != null) {
                 out.add(chunkRecord(tp, complete));
             }
-            config.completionsTopic().ifPresent(topic -> out.add(new SourceRecord(partitionMap(tp),
-                    offsetMap(tp), topic, null, OutputRecords.KEY_SCHEMA, r.requestId(),
-                    OutputRecords.COMPLETION_SCHEMA, OutputRecords.toCompletionStruct(outcome))));
+            if (config.completionsTopic().isPresent()) {
+                SourceRecord completion = new SourceRecord(partitionMap(tp), offsetMap(tp),
+                        config.completionsTopic().get(), null, OutputRecords.KEY_SCHEMA, r.requestId(),
+                        OutputRecords.COMPLETION_SCHEMA, OutputRecords.toCompletionStruct(outcome));
+                String tooLarge = sizes.tooLarge(completion);
+                if (tooLarge != null) {
+                    // the chunks and the complete terminal are written; the assembled answer cannot be
+                    deadLetter(request, BedrockRequestFailedException.outputRefused(request.requestId,
+                            "its completion record " + tooLarge), out, false);
+                    return;
+                }
+                out.add(completion);
+            }
             metrics.requestsCompleted.incrementAndGet();
             if (outcome.result() != null) {
                 add(metrics.inputTokens, outcome.result().inputTokens());
@@ -378,11 +376,9 @@ public class BedrockSourceTask extends SourceTask {
             }
             return;
         }
-        if (outcome.failure().kind() == ErrorKind.CONFIGURATION
-                && config.setupErrorAction() == Choice.SetupErrorAction.FAIL) {
-            throw new ConnectException("Bedrock refused request " + request.requestId + " at " + at
-                    + " because of the connector's setup, so the task stops (setup.error.action=fail): "
-                    + outcome.failure().errorType() + ": " + outcome.failure().message());
+        var setupFailure = SetupErrors.taskFailure(outcome, config, " at " + at);
+        if (setupFailure.isPresent()) {
+            throw setupFailure.get();
         }
         BedrockRequestFailedException reason = BedrockRequestFailedException.from(outcome);
         log.warn("Request {} at {} failed: {}", request.requestId, at, reason.getMessage());
@@ -391,29 +387,70 @@ public class BedrockSourceTask extends SourceTask {
 
     /** Writes a failed request to the dead-letter topic, or fails the task when there is none. */
     private void deadLetter(Request request, BedrockRequestFailedException reason, List<SourceRecord> out) {
+        deadLetter(request, reason, out, true);
+    }
+
+    /**
+     * @param finishes whether the dead letter finishes the request (false when its complete terminal already
+     *                 did, and only its completion record could not be written)
+     */
+    private void deadLetter(Request request, BedrockRequestFailedException reason, List<SourceRecord> out,
+                            boolean finishes) {
         String dlq = config.dlqTopic().orElseThrow(() -> new ConnectException("Request " + request.requestId
                 + " at " + request.at + " failed and " + BedrockSourceConfig.SOURCE_DLQ_TOPIC + " is not set, so "
                 + "the task stops. Set " + BedrockSourceConfig.SOURCE_DLQ_TOPIC + " to dead-letter such requests. "
                 + "Reason: " + reason.getMessage(), reason));
         metrics.requestsDeadLettered.incrementAndGet();
-        markDone(request.at);
+        if (finishes) {
+            markDone(request.at);
+        }
+        TopicPartition tp = request.at.topicPartition();
+        SourceRecord letter = deadLetterRecord(request, reason, dlq, tp, request.value);
+        String tooLarge = sizes.tooLarge(letter);
+        if (tooLarge != null) {
+            log.warn("The dead letter of request {} at {} {}; it is written without the request's value",
+                    request.requestId, request.at, tooLarge);
+            letter = deadLetterRecord(request, reason.withValueDropped(request.record.value()), dlq, tp,
+                    new SchemaAndValue(Schema.OPTIONAL_BYTES_SCHEMA, null));
+        }
+        out.add(letter);
+    }
+
+    private SourceRecord deadLetterRecord(Request request, BedrockRequestFailedException reason, String dlq,
+                                          TopicPartition tp, SchemaAndValue value) {
         ConnectHeaders headers = new ConnectHeaders();
-        request.record.headers().forEach(h -> headers.addString(h.key(),
-                h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8)));
+        request.record.headers().forEach(h -> copyHeader(headers, h.key(), h.value()));
         headers.addString(HEADER_ERROR_KIND, reason.kind().name())
                 .addString(HEADER_ERROR_TYPE, reason.errorType())
                 .addString(HEADER_ERROR_MESSAGE, reason.getMessage())
                 .addString(HEADER_SOURCE_TOPIC, request.at.topic())
                 .addString(HEADER_SOURCE_PARTITION, String.valueOf(request.at.partition()))
                 .addString(HEADER_SOURCE_OFFSET, String.valueOf(request.at.offset()));
-        TopicPartition tp = request.at.topicPartition();
-        out.add(new SourceRecord(partitionMap(tp), offsetMap(tp), dlq, null, request.key.schema(),
-                request.key.value(), request.value.schema(), request.value.value(), null, headers));
+        return new SourceRecord(partitionMap(tp), offsetMap(tp), dlq, null, request.key.schema(),
+                request.key.value(), value.schema(), value.value(), null, headers);
+    }
+
+    /**
+     * A request header goes to the dead letter as a string when it is UTF-8 text (Connect's default header
+     * converter writes it back byte for byte) and as bytes otherwise, never decoded into replacement characters.
+     * With the default converter bytes arrive base64-encoded; {@link PassthroughHeaderConverter} writes them raw.
+     */
+    static void copyHeader(ConnectHeaders headers, String key, byte[] value) {
+        if (value == null) {
+            headers.add(key, null, Schema.OPTIONAL_BYTES_SCHEMA);
+            return;
+        }
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
+            headers.addString(key, text);
+        } catch (CharacterCodingException e) {
+            headers.addBytes(key, value);
+        }
     }
 
     private void markDone(Coordinates at) {
-        offsets.markDone(at.topic(), at.partition(), at.offset());
-        offsetMaps.remove(at.topicPartition());
+        offsets.finished(at.topicPartition(), at.offset());
     }
 
     private SourceRecord chunkRecord(TopicPartition tp, OutputEvent event) {
@@ -441,20 +478,7 @@ public class BedrockSourceTask extends SourceTask {
 
     /** The partition's current source offset; the same map for every record until a request of it finishes. */
     private Map<String, Object> offsetMap(TopicPartition tp) {
-        return offsetMaps.computeIfAbsent(tp, p -> {
-            long next = offsets.committable(p.topic(), p.partition()).orElse(startOffsets.getOrDefault(p, 0L));
-            List<Long> done = offsets.doneAfterCommittable(p.topic(), p.partition());
-            return done.isEmpty() ? Map.of(OFFSET, next)
-                    : Map.of(OFFSET, next, OFFSET_DONE, done.stream().map(String::valueOf)
-                    .collect(Collectors.joining(",")));
-        });
-    }
-
-    private void throwIfFatal() {
-        ConnectException e = fatal.get();
-        if (e != null) {
-            throw e;
-        }
+        return offsets.offsetMap(tp);
     }
 
     private static void add(AtomicLong counter, Long value) {
@@ -477,10 +501,11 @@ public class BedrockSourceTask extends SourceTask {
         }
         if (consumer != null) {
             try {
-                if (consumerAccess.tryAcquire(30, TimeUnit.SECONDS)) {
-                    consumer.close(Duration.ofSeconds(10));
+                // bounded: Connect gives a task 5 s to stop, whatever the broker is doing
+                if (consumerAccess.tryAcquire(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    consumer.close(STOP_WAIT);
                 } else {
-                    log.warn("The request consumer is still in use after 30 s; not closing it");
+                    log.warn("The request consumer is still in use after {} ms; not closing it", STOP_WAIT.toMillis());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -208,26 +208,53 @@ final class SourceOffsets {
         }
 
         String encodeDone() {
-            StringBuilder sb = new StringBuilder();
-            done.forEach((s, e) -> append(sb, s, e));
+            RangeWriter out = new RangeWriter();
+            done.forEach(out::add);
             // restored ranges, clipped to what the consumer has not read again yet (all past the done ranges)
             Long from = restored.floorKey(lastRead);
             restored.tailMap(from == null ? lastRead : from, true).forEach((s, e) -> {
                 if (e > lastRead) {
-                    append(sb, Math.max(s, lastRead + 1), e);
+                    out.add(Math.max(s, lastRead + 1), e);
                 }
             });
-            return sb.toString();
+            return out.toString();
+        }
+    }
+
+    /** Writes ranges in increasing order as {@code "5-9,12"}, joining those that touch. */
+    private static final class RangeWriter {
+        private final StringBuilder sb = new StringBuilder();
+        private long start = -1;
+        private long end = -1;
+
+        void add(long s, long e) {
+            if (start >= 0 && s <= end + 1) {
+                end = Math.max(end, e);
+                return;
+            }
+            flush();
+            start = s;
+            end = e;
         }
 
-        private static void append(StringBuilder sb, long s, long e) {
+        private void flush() {
+            if (start < 0) {
+                return;
+            }
             if (sb.length() > 0) {
                 sb.append(',');
             }
-            sb.append(s);
-            if (e > s) {
-                sb.append('-').append(e);
+            sb.append(start);
+            if (end > start) {
+                sb.append('-').append(end);
             }
+        }
+
+        @Override
+        public String toString() {
+            flush();
+            start = -1;
+            return sb.toString();
         }
     }
 }

@@ -63,25 +63,6 @@ public final class OffsetTracker {
         return out;
     }
 
-    /**
-     * The registered offsets past the commit point whose requests are done, in increasing order: requests that
-     * finished out of order ahead of an unfinished one. A source task stores them with its offset so that after
-     * a restart it does not run them again.
-     */
-    public synchronized java.util.List<Long> doneAfterCommittable(String topic, int partition) {
-        PartitionOffsets p = partitions.get(new SourcePartition(topic, partition));
-        if (p == null) {
-            return java.util.List.of();
-        }
-        java.util.List<Long> out = new java.util.ArrayList<>();
-        for (Long offset : p.registered) {
-            if (!p.open.contains(offset)) {
-                out.add(offset);
-            }
-        }
-        return out;
-    }
-
     /** Drops a partition (revoked): its pending offsets no longer count. */
     public synchronized void forget(String topic, int partition) {
         PartitionOffsets p = partitions.remove(new SourcePartition(topic, partition));

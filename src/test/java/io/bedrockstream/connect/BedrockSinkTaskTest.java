@@ -39,7 +39,7 @@ class BedrockSinkTaskTest {
     private static final TopicPartition P1 = new TopicPartition("requests", 1);
 
     private final HeldInvoker invoker = new HeldInvoker();
-    private final MockProducer<byte[], byte[]> producer =
+    private MockProducer<byte[], byte[]> producer =
             new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     private BedrockSinkTask task;
     private SinkTaskDriver driver;
@@ -286,6 +286,67 @@ class BedrockSinkTaskTest {
             task = null;
             assertThat(tookMs).as("stop() took %d ms", tookMs).isLessThan(5_000);
             assertThat(open.get(1).ended()).as("an open stream is cancelled").isTrue();
+        }
+    }
+
+    @Test
+    void aLateAckOfARevokedRunDoesNotFinishTheSameOffsetRunningAgainOnTheSameTask() throws Exception {
+        producer = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+        start(config());
+        driver.assign(task, List.of(P0));
+        driver.append(P0, "r-0", "question");
+        driver.poll(task, 100);
+        invoker.awaitOpen(1, c -> true, WAIT).get(0).complete("old");
+        awaitSent(2); // its chunk and terminal, not acknowledged yet
+        driver.revoke(task, List.of(P0));
+        assertThat(driver.committed).doesNotContainKey(P0);
+        driver.assign(task, List.of(P0));
+        driver.poll(task, 100); // read again from the committed offset: a new run of the same request
+        HeldInvoker.Call rerun = invoker.awaitOpen(1, c -> true, WAIT).get(0);
+        while (producer.completeNext()) {
+            // the broker acknowledges the old run's records now
+        }
+        Thread.sleep(50);
+        driver.commit(task);
+        assertThat(driver.committed).as("the old run's acks must not finish the new run").doesNotContainKey(P0);
+        rerun.complete("new");
+        awaitSent(4);
+        while (producer.completeNext()) {
+            // and the new run's
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!Long.valueOf(1L).equals(driver.committed.get(P0)) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            driver.commit(task);
+        }
+        assertThat(driver.committed).containsEntry(P0, 1L);
+    }
+
+    @Test
+    void recordsDeliveredAgainAfterConnectRewindsTheConsumerDoNotRunTwice() throws Exception {
+        start(config());
+        driver.assign(task, List.of(P0));
+        SinkRecord r = new SinkRecord("requests", 0, null, "once", null, "question", 0);
+        task.put(List.of(r));
+        invoker.awaitOpen(1, c -> true, WAIT);
+        task.put(List.of(r)); // a failed offset commit rewinds the consumer: the same record again
+        Thread.sleep(100);
+        assertThat(invoker.calls()).hasSize(1);
+        invoker.open().get(0).complete("a");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (task.preCommit(Map.of()).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(task.preCommit(Map.of())).containsEntry(P0,
+                new org.apache.kafka.clients.consumer.OffsetAndMetadata(1));
+        assertThat(completed()).containsExactly("once");
+    }
+
+    private void awaitSent(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (producer.history().size() < n) {
+            assertThat(System.nanoTime()).as("%d records sent", producer.history().size()).isLessThan(deadline);
+            Thread.sleep(5);
         }
     }
 

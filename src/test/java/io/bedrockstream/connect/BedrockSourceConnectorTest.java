@@ -126,8 +126,9 @@ class BedrockSourceConnectorTest {
 
     @Test
     void storedDoneOffsetsParseBack() {
-        assertThat(BedrockSourceTask.parseDone("4,7, 9")).containsExactlyInAnyOrder(4L, 7L, 9L);
-        assertThat(BedrockSourceTask.parseDone(null)).isEmpty();
-        assertThat(BedrockSourceTask.parseDone("")).isEmpty();
+        assertThat(SourceOffsets.parseRanges("4,7, 9")).containsExactly(Map.entry(4L, 4L), Map.entry(7L, 7L),
+                Map.entry(9L, 9L));
+        assertThat(SourceOffsets.parseRanges(null)).isEmpty();
+        assertThat(SourceOffsets.parseRanges("")).isEmpty();
     }
 }

@@ -36,26 +36,6 @@ class OffsetTrackerTest {
     }
 
     @Test
-    void doneOffsetsPastTheCommitPointAreListedUntilItPassesThem() {
-        OffsetTracker t = new OffsetTracker();
-        for (long o = 10; o < 16; o++) {
-            t.register("in", 0, o);
-        }
-        assertThat(t.doneAfterCommittable("in", 0)).isEmpty();
-        t.markDone("in", 0, 13);
-        t.markDone("in", 0, 11);
-        t.markDone("in", 0, 15);
-        assertThat(t.doneAfterCommittable("in", 0)).containsExactly(11L, 13L, 15L);
-        t.markDone("in", 0, 10);
-        assertThat(t.committable("in", 0)).hasValue(12);
-        assertThat(t.doneAfterCommittable("in", 0)).containsExactly(13L, 15L);
-        t.markDone("in", 0, 12);
-        t.markDone("in", 0, 14);
-        assertThat(t.doneAfterCommittable("in", 0)).isEmpty();
-        assertThat(t.doneAfterCommittable("other", 0)).isEmpty();
-    }
-
-    @Test
     void gapsInRegisteredOffsetsDoNotBlock() {
         OffsetTracker t = new OffsetTracker();
         t.register("in", 1, 3);
