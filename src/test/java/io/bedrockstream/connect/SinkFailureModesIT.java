@@ -183,4 +183,38 @@ class SinkFailureModesIT {
             return -1;
         }
     }
+
+    @Test
+    void oneRecordsProblemsAreDeadLetteredNeverACrashLoop() throws Exception {
+        // a completion larger than the output producer allows, and a per-record model the service refuses
+        h.connect.kafka().createTopic("poison-in", 1);
+        Map<String, String> config = h.sinkConfig("poison-in", "poison-out", "poison-dlq");
+        config.put("output.completions.topic", "poison-done");
+        config.put("output.producer.max.request.size", "2500");
+        config.put("request.model.override.header", "model");
+        config.put("request.model.allowed", "amazon.nova-lite-v1:0");
+        h.start("poison", config);
+        h.produce("poison-in", 0, "p-long",
+                "x [[emu id=p-long words=400 per_chunk=2]]".getBytes(StandardCharsets.UTF_8), Map.of());
+        h.produce("poison-in", 0, "p-denied",
+                "x [[emu id=p-denied pre=AccessDeniedException]]".getBytes(StandardCharsets.UTF_8),
+                Map.of("model", "amazon.nova-lite-v1:0"));
+        h.produce("poison-in", 0, "p-ok", "x [[emu id=p-ok]]".getBytes(StandardCharsets.UTF_8), Map.of());
+
+        List<ConsumerRecord<byte[], byte[]>> dlq = h.readUntil("poison-dlq", WAIT, rs -> rs.size() >= 2);
+        assertThat(dlq).extracting(SinkHarness::key).containsExactlyInAnyOrder("p-long", "p-denied");
+        Map<String, String> reasons = new java.util.HashMap<>();
+        dlq.forEach(d -> reasons.put(SinkHarness.key(d), header(d, "__connect.errors.exception.message")));
+        assertThat(reasons.get("p-long")).contains("OUTPUT_REFUSED", "max.request.size");
+        assertThat(reasons.get("p-denied")).contains("AccessDeniedException", "amazon.nova-lite-v1:0");
+        // p-long's chunks and complete terminal are written; its completion record is what could not be
+        List<ConsumerRecord<byte[], byte[]>> out = h.readUntil("poison-out", WAIT,
+                rs -> allComplete(rs, Set.of("p-long", "p-ok")));
+        SinkHarness.assertInvocation(SinkHarness.recordsOf(out, "p-long"), "complete", 1);
+        assertThat(h.readUntil("poison-done", WAIT, rs -> !rs.isEmpty())).extracting(SinkHarness::key)
+                .containsExactly("p-ok");
+        SinkHarness.awaitOffset("poison", () -> h.connect.connectorOffsets("poison").offsets().stream()
+                .mapToLong(o -> ((Number) o.offset().get("kafka_offset")).longValue()).max().orElse(-1), 3, WAIT);
+        assertThat(h.connect.connectorStatus("poison").tasks().get(0).state()).isEqualTo("RUNNING");
+    }
 }
