@@ -69,4 +69,14 @@ public class BedrockSinkConnector extends SinkConnector {
     public void stop() {
         // nothing to release: tasks own the clients
     }
+
+    /**
+     * The worker's offsets REST API (KIP-875) moves the sink's consumer group: requests from the new offsets on
+     * run again (or are skipped) when the connector resumes. Nothing of the connector's own needs changing.
+     */
+    @Override
+    public boolean alterOffsets(Map<String, String> connectorConfig,
+                                Map<org.apache.kafka.common.TopicPartition, Long> offsets) {
+        return true;
+    }
 }

@@ -131,4 +131,61 @@ class BedrockSourceConnectorTest {
         assertThat(SourceOffsets.parseRanges(null)).isEmpty();
         assertThat(SourceOffsets.parseRanges("")).isEmpty();
     }
+
+    @Test
+    void exactlyOnceIsClaimedOnlyWhileRequestsAreReadCommitted() {
+        BedrockSourceConnector c = new BedrockSourceConnector();
+        Map<String, String> props = TestConfigs.validSource();
+        assertThat(c.exactlyOnceSupport(props)).isEqualTo(ExactlyOnceSupport.SUPPORTED);
+        props.put("source.consumer.isolation.level", "read_uncommitted");
+        assertThat(c.exactlyOnceSupport(props)).isEqualTo(ExactlyOnceSupport.UNSUPPORTED);
+        props.put("source.consumer.isolation.level", "read_committed");
+        assertThat(c.exactlyOnceSupport(props)).isEqualTo(ExactlyOnceSupport.SUPPORTED);
+    }
+
+    @Test
+    void requestTopicsComeFromAListOrAPatternNeverBothNorNeither() {
+        Map<String, String> both = TestConfigs.validSource();
+        both.put("source.topics.regex", "req-.*");
+        Map<String, String> neither = TestConfigs.validSource();
+        neither.remove("source.topics");
+        Map<String, String> regex = TestConfigs.validSource();
+        regex.remove("source.topics");
+        regex.put("source.topics.regex", "req-.*");
+        Map<String, String> broken = new java.util.HashMap<>(regex);
+        broken.put("source.topics.regex", "req-(");
+        BedrockSourceConnector c = new BedrockSourceConnector();
+        assertThat(errors(c, both, "source.topics.regex")).anyMatch(m -> m.contains("not both"));
+        assertThat(errors(c, neither, "source.topics")).anyMatch(m -> m.contains("source.topics.regex"));
+        assertThat(errors(c, regex, "source.topics.regex")).isEmpty();
+        assertThat(errors(c, broken, "source.topics.regex")).anyMatch(m -> m.contains("regular expression"));
+    }
+
+    private static List<String> errors(BedrockSourceConnector c, Map<String, String> props, String key) {
+        return c.validate(props).configValues().stream().filter(v -> v.name().equals(key))
+                .flatMap(v -> v.errorMessages().stream()).toList();
+    }
+
+    @Test
+    void offsetsGivenToTheRestApiAreCheckedWithClearReasons() {
+        BedrockSourceConnector c = new BedrockSourceConnector();
+        Map<String, String> props = TestConfigs.validSource();
+        Map<String, Object> partition = Map.of("topic", "requests", "partition", 2);
+        assertThat(c.alterOffsets(props, Map.of(partition, Map.of("offset", 5, "done", "7-9,12")))).isTrue();
+        java.util.Map<Map<String, ?>, Map<String, ?>> reset = new java.util.HashMap<>();
+        reset.put(partition, null);
+        assertThat(c.alterOffsets(props, reset)).isTrue();
+        assertThatThrownBy(() -> c.alterOffsets(props, Map.of(Map.of("topic", "requests"), Map.of("offset", 1))))
+                .hasMessageContaining("\"partition\": <partition, 0 or more>");
+        assertThatThrownBy(() -> c.alterOffsets(props, Map.of(partition, Map.of("offset", -1))))
+                .hasMessageContaining("0 or more");
+        assertThatThrownBy(() -> c.alterOffsets(props, Map.of(partition, Map.of("kafka_offset", 1))))
+                .hasMessageContaining("\"offset\"");
+        assertThatThrownBy(() -> c.alterOffsets(props, Map.of(partition, Map.of("offset", 1, "done", "3-x"))))
+                .hasMessageContaining("'3-x'");
+        assertThatThrownBy(() -> c.alterOffsets(props, Map.of(partition, Map.of("offset", 5, "done", "2"))))
+                .hasMessageContaining("must lie past");
+        assertThatThrownBy(() -> c.alterOffsets(props, Map.of(partition, Map.of("offset", 5, "extra", 1))))
+                .hasMessageContaining("'extra'");
+    }
 }

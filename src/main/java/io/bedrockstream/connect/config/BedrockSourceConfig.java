@@ -26,6 +26,8 @@ public class BedrockSourceConfig extends BedrockConnectorConfig {
 
     public static final String GROUP_SOURCE = "Source";
     public static final String SOURCE_TOPICS = "source.topics";
+    public static final String SOURCE_TOPICS_REGEX = "source.topics.regex";
+    public static final String SOURCE_REFRESH_INTERVAL_MS = "source.refresh.interval.ms";
     public static final String SOURCE_BOOTSTRAP_SERVERS = "source.bootstrap.servers";
     public static final String SOURCE_CONSUMER_PREFIX = "source.consumer.";
     public static final String SOURCE_KEY_CONVERTER = "source.key.converter";
@@ -47,11 +49,25 @@ public class BedrockSourceConfig extends BedrockConnectorConfig {
     public static ConfigDef configDef() {
         ConfigDef def = configDefWithoutOutputConverters();
         new Group(def, GROUP_SOURCE)
-                .define(SOURCE_TOPICS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new NonEmptyList("a topic name"),
+                .define(SOURCE_TOPICS, Type.LIST, "", null,
                         Importance.HIGH, Width.LONG, "Request topics",
-                        "The topics the source connector reads request records from, comma-separated. Required. "
-                                + "Their partitions are listed when the connector starts and dealt round-robin to "
-                                + "the tasks; partitions added later are picked up when the connector restarts.")
+                        "The topics the source connector reads request records from, comma-separated. Set this "
+                                + "or " + SOURCE_TOPICS_REGEX + ", not both. Their partitions are dealt round-robin "
+                                + "to the tasks and listed again every " + SOURCE_REFRESH_INTERVAL_MS + ": added "
+                                + "partitions are served without a restart. A listed topic that does not exist "
+                                + "(yet, or any more) contributes no partitions until it does.")
+                .define(SOURCE_TOPICS_REGEX, Type.STRING, "", new RegexValidator(), Importance.HIGH, Width.LONG,
+                        "Request topics regex",
+                        "A Java regular expression matching whole request topic names, instead of "
+                                + SOURCE_TOPICS + ", e.g. requests-.*. Topics that appear later are picked up at "
+                                + "the next refresh. Internal topics (names starting with '_') and the connector's "
+                                + "own output, completions and dead-letter topics never match.")
+                .define(SOURCE_REFRESH_INTERVAL_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
+                        Width.SHORT, "Refresh interval (ms)",
+                        "How often the connector lists its request topics and partitions again, in "
+                                + "milliseconds; when they changed it asks the worker to reconfigure its tasks "
+                                + "(as MirrorMaker 2's refresh.topics.interval.seconds). 0 lists them only at "
+                                + "start. Default 60000.")
                 .define(SOURCE_BOOTSTRAP_SERVERS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new NonEmptyList("host:port"),
                         Importance.HIGH, Width.LONG, "Request bootstrap servers",
                         "The Kafka cluster holding the request topics, as host:port pairs, comma-separated. "
@@ -87,6 +103,20 @@ public class BedrockSourceConfig extends BedrockConnectorConfig {
 
     public List<String> sourceTopics() {
         return trimmed(getList(SOURCE_TOPICS));
+    }
+
+    public Optional<java.util.regex.Pattern> sourceTopicsRegex() {
+        return nonEmpty(getString(SOURCE_TOPICS_REGEX)).map(java.util.regex.Pattern::compile);
+    }
+
+    public Duration refreshInterval() {
+        return Duration.ofMillis(getLong(SOURCE_REFRESH_INTERVAL_MS));
+    }
+
+    /** Whether request records may be read uncommitted: then exactly-once does not hold. */
+    public boolean readsUncommitted() {
+        Object v = originals().get(SOURCE_CONSUMER_PREFIX + ConsumerConfig.ISOLATION_LEVEL_CONFIG);
+        return v != null && "read_uncommitted".equalsIgnoreCase(v.toString().trim());
     }
 
     public List<String> sourceBootstrapServers() {

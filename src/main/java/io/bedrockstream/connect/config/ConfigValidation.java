@@ -65,9 +65,20 @@ public final class ConfigValidation {
 
     private static void checkSourceTopics(Map<String, ?> v, List<Problem> out) {
         String sourceTopics = BedrockSourceConfig.SOURCE_TOPICS;
+        String regexKey = BedrockSourceConfig.SOURCE_TOPICS_REGEX;
         List<String> inputs = new ArrayList<>();
         if (v.get(sourceTopics) instanceof List<?> l) {
-            l.forEach(t -> inputs.add(String.valueOf(t).trim()));
+            l.forEach(t -> {
+                if (!String.valueOf(t).trim().isEmpty()) {
+                    inputs.add(String.valueOf(t).trim());
+                }
+            });
+        }
+        String regex = text(v, regexKey);
+        if (inputs.isEmpty() == regex.isEmpty()) {
+            out.add(new Problem(inputs.isEmpty()
+                    ? "Set " + sourceTopics + " (a list of request topics) or " + regexKey + " (a pattern)."
+                    : "Set " + sourceTopics + " or " + regexKey + ", not both.", sourceTopics, regexKey));
         }
         String dlq = BedrockSourceConfig.SOURCE_DLQ_TOPIC;
         for (String key : List.of(OUTPUT_TOPIC, COMPLETIONS_TOPIC, dlq)) {
