@@ -83,6 +83,11 @@ public final class ErrorClassifier {
         return new InvocationFailure(kind, errorType, message, httpStatus, originalStatus, originalMessage, chunks);
     }
 
+    /** Whether an error type, as a failure or an error terminal names it, is Bedrock throttling the call. */
+    public static boolean isThrottling(String errorType) {
+        return errorType != null && kindOf(errorType.toLowerCase(Locale.ROOT), false, 0) == ErrorKind.THROTTLING;
+    }
+
     private static ErrorKind kindOf(String code, boolean sdkSaysThrottling, int status) {
         if (code.equals("throttlingexception") || code.equals("servicequotaexceededexception")
                 || code.equals("toomanyrequestsexception") || code.equals("throttling")) {

@@ -1,6 +1,7 @@
 package io.bedrockstream.connect;
 
 import io.bedrockstream.Version;
+import io.bedrockstream.bedrock.ErrorClassifier;
 import io.bedrockstream.bedrock.Invoker;
 import io.bedrockstream.connect.config.BedrockConnectorConfig;
 import io.bedrockstream.connect.config.BedrockSinkConfig;
@@ -138,7 +139,7 @@ public class BedrockSinkTask extends SinkTask {
         });
         invoker = invokers.apply(config);
         engine = new StreamEngine(EngineWiring.engine(config), invoker, new Listener());
-        metrics = new TaskMetrics(() -> pending.size(), () -> engine.effectiveLimit());
+        metrics = new TaskMetrics(new Backlog(), () -> engine.effectiveLimit());
         metrics.register(context, config);
         log.info("Bedrock sink task {} started: model {}, mode {}, output {}, max in flight {}",
                 config.taskIndex(), config.modelId(), config.requestMode().configName(), config.outputTopic(),
@@ -155,13 +156,38 @@ public class BedrockSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
-        fatal.throwIfRaised();
-        deadLetterFailures();
-        settleDeadLetters();
-        for (SinkRecord record : records) {
-            accept(record);
+        try {
+            fatal.throwIfRaised();
+            deadLetterFailures();
+            settleDeadLetters();
+            for (SinkRecord record : records) {
+                accept(record);
+            }
+            applyBackpressure();
+        } catch (ConnectException e) {
+            throw metrics.withHealth(e);
         }
-        applyBackpressure();
+    }
+
+    /** Read by the metrics reporter's thread: only the concurrent map of unfinished requests. */
+    private final class Backlog implements TaskMetrics.Backlog {
+        @Override
+        public long unfinished() {
+            return pending.size();
+        }
+
+        @Override
+        public long oldestAgeMs() {
+            long now = System.nanoTime();
+            return pending.values().stream().mapToLong(p -> now - p.acceptedNanos).max().orElse(0) / 1_000_000;
+        }
+
+        @Override
+        public long maxPartitionBacklog() {
+            Map<TopicPartition, Long> counts = new HashMap<>();
+            pending.keySet().forEach(k -> counts.merge(new TopicPartition(k.topic(), k.partition()), 1L, Long::sum));
+            return counts.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        }
     }
 
     private void accept(SinkRecord record) {
@@ -326,7 +352,7 @@ public class BedrockSinkTask extends SinkTask {
                     + "errors.tolerance=all and errors.deadletterqueue.topic.name to dead-letter such requests. "
                     + "Reason: " + reason.getMessage(), reason);
         }
-        metrics.requestsDeadLettered.incrementAndGet();
+        metrics.recordDeadLetter();
         if (reporter == null) {
             log.error("Request {} at {}-{}@{} is skipped: no dead-letter queue is configured "
                             + "(errors.deadletterqueue.topic.name). Reason: {}", p.requestId, p.key.topic(),
@@ -383,6 +409,9 @@ public class BedrockSinkTask extends SinkTask {
             PendingRequest p = pending.get(keyOf(event.sourceTopic(), event.sourcePartition(), event.sourceOffset()));
             if (p == null) {
                 return; // abandoned: its partition was revoked
+            }
+            if (event.event() == EventType.ERROR && ErrorClassifier.isThrottling(event.errorType())) {
+                metrics.recordThrottled();
             }
             if (event.event() == EventType.ERROR && Boolean.TRUE.equals(event.retrying())) {
                 metrics.requestsRetried.incrementAndGet();
@@ -451,8 +480,12 @@ public class BedrockSinkTask extends SinkTask {
                         + p.requestId + " to Kafka; the task stops so the request runs again after a restart",
                         exception));
                 return; // never finished: its offset is not committed
-            } else if (chunk) {
-                metrics.chunksWritten.incrementAndGet();
+            } else {
+                metrics.recordBytesOut(Math.max(0, metadata.serializedKeySize())
+                        + Math.max(0, metadata.serializedValueSize()));
+                if (chunk) {
+                    metrics.chunksWritten.incrementAndGet();
+                }
             }
             if (p.acked()) {
                 finished(p);

@@ -1,6 +1,7 @@
 package io.bedrockstream.connect;
 
 import io.bedrockstream.Version;
+import io.bedrockstream.bedrock.ErrorClassifier;
 import io.bedrockstream.bedrock.Invoker;
 import io.bedrockstream.connect.config.BedrockConnectorConfig;
 import io.bedrockstream.connect.config.BedrockSourceConfig;
@@ -133,6 +134,7 @@ public class BedrockSourceTask extends SourceTask {
         final ConsumerRecord<byte[], byte[]> record;
         final SchemaAndValue key;
         final SchemaAndValue value;
+        final long acceptedNanos = System.nanoTime();
         /** Its complete terminal, held back until its outcome so that the two go to Connect together. */
         volatile OutputEvent complete;
 
@@ -182,7 +184,7 @@ public class BedrockSourceTask extends SourceTask {
         List<TopicPartition> assigned = config.assignedPartitions();
         invoker = invokers.apply(config);
         engine = new StreamEngine(EngineWiring.engine(config), invoker, new Listener());
-        metrics = new TaskMetrics(offsets::unfinishedTotal, () -> engine.effectiveLimit());
+        metrics = new TaskMetrics(new Backlog(), () -> engine.effectiveLimit());
         metrics.register(context, config);
         consumer = consumers.apply(config);
         consumer.assign(assigned);
@@ -214,6 +216,14 @@ public class BedrockSourceTask extends SourceTask {
 
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
+        try {
+            return pollOnce();
+        } catch (ConnectException e) {
+            throw metrics.withHealth(e);
+        }
+    }
+
+    private List<SourceRecord> pollOnce() throws InterruptedException {
         List<SourceRecord> records = new ArrayList<>();
         boolean busy = offsets.unfinishedTotal() > 0 || !output.isEmpty();
         if (!consumerAccess.tryAcquire()) {
@@ -400,7 +410,7 @@ public class BedrockSourceTask extends SourceTask {
                 + " at " + request.at + " failed and " + BedrockSourceConfig.SOURCE_DLQ_TOPIC + " is not set, so "
                 + "the task stops. Set " + BedrockSourceConfig.SOURCE_DLQ_TOPIC + " to dead-letter such requests. "
                 + "Reason: " + reason.getMessage(), reason));
-        metrics.requestsDeadLettered.incrementAndGet();
+        metrics.recordDeadLetter();
         if (finishes) {
             markDone(request.at);
         }
@@ -527,6 +537,9 @@ public class BedrockSourceTask extends SourceTask {
             if (request == null) {
                 return;
             }
+            if (event.event() == EventType.ERROR && ErrorClassifier.isThrottling(event.errorType())) {
+                metrics.recordThrottled();
+            }
             if (event.event() == EventType.ERROR && Boolean.TRUE.equals(event.retrying())) {
                 metrics.requestsRetried.incrementAndGet();
                 log.info("Request {} invocation {} attempt {} failed ({}), retrying", event.requestId(),
@@ -545,6 +558,36 @@ public class BedrockSourceTask extends SourceTask {
         @Override
         public void onOutcome(RequestOutcome outcome) {
             output.add(new Outcome(outcome));
+        }
+    }
+
+    /** Read by the metrics reporter's thread: only the concurrent map of running requests. */
+    private final class Backlog implements TaskMetrics.Backlog {
+        @Override
+        public long unfinished() {
+            return requests.size();
+        }
+
+        @Override
+        public long oldestAgeMs() {
+            long now = System.nanoTime();
+            return requests.values().stream().mapToLong(r -> now - r.acceptedNanos).max().orElse(0) / 1_000_000;
+        }
+
+        @Override
+        public long maxPartitionBacklog() {
+            Map<TopicPartition, Long> counts = new HashMap<>();
+            requests.keySet().forEach(c -> counts.merge(c.topicPartition(), 1L, Long::sum));
+            return counts.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        }
+    }
+
+    /** Counts what the worker's producer wrote for the task: the bytes-out metric. */
+    @Override
+    public void commitRecord(SourceRecord record, org.apache.kafka.clients.producer.RecordMetadata metadata) {
+        if (metadata != null && metrics != null) {
+            metrics.recordBytesOut(Math.max(0, metadata.serializedKeySize())
+                    + Math.max(0, metadata.serializedValueSize()));
         }
     }
 

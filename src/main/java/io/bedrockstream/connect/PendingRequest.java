@@ -11,6 +11,7 @@ final class PendingRequest {
     final SourceKey key;
     final SinkRecord record;
     final String requestId;
+    final long acceptedNanos = System.nanoTime();
 
     private int unacked;
     private RequestOutcome outcome;

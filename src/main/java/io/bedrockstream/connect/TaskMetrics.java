@@ -31,6 +31,10 @@ public final class TaskMetrics implements AutoCloseable {
     final AtomicLong inputTokens = new AtomicLong();
     final AtomicLong outputTokens = new AtomicLong();
     final AtomicLong lastFirstChunkMs = new AtomicLong(-1);
+    final AtomicLong throttledCalls = new AtomicLong();
+    final AtomicLong bytesOut = new AtomicLong();
+    private final MinuteRate throttledLastMinute = new MinuteRate();
+    private final MinuteRate deadLettersLastMinute = new MinuteRate();
     private final AtomicLong firstChunkMsTotal = new AtomicLong();
     private final AtomicLong firstChunkCount = new AtomicLong();
 
@@ -40,13 +44,41 @@ public final class TaskMetrics implements AutoCloseable {
     private record Metric(String description, LongSupplier value) {
     }
 
-    public TaskMetrics(LongSupplier inFlight, LongSupplier effectiveLimit) {
-        define("in-flight-requests", "Requests submitted to the engine and not yet finished.", inFlight);
+    /** What the task knows of its unfinished requests, for the metrics an operator pages on. */
+    public interface Backlog {
+        /** Requests accepted and not finished. */
+        long unfinished();
+
+        /** Age of the oldest unfinished request in milliseconds, 0 when there is none. */
+        long oldestAgeMs();
+
+        /** The most unfinished requests behind the committed offset of any one partition. */
+        long maxPartitionBacklog();
+    }
+
+    private final Backlog backlog;
+    private final LongSupplier effectiveLimit;
+
+    public TaskMetrics(Backlog backlog, LongSupplier effectiveLimit) {
+        this.backlog = backlog;
+        this.effectiveLimit = effectiveLimit;
+        define("in-flight-requests", "Requests accepted and not yet finished.", backlog::unfinished);
+        define("oldest-unfinished-request-age-ms", "Age of the oldest request accepted and not yet finished, in "
+                + "milliseconds (0 when none).", backlog::oldestAgeMs);
+        define("request-backlog-max-partition", "The most unfinished requests behind the committed offset of any "
+                + "one request partition.", backlog::maxPartitionBacklog);
         define("effective-concurrency-limit", "The adaptive in-flight limit after throttling.", effectiveLimit);
         define("requests-started-total", "Requests accepted from the request topics.", requestsStarted::get);
         define("requests-completed-total", "Requests whose complete terminal record was written.", requestsCompleted::get);
         define("requests-retried-total", "Attempts that were retried.", requestsRetried::get);
         define("requests-dead-lettered-total", "Requests sent to the dead-letter topic.", requestsDeadLettered::get);
+        define("dead-letters-last-minute", "Requests sent to the dead-letter topic in the last 60 seconds.",
+                deadLettersLastMinute::lastMinute);
+        define("throttled-calls-total", "Invocations Bedrock throttled.", throttledCalls::get);
+        define("throttled-calls-last-minute", "Invocations Bedrock throttled in the last 60 seconds.",
+                throttledLastMinute::lastMinute);
+        define("bytes-out-total", "Bytes of output, completion and dead-letter records acknowledged by the broker "
+                + "(serialised keys and values).", bytesOut::get);
         define("chunks-written-total", "Chunk records written to the output topic.", chunksWritten::get);
         define("input-tokens-total", "Input tokens reported by completed invocations.", inputTokens::get);
         define("output-tokens-total", "Output tokens reported by completed invocations.", outputTokens::get);
@@ -57,6 +89,43 @@ public final class TaskMetrics implements AutoCloseable {
 
     private void define(String name, String description, LongSupplier value) {
         metrics.put(name, new Metric(description, value));
+    }
+
+    void recordThrottled() {
+        throttledCalls.incrementAndGet();
+        throttledLastMinute.record();
+    }
+
+    void recordDeadLetter() {
+        requestsDeadLettered.incrementAndGet();
+        deadLettersLastMinute.record();
+    }
+
+    void recordBytesOut(long bytes) {
+        if (bytes > 0) {
+            bytesOut.addAndGet(bytes);
+        }
+    }
+
+    /**
+     * One line on the task's state, added to the error that fails a task so that its status trace shows it:
+     * what ran, what failed, what is stuck.
+     */
+    String healthSummary() {
+        return "Task health: " + requestsStarted.get() + " requests accepted, " + requestsCompleted.get()
+                + " completed, " + requestsDeadLettered.get() + " dead-lettered (" + deadLettersLastMinute.lastMinute()
+                + " in the last minute), " + backlog.unfinished() + " unfinished (oldest "
+                + backlog.oldestAgeMs() / 1000 + " s, at most " + backlog.maxPartitionBacklog() + " in one partition), "
+                + throttledLastMinute.lastMinute() + " throttled calls in the last minute, concurrency limit "
+                + effectiveLimit.getAsLong() + ".";
+    }
+
+    /** The error with {@link #healthSummary()} on its own line, once. */
+    org.apache.kafka.connect.errors.ConnectException withHealth(org.apache.kafka.connect.errors.ConnectException e) {
+        if (e.getMessage() != null && e.getMessage().contains("\nTask health: ")) {
+            return e;
+        }
+        return new org.apache.kafka.connect.errors.ConnectException(e.getMessage() + "\n" + healthSummary(), e);
     }
 
     public void recordFirstChunk(long millis) {

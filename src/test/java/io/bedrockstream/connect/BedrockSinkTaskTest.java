@@ -215,7 +215,8 @@ class BedrockSinkTaskTest {
             }
         }
         assertThat(thrown).isNotNull().hasMessageContaining("setup.error.action=fail")
-                .hasMessageContaining("AccessDeniedException");
+                .hasMessageContaining("AccessDeniedException")
+                .hasMessageContaining("\nTask health: 1 requests accepted, 0 completed, 0 dead-lettered");
     }
 
     @Test
@@ -340,6 +341,44 @@ class BedrockSinkTaskTest {
         assertThat(task.preCommit(Map.of())).containsEntry(P0,
                 new org.apache.kafka.clients.consumer.OffsetAndMetadata(1));
         assertThat(completed()).containsExactly("once");
+    }
+
+    @Test
+    void operationsMetricsShowTheOldestRequestTheWorstPartitionThrottlesDeadLettersAndBytes() throws Exception {
+        Map<String, String> c = config();
+        c.put("retry.backoff.ms", "1");
+        c.put("retry.backoff.max.ms", "2");
+        start(c, (record, error) -> CompletableFuture.completedFuture(null));
+        driver.assign(task, List.of(P0, P1));
+        driver.append(P0, "m-0", "q");
+        driver.append(P0, "m-1", "q");
+        driver.append(P1, "m-2", "q");
+        driver.poll(task, 100);
+        List<HeldInvoker.Call> open = invoker.awaitOpen(2, x -> true, WAIT);
+        Thread.sleep(30);
+        Map<String, Long> m = task.metrics().snapshot();
+        assertThat(m.get("in-flight-requests")).isEqualTo(3);
+        assertThat(m.get("request-backlog-max-partition")).isEqualTo(2);
+        assertThat(m.get("oldest-unfinished-request-age-ms")).isGreaterThanOrEqualTo(30);
+
+        open.get(0).fail(ErrorKind.THROTTLING, "ThrottlingException"); // retried
+        open.get(1).fail(ErrorKind.INVALID_REQUEST, "ValidationException"); // dead-lettered
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (task.metrics().snapshot().get("requests-completed-total") < 2 && System.nanoTime() < deadline) {
+            for (HeldInvoker.Call call : invoker.open()) {
+                call.complete("done");
+            }
+            task.put(List.of());
+            Thread.sleep(5);
+        }
+        m = task.metrics().snapshot();
+        assertThat(m.get("throttled-calls-total")).isEqualTo(1);
+        assertThat(m.get("throttled-calls-last-minute")).isEqualTo(1);
+        assertThat(m.get("dead-letters-last-minute")).isEqualTo(1);
+        assertThat(m.get("requests-dead-lettered-total")).isEqualTo(1);
+        assertThat(m.get("in-flight-requests")).isZero();
+        assertThat(m.get("oldest-unfinished-request-age-ms")).isZero();
+        // bytes-out-total counts what the broker acknowledges (SinkFailureModesIT, with a real broker)
     }
 
     private void awaitSent(int n) throws InterruptedException {

@@ -142,7 +142,10 @@ class SinkFailureModesIT {
                             "requests-completed-total", attribute(server, name, "requests-completed-total"),
                             "requests-retried-total", attribute(server, name, "requests-retried-total"),
                             "chunks-written-total", attribute(server, name, "chunks-written-total"),
-                            "output-tokens-total", attribute(server, name, "output-tokens-total"));
+                            "output-tokens-total", attribute(server, name, "output-tokens-total"),
+                            "throttled-calls-total", attribute(server, name, "throttled-calls-total"),
+                            "bytes-out-total", attribute(server, name, "bytes-out-total"),
+                            "in-flight-requests", attribute(server, name, "in-flight-requests"));
                 }
             }
             if (Long.valueOf(2).equals(seen.get("requests-completed-total"))) {
@@ -152,10 +155,16 @@ class SinkFailureModesIT {
         }
         long chunks = h.emulator.stats().attempts("mt-1").get(0).chunks()
                 + h.emulator.stats().attempts("mt-2").get(1).chunks();
+        List<ConsumerRecord<byte[], byte[]>> out = h.readUntil("met-out", WAIT,
+                rs -> allComplete(rs, Set.of("mt-1", "mt-2")));
+        long bytes = out.stream().mapToLong(r -> r.serializedKeySize() + r.serializedValueSize()).sum();
         assertThat(seen).containsEntry("requests-completed-total", 2L)
                 .containsEntry("requests-retried-total", 1L)
                 .containsEntry("chunks-written-total", chunks)
-                .containsEntry("output-tokens-total", 16L);
+                .containsEntry("output-tokens-total", 16L)
+                .containsEntry("throttled-calls-total", 1L)
+                .containsEntry("bytes-out-total", bytes)
+                .containsEntry("in-flight-requests", 0L);
     }
 
     @Test
