@@ -240,6 +240,34 @@ class BedrockSourceTaskTest {
         invoker.awaitOpen(1, x -> true, WAIT).get(0).fail(ErrorKind.CONFIGURATION, "ResourceNotFoundException");
         pollUntil(rs -> rs.stream().anyMatch(r -> "dlq".equals(r.topic())));
         assertThat(emitted.get(emitted.size() - 1).sourceOffset()).isEqualTo(Map.of("offset", 1L));
+        assertThat(task.metrics().snapshot()).containsEntry("dead-letters-last-minute", 1L)
+                .containsEntry("in-flight-requests", 0L);
+    }
+
+    @Test
+    void withoutADeadLetterTopicAFailedRequestFailsTheTaskWithItsReasonAndTheTasksHealth() throws Exception {
+        Map<String, String> c = config();
+        c.remove("source.dlq.topic");
+        start(c, null);
+        add(0, "f-1", "q");
+        add(1, "f-2", "q");
+        pollUntil(rs -> invoker.calls().size() == 2);
+        assertThat(task.metrics().snapshot()).containsEntry("in-flight-requests", 2L)
+                .containsEntry("request-backlog-max-partition", 2L);
+        invoker.awaitOpen(2, x -> true, WAIT).get(0).fail(ErrorKind.INVALID_REQUEST, "ValidationException");
+        Throwable thrown = null;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (thrown == null && System.nanoTime() < deadline) {
+            try {
+                task.poll();
+            } catch (org.apache.kafka.connect.errors.ConnectException e) {
+                thrown = e;
+            }
+        }
+        assertThat(thrown).isNotNull().hasMessageContaining("source.dlq.topic is not set")
+                .hasMessageContaining("ValidationException")
+                .hasMessageContaining("\nTask health: 2 requests accepted, 0 completed, 0 dead-lettered")
+                .hasMessageContaining("1 unfinished");
     }
 
     @Test
