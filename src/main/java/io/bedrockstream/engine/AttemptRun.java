@@ -8,6 +8,7 @@ import io.bedrockstream.bedrock.InvocationResult;
 import io.bedrockstream.bedrock.Invoker;
 import io.bedrockstream.model.ParsedChunk;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,7 +48,11 @@ final class AttemptRun implements InvocationListener {
             return;
         }
         if (timeoutMs > 0 && !over) {
-            timeout = run.engine.scheduler.schedule(this::timedOut, timeoutMs, TimeUnit.MILLISECONDS);
+            try {
+                timeout = run.engine.scheduler.schedule(this::timedOut, timeoutMs, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                return; // the engine is closing; close() abandons this request
+            }
             synchronized (run) {
                 over = finished;
             }

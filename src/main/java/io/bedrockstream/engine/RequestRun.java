@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -143,11 +144,18 @@ final class RequestRun {
     void beginBackoff(long delayMs) {
         backoffPending.set(true);
         engine.backoffStarted();
-        backoffTimer = engine.scheduler.schedule(() -> {
+        try {
+            backoffTimer = engine.scheduler.schedule(() -> {
+                if (backoffPending.compareAndSet(true, false)) {
+                    engine.backoffEnded(this, !abandoned);
+                }
+            }, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // the engine is closing (close() abandons this request); the backoff never ends by itself
             if (backoffPending.compareAndSet(true, false)) {
-                engine.backoffEnded(this, !abandoned);
+                engine.backoffEnded(this, false);
             }
-        }, delayMs, TimeUnit.MILLISECONDS);
+        }
     }
 
     OutputEvent event(String invocationId, int attempt, long seq, EventType type) {

@@ -17,6 +17,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -33,10 +34,18 @@ import java.util.function.Predicate;
  * not starve the limiter) but still counts in {@link #pending()} and {@link #inFlight()}; when its timer fires it
  * goes to the head of the queue.
  *
- * <p>Locking: one engine lock guards admission state (queue, counters, limiter, buckets); each request's own
- * monitor guards its events, so a request's listener calls never overlap and an abandoned request never emits
- * again. The engine lock is never held while calling the listener or the invoker, and a request's monitor is
- * never taken while holding the engine lock.
+ * <p>Threads: attempts start only on the engine's own executor (the scheduler), in {@link #pump()}. Everything
+ * else — {@link #submit}, {@link #abandon}, the invoker's callbacks on SDK threads, timers — only changes state
+ * and asks for a pump ({@link #requestPump()}), which queues at most one pump task and never runs it inline. So
+ * {@code invoke()}, with whatever it does on the calling thread (the SDK resolves credentials there, and a refresh
+ * may block), never runs on an SDK event-loop thread; and an invocation that fails inside {@code invoke()} ends
+ * its attempt, which asks for a pump that is already running, instead of recursing into the next start: the
+ * stack stays flat however many queued requests fail in a row.
+ *
+ * <p>Locking: one engine lock guards admission state (queue, counters, limiter, buckets, the pump flag); each
+ * request's own monitor guards its events, so a request's listener calls never overlap and an abandoned request
+ * never emits again. The engine lock is never held while calling the listener or the invoker, and a request's
+ * monitor is never taken while holding the engine lock.
  */
 public final class StreamEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamEngine.class);
@@ -61,6 +70,8 @@ public final class StreamEngine implements AutoCloseable {
     private int running;
     private int backingOff;
     private ScheduledFuture<?> pumpTimer;
+    /** A pump task is queued or running; it admits again before it ends, so more requests need no new task. */
+    private boolean pumpQueued;
     private boolean closed;
 
     private final Set<RequestRun> live = ConcurrentHashMap.newKeySet();
@@ -116,7 +127,7 @@ public final class StreamEngine implements AutoCloseable {
                 queue.addLast(run);
             }
         }
-        pump();
+        requestPump();
     }
 
     /** Requests submitted whose outcome is not delivered yet (and not abandoned). */
@@ -135,6 +146,17 @@ public final class StreamEngine implements AutoCloseable {
     public int running() {
         synchronized (lock) {
             return running;
+        }
+    }
+
+    /** Requests waiting to start: in the queue, or behind an earlier request with the same ordering key. */
+    int queued() {
+        synchronized (lock) {
+            int n = queue.size();
+            for (ArrayDeque<RequestRun> waiting : waitingForKey.values()) {
+                n += waiting.size();
+            }
+            return n;
         }
     }
 
@@ -179,7 +201,7 @@ public final class StreamEngine implements AutoCloseable {
             run.stopAbandoned();
             releaseKey(run);
         }
-        pump();
+        requestPump();
         return matched.size();
     }
 
@@ -213,7 +235,7 @@ public final class StreamEngine implements AutoCloseable {
                 tokenBucket.take(tokens, now);
             }
         }
-        pump();
+        requestPump();
     }
 
     void backoffStarted() {
@@ -230,7 +252,7 @@ public final class StreamEngine implements AutoCloseable {
                 queue.addFirst(run);
             }
         }
-        pump();
+        requestPump();
     }
 
     void outcomeDelivering(RequestRun run) {
@@ -241,7 +263,7 @@ public final class StreamEngine implements AutoCloseable {
     void requestFinished(RequestRun run) {
         live.remove(run);
         releaseKey(run);
-        pump();
+        requestPump();
     }
 
     private void releaseKey(RequestRun run) {
@@ -281,45 +303,79 @@ public final class StreamEngine implements AutoCloseable {
         return f.kind() == ErrorKind.THROTTLING;
     }
 
-    /** Starts as many queued requests as the limit and the rate caps allow; never blocks. */
-    void pump() {
-        List<RequestRun> toStart = new ArrayList<>();
+    /**
+     * Asks for {@link #pump()} on the engine's executor; any thread may call it, and it never runs the pump on
+     * the caller's thread. Coalesced: while a pump task is queued or running, this does nothing.
+     */
+    void requestPump() {
         synchronized (lock) {
-            if (closed) {
+            if (closed || pumpQueued) {
                 return;
             }
-            long now = nanoTime.getAsLong();
-            long waitNanos = 0;
-            while (!queue.isEmpty() && running < limitLocked()) {
-                if (queue.peekFirst().isAbandoned()) {
-                    queue.pollFirst();
-                    continue;
-                }
-                waitNanos = rateWaitNanos(now);
-                if (waitNanos > 0) {
-                    break;
-                }
-                if (requestBucket != null) {
-                    requestBucket.take(1, now);
-                }
-                toStart.add(queue.pollFirst());
-                running++;
-            }
-            if (waitNanos > 0 && pumpTimer == null) {
-                pumpTimer = scheduler.schedule(() -> {
-                    synchronized (lock) {
-                        pumpTimer = null;
-                    }
-                    pump();
-                }, waitNanos, TimeUnit.NANOSECONDS);
+            pumpQueued = true;
+        }
+        try {
+            scheduler.execute(this::pump);
+        } catch (RejectedExecutionException e) {
+            synchronized (lock) {
+                pumpQueued = false; // the scheduler is shut down: the engine is closing
             }
         }
-        for (RequestRun run : toStart) {
-            try {
-                run.startAttempt();
-            } catch (RuntimeException e) {
-                log.error("starting an invocation failed", e);
+    }
+
+    /**
+     * Starts as many queued requests as the limit and the rate caps allow; runs only as the engine executor's
+     * pump task. Admits again after each round of starts (a start may have failed at once and freed its slot),
+     * and clears the pump flag in the same locked step that finds nothing more to start.
+     */
+    private void pump() {
+        while (true) {
+            List<RequestRun> toStart = new ArrayList<>();
+            synchronized (lock) {
+                if (!closed) {
+                    admitLocked(toStart);
+                }
+                if (toStart.isEmpty()) {
+                    pumpQueued = false;
+                    return;
+                }
             }
+            for (RequestRun run : toStart) {
+                try {
+                    run.startAttempt();
+                } catch (RuntimeException e) {
+                    log.error("starting an invocation failed", e);
+                }
+            }
+        }
+    }
+
+    /** Takes the requests that may start now off the queue, each with a slot; arms the rate-cap timer. */
+    private void admitLocked(List<RequestRun> toStart) {
+        long now = nanoTime.getAsLong();
+        long waitNanos = 0;
+        while (!queue.isEmpty() && running < limitLocked()) {
+            if (queue.peekFirst().isAbandoned()) {
+                queue.pollFirst();
+                continue;
+            }
+            waitNanos = rateWaitNanos(now);
+            if (waitNanos > 0) {
+                break;
+            }
+            if (requestBucket != null) {
+                requestBucket.take(1, now);
+            }
+            toStart.add(queue.pollFirst());
+            running++;
+        }
+        if (waitNanos > 0 && pumpTimer == null) {
+            pumpTimer = scheduler.schedule(() -> {
+                synchronized (lock) {
+                    pumpTimer = null;
+                }
+                requestPump();
+            }, waitNanos, TimeUnit.NANOSECONDS);
         }
     }
 

@@ -51,6 +51,19 @@ class StreamEngineTest {
         engine = new StreamEngine(settings, invoker, out, scheduler, System::nanoTime, new Random(42));
     }
 
+    /**
+     * Waits until the engine's executor has run what was asked of it so far: attempts start there (a pump task),
+     * never on the thread that submits or reports.
+     */
+    private void settle() throws Exception {
+        scheduler.submit(() -> { }).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private List<ScriptedInvoker.Call> settledCalls() throws Exception {
+        settle();
+        return invoker.calls();
+    }
+
     static ModelRequest request(String id, long offset) {
         return new ModelRequest(id, "anthropic.claude-3-haiku-20240307-v1:0", ModelFamily.ANTHROPIC,
                 "{}".getBytes(StandardCharsets.UTF_8), "application/json", "application/json", null, null, null,
@@ -210,7 +223,7 @@ class StreamEngineTest {
         engine.submit(request("running", 0));
         engine.submit(request("queued", 1));
         engine.submit(request("other", 2));
-        ScriptedInvoker.Call call = invoker.calls().get(0);
+        ScriptedInvoker.Call call = settledCalls().get(0);
         call.listener.onChunk(0, "{}", ScriptedInvoker.chunk("a", false));
         assertThat(engine.pending()).isEqualTo(3);
 
@@ -225,7 +238,7 @@ class StreamEngineTest {
         assertThat(out.outcome("running")).isNull();
         assertThat(out.eventsOf("queued")).isEmpty();
         // the freed slot goes to the request that was not abandoned
-        assertThat(invoker.calls()).hasSize(2);
+        assertThat(settledCalls()).hasSize(2);
         assertThat(invoker.calls().get(1).request.requestId()).isEqualTo("other");
         assertThat(engine.pending()).isEqualTo(1);
         assertThat(engine.abandon(r -> r.requestId().equals("running"))).isZero();
@@ -253,17 +266,17 @@ class StreamEngineTest {
         engine.submit(request("k", 0));
         engine.submit(request("k", 1));
         engine.submit(request("other", 2));
-        assertThat(invoker.calls()).extracting(c -> c.request.sourceOffset()).containsExactly(0L, 2L);
+        assertThat(settledCalls()).extracting(c -> c.request.sourceOffset()).containsExactly(0L, 2L);
         invoker.calls().get(0).listener.onComplete(new InvocationResult(null, null, null, null, null, 0));
-        assertThat(invoker.calls()).extracting(c -> c.request.sourceOffset()).containsExactly(0L, 2L, 1L);
+        assertThat(settledCalls()).extracting(c -> c.request.sourceOffset()).containsExactly(0L, 2L, 1L);
     }
 
     @Test
-    void withoutPerKeyOrderingSameIdRequestsRunTogether() {
+    void withoutPerKeyOrderingSameIdRequestsRunTogether() throws Exception {
         start(fast().build(), (r, a) -> null);
         engine.submit(request("k", 0));
         engine.submit(request("k", 1));
-        assertThat(invoker.calls()).hasSize(2);
+        assertThat(settledCalls()).hasSize(2);
     }
 
     @Test
@@ -343,12 +356,13 @@ class StreamEngineTest {
     void aSecondTerminalFromTheInvokerIsIgnored() throws Exception {
         start(fast().build(), (r, a) -> null);
         engine.submit(request("r1", 0));
-        ScriptedInvoker.Call c = invoker.calls().get(0);
+        ScriptedInvoker.Call c = settledCalls().get(0);
         c.listener.onComplete(new InvocationResult("stop", null, null, null, null, 0));
         c.listener.onFailure(failure(ErrorKind.TRANSIENT, "ClientError"));
         c.listener.onComplete(new InvocationResult("stop", null, null, null, null, 0));
         assertThat(out.events()).extracting(OutputEvent::event).containsExactly(EventType.COMPLETE);
         assertThat(out.outcomeCount()).isEqualTo(1);
+        settle();
         assertThat(engine.running()).isZero();
     }
 
@@ -370,9 +384,9 @@ class StreamEngineTest {
         // 600 tokens/min (10/s, capacity 600): one completion of 1200 tokens overdraws the bucket to -600
         start(fast().tokensPerMinute(600).build(), (r, a) -> null);
         engine.submit(request("a", 0));
-        invoker.calls().get(0).listener.onComplete(new InvocationResult("s", 1200L, 0L, null, null, 0));
+        settledCalls().get(0).listener.onComplete(new InvocationResult("s", 1200L, 0L, null, null, 0));
         engine.submit(request("b", 1));
-        assertThat(invoker.calls()).hasSize(1); // bucket at -600: ~60 s of refill needed
+        assertThat(settledCalls()).hasSize(1); // bucket at -600: ~60 s of refill needed
         assertThat(engine.pending()).isEqualTo(1);
     }
 
@@ -407,7 +421,7 @@ class StreamEngineTest {
         invoker = new ScriptedInvoker((r, a) -> null);
         engine = new StreamEngine(fast().build(), invoker, flaky, scheduler, System::nanoTime, new Random(1));
         engine.submit(request("r1", 0));
-        InvocationListenerProbe.failOnThrow(invoker.calls().get(0).listener);
+        InvocationListenerProbe.failOnThrow(settledCalls().get(0).listener);
         out.awaitEvents(2, WAIT);
         assertThat(out.eventsOf("r1")).extracting(e -> e.seq() + ":" + e.event().wireName())
                 .startsWith("0:chunk", "1:error");
