@@ -11,7 +11,8 @@ import java.util.Set;
  * @param retryMaxAttempts     attempts per request, the first one included
  * @param retryBackoffMs       the first retry's delay, and the floor of every delay
  * @param retryBackoffMaxMs    the ceiling of the exponential delay
- * @param retryDeadlineMs      no attempt starts later than this after submit
+ * @param retryDeadlineMs      no retry starts later than this after the request's first attempt started (time
+ *                             spent queued before it does not count)
  * @param retryTransient       whether transient failures are retried at all (throttling always is)
  * @param retryableErrorTypes  transient error types to retry; null or empty = every transient type
  * @param perKeyOrdering       a request waits until the earlier one with the same request id has its outcome

@@ -27,22 +27,22 @@ final class RequestRun {
 
     final StreamEngine engine;
     final ModelRequest request;
-    private final long deadlineNanos;
 
     private volatile boolean abandoned;
     // guarded by this
     private boolean done;
     private int attempts;
+    /** When the first attempt started: the retry deadline counts from here, not from the time spent queued. */
+    private long firstAttemptNanos;
     private final List<String> invocationIds = new ArrayList<>(2);
     private AttemptRun current;
 
     private final AtomicBoolean backoffPending = new AtomicBoolean();
     private volatile ScheduledFuture<?> backoffTimer;
 
-    RequestRun(StreamEngine engine, ModelRequest request, long deadlineNanos) {
+    RequestRun(StreamEngine engine, ModelRequest request) {
         this.engine = engine;
         this.request = request;
-        this.deadlineNanos = deadlineNanos;
     }
 
     boolean isAbandoned() {
@@ -85,6 +85,9 @@ final class RequestRun {
                 attempt = null;
             } else {
                 attempts++;
+                if (attempts == 1) {
+                    firstAttemptNanos = engine.nanoTime.getAsLong();
+                }
                 attempt = new AttemptRun(this, attempts, UUID.randomUUID().toString());
                 invocationIds.add(attempt.invocationId);
                 current = attempt;
@@ -126,7 +129,8 @@ final class RequestRun {
         }
         long delayMs = engine.nextBackoffMs(failedAttempt);
         long startAt = engine.nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(delayMs);
-        return startAt - deadlineNanos > 0 ? -1 : delayMs;
+        long deadline = TimeUnit.MILLISECONDS.toNanos(engine.settings.retryDeadlineMs()); // saturates, never wraps
+        return startAt - firstAttemptNanos > deadline ? -1 : delayMs;
     }
 
     void deliverOutcome(String text, InvocationResult result, InvocationFailure failure) {

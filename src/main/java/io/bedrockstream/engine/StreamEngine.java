@@ -113,8 +113,7 @@ public final class StreamEngine implements AutoCloseable {
     /** Accepts a request; never blocks. It starts now if a slot is free, else it queues. */
     public void submit(ModelRequest request) {
         Objects.requireNonNull(request);
-        RequestRun run = new RequestRun(this, request,
-                nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(settings.retryDeadlineMs()));
+        RequestRun run = new RequestRun(this, request);
         synchronized (lock) {
             if (closed) {
                 throw new IllegalStateException("engine is closed");

@@ -7,8 +7,8 @@
  * <ul>
  *   <li>Retry: throttling always; transient failures when {@code retryTransient} and their error type is in
  *       {@code retryableErrorTypes} (empty = all, compared case-insensitively); invalid-request and configuration
- *       failures never. Attempts count the first one; no attempt starts after {@code retryDeadlineMs} from
- *       submit.</li>
+ *       failures never. Attempts count the first one; no retry starts later than {@code retryDeadlineMs} after the
+ *       first attempt started (time queued before it does not count).</li>
  *   <li>Backoff: "equal floor" jitter, uniform in [base, min(max, base × 2^(n-1))] after failed attempt n.</li>
  *   <li>A request backing off releases its concurrency slot (so throttled requests do not starve the limiter)
  *       but counts in {@code pending()} and {@code inFlight()}; {@code running()} counts slots held.</li>

@@ -218,6 +218,37 @@ class StreamEngineTest {
     }
 
     @Test
+    void theRetryDeadlineCountsFromTheFirstAttemptNotFromSubmit() throws Exception {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        invoker = new ScriptedInvoker((r, a) -> null);
+        engine = new StreamEngine(fast().maxInFlight(1).adaptiveConcurrency(false).retryDeadlineMs(1_000).build(),
+                invoker, out, scheduler, clock::get, new Random(1));
+        engine.submit(request("head", 0));
+        engine.submit(request("queued", 1));
+        ScriptedInvoker.Call head = settledCalls().get(0);
+
+        clock.set(TimeUnit.SECONDS.toNanos(5)); // "queued" waits 5 s for the only slot: five deadlines
+        head.listener.onComplete(new InvocationResult("end_turn", 1L, 1L, null, null, 0));
+        ScriptedInvoker.Call first = settledCalls().get(1);
+        assertThat(first.request.requestId()).isEqualTo("queued");
+
+        clock.set(TimeUnit.MILLISECONDS.toNanos(5_500)); // 0.5 s after its first attempt started
+        first.listener.onFailure(failure(ErrorKind.THROTTLING, "ThrottlingException"));
+        awaitTrue(() -> invoker.calls().size() == 3);
+        ScriptedInvoker.Call second = invoker.calls().get(2);
+
+        clock.set(TimeUnit.MILLISECONDS.toNanos(6_500)); // 1.5 s after the first attempt: past the deadline
+        second.listener.onFailure(failure(ErrorKind.THROTTLING, "ThrottlingException"));
+        out.awaitOutcomes(2, WAIT);
+
+        assertThat(out.eventsOf("queued")).extracting(OutputEvent::retrying).containsExactly(true, false);
+        assertThat(out.outcome("queued").attempts()).isEqualTo(2);
+        assertThat(out.outcome("queued").failure().kind()).isEqualTo(ErrorKind.THROTTLING);
+        settle();
+        assertThat(invoker.calls()).hasSize(3);
+    }
+
+    @Test
     void abandonStopsEverythingForTheMatchingRequests() throws Exception {
         start(fast().maxInFlight(1).adaptiveConcurrency(false).build(), (r, a) -> null); // held open
         engine.submit(request("running", 0));
