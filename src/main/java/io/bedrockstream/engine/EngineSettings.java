@@ -15,7 +15,9 @@ import java.util.Set;
  *                             spent queued before it does not count)
  * @param retryTransient       whether transient failures are retried at all (throttling always is)
  * @param retryableErrorTypes  transient error types to retry; null or empty = every transient type
- * @param perKeyOrdering       a request waits until the earlier one with the same request id has its outcome
+ * @param perKeyOrdering       a request waits until the earlier one with the same ordering key (the record key,
+ *                             {@link io.bedrockstream.request.ModelRequest#orderingKey()}) has its outcome; requests
+ *                             without one never wait
  * @param requestsPerMinute    cap on invocation starts per minute, 0 = off
  * @param tokensPerMinute      cap on input+output tokens per minute, 0 = off
  * @param adaptiveConcurrency  halve the limit on throttling, grow it back on success (AIMD)

@@ -119,7 +119,7 @@ public final class StreamEngine implements AutoCloseable {
                 throw new IllegalStateException("engine is closed");
             }
             live.add(run);
-            String key = request.requestId();
+            String key = request.orderingKey();
             if (settings.perKeyOrdering() && key != null && !activeKeys.add(key)) {
                 waitingForKey.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(run);
             } else {
@@ -189,10 +189,10 @@ public final class StreamEngine implements AutoCloseable {
             live.remove(run);
             synchronized (lock) {
                 queue.remove(run);
-                ArrayDeque<RequestRun> waiting = waitingForKey.get(run.request.requestId());
+                ArrayDeque<RequestRun> waiting = waitingForKey.get(run.request.orderingKey());
                 if (waiting != null && waiting.remove(run)) {
                     if (waiting.isEmpty()) {
-                        waitingForKey.remove(run.request.requestId());
+                        waitingForKey.remove(run.request.orderingKey());
                     }
                     continue; // it never held the key
                 }
@@ -258,7 +258,7 @@ public final class StreamEngine implements AutoCloseable {
         live.remove(run);
     }
 
-    /** The request's outcome is delivered (or it was abandoned): a later request with its key may go. */
+    /** The request's outcome is delivered (or it was abandoned): a later request with its ordering key may go. */
     void requestFinished(RequestRun run) {
         live.remove(run);
         releaseKey(run);
@@ -266,11 +266,11 @@ public final class StreamEngine implements AutoCloseable {
     }
 
     private void releaseKey(RequestRun run) {
-        if (!settings.perKeyOrdering() || run.request.requestId() == null) {
+        if (!settings.perKeyOrdering() || run.request.orderingKey() == null) {
             return;
         }
         synchronized (lock) {
-            String key = run.request.requestId();
+            String key = run.request.orderingKey();
             ArrayDeque<RequestRun> waiting = waitingForKey.get(key);
             if (waiting == null || waiting.isEmpty()) {
                 waitingForKey.remove(key);

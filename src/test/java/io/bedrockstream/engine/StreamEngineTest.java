@@ -291,22 +291,41 @@ class StreamEngineTest {
         assertThat(out.outcomeCount()).isZero();
     }
 
-    @Test
-    void perKeyOrderingRunsSameIdRequestsOneAfterAnother() throws Exception {
-        start(fast().perKeyOrdering(true).build(), (r, a) -> null);
-        engine.submit(request("k", 0));
-        engine.submit(request("k", 1));
-        engine.submit(request("other", 2));
-        assertThat(settledCalls()).extracting(c -> c.request.sourceOffset()).containsExactly(0L, 2L);
-        invoker.calls().get(0).listener.onComplete(new InvocationResult(null, null, null, null, null, 0));
-        assertThat(settledCalls()).extracting(c -> c.request.sourceOffset()).containsExactly(0L, 2L, 1L);
+    static ModelRequest keyed(String id, String recordKey, long offset) {
+        ModelRequest r = request(id, offset);
+        return new ModelRequest(r.requestId(), r.modelId(), r.family(), r.body(), r.contentType(), r.accept(),
+                null, null, null, null, r.sourceTopic(), r.sourcePartition(), offset, recordKey);
     }
 
     @Test
-    void withoutPerKeyOrderingSameIdRequestsRunTogether() throws Exception {
+    void perKeyOrderingRunsRequestsWithTheSameRecordKeyOneAfterAnotherWhateverTheirIds() throws Exception {
+        start(fast().perKeyOrdering(true).build(), (r, a) -> null);
+        engine.submit(keyed("requests-2-0", "customer-1", 0));
+        engine.submit(keyed("requests-2-1", "customer-1", 1)); // same record key, another request id
+        engine.submit(keyed("requests-2-2", "customer-2", 2));
+        engine.submit(keyed("requests-2-3", null, 3));
+        engine.submit(keyed("requests-2-4", null, 4)); // no key: no ordering constraint
+        assertThat(settledCalls()).extracting(c -> c.request.sourceOffset()).containsExactly(0L, 2L, 3L, 4L);
+        assertThat(engine.queued()).isEqualTo(1);
+
+        invoker.calls().get(0).listener.onComplete(new InvocationResult(null, null, null, null, null, 0));
+        assertThat(settledCalls()).extracting(c -> c.request.sourceOffset()).containsExactly(0L, 2L, 3L, 4L, 1L);
+        assertThat(engine.queued()).isZero();
+    }
+
+    @Test
+    void perKeyOrderingDoesNotOrderSameIdRequestsWithDifferentRecordKeys() throws Exception {
+        start(fast().perKeyOrdering(true).build(), (r, a) -> null);
+        engine.submit(keyed("same-id", "k1", 0));
+        engine.submit(keyed("same-id", "k2", 1));
+        assertThat(settledCalls()).extracting(c -> c.request.sourceOffset()).containsExactly(0L, 1L);
+    }
+
+    @Test
+    void withoutPerKeyOrderingSameKeyRequestsRunTogether() throws Exception {
         start(fast().build(), (r, a) -> null);
-        engine.submit(request("k", 0));
-        engine.submit(request("k", 1));
+        engine.submit(keyed("a", "k", 0));
+        engine.submit(keyed("b", "k", 1));
         assertThat(settledCalls()).hasSize(2);
     }
 

@@ -322,7 +322,8 @@ final class CommonConfigDef {
                 .define(REQUEST_ORDERING, Type.STRING, RequestOrdering.NONE.configName(), OneOf.of(orderings),
                         Importance.LOW, Width.SHORT, "Request ordering",
                         "'none' (the default) runs requests concurrently in any order; 'key' runs requests with "
-                                + "the same record key one after another, in offset order.",
+                                + "the same record key one after another, in offset order, whatever "
+                                + "request.id.source says. Records without a key are not ordered.",
                         new EnumRecommender(orderings))
                 .define(RATE_REQUESTS_PER_MINUTE, Type.INT, 0, Range.atLeast(0), Importance.LOW, Width.SHORT,
                         "Requests per minute",
