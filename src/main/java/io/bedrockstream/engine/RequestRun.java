@@ -34,6 +34,9 @@ final class RequestRun {
     private int attempts;
     /** When the first attempt started: the retry deadline counts from here, not from the time spent queued. */
     private long firstAttemptNanos;
+    /** Failed attempts per budget: throttling has its own, so a per-minute quota cannot use up the other. */
+    private int throttledFailures;
+    private int transientFailures;
     private final List<String> invocationIds = new ArrayList<>(2);
     private AttemptRun current;
 
@@ -122,9 +125,21 @@ final class RequestRun {
         }
     }
 
-    /** Decides, while the failed attempt's terminal is being built, whether another attempt follows. */
+    /**
+     * Decides, while the failed attempt's terminal is being built, whether another attempt follows: throttling
+     * until {@code retryThrottlingMaxAttempts} throttled attempts (0 = no count), other transient errors until
+     * {@code retryMaxAttempts} attempts failed with them, and neither past the deadline.
+     */
     long retryDelayOrNegative(InvocationFailure failure, int failedAttempt) {
-        if (!engine.isRetryable(failure) || failedAttempt >= engine.settings.retryMaxAttempts()) {
+        if (!engine.isRetryable(failure)) {
+            return -1;
+        }
+        if (StreamEngine.isThrottling(failure)) {
+            int max = engine.settings.retryThrottlingMaxAttempts();
+            if (++throttledFailures >= max && max > 0) {
+                return -1;
+            }
+        } else if (++transientFailures >= engine.settings.retryMaxAttempts()) {
             return -1;
         }
         long delayMs = engine.nextBackoffMs(failedAttempt);

@@ -28,11 +28,12 @@ import java.util.function.Predicate;
 /**
  * Runs model requests concurrently, with retries, and turns invocation events into output events.
  *
- * <p>Admission: a request starts when fewer invocations run than {@link #effectiveLimit()} and the optional
- * requests/tokens-per-minute buckets allow; otherwise it waits in a FIFO queue. Nothing here blocks: waits are
- * timers on the scheduler. A request backing off before its retry gives its slot back (so throttled requests do
- * not starve the limiter) but still counts in {@link #pending()} and {@link #inFlight()}; when its timer fires it
- * goes to the head of the queue.
+ * <p>Admission: a request starts when fewer requests are in flight ({@link #inFlight()}: invocations running plus
+ * requests backing off before a retry) than {@link #effectiveLimit()} and the optional requests/tokens-per-minute
+ * buckets allow; otherwise it waits in a FIFO queue. Nothing here blocks: waits are timers on the scheduler. A
+ * request backing off keeps its place in the limit, and when its timer fires it goes to the head of the queue: under
+ * throttling no fresh request starts (and starts its retry deadline) while earlier ones still wait for the quota, so
+ * a burst far over a per-minute quota drains at the quota's pace instead of timing out wholesale.
  *
  * <p>Threads: attempts start only on the engine's own executor (the scheduler), in {@link #pump()}. Everything
  * else — {@link #submit}, {@link #abandon}, the invoker's callbacks on SDK threads, timers — only changes state
@@ -134,14 +135,14 @@ public final class StreamEngine implements AutoCloseable {
         return live.size();
     }
 
-    /** Invocations running plus requests backing off before a retry. */
+    /** Invocations running plus requests backing off before a retry: what the limit bounds. */
     public int inFlight() {
         synchronized (lock) {
             return running + backingOff;
         }
     }
 
-    /** Invocations running now (each holds a slot of the limit). */
+    /** Invocations running now. */
     public int running() {
         synchronized (lock) {
             return running;
@@ -353,7 +354,7 @@ public final class StreamEngine implements AutoCloseable {
     private void admitLocked(List<RequestRun> toStart) {
         long now = nanoTime.getAsLong();
         long waitNanos = 0;
-        while (!queue.isEmpty() && running < limitLocked()) {
+        while (!queue.isEmpty() && running + backingOff < limitLocked()) {
             if (queue.peekFirst().isAbandoned()) {
                 queue.pollFirst();
                 continue;

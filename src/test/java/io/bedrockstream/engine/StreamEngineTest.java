@@ -193,9 +193,9 @@ class StreamEngineTest {
     }
 
     @Test
-    void givesUpAfterMaxAttempts() throws Exception {
+    void transientErrorsStopAtRetryMaxAttempts() throws Exception {
         start(fast().retryMaxAttempts(4).build(),
-                (r, a) -> Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException")));
+                (r, a) -> Script.fail(failure(ErrorKind.TRANSIENT, "InternalServerException")));
         engine.submit(request("r1", 0));
         out.awaitOutcomes(1, WAIT);
         List<OutputEvent> ev = out.eventsOf("r1");
@@ -203,9 +203,67 @@ class StreamEngineTest {
         assertThat(ev).extracting(OutputEvent::attempt).containsExactly(1, 2, 3, 4);
         RequestOutcome o = out.outcome("r1");
         assertThat(o.attempts()).isEqualTo(4);
-        assertThat(o.failure().kind()).isEqualTo(ErrorKind.THROTTLING);
+        assertThat(o.failure().kind()).isEqualTo(ErrorKind.TRANSIENT);
         assertThat(o.text()).isNull();
         assertThat(o.result()).isNull();
+    }
+
+    /** An invoker on a fake clock: every invocation takes 100 ms of it, then fails as scripted. */
+    private void startTicking(EngineSettings settings, java.util.concurrent.atomic.AtomicLong clock,
+                              BiFunction<ModelRequest, Integer, Script> scripts) {
+        invoker = new ScriptedInvoker(scripts);
+        io.bedrockstream.bedrock.Invoker ticking = new io.bedrockstream.bedrock.Invoker() {
+            @Override
+            public InvocationHandle invoke(ModelRequest request, io.bedrockstream.bedrock.InvocationListener l) {
+                clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(100));
+                return invoker.invoke(request, l);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        engine = new StreamEngine(settings, ticking, out, scheduler, clock::get, new Random(42));
+    }
+
+    @Test
+    void throttlingIsRetriedUntilTheDeadlineWhateverRetryMaxAttemptsSays() throws Exception {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        startTicking(fast().retryMaxAttempts(3).retryDeadlineMs(1_000).build(), clock,
+                (r, a) -> Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException")));
+        engine.submit(request("r1", 0));
+        out.awaitOutcomes(1, WAIT);
+        // attempt k fails 100·k ms after the first started; a retry at most 5 ms later fits the 1 s deadline
+        // up to k = 9
+        RequestOutcome o = out.outcome("r1");
+        assertThat(o.attempts()).isEqualTo(10);
+        assertThat(o.failure().kind()).isEqualTo(ErrorKind.THROTTLING);
+        assertThat(out.eventsOf("r1")).extracting(OutputEvent::retrying)
+                .containsExactly(true, true, true, true, true, true, true, true, true, false);
+    }
+
+    @Test
+    void throttledAttemptsDoNotUseUpTheTransientAttemptBudget() throws Exception {
+        start(fast().retryMaxAttempts(3).build(), (r, a) -> a <= 2
+                ? Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException"))
+                : Script.fail(failure(ErrorKind.TRANSIENT, "ServiceUnavailableException")));
+        engine.submit(request("r1", 0));
+        out.awaitOutcomes(1, WAIT);
+        assertThat(out.eventsOf("r1")).extracting(e -> e.errorType() + ":" + e.retrying()).containsExactly(
+                "ThrottlingException:true", "ThrottlingException:true", "ServiceUnavailableException:true",
+                "ServiceUnavailableException:true", "ServiceUnavailableException:false");
+        assertThat(out.outcome("r1").attempts()).isEqualTo(5);
+    }
+
+    @Test
+    void retryThrottlingMaxAttemptsBoundsThrottledAttempts() throws Exception {
+        start(fast().retryMaxAttempts(2).retryThrottlingMaxAttempts(4).build(),
+                (r, a) -> Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException")));
+        engine.submit(request("r1", 0));
+        out.awaitOutcomes(1, WAIT);
+        assertThat(out.eventsOf("r1")).extracting(OutputEvent::retrying).containsExactly(true, true, true, false);
+        assertThat(out.outcome("r1").attempts()).isEqualTo(4);
+        assertThat(out.outcome("r1").failure().kind()).isEqualTo(ErrorKind.THROTTLING);
     }
 
     @Test
@@ -273,6 +331,27 @@ class StreamEngineTest {
         assertThat(invoker.calls().get(1).request.requestId()).isEqualTo("other");
         assertThat(engine.pending()).isEqualTo(1);
         assertThat(engine.abandon(r -> r.requestId().equals("running"))).isZero();
+    }
+
+    @Test
+    void aRequestBackingOffKeepsItsPlaceInTheLimitSoNoFreshRequestStartsItsDeadline() throws Exception {
+        start(fast().maxInFlight(1).adaptiveConcurrency(false).retryBackoffMs(200).retryBackoffMaxMs(200).build(),
+                (r, a) -> r.requestId().equals("throttled") && a == 1
+                        ? Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException"))
+                        : r.requestId().equals("throttled") ? Script.complete("ok") : null);
+        engine.submit(request("throttled", 0));
+        engine.submit(request("fresh", 1));
+        out.awaitEvents(1, WAIT);
+        awaitTrue(() -> engine.running() == 0); // the slot is released just after the error event
+        settle();
+        assertThat(invoker.calls()).hasSize(1);
+        assertThat(engine.inFlight()).isEqualTo(1);
+        assertThat(engine.queued()).isEqualTo(1);
+
+        out.awaitOutcomes(1, WAIT);
+        awaitTrue(() -> invoker.calls().size() == 3);
+        assertThat(invoker.calls()).extracting(c -> c.request.requestId() + "#" + c.attempt)
+                .containsExactly("throttled#1", "throttled#2", "fresh#1");
     }
 
     @Test
