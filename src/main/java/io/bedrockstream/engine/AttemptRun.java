@@ -143,7 +143,9 @@ final class AttemptRun implements InvocationListener {
                 long delayMs = run.retryDelayOrNegative(f, attempt);
                 boolean retrying = delayMs >= 0;
                 if (retrying) {
-                    run.beginBackoff(delayMs); // before the event, so inFlight() already counts the backoff
+                    // before the event, so inFlight() already counts the backoff; the attempt's slot becomes the
+                    // backoff's in one step, so it is never counted twice (releaseSlot below is then a no-op)
+                    run.beginBackoff(delayMs, slotHeld.compareAndSet(true, false), StreamEngine.isThrottling(f));
                 }
                 run.emitSafely(run.event(invocationId, attempt, chunks, EventType.ERROR, null, null, null, null,
                         null, null, null, f.errorType(), f.message(), f.originalStatusCode(), f.originalMessage(),

@@ -160,9 +160,10 @@ final class RequestRun {
         }
     }
 
-    void beginBackoff(long delayMs) {
+    /** @param fromSlot the failed attempt's slot passes to the backoff (else it was given back already) */
+    void beginBackoff(long delayMs, boolean fromSlot, boolean throttled) {
         backoffPending.set(true);
-        engine.backoffStarted();
+        engine.backoffStarted(fromSlot, throttled);
         try {
             backoffTimer = engine.scheduler.schedule(() -> {
                 if (backoffPending.compareAndSet(true, false)) {

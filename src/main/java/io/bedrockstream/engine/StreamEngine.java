@@ -238,9 +238,19 @@ public final class StreamEngine implements AutoCloseable {
         requestPump();
     }
 
-    void backoffStarted() {
+    /**
+     * A request starts backing off. With {@code fromSlot} its failed attempt's slot passes to the backoff in the
+     * same step (running - 1, backing off + 1), so in flight never counts the request twice.
+     */
+    void backoffStarted(boolean fromSlot, boolean throttled) {
         synchronized (lock) {
             backingOff++;
+            if (fromSlot) {
+                running--;
+                if (throttled) {
+                    adaptive.onThrottle(nanoTime.getAsLong());
+                }
+            }
         }
     }
 
