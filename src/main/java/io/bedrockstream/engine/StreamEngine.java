@@ -111,7 +111,7 @@ public final class StreamEngine implements AutoCloseable {
         this.tokenBucket = tpm <= 0 ? null : new TokenBucket(tpm, tpm, now);
     }
 
-    /** Accepts a request; never blocks. It starts now if a slot is free, else it queues. */
+    /** Accepts a request; never blocks. It queues, and starts on the engine's executor as soon as a slot is free. */
     public void submit(ModelRequest request) {
         Objects.requireNonNull(request);
         RequestRun run = new RequestRun(this, request);
