@@ -85,7 +85,8 @@ public class BedrockRequestFailedException extends ConnectException {
         return switch (kind) {
             case CONFIGURATION -> "Check the credentials, the IAM permission bedrock:InvokeModelWithResponseStream "
                     + "on the model, model access in the region, and bedrock.model.id / bedrock.region";
-            case THROTTLING -> "Raise the Bedrock quota, or lower max.in.flight.requests or rate.requests.per.minute";
+            case THROTTLING -> "Raise the Bedrock quota or retry.deadline.ms, or lower max.in.flight.requests or "
+                    + "rate.tokens.per.minute";
             default -> null;
         };
     }

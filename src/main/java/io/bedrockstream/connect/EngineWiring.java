@@ -69,6 +69,7 @@ final class EngineWiring {
         return EngineSettings.builder()
                 .maxInFlight(c.maxInFlightRequests())
                 .retryMaxAttempts(c.retryMaxAttempts())
+                .retryThrottlingMaxAttempts(c.retryThrottlingMaxAttempts())
                 .retryBackoffMs(c.retryBackoff().toMillis())
                 .retryBackoffMaxMs(c.retryBackoffMax().toMillis())
                 .retryDeadlineMs(c.retryDeadline().map(Duration::toMillis).orElse(Long.MAX_VALUE / 4))

@@ -27,8 +27,7 @@ final class AdminApi {
         if (path.equals("/_emulator/stats") && get) {
             HttpReplies.sendJson(ctx, request, HttpResponseStatus.OK, null, statsJson(state.recorder.snapshot()));
         } else if (path.equals("/_emulator/reset") && post) {
-            state.recorder.reset();
-            state.resetRandom();
+            state.reset();
             HttpReplies.sendJson(ctx, request, HttpResponseStatus.OK, null, JSON.createObjectNode().put("reset", true));
         } else if (path.equals("/_emulator/settings") && post) {
             try {
@@ -58,6 +57,12 @@ final class AdminApi {
         if (s.has("maxConcurrentStreams")) {
             b.maxConcurrentStreams(s.get("maxConcurrentStreams").asInt());
         }
+        if (s.has("tokensPerMinute")) {
+            b.tokensPerMinute(s.get("tokensPerMinute").asLong());
+        }
+        if (s.has("quotaWindowMs")) {
+            b.quotaWindowMs(s.get("quotaWindowMs").asLong());
+        }
         if (s.has("words")) {
             b.words(s.get("words").asInt());
         }
@@ -85,7 +90,9 @@ final class AdminApi {
 
     private static ObjectNode settingsJson(EmulatorOptions o) {
         return JSON.createObjectNode().put("throttleFraction", o.throttleFraction())
-                .put("maxConcurrentStreams", o.maxConcurrentStreams()).put("words", o.words())
+                .put("maxConcurrentStreams", o.maxConcurrentStreams())
+                .put("tokensPerMinute", o.tokensPerMinute()).put("quotaWindowMs", o.quotaWindowMs())
+                .put("words", o.words())
                 .put("perChunk", o.perChunk()).put("ttftMs", o.ttftMs()).put("delayMs", o.delayMs())
                 .put("seed", o.seed()).put("logCalls", o.logCalls())
                 .put("verifiesSignatures", o.verifiesSignatures());
@@ -93,7 +100,8 @@ final class AdminApi {
 
     static ObjectNode statsJson(EmulatorStats stats) {
         ObjectNode root = JSON.createObjectNode().put("calls", stats.calls())
-                .put("currentConcurrency", stats.currentConcurrency()).put("maxConcurrency", stats.maxConcurrency());
+                .put("currentConcurrency", stats.currentConcurrency()).put("maxConcurrency", stats.maxConcurrency())
+                .put("tokenQuotaThrottles", stats.tokenQuotaThrottles());
         ObjectNode requests = root.putObject("requests");
         stats.requests().forEach((id, attempts) -> {
             var array = requests.putArray(id);

@@ -94,10 +94,9 @@ public final class BedrockEmulator implements AutoCloseable {
         return state.recorder.snapshot();
     }
 
-    /** Clears stats, attempt counters and the concurrency peak. */
+    /** Clears stats, attempt counters and the concurrency peak, and fills the tokens-per-minute quota. */
     public void reset() {
-        state.recorder.reset();
-        state.resetRandom();
+        state.reset();
     }
 
     /** Changes settings at runtime; host and port changes are ignored while running. */
@@ -115,6 +114,11 @@ public final class BedrockEmulator implements AutoCloseable {
 
     public void setMaxConcurrentStreams(int maxConcurrentStreams) {
         updateSettings(b -> b.maxConcurrentStreams(maxConcurrentStreams));
+    }
+
+    /** A tokens-per-minute quota (0 = none) whose minute lasts {@code windowMs}. */
+    public void setTokensPerMinute(long tokensPerMinute, long windowMs) {
+        updateSettings(b -> b.tokensPerMinute(tokensPerMinute).quotaWindowMs(windowMs));
     }
 
     public void setLatency(long ttftMs, long delayMs) {

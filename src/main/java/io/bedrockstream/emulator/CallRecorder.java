@@ -16,6 +16,7 @@ final class CallRecorder {
     private static final int MAX_ATTEMPTS_KEPT_PER_ID = 10_000;
 
     private final AtomicLong calls = new AtomicLong();
+    private final AtomicLong tokenQuotaThrottles = new AtomicLong();
     private final AtomicInteger currentConcurrency = new AtomicInteger();
     private final AtomicInteger maxConcurrency = new AtomicInteger();
     private final Map<String, AtomicInteger> attemptCounters = new ConcurrentHashMap<>();
@@ -41,6 +42,10 @@ final class CallRecorder {
         }
     }
 
+    void tokenQuotaThrottled() {
+        tokenQuotaThrottles.incrementAndGet();
+    }
+
     void closeStream() {
         currentConcurrency.decrementAndGet();
     }
@@ -64,12 +69,14 @@ final class CallRecorder {
             sorted.sort(Comparator.comparingInt(Attempt::attempt));
             copy.put(id, List.copyOf(sorted));
         });
-        return new EmulatorStats(calls.get(), currentConcurrency.get(), maxConcurrency.get(), copy);
+        return new EmulatorStats(calls.get(), currentConcurrency.get(), maxConcurrency.get(), copy,
+                tokenQuotaThrottles.get());
     }
 
     /** Open streams stay counted in currentConcurrency; the peak restarts from them. */
     void reset() {
         calls.set(0);
+        tokenQuotaThrottles.set(0);
         attemptCounters.clear();
         attempts.clear();
         maxConcurrency.set(currentConcurrency.get());

@@ -8,6 +8,7 @@ final class EmulatorCli {
     static final String USAGE = """
             usage: BedrockEmulator [--port 8089] [--host 127.0.0.1] [--seed 42] [--words 24] [--per-chunk 3]
                                    [--ttft-ms 0] [--delay-ms 0] [--throttle-fraction 0] [--max-concurrent 0]
+                                   [--tokens-per-minute 0] [--quota-window-ms 60000]
                                    [--access-key-id ID --secret-access-key SECRET] [--log-calls true|false]
                                    [--tls=false]
               env EMULATOR_ACCESS_KEY_ID / EMULATOR_SECRET_ACCESS_KEY also turn on SigV4 verification""";
@@ -42,6 +43,8 @@ final class EmulatorCli {
                     case "--delay-ms" -> b.delayMs(Long.parseLong(value));
                     case "--throttle-fraction" -> b.throttleFraction(Double.parseDouble(value));
                     case "--max-concurrent" -> b.maxConcurrentStreams(Integer.parseInt(value));
+                    case "--tokens-per-minute" -> b.tokensPerMinute(Long.parseLong(value));
+                    case "--quota-window-ms" -> b.quotaWindowMs(Long.parseLong(value));
                     case "--access-key-id" -> accessKey = value;
                     case "--secret-access-key" -> secret = value;
                     case "--log-calls" -> b.logCalls(Boolean.parseBoolean(value));

@@ -35,6 +35,8 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String STREAM_SUFFIX = "/invoke-with-response-stream";
     private static final String INVOKE_SUFFIX = "/invoke";
+    /** Bedrock's message when the tokens-per-minute quota refuses a call. */
+    static final String TOO_MANY_TOKENS = "Too many tokens, please wait before trying again.";
     private static final Set<String> MID_TYPES = Set.of("throttlingException", "modelStreamErrorException",
             "internalServerException", "serviceUnavailableException", "validationException",
             "modelTimeoutException", "error", "close", "corrupt", "stall");
@@ -145,12 +147,26 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         Generation generation = Generation.plan(options.seed(), modelId, body,
                 directives.integer("words").orElse(options.words()),
                 Math.max(1, directives.integer("per_chunk").orElse(options.perChunk())), parsed);
+        long maxOutput = parsed.maxTokens().isPresent() ? Math.max(0, parsed.maxTokens().getAsInt())
+                : generation.outputTokens();
         if (!streaming) {
+            TokenQuota.Reservation tokens = state.reserveTokens(generation.inputTokens, maxOutput);
+            if (tokens == null) {
+                refusal.send("ThrottlingException", TOO_MANY_TOKENS, null);
+                return;
+            }
+            tokens.end(generation.outputTokens());
             invokeWhole(ctx, request, family.get(), baseModel, generation, refusal);
             return;
         }
         if (!state.recorder.openStream(options.maxConcurrentStreams())) {
             refusal.send("ThrottlingException", null, null);
+            return;
+        }
+        TokenQuota.Reservation tokens = state.reserveTokens(generation.inputTokens, maxOutput);
+        if (tokens == null) {
+            state.recorder.closeStream();
+            refusal.send("ThrottlingException", TOO_MANY_TOKENS, null);
             return;
         }
         StreamingCall.Fault fault = null;
@@ -168,7 +184,7 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         new StreamingCall(state, ctx.channel(), id, attempt, modelId, generation,
                 ChunkScript.chunks(family.get(), baseModel, generation),
                 directives.longValue("ttft_ms").orElse(options.ttftMs()),
-                directives.longValue("delay_ms").orElse(options.delayMs()), fault)
+                directives.longValue("delay_ms").orElse(options.delayMs()), fault, tokens)
                 .start(headers, ctx.channel() instanceof Http2StreamChannel || HttpUtil.isKeepAlive(request));
     }
 

@@ -14,6 +14,8 @@ public final class EmulatorOptions {
     private final long delayMs;
     private final double throttleFraction;
     private final int maxConcurrentStreams;
+    private final long tokensPerMinute;
+    private final long quotaWindowMs;
     private final String accessKeyId;
     private final String secretAccessKey;
     private final boolean logCalls;
@@ -29,6 +31,8 @@ public final class EmulatorOptions {
         this.delayMs = b.delayMs;
         this.throttleFraction = b.throttleFraction;
         this.maxConcurrentStreams = b.maxConcurrentStreams;
+        this.tokensPerMinute = b.tokensPerMinute;
+        this.quotaWindowMs = b.quotaWindowMs;
         this.accessKeyId = b.accessKeyId;
         this.secretAccessKey = b.secretAccessKey;
         this.logCalls = b.logCalls;
@@ -54,6 +58,8 @@ public final class EmulatorOptions {
         b.delayMs = delayMs;
         b.throttleFraction = throttleFraction;
         b.maxConcurrentStreams = maxConcurrentStreams;
+        b.tokensPerMinute = tokensPerMinute;
+        b.quotaWindowMs = quotaWindowMs;
         b.accessKeyId = accessKeyId;
         b.secretAccessKey = secretAccessKey;
         b.logCalls = logCalls;
@@ -97,6 +103,16 @@ public final class EmulatorOptions {
         return maxConcurrentStreams;
     }
 
+    /** The tokens-per-minute quota; 0 = none. */
+    public long tokensPerMinute() {
+        return tokensPerMinute;
+    }
+
+    /** The quota's "minute" in milliseconds: 60000 unless a test shortens it. */
+    public long quotaWindowMs() {
+        return quotaWindowMs;
+    }
+
     /** The access key whose signatures are verified; empty means any signature is accepted. */
     public Optional<String> accessKeyId() {
         return Optional.ofNullable(accessKeyId);
@@ -128,6 +144,8 @@ public final class EmulatorOptions {
         private long delayMs = 0;
         private double throttleFraction = 0;
         private int maxConcurrentStreams = 0;
+        private long tokensPerMinute = 0;
+        private long quotaWindowMs = 60_000;
         private String accessKeyId;
         private String secretAccessKey;
         private boolean logCalls = false;
@@ -189,6 +207,26 @@ public final class EmulatorOptions {
         /** 0 = unlimited; a streaming call beyond the limit gets a 429 ThrottlingException. */
         public Builder maxConcurrentStreams(int maxConcurrentStreams) {
             this.maxConcurrentStreams = Math.max(0, maxConcurrentStreams);
+            return this;
+        }
+
+        /**
+         * A tokens-per-minute quota as Bedrock applies it, 0 = none: a call reserves its input tokens plus its
+         * max tokens when it starts (429 ThrottlingException "Too many tokens" when they do not fit), and gives
+         * back what it did not generate when it ends. The quota refills continuously, this many per
+         * {@link #quotaWindowMs(long)}, up to this many.
+         */
+        public Builder tokensPerMinute(long tokensPerMinute) {
+            this.tokensPerMinute = Math.max(0, tokensPerMinute);
+            return this;
+        }
+
+        /** The length of the quota's minute; tests shorten it to run a per-minute quota in seconds. */
+        public Builder quotaWindowMs(long quotaWindowMs) {
+            if (quotaWindowMs < 1) {
+                throw new IllegalArgumentException("quotaWindowMs must be >= 1");
+            }
+            this.quotaWindowMs = quotaWindowMs;
             return this;
         }
 

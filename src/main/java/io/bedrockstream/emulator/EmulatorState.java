@@ -11,6 +11,7 @@ final class EmulatorState {
     private static final Logger LOG = LoggerFactory.getLogger(BedrockEmulator.class);
 
     final CallRecorder recorder = new CallRecorder();
+    private final TokenQuota tokenQuota = new TokenQuota();
     private volatile EmulatorOptions options;
     private Random throttleRandom;
 
@@ -39,6 +40,25 @@ final class EmulatorState {
 
     synchronized void resetRandom() {
         throttleRandom = new Random(options.seed());
+    }
+
+    /** Clears the stats and the throttle draws, and fills the tokens-per-minute quota. */
+    void reset() {
+        recorder.reset();
+        resetRandom();
+        tokenQuota.reset();
+    }
+
+    /**
+     * Reserves input plus max tokens against the tokens-per-minute quota (a no-op reservation when there is
+     * none); null, counted in the stats, when they do not fit.
+     */
+    TokenQuota.Reservation reserveTokens(long inputTokens, long maxOutputTokens) {
+        TokenQuota.Reservation r = tokenQuota.reserve(options, inputTokens, maxOutputTokens, System.nanoTime());
+        if (r == null) {
+            recorder.tokenQuotaThrottled();
+        }
+        return r;
     }
 
     void logCall(String modelId, String id, Attempt attempt, long elapsedMs) {

@@ -3,9 +3,13 @@ package io.bedrockstream.emulator;
 import java.util.List;
 import java.util.Map;
 
-/** A snapshot of what the emulator has served since the last reset. */
+/**
+ * A snapshot of what the emulator has served since the last reset.
+ *
+ * @param tokenQuotaThrottles calls refused with a 429 because the tokens-per-minute quota had no room
+ */
 public record EmulatorStats(long calls, int currentConcurrency, int maxConcurrency,
-                            Map<String, List<Attempt>> requests) {
+                            Map<String, List<Attempt>> requests, long tokenQuotaThrottles) {
 
     public EmulatorStats {
         requests = Map.copyOf(requests);

@@ -37,6 +37,7 @@ final class StreamingCall {
     private final long ttftMs;
     private final long delayMs;
     private Fault fault;
+    private final TokenQuota.Reservation tokens;
     private final long startNanos = System.nanoTime();
     private long firstByteMs = -1;
     private int sent;
@@ -45,7 +46,9 @@ final class StreamingCall {
     private final ChannelFutureListener onClientGone = f -> finish("cancelled");
 
     StreamingCall(EmulatorState state, Channel channel, String id, int attempt, String modelId,
-                  Generation generation, List<ObjectNode> chunks, long ttftMs, long delayMs, Fault fault) {
+                  Generation generation, List<ObjectNode> chunks, long ttftMs, long delayMs, Fault fault,
+                  TokenQuota.Reservation tokens) {
+        this.tokens = tokens;
         this.state = state;
         this.channel = channel;
         this.id = id;
@@ -173,6 +176,10 @@ final class StreamingCall {
         finished = true;
         channel.closeFuture().removeListener(onClientGone);
         state.recorder.closeStream();
+        // what it generated stays spent; the rest of its max tokens goes back to the quota
+        long generated = outcome.equals("complete") ? generation.outputTokens()
+                : (long) generation.outputTokens() * sent / Math.max(1, chunks.size());
+        tokens.end(generated);
         state.finish(id, new Attempt(attempt, modelId, outcome, sent, generation.text()), startNanos);
     }
 

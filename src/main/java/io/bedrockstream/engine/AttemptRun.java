@@ -8,6 +8,7 @@ import io.bedrockstream.bedrock.InvocationResult;
 import io.bedrockstream.bedrock.Invoker;
 import io.bedrockstream.model.ParsedChunk;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,7 +48,11 @@ final class AttemptRun implements InvocationListener {
             return;
         }
         if (timeoutMs > 0 && !over) {
-            timeout = run.engine.scheduler.schedule(this::timedOut, timeoutMs, TimeUnit.MILLISECONDS);
+            try {
+                timeout = run.engine.scheduler.schedule(this::timedOut, timeoutMs, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                return; // the engine is closing; close() abandons this request
+            }
             synchronized (run) {
                 over = finished;
             }
@@ -138,7 +143,9 @@ final class AttemptRun implements InvocationListener {
                 long delayMs = run.retryDelayOrNegative(f, attempt);
                 boolean retrying = delayMs >= 0;
                 if (retrying) {
-                    run.beginBackoff(delayMs); // before the event, so inFlight() already counts the backoff
+                    // before the event, so inFlight() already counts the backoff; the attempt's slot becomes the
+                    // backoff's in one step, so it is never counted twice (releaseSlot below is then a no-op)
+                    run.beginBackoff(delayMs, slotHeld.compareAndSet(true, false), StreamEngine.isThrottling(f));
                 }
                 run.emitSafely(run.event(invocationId, attempt, chunks, EventType.ERROR, null, null, null, null,
                         null, null, null, f.errorType(), f.message(), f.originalStatusCode(), f.originalMessage(),

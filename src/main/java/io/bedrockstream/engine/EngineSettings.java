@@ -8,13 +8,20 @@ import java.util.Set;
  * How the engine runs requests.
  *
  * @param maxInFlight          most invocations running at once (the adaptive limit's ceiling)
- * @param retryMaxAttempts     attempts per request, the first one included
+ * @param retryMaxAttempts     the most attempts a request gets against transient (non-throttling) failures, the
+ *                             first one included: once this many attempts failed with transient errors it fails
+ *                             for good; throttled attempts do not count
+ * @param retryThrottlingMaxAttempts the most throttled attempts a request may have before it fails for good; 0 (the
+ *                             default) = no count, throttling is retried until {@code retryDeadlineMs}
  * @param retryBackoffMs       the first retry's delay, and the floor of every delay
  * @param retryBackoffMaxMs    the ceiling of the exponential delay
- * @param retryDeadlineMs      no attempt starts later than this after submit
+ * @param retryDeadlineMs      no retry starts later than this after the request's first attempt started (time
+ *                             spent queued before it does not count)
  * @param retryTransient       whether transient failures are retried at all (throttling always is)
  * @param retryableErrorTypes  transient error types to retry; null or empty = every transient type
- * @param perKeyOrdering       a request waits until the earlier one with the same request id has its outcome
+ * @param perKeyOrdering       a request waits until the earlier one with the same ordering key (the record key,
+ *                             {@link io.bedrockstream.request.ModelRequest#orderingKey()}) has its outcome; requests
+ *                             without one never wait
  * @param requestsPerMinute    cap on invocation starts per minute, 0 = off
  * @param tokensPerMinute      cap on input+output tokens per minute, 0 = off
  * @param adaptiveConcurrency  halve the limit on throttling, grow it back on success (AIMD)
@@ -22,8 +29,8 @@ import java.util.Set;
  * @param invocationTimeoutMs  backstop for the SDK's apiCallTimeout: the engine cancels an invocation running
  *                             longer than this, 0 = off
  */
-public record EngineSettings(int maxInFlight, int retryMaxAttempts, long retryBackoffMs, long retryBackoffMaxMs,
-                             long retryDeadlineMs, boolean retryTransient, Set<String> retryableErrorTypes,
+public record EngineSettings(int maxInFlight, int retryMaxAttempts, int retryThrottlingMaxAttempts,
+                             long retryBackoffMs, long retryBackoffMaxMs, long retryDeadlineMs, boolean retryTransient, Set<String> retryableErrorTypes,
                              boolean perKeyOrdering, int requestsPerMinute, long tokensPerMinute,
                              boolean adaptiveConcurrency, int minInFlight, long invocationTimeoutMs) {
 
@@ -41,6 +48,9 @@ public record EngineSettings(int maxInFlight, int retryMaxAttempts, long retryBa
         }
         if (retryMaxAttempts < 1) {
             throw new IllegalArgumentException("retryMaxAttempts must be at least 1");
+        }
+        if (retryThrottlingMaxAttempts < 0) {
+            throw new IllegalArgumentException("retryThrottlingMaxAttempts must be at least 0 (0 = no count)");
         }
         if (retryBackoffMs < 0 || retryBackoffMaxMs < retryBackoffMs) {
             throw new IllegalArgumentException("need 0 <= retryBackoffMs <= retryBackoffMaxMs");
@@ -78,6 +88,7 @@ public record EngineSettings(int maxInFlight, int retryMaxAttempts, long retryBa
 
     public Builder toBuilder() {
         return new Builder().maxInFlight(maxInFlight).retryMaxAttempts(retryMaxAttempts)
+                .retryThrottlingMaxAttempts(retryThrottlingMaxAttempts)
                 .retryBackoffMs(retryBackoffMs).retryBackoffMaxMs(retryBackoffMaxMs)
                 .retryDeadlineMs(retryDeadlineMs).retryTransient(retryTransient)
                 .retryableErrorTypes(retryableErrorTypes).perKeyOrdering(perKeyOrdering)
@@ -89,6 +100,7 @@ public record EngineSettings(int maxInFlight, int retryMaxAttempts, long retryBa
     public static final class Builder {
         private int maxInFlight = 16;
         private int retryMaxAttempts = 5;
+        private int retryThrottlingMaxAttempts;
         private long retryBackoffMs = 500;
         private long retryBackoffMaxMs = 30_000;
         private long retryDeadlineMs = 300_000;
@@ -103,6 +115,7 @@ public record EngineSettings(int maxInFlight, int retryMaxAttempts, long retryBa
 
         public Builder maxInFlight(int v) { maxInFlight = v; return this; }
         public Builder retryMaxAttempts(int v) { retryMaxAttempts = v; return this; }
+        public Builder retryThrottlingMaxAttempts(int v) { retryThrottlingMaxAttempts = v; return this; }
         public Builder retryBackoffMs(long v) { retryBackoffMs = v; return this; }
         public Builder retryBackoffMaxMs(long v) { retryBackoffMaxMs = v; return this; }
         public Builder retryDeadlineMs(long v) { retryDeadlineMs = v; return this; }
@@ -116,9 +129,9 @@ public record EngineSettings(int maxInFlight, int retryMaxAttempts, long retryBa
         public Builder invocationTimeoutMs(long v) { invocationTimeoutMs = v; return this; }
 
         public EngineSettings build() {
-            return new EngineSettings(maxInFlight, retryMaxAttempts, retryBackoffMs, retryBackoffMaxMs,
-                    retryDeadlineMs, retryTransient, retryableErrorTypes, perKeyOrdering, requestsPerMinute,
-                    tokensPerMinute, adaptiveConcurrency, minInFlight, invocationTimeoutMs);
+            return new EngineSettings(maxInFlight, retryMaxAttempts, retryThrottlingMaxAttempts, retryBackoffMs,
+                    retryBackoffMaxMs, retryDeadlineMs, retryTransient, retryableErrorTypes, perKeyOrdering,
+                    requestsPerMinute, tokensPerMinute, adaptiveConcurrency, minInFlight, invocationTimeoutMs);
         }
     }
 }

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,22 +27,25 @@ final class RequestRun {
 
     final StreamEngine engine;
     final ModelRequest request;
-    private final long deadlineNanos;
 
     private volatile boolean abandoned;
     // guarded by this
     private boolean done;
     private int attempts;
+    /** When the first attempt started: the retry deadline counts from here, not from the time spent queued. */
+    private long firstAttemptNanos;
+    /** Failed attempts per budget: throttling has its own, so a per-minute quota cannot use up the other. */
+    private int throttledFailures;
+    private int transientFailures;
     private final List<String> invocationIds = new ArrayList<>(2);
     private AttemptRun current;
 
     private final AtomicBoolean backoffPending = new AtomicBoolean();
     private volatile ScheduledFuture<?> backoffTimer;
 
-    RequestRun(StreamEngine engine, ModelRequest request, long deadlineNanos) {
+    RequestRun(StreamEngine engine, ModelRequest request) {
         this.engine = engine;
         this.request = request;
-        this.deadlineNanos = deadlineNanos;
     }
 
     boolean isAbandoned() {
@@ -84,6 +88,9 @@ final class RequestRun {
                 attempt = null;
             } else {
                 attempts++;
+                if (attempts == 1) {
+                    firstAttemptNanos = engine.nanoTime.getAsLong();
+                }
                 attempt = new AttemptRun(this, attempts, UUID.randomUUID().toString());
                 invocationIds.add(attempt.invocationId);
                 current = attempt;
@@ -118,14 +125,27 @@ final class RequestRun {
         }
     }
 
-    /** Decides, while the failed attempt's terminal is being built, whether another attempt follows. */
+    /**
+     * Decides, while the failed attempt's terminal is being built, whether another attempt follows: throttling
+     * until {@code retryThrottlingMaxAttempts} throttled attempts (0 = no count), other transient errors until
+     * {@code retryMaxAttempts} attempts failed with them, and neither past the deadline.
+     */
     long retryDelayOrNegative(InvocationFailure failure, int failedAttempt) {
-        if (!engine.isRetryable(failure) || failedAttempt >= engine.settings.retryMaxAttempts()) {
+        if (!engine.isRetryable(failure)) {
+            return -1;
+        }
+        if (StreamEngine.isThrottling(failure)) {
+            int max = engine.settings.retryThrottlingMaxAttempts();
+            if (++throttledFailures >= max && max > 0) {
+                return -1;
+            }
+        } else if (++transientFailures >= engine.settings.retryMaxAttempts()) {
             return -1;
         }
         long delayMs = engine.nextBackoffMs(failedAttempt);
         long startAt = engine.nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(delayMs);
-        return startAt - deadlineNanos > 0 ? -1 : delayMs;
+        long deadline = TimeUnit.MILLISECONDS.toNanos(engine.settings.retryDeadlineMs()); // saturates, never wraps
+        return startAt - firstAttemptNanos > deadline ? -1 : delayMs;
     }
 
     void deliverOutcome(String text, InvocationResult result, InvocationFailure failure) {
@@ -140,14 +160,22 @@ final class RequestRun {
         }
     }
 
-    void beginBackoff(long delayMs) {
+    /** @param fromSlot the failed attempt's slot passes to the backoff (else it was given back already) */
+    void beginBackoff(long delayMs, boolean fromSlot, boolean throttled) {
         backoffPending.set(true);
-        engine.backoffStarted();
-        backoffTimer = engine.scheduler.schedule(() -> {
+        engine.backoffStarted(fromSlot, throttled);
+        try {
+            backoffTimer = engine.scheduler.schedule(() -> {
+                if (backoffPending.compareAndSet(true, false)) {
+                    engine.backoffEnded(this, !abandoned);
+                }
+            }, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // the engine is closing (close() abandons this request); the backoff never ends by itself
             if (backoffPending.compareAndSet(true, false)) {
-                engine.backoffEnded(this, !abandoned);
+                engine.backoffEnded(this, false);
             }
-        }, delayMs, TimeUnit.MILLISECONDS);
+        }
     }
 
     OutputEvent event(String invocationId, int attempt, long seq, EventType type) {

@@ -17,6 +17,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,16 +28,25 @@ import java.util.function.Predicate;
 /**
  * Runs model requests concurrently, with retries, and turns invocation events into output events.
  *
- * <p>Admission: a request starts when fewer invocations run than {@link #effectiveLimit()} and the optional
- * requests/tokens-per-minute buckets allow; otherwise it waits in a FIFO queue. Nothing here blocks: waits are
- * timers on the scheduler. A request backing off before its retry gives its slot back (so throttled requests do
- * not starve the limiter) but still counts in {@link #pending()} and {@link #inFlight()}; when its timer fires it
- * goes to the head of the queue.
+ * <p>Admission: a request starts when fewer requests are in flight ({@link #inFlight()}: invocations running plus
+ * requests backing off before a retry) than {@link #effectiveLimit()} and the optional requests/tokens-per-minute
+ * buckets allow; otherwise it waits in a FIFO queue. Nothing here blocks: waits are timers on the scheduler. A
+ * request backing off keeps its place in the limit, and when its timer fires it goes to the head of the queue: under
+ * throttling no fresh request starts (and starts its retry deadline) while earlier ones still wait for the quota, so
+ * a burst far over a per-minute quota drains at the quota's pace instead of timing out wholesale.
  *
- * <p>Locking: one engine lock guards admission state (queue, counters, limiter, buckets); each request's own
- * monitor guards its events, so a request's listener calls never overlap and an abandoned request never emits
- * again. The engine lock is never held while calling the listener or the invoker, and a request's monitor is
- * never taken while holding the engine lock.
+ * <p>Threads: attempts start only on the engine's own executor (the scheduler), in {@link #pump()}. Everything
+ * else — {@link #submit}, {@link #abandon}, the invoker's callbacks on SDK threads, timers — only changes state
+ * and asks for a pump ({@link #requestPump()}), which queues at most one pump task and never runs it inline. So
+ * {@code invoke()}, with whatever it does on the calling thread (the SDK resolves credentials there, and a refresh
+ * may block), never runs on an SDK event-loop thread; and an invocation that fails inside {@code invoke()} ends
+ * its attempt, which asks for a pump that is already running, instead of recursing into the next start: the
+ * stack stays flat however many queued requests fail in a row.
+ *
+ * <p>Locking: one engine lock guards admission state (queue, counters, limiter, buckets, the pump flag); each
+ * request's own monitor guards its events, so a request's listener calls never overlap and an abandoned request
+ * never emits again. The engine lock is never held while calling the listener or the invoker, and a request's
+ * monitor is never taken while holding the engine lock.
  */
 public final class StreamEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamEngine.class);
@@ -61,6 +71,8 @@ public final class StreamEngine implements AutoCloseable {
     private int running;
     private int backingOff;
     private ScheduledFuture<?> pumpTimer;
+    /** A pump task is queued or running; it admits again before it ends, so more requests need no new task. */
+    private boolean pumpQueued;
     private boolean closed;
 
     private final Set<RequestRun> live = ConcurrentHashMap.newKeySet();
@@ -99,24 +111,23 @@ public final class StreamEngine implements AutoCloseable {
         this.tokenBucket = tpm <= 0 ? null : new TokenBucket(tpm, tpm, now);
     }
 
-    /** Accepts a request; never blocks. It starts now if a slot is free, else it queues. */
+    /** Accepts a request; never blocks. It queues, and starts on the engine's executor as soon as a slot is free. */
     public void submit(ModelRequest request) {
         Objects.requireNonNull(request);
-        RequestRun run = new RequestRun(this, request,
-                nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(settings.retryDeadlineMs()));
+        RequestRun run = new RequestRun(this, request);
         synchronized (lock) {
             if (closed) {
                 throw new IllegalStateException("engine is closed");
             }
             live.add(run);
-            String key = request.requestId();
+            String key = request.orderingKey();
             if (settings.perKeyOrdering() && key != null && !activeKeys.add(key)) {
                 waitingForKey.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(run);
             } else {
                 queue.addLast(run);
             }
         }
-        pump();
+        requestPump();
     }
 
     /** Requests submitted whose outcome is not delivered yet (and not abandoned). */
@@ -124,17 +135,28 @@ public final class StreamEngine implements AutoCloseable {
         return live.size();
     }
 
-    /** Invocations running plus requests backing off before a retry. */
+    /** Invocations running plus requests backing off before a retry: what the limit bounds. */
     public int inFlight() {
         synchronized (lock) {
             return running + backingOff;
         }
     }
 
-    /** Invocations running now (each holds a slot of the limit). */
+    /** Invocations running now. */
     public int running() {
         synchronized (lock) {
             return running;
+        }
+    }
+
+    /** Requests waiting to start: in the queue, or behind an earlier request with the same ordering key. */
+    int queued() {
+        synchronized (lock) {
+            int n = queue.size();
+            for (ArrayDeque<RequestRun> waiting : waitingForKey.values()) {
+                n += waiting.size();
+            }
+            return n;
         }
     }
 
@@ -168,10 +190,10 @@ public final class StreamEngine implements AutoCloseable {
             live.remove(run);
             synchronized (lock) {
                 queue.remove(run);
-                ArrayDeque<RequestRun> waiting = waitingForKey.get(run.request.requestId());
+                ArrayDeque<RequestRun> waiting = waitingForKey.get(run.request.orderingKey());
                 if (waiting != null && waiting.remove(run)) {
                     if (waiting.isEmpty()) {
-                        waitingForKey.remove(run.request.requestId());
+                        waitingForKey.remove(run.request.orderingKey());
                     }
                     continue; // it never held the key
                 }
@@ -179,7 +201,7 @@ public final class StreamEngine implements AutoCloseable {
             run.stopAbandoned();
             releaseKey(run);
         }
-        pump();
+        requestPump();
         return matched.size();
     }
 
@@ -213,12 +235,22 @@ public final class StreamEngine implements AutoCloseable {
                 tokenBucket.take(tokens, now);
             }
         }
-        pump();
+        requestPump();
     }
 
-    void backoffStarted() {
+    /**
+     * A request starts backing off. With {@code fromSlot} its failed attempt's slot passes to the backoff in the
+     * same step (running - 1, backing off + 1), so in flight never counts the request twice.
+     */
+    void backoffStarted(boolean fromSlot, boolean throttled) {
         synchronized (lock) {
             backingOff++;
+            if (fromSlot) {
+                running--;
+                if (throttled) {
+                    adaptive.onThrottle(nanoTime.getAsLong());
+                }
+            }
         }
     }
 
@@ -230,26 +262,26 @@ public final class StreamEngine implements AutoCloseable {
                 queue.addFirst(run);
             }
         }
-        pump();
+        requestPump();
     }
 
     void outcomeDelivering(RequestRun run) {
         live.remove(run);
     }
 
-    /** The request's outcome is delivered (or it was abandoned): a later request with its key may go. */
+    /** The request's outcome is delivered (or it was abandoned): a later request with its ordering key may go. */
     void requestFinished(RequestRun run) {
         live.remove(run);
         releaseKey(run);
-        pump();
+        requestPump();
     }
 
     private void releaseKey(RequestRun run) {
-        if (!settings.perKeyOrdering() || run.request.requestId() == null) {
+        if (!settings.perKeyOrdering() || run.request.orderingKey() == null) {
             return;
         }
         synchronized (lock) {
-            String key = run.request.requestId();
+            String key = run.request.orderingKey();
             ArrayDeque<RequestRun> waiting = waitingForKey.get(key);
             if (waiting == null || waiting.isEmpty()) {
                 waitingForKey.remove(key);
@@ -281,45 +313,79 @@ public final class StreamEngine implements AutoCloseable {
         return f.kind() == ErrorKind.THROTTLING;
     }
 
-    /** Starts as many queued requests as the limit and the rate caps allow; never blocks. */
-    void pump() {
-        List<RequestRun> toStart = new ArrayList<>();
+    /**
+     * Asks for {@link #pump()} on the engine's executor; any thread may call it, and it never runs the pump on
+     * the caller's thread. Coalesced: while a pump task is queued or running, this does nothing.
+     */
+    void requestPump() {
         synchronized (lock) {
-            if (closed) {
+            if (closed || pumpQueued) {
                 return;
             }
-            long now = nanoTime.getAsLong();
-            long waitNanos = 0;
-            while (!queue.isEmpty() && running < limitLocked()) {
-                if (queue.peekFirst().isAbandoned()) {
-                    queue.pollFirst();
-                    continue;
-                }
-                waitNanos = rateWaitNanos(now);
-                if (waitNanos > 0) {
-                    break;
-                }
-                if (requestBucket != null) {
-                    requestBucket.take(1, now);
-                }
-                toStart.add(queue.pollFirst());
-                running++;
-            }
-            if (waitNanos > 0 && pumpTimer == null) {
-                pumpTimer = scheduler.schedule(() -> {
-                    synchronized (lock) {
-                        pumpTimer = null;
-                    }
-                    pump();
-                }, waitNanos, TimeUnit.NANOSECONDS);
+            pumpQueued = true;
+        }
+        try {
+            scheduler.execute(this::pump);
+        } catch (RejectedExecutionException e) {
+            synchronized (lock) {
+                pumpQueued = false; // the scheduler is shut down: the engine is closing
             }
         }
-        for (RequestRun run : toStart) {
-            try {
-                run.startAttempt();
-            } catch (RuntimeException e) {
-                log.error("starting an invocation failed", e);
+    }
+
+    /**
+     * Starts as many queued requests as the limit and the rate caps allow; runs only as the engine executor's
+     * pump task. Admits again after each round of starts (a start may have failed at once and freed its slot),
+     * and clears the pump flag in the same locked step that finds nothing more to start.
+     */
+    private void pump() {
+        while (true) {
+            List<RequestRun> toStart = new ArrayList<>();
+            synchronized (lock) {
+                if (!closed) {
+                    admitLocked(toStart);
+                }
+                if (toStart.isEmpty()) {
+                    pumpQueued = false;
+                    return;
+                }
             }
+            for (RequestRun run : toStart) {
+                try {
+                    run.startAttempt();
+                } catch (RuntimeException e) {
+                    log.error("starting an invocation failed", e);
+                }
+            }
+        }
+    }
+
+    /** Takes the requests that may start now off the queue, each with a slot; arms the rate-cap timer. */
+    private void admitLocked(List<RequestRun> toStart) {
+        long now = nanoTime.getAsLong();
+        long waitNanos = 0;
+        while (!queue.isEmpty() && running + backingOff < limitLocked()) {
+            if (queue.peekFirst().isAbandoned()) {
+                queue.pollFirst();
+                continue;
+            }
+            waitNanos = rateWaitNanos(now);
+            if (waitNanos > 0) {
+                break;
+            }
+            if (requestBucket != null) {
+                requestBucket.take(1, now);
+            }
+            toStart.add(queue.pollFirst());
+            running++;
+        }
+        if (waitNanos > 0 && pumpTimer == null) {
+            pumpTimer = scheduler.schedule(() -> {
+                synchronized (lock) {
+                    pumpTimer = null;
+                }
+                requestPump();
+            }, waitNanos, TimeUnit.NANOSECONDS);
         }
     }
 

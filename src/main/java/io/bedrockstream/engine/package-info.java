@@ -5,13 +5,16 @@
  *
  * <p>Decisions worth knowing:
  * <ul>
- *   <li>Retry: throttling always; transient failures when {@code retryTransient} and their error type is in
- *       {@code retryableErrorTypes} (empty = all, compared case-insensitively); invalid-request and configuration
- *       failures never. Attempts count the first one; no attempt starts after {@code retryDeadlineMs} from
- *       submit.</li>
+ *   <li>Retry: throttling always, until {@code retryDeadlineMs} (or {@code retryThrottlingMaxAttempts} throttled
+ *       attempts, when set): Bedrock quotas are per minute, so throttling gets a time budget; transient failures
+ *       when {@code retryTransient} and their error type is in {@code retryableErrorTypes} (empty = all, compared
+ *       case-insensitively), until {@code retryMaxAttempts} attempts failed with them (throttled ones do not
+ *       count); invalid-request and configuration failures never. No retry starts later than
+ *       {@code retryDeadlineMs} after the first attempt started (time queued before it does not count).</li>
  *   <li>Backoff: "equal floor" jitter, uniform in [base, min(max, base × 2^(n-1))] after failed attempt n.</li>
- *   <li>A request backing off releases its concurrency slot (so throttled requests do not starve the limiter)
- *       but counts in {@code pending()} and {@code inFlight()}; {@code running()} counts slots held.</li>
+ *   <li>A request backing off keeps its place in the limit: {@code inFlight()} = running + backing off, and no
+ *       request starts while it is at the limit, so under throttling fresh requests wait in the queue (their
+ *       deadline not started) while retries go first.</li>
  *   <li>AIMD: a throttling failure halves the limit (floor {@code minInFlight}) at most once per
  *       {@code retryBackoffMs} window; each completion adds 1/limit up to {@code maxInFlight}.</li>
  *   <li>Rate caps: requests-per-minute bucket (burst one second's worth) charged per attempt start;

@@ -92,7 +92,23 @@ public final class RequestMapper {
                 RequestMappingSettings.blankToNull(settings.guardrailVersion()),
                 RequestMappingSettings.blankToNull(settings.trace()),
                 RequestMappingSettings.blankToNull(settings.performanceConfigLatency()),
-                r.topic(), r.partition(), r.offset());
+                r.topic(), r.partition(), r.offset(), orderingKey(r.key()));
+    }
+
+    /**
+     * The record key in string form, for {@code request.ordering=key}: equal keys give equal strings. Scalars as
+     * text (bytes as UTF-8), structs, maps and lists as JSON (bytes inside as base64); null when there is no key.
+     */
+    static String orderingKey(Object key) {
+        Object k = RequestJson.normalise(key);
+        if (k instanceof Map<?, ?> || k instanceof List<?>) {
+            try {
+                return RequestJson.MAPPER.writeValueAsString(k);
+            } catch (JsonProcessingException | IllegalArgumentException e) {
+                return String.valueOf(k);
+            }
+        }
+        return keyAsString(k);
     }
 
     private String modelId(RequestRecord r) throws InvalidRequestException {

@@ -50,6 +50,17 @@ class BedrockRequestFailedExceptionTest {
     }
 
     @Test
+    void throttlingSaysWhichBudgetRanOut() {
+        RequestOutcome outcome = new RequestOutcome(REQUEST, 14, List.of("inv-a"), null, null,
+                new InvocationFailure(ErrorKind.THROTTLING, "ThrottlingException", "Too many tokens", 429, null,
+                        null, 0));
+        assertThat(BedrockRequestFailedException.from(outcome).getMessage())
+                .startsWith("Bedrock request 'req-9' failed after 14 attempts [THROTTLING ThrottlingException] HTTP 429")
+                .endsWith(". Raise the Bedrock quota or retry.deadline.ms, or lower max.in.flight.requests or "
+                        + "rate.tokens.per.minute");
+    }
+
+    @Test
     void invalidRequestBeforeAnyCall() {
         BedrockRequestFailedException e = BedrockRequestFailedException.invalidRequest("req-1",
                 "request.template refers to /question, which the value lacks");

@@ -123,7 +123,7 @@ class BedrockSinkConnectorIT {
     void throttledRequestsAreRetriedAndThoseBeyondTheBudgetAreDeadLettered() throws Exception {
         h.connect.kafka().createTopic("thr-in", 1);
         Map<String, String> config = h.sinkConfig("thr-in", "thr-out", "thr-dlq");
-        config.put("retry.max.attempts", "3");
+        config.put("retry.throttling.max.attempts", "3");
         h.start("thr", config);
         h.produce("thr-in", "t-ok", "hello [[emu id=t-ok throttle=2]]");
         h.produce("thr-in", "t-dead", "hello [[emu id=t-dead pre=ThrottlingException]]");

@@ -117,7 +117,7 @@ class BedrockSourceConnectorIT {
     void throttledRequestsAreRetriedAndThoseBeyondTheBudgetAreDeadLettered() throws Exception {
         h.connect.kafka().createTopic("src-thr-in", 1);
         Map<String, String> config = h.sourceConfig("src-thr-in", "src-thr-out", "src-thr-dlq");
-        config.put("retry.max.attempts", "3");
+        config.put("retry.throttling.max.attempts", "3");
         h.start("src-thr", config);
         h.produce("src-thr-in", 0, "t-ok", "hello [[emu id=st-ok throttle=2]]".getBytes(StandardCharsets.UTF_8),
                 Map.of());
@@ -232,7 +232,7 @@ class BedrockSourceConnectorIT {
     void withoutADeadLetterTopicAFailedRequestFailsTheTaskWithItsReason() throws Exception {
         h.connect.kafka().createTopic("src-fail-in", 1);
         Map<String, String> config = h.sourceConfig("src-fail-in", "src-fail-out", null);
-        config.put("retry.max.attempts", "1");
+        config.put("retry.throttling.max.attempts", "1");
         h.start("src-fail", config);
         h.produce("src-fail-in", "f-1", "hello [[emu id=sf-1 pre=ThrottlingException]]");
         h.connect.assertions().assertConnectorIsRunningAndTasksHaveFailed("src-fail", 1, "task did not fail");

@@ -12,7 +12,8 @@ class EmulatorCliTest {
     void parsesEveryFlagInBothForms() {
         EmulatorOptions o = EmulatorCli.parse(new String[] {"--port", "9000", "--host=0.0.0.0", "--seed", "7",
                 "--ttft-ms", "100", "--delay-ms=5", "--words", "10", "--per-chunk", "2", "--throttle-fraction", "0.25",
-                "--max-concurrent", "16", "--access-key-id", "AK", "--secret-access-key", "SK", "--tls=false"}, Map.of());
+                "--max-concurrent", "16", "--tokens-per-minute", "200000", "--quota-window-ms=2000",
+                "--access-key-id", "AK", "--secret-access-key", "SK", "--tls=false"}, Map.of());
         assertThat(o.port()).isEqualTo(9000);
         assertThat(o.host()).isEqualTo("0.0.0.0");
         assertThat(o.seed()).isEqualTo(7);
@@ -22,6 +23,8 @@ class EmulatorCliTest {
         assertThat(o.perChunk()).isEqualTo(2);
         assertThat(o.throttleFraction()).isEqualTo(0.25);
         assertThat(o.maxConcurrentStreams()).isEqualTo(16);
+        assertThat(o.tokensPerMinute()).isEqualTo(200_000);
+        assertThat(o.quotaWindowMs()).isEqualTo(2_000);
         assertThat(o.accessKeyId()).hasValue("AK");
         assertThat(o.verifiesSignatures()).isTrue();
         assertThat(o.logToStdout()).isTrue();

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 final class RecordingEngineListener implements EngineListener {
     private final List<OutputEvent> events = new ArrayList<>();
     private final Map<String, RequestOutcome> outcomes = new LinkedHashMap<>();
+    private final Map<String, RequestOutcome> firstOutcomeById = new java.util.HashMap<>();
     private final List<String> violations = new ArrayList<>();
     private final Map<String, Long> nextSeq = new LinkedHashMap<>();
     private final Map<String, Boolean> terminated = new LinkedHashMap<>();
@@ -39,6 +40,7 @@ final class RecordingEngineListener implements EngineListener {
     @Override
     public synchronized void onOutcome(RequestOutcome outcome) {
         String key = outcome.request().requestId() + "#" + outcome.request().sourceOffset();
+        firstOutcomeById.putIfAbsent(outcome.request().requestId(), outcome);
         if (outcomes.put(key, outcome) != null) {
             violations.add("second outcome for " + key);
         }
@@ -59,8 +61,7 @@ final class RecordingEngineListener implements EngineListener {
     }
 
     synchronized RequestOutcome outcome(String requestId) {
-        return outcomes.values().stream().filter(o -> o.request().requestId().equals(requestId)).findFirst()
-                .orElse(null);
+        return firstOutcomeById.get(requestId);
     }
 
     synchronized int outcomeCount() {

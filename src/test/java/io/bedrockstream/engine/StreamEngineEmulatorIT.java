@@ -63,6 +63,7 @@ class StreamEngineEmulatorIT {
         emulator.reset();
         emulator.setMaxConcurrentStreams(0);
         emulator.setLatency(0, 0);
+        emulator.setTokensPerMinute(0, 60_000);
     }
 
     @AfterEach
@@ -210,8 +211,8 @@ class StreamEngineEmulatorIT {
     }
 
     @Test
-    void throttledForeverGivesUpAfterMaxAttempts() throws Exception {
-        StreamEngine engine = engine(settings().retryMaxAttempts(3).build());
+    void throttledForeverGivesUpAfterRetryThrottlingMaxAttempts() throws Exception {
+        StreamEngine engine = engine(settings().retryMaxAttempts(1).retryThrottlingMaxAttempts(3).build());
         engine.submit(anthropic("thr-forever", "pre=ThrottlingException", 0));
         out.awaitOutcomes(1, WAIT);
         assertThat(emulator.stats().attempts("thr-forever")).hasSize(3);
@@ -222,19 +223,72 @@ class StreamEngineEmulatorIT {
     }
 
     @Test
+    void aTransientErrorForeverGivesUpAfterRetryMaxAttemptsWhileThrottlingWouldGoOn() throws Exception {
+        StreamEngine engine = engine(settings().retryMaxAttempts(3).build());
+        engine.submit(anthropic("unavailable", "pre=ServiceUnavailableException", 0));
+        engine.submit(anthropic("throttled", "throttle=6 words=4", 1));
+        out.awaitOutcomes(2, WAIT);
+        assertThat(emulator.stats().attempts("unavailable")).extracting(Attempt::outcome).containsExactly(
+                "ServiceUnavailableException", "ServiceUnavailableException", "ServiceUnavailableException");
+        assertThat(out.outcome("unavailable").failure().kind()).isEqualTo(ErrorKind.TRANSIENT);
+        assertThat(out.outcome("throttled").completed()).isTrue();
+        assertThat(out.outcome("throttled").attempts()).isEqualTo(7);
+    }
+
+    @Test
     void throttledForeverStopsAtTheDeadline() throws Exception {
         TimedInvoker invoker = new TimedInvoker(new StreamingInvoker(h2, ChunkParsers::forFamily, false));
         StreamEngine engine = engine(EngineSettings.builder().retryMaxAttempts(100).retryBackoffMs(100)
                 .retryBackoffMaxMs(100).retryDeadlineMs(450).build(), invoker);
-        long t0 = System.nanoTime();
         engine.submit(anthropic("thr-deadline", "pre=ThrottlingException", 0));
         out.awaitOutcomes(1, WAIT);
         List<Long> starts = invoker.starts.get("thr-deadline");
         assertThat(starts.size()).isBetween(2, 5);
-        assertThat(TimeUnit.NANOSECONDS.toMillis(starts.get(starts.size() - 1) - t0)).isLessThanOrEqualTo(450);
+        // the deadline counts from the first attempt's start
+        assertThat(TimeUnit.NANOSECONDS.toMillis(starts.get(starts.size() - 1) - starts.get(0)))
+                .isLessThanOrEqualTo(450);
         assertThat(out.outcome("thr-deadline").failure().kind()).isEqualTo(ErrorKind.THROTTLING);
         List<OutputEvent> ev = out.eventsOf("thr-deadline");
         assertThat(ev.get(ev.size() - 1).retrying()).isFalse();
+    }
+
+    /** Durations divided by this: the emulator's quota "minute" lasts 2 s, and the retry defaults shrink alike. */
+    private static final int TIME_SCALE = 30;
+
+    @Test
+    void aBurstFarOverATokensPerMinuteQuotaCompletesWithTheDefaultRetrySettings() throws Exception {
+        int quota = 4_000;
+        emulator.setTokensPerMinute(quota, 60_000 / TIME_SCALE);
+        emulator.reset();
+        EngineSettings defaults = EngineSettings.defaults();
+        StreamEngine engine = engine(defaults.toBuilder()
+                .retryBackoffMs(defaults.retryBackoffMs() / TIME_SCALE)
+                .retryBackoffMaxMs(defaults.retryBackoffMaxMs() / TIME_SCALE)
+                .retryDeadlineMs(defaults.retryDeadlineMs() / TIME_SCALE)
+                .build());
+        // each call reserves 7 input + 256 max tokens (200 x 263 = 13 quotas at once) and spends 107
+        int n = 200;
+        for (int i = 0; i < n; i++) {
+            engine.submit(anthropic("tpm-" + i, "words=100", i));
+        }
+        out.awaitOutcomes(n, Duration.ofSeconds(90));
+
+        List<String> failed = new ArrayList<>();
+        long spent = 0;
+        for (int i = 0; i < n; i++) {
+            RequestOutcome o = out.outcome("tpm-" + i);
+            if (o.completed()) {
+                spent += o.result().inputTokens() + o.result().outputTokens();
+            } else {
+                failed.add(o.request().requestId() + " after " + o.attempts() + ": " + o.failure().errorType());
+            }
+        }
+        assertThat(failed).isEmpty();
+        assertThat(spent).isGreaterThan(5L * quota); // more than five quota-minutes of work
+        assertThat(emulator.stats().tokenQuotaThrottles()).isPositive();
+        assertThat(out.events()).anyMatch(e -> "ThrottlingException".equals(e.errorType()));
+        assertThat(engine.pending()).isZero();
+        StreamEngineTest.awaitTrue(() -> engine.inFlight() == 0);
     }
 
     @Test

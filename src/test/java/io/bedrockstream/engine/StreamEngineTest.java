@@ -51,6 +51,19 @@ class StreamEngineTest {
         engine = new StreamEngine(settings, invoker, out, scheduler, System::nanoTime, new Random(42));
     }
 
+    /**
+     * Waits until the engine's executor has run what was asked of it so far: attempts start there (a pump task),
+     * never on the thread that submits or reports.
+     */
+    private void settle() throws Exception {
+        scheduler.submit(() -> { }).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private List<ScriptedInvoker.Call> settledCalls() throws Exception {
+        settle();
+        return invoker.calls();
+    }
+
     static ModelRequest request(String id, long offset) {
         return new ModelRequest(id, "anthropic.claude-3-haiku-20240307-v1:0", ModelFamily.ANTHROPIC,
                 "{}".getBytes(StandardCharsets.UTF_8), "application/json", "application/json", null, null, null,
@@ -180,9 +193,9 @@ class StreamEngineTest {
     }
 
     @Test
-    void givesUpAfterMaxAttempts() throws Exception {
+    void transientErrorsStopAtRetryMaxAttempts() throws Exception {
         start(fast().retryMaxAttempts(4).build(),
-                (r, a) -> Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException")));
+                (r, a) -> Script.fail(failure(ErrorKind.TRANSIENT, "InternalServerException")));
         engine.submit(request("r1", 0));
         out.awaitOutcomes(1, WAIT);
         List<OutputEvent> ev = out.eventsOf("r1");
@@ -190,9 +203,67 @@ class StreamEngineTest {
         assertThat(ev).extracting(OutputEvent::attempt).containsExactly(1, 2, 3, 4);
         RequestOutcome o = out.outcome("r1");
         assertThat(o.attempts()).isEqualTo(4);
-        assertThat(o.failure().kind()).isEqualTo(ErrorKind.THROTTLING);
+        assertThat(o.failure().kind()).isEqualTo(ErrorKind.TRANSIENT);
         assertThat(o.text()).isNull();
         assertThat(o.result()).isNull();
+    }
+
+    /** An invoker on a fake clock: every invocation takes 100 ms of it, then fails as scripted. */
+    private void startTicking(EngineSettings settings, java.util.concurrent.atomic.AtomicLong clock,
+                              BiFunction<ModelRequest, Integer, Script> scripts) {
+        invoker = new ScriptedInvoker(scripts);
+        io.bedrockstream.bedrock.Invoker ticking = new io.bedrockstream.bedrock.Invoker() {
+            @Override
+            public InvocationHandle invoke(ModelRequest request, io.bedrockstream.bedrock.InvocationListener l) {
+                clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(100));
+                return invoker.invoke(request, l);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        engine = new StreamEngine(settings, ticking, out, scheduler, clock::get, new Random(42));
+    }
+
+    @Test
+    void throttlingIsRetriedUntilTheDeadlineWhateverRetryMaxAttemptsSays() throws Exception {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        startTicking(fast().retryMaxAttempts(3).retryDeadlineMs(1_000).build(), clock,
+                (r, a) -> Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException")));
+        engine.submit(request("r1", 0));
+        out.awaitOutcomes(1, WAIT);
+        // attempt k fails 100·k ms after the first started; a retry at most 5 ms later fits the 1 s deadline
+        // up to k = 9
+        RequestOutcome o = out.outcome("r1");
+        assertThat(o.attempts()).isEqualTo(10);
+        assertThat(o.failure().kind()).isEqualTo(ErrorKind.THROTTLING);
+        assertThat(out.eventsOf("r1")).extracting(OutputEvent::retrying)
+                .containsExactly(true, true, true, true, true, true, true, true, true, false);
+    }
+
+    @Test
+    void throttledAttemptsDoNotUseUpTheTransientAttemptBudget() throws Exception {
+        start(fast().retryMaxAttempts(3).build(), (r, a) -> a <= 2
+                ? Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException"))
+                : Script.fail(failure(ErrorKind.TRANSIENT, "ServiceUnavailableException")));
+        engine.submit(request("r1", 0));
+        out.awaitOutcomes(1, WAIT);
+        assertThat(out.eventsOf("r1")).extracting(e -> e.errorType() + ":" + e.retrying()).containsExactly(
+                "ThrottlingException:true", "ThrottlingException:true", "ServiceUnavailableException:true",
+                "ServiceUnavailableException:true", "ServiceUnavailableException:false");
+        assertThat(out.outcome("r1").attempts()).isEqualTo(5);
+    }
+
+    @Test
+    void retryThrottlingMaxAttemptsBoundsThrottledAttempts() throws Exception {
+        start(fast().retryMaxAttempts(2).retryThrottlingMaxAttempts(4).build(),
+                (r, a) -> Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException")));
+        engine.submit(request("r1", 0));
+        out.awaitOutcomes(1, WAIT);
+        assertThat(out.eventsOf("r1")).extracting(OutputEvent::retrying).containsExactly(true, true, true, false);
+        assertThat(out.outcome("r1").attempts()).isEqualTo(4);
+        assertThat(out.outcome("r1").failure().kind()).isEqualTo(ErrorKind.THROTTLING);
     }
 
     @Test
@@ -205,12 +276,43 @@ class StreamEngineTest {
     }
 
     @Test
+    void theRetryDeadlineCountsFromTheFirstAttemptNotFromSubmit() throws Exception {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        invoker = new ScriptedInvoker((r, a) -> null);
+        engine = new StreamEngine(fast().maxInFlight(1).adaptiveConcurrency(false).retryDeadlineMs(1_000).build(),
+                invoker, out, scheduler, clock::get, new Random(1));
+        engine.submit(request("head", 0));
+        engine.submit(request("queued", 1));
+        ScriptedInvoker.Call head = settledCalls().get(0);
+
+        clock.set(TimeUnit.SECONDS.toNanos(5)); // "queued" waits 5 s for the only slot: five deadlines
+        head.listener.onComplete(new InvocationResult("end_turn", 1L, 1L, null, null, 0));
+        ScriptedInvoker.Call first = settledCalls().get(1);
+        assertThat(first.request.requestId()).isEqualTo("queued");
+
+        clock.set(TimeUnit.MILLISECONDS.toNanos(5_500)); // 0.5 s after its first attempt started
+        first.listener.onFailure(failure(ErrorKind.THROTTLING, "ThrottlingException"));
+        awaitTrue(() -> invoker.calls().size() == 3);
+        ScriptedInvoker.Call second = invoker.calls().get(2);
+
+        clock.set(TimeUnit.MILLISECONDS.toNanos(6_500)); // 1.5 s after the first attempt: past the deadline
+        second.listener.onFailure(failure(ErrorKind.THROTTLING, "ThrottlingException"));
+        out.awaitOutcomes(2, WAIT);
+
+        assertThat(out.eventsOf("queued")).extracting(OutputEvent::retrying).containsExactly(true, false);
+        assertThat(out.outcome("queued").attempts()).isEqualTo(2);
+        assertThat(out.outcome("queued").failure().kind()).isEqualTo(ErrorKind.THROTTLING);
+        settle();
+        assertThat(invoker.calls()).hasSize(3);
+    }
+
+    @Test
     void abandonStopsEverythingForTheMatchingRequests() throws Exception {
         start(fast().maxInFlight(1).adaptiveConcurrency(false).build(), (r, a) -> null); // held open
         engine.submit(request("running", 0));
         engine.submit(request("queued", 1));
         engine.submit(request("other", 2));
-        ScriptedInvoker.Call call = invoker.calls().get(0);
+        ScriptedInvoker.Call call = settledCalls().get(0);
         call.listener.onChunk(0, "{}", ScriptedInvoker.chunk("a", false));
         assertThat(engine.pending()).isEqualTo(3);
 
@@ -225,10 +327,31 @@ class StreamEngineTest {
         assertThat(out.outcome("running")).isNull();
         assertThat(out.eventsOf("queued")).isEmpty();
         // the freed slot goes to the request that was not abandoned
-        assertThat(invoker.calls()).hasSize(2);
+        assertThat(settledCalls()).hasSize(2);
         assertThat(invoker.calls().get(1).request.requestId()).isEqualTo("other");
         assertThat(engine.pending()).isEqualTo(1);
         assertThat(engine.abandon(r -> r.requestId().equals("running"))).isZero();
+    }
+
+    @Test
+    void aRequestBackingOffKeepsItsPlaceInTheLimitSoNoFreshRequestStartsItsDeadline() throws Exception {
+        start(fast().maxInFlight(1).adaptiveConcurrency(false).retryBackoffMs(200).retryBackoffMaxMs(200).build(),
+                (r, a) -> r.requestId().equals("throttled") && a == 1
+                        ? Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException"))
+                        : r.requestId().equals("throttled") ? Script.complete("ok") : null);
+        engine.submit(request("throttled", 0));
+        engine.submit(request("fresh", 1));
+        out.awaitEvents(1, WAIT);
+        awaitTrue(() -> engine.running() == 0); // the slot is released just after the error event
+        settle();
+        assertThat(invoker.calls()).hasSize(1);
+        assertThat(engine.inFlight()).isEqualTo(1);
+        assertThat(engine.queued()).isEqualTo(1);
+
+        out.awaitOutcomes(1, WAIT);
+        awaitTrue(() -> invoker.calls().size() == 3);
+        assertThat(invoker.calls()).extracting(c -> c.request.requestId() + "#" + c.attempt)
+                .containsExactly("throttled#1", "throttled#2", "fresh#1");
     }
 
     @Test
@@ -247,23 +370,42 @@ class StreamEngineTest {
         assertThat(out.outcomeCount()).isZero();
     }
 
-    @Test
-    void perKeyOrderingRunsSameIdRequestsOneAfterAnother() throws Exception {
-        start(fast().perKeyOrdering(true).build(), (r, a) -> null);
-        engine.submit(request("k", 0));
-        engine.submit(request("k", 1));
-        engine.submit(request("other", 2));
-        assertThat(invoker.calls()).extracting(c -> c.request.sourceOffset()).containsExactly(0L, 2L);
-        invoker.calls().get(0).listener.onComplete(new InvocationResult(null, null, null, null, null, 0));
-        assertThat(invoker.calls()).extracting(c -> c.request.sourceOffset()).containsExactly(0L, 2L, 1L);
+    static ModelRequest keyed(String id, String recordKey, long offset) {
+        ModelRequest r = request(id, offset);
+        return new ModelRequest(r.requestId(), r.modelId(), r.family(), r.body(), r.contentType(), r.accept(),
+                null, null, null, null, r.sourceTopic(), r.sourcePartition(), offset, recordKey);
     }
 
     @Test
-    void withoutPerKeyOrderingSameIdRequestsRunTogether() {
+    void perKeyOrderingRunsRequestsWithTheSameRecordKeyOneAfterAnotherWhateverTheirIds() throws Exception {
+        start(fast().perKeyOrdering(true).build(), (r, a) -> null);
+        engine.submit(keyed("requests-2-0", "customer-1", 0));
+        engine.submit(keyed("requests-2-1", "customer-1", 1)); // same record key, another request id
+        engine.submit(keyed("requests-2-2", "customer-2", 2));
+        engine.submit(keyed("requests-2-3", null, 3));
+        engine.submit(keyed("requests-2-4", null, 4)); // no key: no ordering constraint
+        assertThat(settledCalls()).extracting(c -> c.request.sourceOffset()).containsExactly(0L, 2L, 3L, 4L);
+        assertThat(engine.queued()).isEqualTo(1);
+
+        invoker.calls().get(0).listener.onComplete(new InvocationResult(null, null, null, null, null, 0));
+        assertThat(settledCalls()).extracting(c -> c.request.sourceOffset()).containsExactly(0L, 2L, 3L, 4L, 1L);
+        assertThat(engine.queued()).isZero();
+    }
+
+    @Test
+    void perKeyOrderingDoesNotOrderSameIdRequestsWithDifferentRecordKeys() throws Exception {
+        start(fast().perKeyOrdering(true).build(), (r, a) -> null);
+        engine.submit(keyed("same-id", "k1", 0));
+        engine.submit(keyed("same-id", "k2", 1));
+        assertThat(settledCalls()).extracting(c -> c.request.sourceOffset()).containsExactly(0L, 1L);
+    }
+
+    @Test
+    void withoutPerKeyOrderingSameKeyRequestsRunTogether() throws Exception {
         start(fast().build(), (r, a) -> null);
-        engine.submit(request("k", 0));
-        engine.submit(request("k", 1));
-        assertThat(invoker.calls()).hasSize(2);
+        engine.submit(keyed("a", "k", 0));
+        engine.submit(keyed("b", "k", 1));
+        assertThat(settledCalls()).hasSize(2);
     }
 
     @Test
@@ -343,12 +485,13 @@ class StreamEngineTest {
     void aSecondTerminalFromTheInvokerIsIgnored() throws Exception {
         start(fast().build(), (r, a) -> null);
         engine.submit(request("r1", 0));
-        ScriptedInvoker.Call c = invoker.calls().get(0);
+        ScriptedInvoker.Call c = settledCalls().get(0);
         c.listener.onComplete(new InvocationResult("stop", null, null, null, null, 0));
         c.listener.onFailure(failure(ErrorKind.TRANSIENT, "ClientError"));
         c.listener.onComplete(new InvocationResult("stop", null, null, null, null, 0));
         assertThat(out.events()).extracting(OutputEvent::event).containsExactly(EventType.COMPLETE);
         assertThat(out.outcomeCount()).isEqualTo(1);
+        settle();
         assertThat(engine.running()).isZero();
     }
 
@@ -370,9 +513,9 @@ class StreamEngineTest {
         // 600 tokens/min (10/s, capacity 600): one completion of 1200 tokens overdraws the bucket to -600
         start(fast().tokensPerMinute(600).build(), (r, a) -> null);
         engine.submit(request("a", 0));
-        invoker.calls().get(0).listener.onComplete(new InvocationResult("s", 1200L, 0L, null, null, 0));
+        settledCalls().get(0).listener.onComplete(new InvocationResult("s", 1200L, 0L, null, null, 0));
         engine.submit(request("b", 1));
-        assertThat(invoker.calls()).hasSize(1); // bucket at -600: ~60 s of refill needed
+        assertThat(settledCalls()).hasSize(1); // bucket at -600: ~60 s of refill needed
         assertThat(engine.pending()).isEqualTo(1);
     }
 
@@ -407,7 +550,7 @@ class StreamEngineTest {
         invoker = new ScriptedInvoker((r, a) -> null);
         engine = new StreamEngine(fast().build(), invoker, flaky, scheduler, System::nanoTime, new Random(1));
         engine.submit(request("r1", 0));
-        InvocationListenerProbe.failOnThrow(invoker.calls().get(0).listener);
+        InvocationListenerProbe.failOnThrow(settledCalls().get(0).listener);
         out.awaitEvents(2, WAIT);
         assertThat(out.eventsOf("r1")).extracting(e -> e.seq() + ":" + e.event().wireName())
                 .startsWith("0:chunk", "1:error");

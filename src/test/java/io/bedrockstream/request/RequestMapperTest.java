@@ -539,6 +539,36 @@ class RequestMapperTest {
         }
 
         @Test
+        void mappedRequestCarriesTheRecordKeyAsItsOrderingKeyWhateverTheIdSource() throws InvalidRequestException {
+            for (IdSource source : IdSource.values()) {
+                RequestMapper m = ids(source);
+                Map<String, byte[]> headers = Map.of("request-id", utf8("h-1"));
+                String value = "{\"meta\":{\"id\":\"f-1\"},\"x\":1}";
+                assertThat(m.map(record("customer-7", value, headers)).orderingKey()).as("%s", source)
+                        .isEqualTo("customer-7");
+                assertThat(m.map(record(utf8("bytes-key"), value, headers)).orderingKey()).isEqualTo("bytes-key");
+                assertThat(m.map(record(ByteBuffer.wrap(utf8("buffer-key")), value, headers)).orderingKey())
+                        .isEqualTo("buffer-key");
+                assertThat(m.map(record(12345L, value, headers)).orderingKey()).isEqualTo("12345");
+                assertThat(m.map(record(null, value, headers)).orderingKey()).isNull();
+            }
+        }
+
+        @Test
+        void structuredKeysOrderByTheirJsonSoEqualKeysGetEqualOrderingKeys() throws InvalidRequestException {
+            RequestMapper m = ids(IdSource.OFFSET);
+            Map<String, Object> key = new LinkedHashMap<>();
+            key.put("tenant", "t1");
+            key.put("raw", utf8("ab"));
+            Map<String, Object> sameKey = new LinkedHashMap<>();
+            sameKey.put("tenant", "t1");
+            sameKey.put("raw", utf8("ab")); // another array with the same bytes
+            assertThat(m.map(record(key, BODY)).orderingKey()).isEqualTo("{\"tenant\":\"t1\",\"raw\":\"YWI=\"}")
+                    .isEqualTo(m.map(record(sameKey, BODY)).orderingKey());
+            assertThat(m.map(record(List.of("a", 1), BODY)).orderingKey()).isEqualTo("[\"a\",1]");
+        }
+
+        @Test
         void mappedRequestCarriesTheId() throws InvalidRequestException {
             assertThat(ids(IdSource.FIELD).map(record("key", "{\"meta\":{\"id\":\"f-9\"},\"x\":1}")).requestId())
                     .isEqualTo("f-9");

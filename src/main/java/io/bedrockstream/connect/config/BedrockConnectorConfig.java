@@ -86,6 +86,7 @@ public class BedrockConnectorConfig extends AbstractConfig {
     // Flow control & retry
     public static final String MAX_IN_FLIGHT = "max.in.flight.requests";
     public static final String RETRY_MAX_ATTEMPTS = "retry.max.attempts";
+    public static final String RETRY_THROTTLING_MAX_ATTEMPTS = "retry.throttling.max.attempts";
     public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
     public static final String RETRY_BACKOFF_MAX_MS = "retry.backoff.max.ms";
     public static final String RETRY_DEADLINE_MS = "retry.deadline.ms";
@@ -322,8 +323,14 @@ public class BedrockConnectorConfig extends AbstractConfig {
         return getInt(MAX_IN_FLIGHT);
     }
 
+    /** Attempts against transient (non-throttling) errors. */
     public int retryMaxAttempts() {
         return getInt(RETRY_MAX_ATTEMPTS);
+    }
+
+    /** Throttled attempts before a request is dead-lettered; 0 = no count (the deadline alone). */
+    public int retryThrottlingMaxAttempts() {
+        return getInt(RETRY_THROTTLING_MAX_ATTEMPTS);
     }
 
     public Duration retryBackoff() {

@@ -284,13 +284,25 @@ final class CommonConfigDef {
         new Group(def, GROUP_FLOW)
                 .define(MAX_IN_FLIGHT, Type.INT, 16, Range.between(1, 10_000), Importance.HIGH, Width.SHORT,
                         "Max in-flight requests",
-                        "The most Bedrock invocations one task runs at once; throttling lowers the task's "
-                                + "effective limit for a while (adaptive.concurrency.enabled). The task pauses its "
+                        "The most requests one task has in flight at once: Bedrock invocations running plus "
+                                + "requests waiting out a retry backoff, which keep their place; throttling lowers "
+                                + "the task's effective limit for a while (adaptive.concurrency.enabled). The task "
+                                + "pauses its "
                                 + "input partitions while twice this many requests are unfinished and resumes at "
                                 + "1.5 times this many, so memory stays bounded. Between 1 and 10000; default 16.")
                 .define(RETRY_MAX_ATTEMPTS, Type.INT, 5, Range.atLeast(1), Importance.MEDIUM, Width.SHORT,
                         "Max attempts",
-                        "The most invocations per request, counting the first; 1 disables retries. Default 5.")
+                        "The most attempts a request gets against transient errors (5xx, model stream errors, "
+                                + "timeouts, connection loss), counting the first: once this many attempts failed "
+                                + "with them the request is dead-lettered; 1 disables their retries. Throttled "
+                                + "attempts do not count: throttling is retried until retry.deadline.ms (and "
+                                + "retry.throttling.max.attempts, if set). Default 5.")
+                .define(RETRY_THROTTLING_MAX_ATTEMPTS, Type.INT, 0, Range.atLeast(0), Importance.LOW, Width.SHORT,
+                        "Max throttled attempts",
+                        "The most throttled attempts a request may have before it is dead-lettered, counting the "
+                                + "first; 0 (the default) sets no count, so throttling is retried until "
+                                + "retry.deadline.ms, which suits Bedrock's per-minute quotas; 1 disables "
+                                + "throttling retries. Default 0.")
                 .define(RETRY_BACKOFF_MS, Type.LONG, 500L, Range.atLeast(0), Importance.MEDIUM, Width.SHORT,
                         "Retry backoff (ms)",
                         "The base of the exponential backoff between attempts, in milliseconds: the wait after "
@@ -302,9 +314,14 @@ final class CommonConfigDef {
                         "The cap on one backoff between attempts, in milliseconds. Default 30000.")
                 .define(RETRY_DEADLINE_MS, Type.LONG, 300_000L, Range.atLeast(0), Importance.LOW, Width.SHORT,
                         "Retry deadline (ms)",
-                        "No new attempt starts once this long has passed since a request's first attempt, in "
-                                + "milliseconds; the request is then dead-lettered. 0 means no deadline besides "
-                                + "retry.max.attempts. Default 300000 (5 min).")
+                        "No retry starts once this long has passed since a request's first attempt started, in "
+                                + "milliseconds; the request is then dead-lettered. Time spent waiting for a first "
+                                + "attempt does not count. This is throttling's budget, sized for Bedrock's "
+                                + "per-minute quotas: a burst over quota is retried for this long, with backoff "
+                                + "growing to retry.backoff.max.ms and the concurrency lowered (adaptive."
+                                + "concurrency.enabled). 0 means no deadline: transient errors are then bounded by "
+                                + "retry.max.attempts alone, and throttling by retry.throttling.max.attempts "
+                                + "(never, if that is 0 too). Default 300000 (5 min).")
                 .define(RETRY_TRANSIENT_ERRORS, Type.LIST, TransientErrors.ALL, new TransientErrors.Validator(),
                         Importance.LOW, Width.LONG, "Retried transient errors",
                         "Which transient errors are retried: 'all' (the default), 'none', or a comma-separated list "
@@ -322,7 +339,8 @@ final class CommonConfigDef {
                 .define(REQUEST_ORDERING, Type.STRING, RequestOrdering.NONE.configName(), OneOf.of(orderings),
                         Importance.LOW, Width.SHORT, "Request ordering",
                         "'none' (the default) runs requests concurrently in any order; 'key' runs requests with "
-                                + "the same record key one after another, in offset order.",
+                                + "the same record key one after another, in offset order, whatever "
+                                + "request.id.source says. Records without a key are not ordered.",
                         new EnumRecommender(orderings))
                 .define(RATE_REQUESTS_PER_MINUTE, Type.INT, 0, Range.atLeast(0), Importance.LOW, Width.SHORT,
                         "Requests per minute",

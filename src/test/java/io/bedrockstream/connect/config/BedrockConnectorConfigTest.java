@@ -81,6 +81,7 @@ class BedrockConnectorConfigTest {
         assertThat(c.outputChunkRaw()).isTrue();
         assertThat(c.maxInFlightRequests()).isEqualTo(16);
         assertThat(c.retryMaxAttempts()).isEqualTo(5);
+        assertThat(c.retryThrottlingMaxAttempts()).isZero();
         assertThat(c.retryBackoff()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.retryBackoffMax()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.retryDeadline()).contains(Duration.ofMinutes(5));
@@ -115,6 +116,7 @@ class BedrockConnectorConfigTest {
                 "request.stop.sequences", "END,STOP",
                 "request.id.source", "Header",
                 "retry.deadline.ms", "0",
+                "retry.throttling.max.attempts", "12",
                 "retry.transient.errors", "ConnectionError",
                 "request.ordering", "key",
                 "setup.error.action", "dlq",
@@ -137,6 +139,7 @@ class BedrockConnectorConfigTest {
         assertThat(c.stopSequences()).containsExactly("END", "STOP");
         assertThat(c.requestIdSource()).isEqualTo(RequestIdSource.HEADER);
         assertThat(c.retryDeadline()).isEmpty();
+        assertThat(c.retryThrottlingMaxAttempts()).isEqualTo(12);
         assertThat(c.retryTransientErrors().retries("ConnectionError")).isTrue();
         assertThat(c.retryTransientErrors().retries("InternalServerException")).isFalse();
         assertThat(c.requestOrdering()).isEqualTo(RequestOrdering.KEY);
@@ -204,6 +207,7 @@ class BedrockConnectorConfigTest {
                 Map.entry("request.max.bytes", "25000001"),
                 Map.entry("max.in.flight.requests", "0"),
                 Map.entry("retry.max.attempts", "0"),
+                Map.entry("retry.throttling.max.attempts", "-1"),
                 Map.entry("retry.backoff.ms", "-1"),
                 Map.entry("retry.transient.errors", "ThrottlingException"),
                 Map.entry("request.ordering", "partition"),

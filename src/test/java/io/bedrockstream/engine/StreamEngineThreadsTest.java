@@ -1,0 +1,225 @@
+package io.bedrockstream.engine;
+
+import io.bedrockstream.bedrock.ErrorKind;
+import io.bedrockstream.bedrock.InvocationFailure;
+import io.bedrockstream.bedrock.InvocationListener;
+import io.bedrockstream.bedrock.InvocationResult;
+import io.bedrockstream.bedrock.Invoker;
+import io.bedrockstream.request.ModelRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.bedrockstream.engine.ScriptedInvoker.failure;
+import static io.bedrockstream.engine.StreamEngineTest.awaitTrue;
+import static io.bedrockstream.engine.StreamEngineTest.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which thread does the engine's work: never the invoker's callback threads (the SDK's event loop, where a
+ * blocking credentials refresh inside {@code invoke()} deadlocks), and never a stack that grows per queued request.
+ */
+class StreamEngineThreadsTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+            r -> new Thread(r, "engine-test-scheduler"));
+    private final RecordingEngineListener out = new RecordingEngineListener();
+    private final ExecutorService sdk2 = Executors.newFixedThreadPool(2, named("sdk"));
+    private final ExecutorService sdk1 = Executors.newSingleThreadExecutor(named("sdk-single"));
+    private StreamEngine engine;
+
+    @AfterEach
+    void tearDown() {
+        if (engine != null) {
+            engine.close();
+        }
+        sdk2.shutdownNow();
+        sdk1.shutdownNow();
+        scheduler.shutdownNow();
+        assertThat(out.violations()).isEmpty();
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private StreamEngine engine(EngineSettings settings, Invoker invoker) {
+        engine = new StreamEngine(settings, invoker, out, scheduler, System::nanoTime, new Random(7));
+        return engine;
+    }
+
+    private static InvocationResult result() {
+        return new InvocationResult("end_turn", 3L, 1L, 1L, 1L, 1);
+    }
+
+    /** Like the SDK: returns at once, reports the call's events later on one of its own threads. */
+    private abstract static class AsyncInvoker implements Invoker {
+        final List<String> invokeThreads = new CopyOnWriteArrayList<>();
+
+        @Override
+        public InvocationHandle invoke(ModelRequest request, InvocationListener listener) {
+            invokeThreads.add(Thread.currentThread().getName());
+            start(request, listener);
+            return reason -> { };
+        }
+
+        abstract void start(ModelRequest request, InvocationListener listener);
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void invocationsNeverStartOnTheThreadsThatDeliverInvocationEvents() throws Exception {
+        Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+        AsyncInvoker invoker = new AsyncInvoker() {
+            @Override
+            void start(ModelRequest r, InvocationListener l) {
+                int attempt = attempts.computeIfAbsent(r.requestId(), k -> new AtomicInteger()).incrementAndGet();
+                boolean throttled = r.sourceOffset() % 3 == 0 && attempt == 1;
+                sdk2.execute(() -> {
+                    if (throttled) {
+                        l.onFailure(failure(ErrorKind.THROTTLING, "ThrottlingException"));
+                    } else {
+                        l.onChunk(0, "{}", ScriptedInvoker.chunk("x", false));
+                        l.onComplete(result());
+                    }
+                });
+            }
+        };
+        engine(EngineSettings.builder().maxInFlight(2).retryBackoffMs(1).retryBackoffMaxMs(3).build(), invoker);
+        for (int i = 0; i < 100; i++) {
+            engine.submit(request("r" + i, i));
+        }
+        out.awaitOutcomes(100, WAIT);
+
+        assertThat(invoker.invokeThreads).hasSize(100 + 34);
+        assertThat(invoker.invokeThreads).noneMatch(name -> name.startsWith("sdk"));
+        assertThat(out.outcomeCount()).isEqualTo(100);
+    }
+
+    @Test
+    void anInvokeThatWaitsForTheSdkThreadDoesNotDeadlockIt() throws Exception {
+        // like a credentials refresh that joins an STS call needing the event loop that delivers our events
+        AtomicInteger stuck = new AtomicInteger();
+        CountDownLatch allSubmitted = new CountDownLatch(1);
+        AsyncInvoker invoker = new AsyncInvoker() {
+            @Override
+            void start(ModelRequest r, InvocationListener l) {
+                try {
+                    sdk1.submit(() -> { }).get(1, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    stuck.incrementAndGet();
+                    throw new IllegalStateException("the sdk thread never ran the refresh");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                sdk1.execute(() -> {
+                    awaitQuietly(allSubmitted);
+                    l.onComplete(result());
+                });
+            }
+        };
+        engine(EngineSettings.builder().maxInFlight(1).retryMaxAttempts(1).build(), invoker);
+        for (int i = 0; i < 10; i++) {
+            engine.submit(request("r" + i, i));
+        }
+        allSubmitted.countDown();
+        out.awaitOutcomes(10, WAIT);
+
+        assertThat(stuck.get()).isZero();
+        for (int i = 0; i < 10; i++) {
+            assertThat(out.outcome("r" + i).completed()).as("r%d", i).isTrue();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A head request holds the only slot while the rest queue; when it ends, every queued request fails inside
+     * invoke() (thrown, or reported before invoke returns) and is not retried.
+     */
+    @ParameterizedTest(name = "{0} requests, invoke {1}")
+    @CsvSource({"500, throws", "500, reports", "10000, throws", "10000, reports"})
+    void aSynchronousFailureCascadeGivesEveryRequestItsOutcomeAndReturnsEverySlot(int n, String how)
+            throws Exception {
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger maxRunning = new AtomicInteger();
+        InvocationListener[] head = new InvocationListener[1];
+        Invoker invoker = new Invoker() {
+            @Override
+            public InvocationHandle invoke(ModelRequest r, InvocationListener l) {
+                maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                if (r.requestId().equals("head")) {
+                    head[0] = l;
+                    return reason -> { };
+                }
+                running.decrementAndGet();
+                if (how.equals("throws")) {
+                    throw new IllegalStateException("Unable to load credentials");
+                }
+                l.onFailure(new InvocationFailure(ErrorKind.CONFIGURATION, "AccessDeniedException",
+                        "not allowed", 403, null, null, 0));
+                return reason -> { };
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        engine(EngineSettings.builder().maxInFlight(1).adaptiveConcurrency(false).retryMaxAttempts(1).build(),
+                invoker);
+        engine.submit(request("head", 0));
+        awaitTrue(() -> head[0] != null);
+        for (int i = 1; i <= n; i++) {
+            engine.submit(request("r" + i, i));
+        }
+        assertThat(engine.pending()).isEqualTo(n + 1);
+        sdk2.execute(() -> {
+            running.decrementAndGet();
+            head[0].onComplete(result());
+        });
+
+        out.awaitOutcomes(n + 1, WAIT);
+        assertThat(out.outcome("head").completed()).isTrue();
+        for (int i = 1; i <= n; i++) {
+            RequestOutcome o = out.outcome("r" + i);
+            assertThat(o.attempts()).isEqualTo(1);
+            assertThat(o.completed()).isFalse();
+        }
+        assertThat(maxRunning.get()).isEqualTo(1);
+        awaitTrue(() -> engine.running() == 0);
+        assertThat(engine.inFlight()).isZero();
+        assertThat(engine.pending()).isZero();
+        assertThat(engine.queued()).isZero();
+        assertThat(out.outcomeCount()).isEqualTo(n + 1);
+    }
+}
