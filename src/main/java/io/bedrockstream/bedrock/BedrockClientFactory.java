@@ -9,16 +9,21 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.Protocol;
-import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClientBuilder;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
+import software.amazon.awssdk.utils.ThreadFactoryBuilder;
+
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * Builds the Bedrock Runtime async client. The SDK's retries are switched off: the engine's retry policy is
  * the only one (SDK retries replay a half-delivered stream, BEDROCK.md §6). The timeouts live on the Netty
- * builder because a custom HTTP client ignores those set on the service client builder.
+ * builder because a custom HTTP client ignores those set on the service client builder. Closing the client
+ * releases everything it was built with, within a bounded time: its connections, event loops and timer thread
+ * ({@link DedicatedNettyHttpClient}) and its credentials provider (the SDK closes that too).
  */
 public final class BedrockClientFactory {
 
@@ -26,21 +31,44 @@ public final class BedrockClientFactory {
     }
 
     public static BedrockRuntimeAsyncClient create(BedrockClientSettings settings) {
+        return create(settings, credentialsProvider(settings));
+    }
+
+    /** With the given credentials provider, which the client closes when it is closed. */
+    static BedrockRuntimeAsyncClient create(BedrockClientSettings settings, AwsCredentialsProvider credentials) {
+        // the SDK's own timer pool would keep a thread waiting on a timeout cancelled just after close()
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+                new ThreadFactoryBuilder().threadNamePrefix("bedrock-sdk-timer").daemonThreads(true).build());
+        timer.setRemoveOnCancelPolicy(true);
         BedrockRuntimeAsyncClientBuilder builder = BedrockRuntimeAsyncClient.builder()
                 .region(Region.of(settings.region()))
-                .httpClient(httpClient(settings))
-                .credentialsProvider(credentialsProvider(settings))
+                .httpClientBuilder(DedicatedNettyHttpClient.builder(httpClient(settings), eventLoopThreads(), timer))
+                .credentialsProvider(credentials)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallTimeout(settings.invocationTimeout())
+                        .scheduledExecutorService(timer)
                         .build());
         if (settings.endpointOverride() != null) {
             builder.endpointOverride(settings.endpointOverride());
         }
-        return builder.build();
+        try {
+            return builder.build();
+        } catch (RuntimeException e) {
+            timer.shutdownNow();
+            if (credentials instanceof SdkAutoCloseable closeable) {
+                closeable.close();
+            }
+            throw e;
+        }
     }
 
-    static SdkAsyncHttpClient httpClient(BedrockClientSettings settings) {
+    /** Enough for hundreds of streams (they only hand bytes over); bounded, as each task has its own. */
+    static int eventLoopThreads() {
+        return Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors()));
+    }
+
+    static NettyNioAsyncHttpClient.Builder httpClient(BedrockClientSettings settings) {
         return NettyNioAsyncHttpClient.builder()
                 .protocol(settings.httpProtocol() == BedrockClientSettings.HttpProtocol.HTTP1_1
                         ? Protocol.HTTP1_1 : Protocol.HTTP2)
@@ -50,8 +78,7 @@ public final class BedrockClientFactory {
                 .connectionTimeout(settings.connectTimeout())
                 .connectionAcquisitionTimeout(settings.connectTimeout().multipliedBy(3))
                 .readTimeout(settings.streamIdleTimeout())
-                .writeTimeout(settings.streamIdleTimeout())
-                .build();
+                .writeTimeout(settings.streamIdleTimeout());
     }
 
     static AwsCredentialsProvider credentialsProvider(BedrockClientSettings settings) {
