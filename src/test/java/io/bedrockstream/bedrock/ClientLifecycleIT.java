@@ -108,6 +108,32 @@ class ClientLifecycleIT {
         assertEventually("client threads", ClientLifecycleIT::clientThreads, threadsBefore);
     }
 
+    @Test
+    void aRefreshingCredentialsProviderStopsItsThreadWhenTheClientCloses() throws Exception {
+        Map<String, Integer> threadsBefore = clientThreads();
+        for (int cycle = 0; cycle < 5; cycle++) {
+            AssumeRoleCredentialsProvider credentials = AssumeRoleCredentialsProvider.create("us-east-1",
+                    "arn:aws:iam::123456789012:role/bedrock-invoker", null, "lifecycle", emulator.endpoint(),
+                    software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIDTEST", "secret")),
+                    RefreshTiming.DEFAULT);
+            StreamingInvoker invoker = new StreamingInvoker(BedrockClientFactory.create(
+                    EmulatorFixtures.settings(emulator).build(), credentials), ChunkParsers::forFamily, true);
+            RecordingInvocationListener listener = new RecordingInvocationListener();
+            invoker.invoke(anthropic("role-" + cycle, "words=6", cycle), listener);
+            assertThat(listener.terminal.get(20, TimeUnit.SECONDS)).isInstanceOf(InvocationResult.class);
+            assertThat(clientThreads().get("bedrock-")).isGreaterThan(threadsBefore.get("bedrock-"));
+
+            long start = System.nanoTime();
+            invoker.close();
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(CLOSE_BUDGET.toMillis());
+
+            int c = cycle;
+            // the JDK keeps the STS call's socket alive a few seconds, so only threads are counted here
+            assertEventually("client threads after cycle " + c, ClientLifecycleIT::clientThreads, threadsBefore);
+        }
+    }
+
     /** Threads left running settle within a moment of close(); waits up to 3 s for {@code expected}. */
     private static <T> void assertEventually(String what, Supplier<T> actual, T expected) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
