@@ -4,74 +4,119 @@ import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.identity.spi.ResolveIdentityRequest;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.sts.StsAsyncClient;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.StsClientBuilder;
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 import software.amazon.awssdk.services.sts.model.Credentials;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
-import software.amazon.awssdk.utils.cache.CachedSupplier;
-import software.amazon.awssdk.utils.cache.RefreshResult;
 
+import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Assumes a role through the async STS client. The SDK's own {@code StsAssumeRoleCredentialsProvider} wants
- * a synchronous {@code StsClient}, which needs a blocking HTTP client this plugin does not ship; the async
- * client reuses Netty. Credentials are cached and refreshed ahead of expiry.
+ * {@code assume-role}: assumes {@code bedrock.role.arn} through STS with the default chain's credentials, and
+ * keeps the role's credentials fresh on its own refresh thread ({@link RefreshingCredentialsProvider}). The STS
+ * call is synchronous (url-connection client) and runs only there, so it neither blocks nor shares the Netty
+ * event loops of the Bedrock client that uses the credentials.
  */
 final class AssumeRoleCredentialsProvider implements AwsCredentialsProvider, SdkAutoCloseable {
-    private static final Duration STALE_BEFORE_EXPIRY = Duration.ofMinutes(1);
-    private static final Duration PREFETCH_BEFORE_EXPIRY = Duration.ofMinutes(5);
 
-    private final StsAsyncClient sts;
-    private final AssumeRoleRequest request;
-    private final CachedSupplier<AwsSessionCredentials> cache;
+    static final String DEFAULT_SESSION_NAME = "kafka-connect-bedrock-stream";
+    private static final Duration STS_CALL_TIMEOUT = Duration.ofSeconds(30);
 
-    private AssumeRoleCredentialsProvider(StsAsyncClient sts, AssumeRoleRequest request) {
-        this.sts = sts;
-        this.request = request;
-        this.cache = CachedSupplier.builder(this::refresh).cachedValueName("AssumeRoleCredentials").build();
+    private final String roleArn;
+    private final RefreshingCredentialsProvider refreshing;
+
+    private AssumeRoleCredentialsProvider(String roleArn, RefreshingCredentialsProvider refreshing) {
+        this.roleArn = roleArn;
+        this.refreshing = refreshing;
+    }
+
+    /** Production: the default chain's credentials call STS; its standard endpoint unless {@code stsEndpoint}. */
+    static AssumeRoleCredentialsProvider create(String region, String roleArn, String externalId,
+                                                String sessionName, URI stsEndpoint, Duration connectTimeout) {
+        return create(region, roleArn, externalId, sessionName, stsEndpoint,
+                DefaultCredentialsProvider.builder().build(), RefreshTiming.DEFAULT, connectTimeout);
     }
 
     static AssumeRoleCredentialsProvider create(String region, String roleArn, String externalId,
-                                                String sessionName) {
-        StsAsyncClient sts = StsAsyncClient.builder()
+                                                String sessionName, URI stsEndpoint, AwsCredentialsProvider base,
+                                                RefreshTiming timing) {
+        return create(region, roleArn, externalId, sessionName, stsEndpoint, base, timing, Duration.ofSeconds(10));
+    }
+
+    private static AssumeRoleCredentialsProvider create(String region, String roleArn, String externalId,
+                                                        String sessionName, URI stsEndpoint,
+                                                        AwsCredentialsProvider base, RefreshTiming timing,
+                                                        Duration connectTimeout) {
+        StsClientBuilder builder = StsClient.builder()
                 .region(Region.of(region))
-                .credentialsProvider(DefaultCredentialsProvider.builder().build())
-                .build();
+                .credentialsProvider(base)
+                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(connectTimeout)
+                        .socketTimeout(STS_CALL_TIMEOUT).build())
+                .overrideConfiguration(c -> c.apiCallTimeout(STS_CALL_TIMEOUT.multipliedBy(2)));
+        if (stsEndpoint != null) {
+            builder.endpointOverride(stsEndpoint);
+        }
+        StsClient sts = builder.build();
         AssumeRoleRequest request = AssumeRoleRequest.builder()
                 .roleArn(roleArn)
                 .externalId(externalId == null || externalId.isBlank() ? null : externalId)
-                .roleSessionName(sessionName == null || sessionName.isBlank() ? "kafka-connect-bedrock-stream"
-                        : sessionName)
+                .roleSessionName(sessionName == null || sessionName.isBlank() ? DEFAULT_SESSION_NAME : sessionName)
                 .build();
-        return new AssumeRoleCredentialsProvider(sts, request);
+        List<String> secrets = Arrays.asList(externalId);
+        String source = "assume-role of bedrock.role.arn=" + roleArn + " (bedrock.credentials.provider=assume-role)";
+        String fix = "Check that the worker's own identity (the AWS SDK default chain: environment, web identity, "
+                + "profile, container or instance role) may call sts:AssumeRole on the role, that the role's trust "
+                + "policy trusts that identity" + (secrets.get(0) == null ? "" : " with bedrock.role.external.id")
+                + ", and that bedrock.region"
+                + (stsEndpoint == null ? "" : " and bedrock.sts.endpoint.override") + " are right.";
+        RefreshingCredentialsProvider refreshing = new RefreshingCredentialsProvider(source,
+                () -> toSessionCredentials(sts.assumeRole(request).credentials()),
+                e -> CredentialFailures.describe(source, fix, e, secrets), timing, () -> {
+                    sts.close();
+                    if (base instanceof SdkAutoCloseable closeable) {
+                        closeable.close();
+                    }
+                });
+        return new AssumeRoleCredentialsProvider(roleArn, refreshing);
+    }
+
+    private static AwsCredentials toSessionCredentials(Credentials c) {
+        return AwsSessionCredentials.builder().accessKeyId(c.accessKeyId()).secretAccessKey(c.secretAccessKey())
+                .sessionToken(c.sessionToken()).expirationTime(c.expiration()).providerName("BedrockAssumeRole")
+                .build();
+    }
+
+    @Override
+    public CompletableFuture<AwsCredentialsIdentity> resolveIdentity(ResolveIdentityRequest request) {
+        return refreshing.resolveIdentity(request);
     }
 
     @Override
     public AwsCredentials resolveCredentials() {
-        return cache.get();
+        return refreshing.resolveCredentials();
     }
 
-    private RefreshResult<AwsSessionCredentials> refresh() {
-        Credentials c = sts.assumeRole(request).join().credentials();
-        Instant expiry = c.expiration();
-        return RefreshResult.builder(AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(),
-                        c.sessionToken()))
-                .staleTime(expiry.minus(STALE_BEFORE_EXPIRY))
-                .prefetchTime(expiry.minus(PREFETCH_BEFORE_EXPIRY))
-                .build();
+    /** Names of the threads STS was called on (for tests: only the provider's own refresh thread). */
+    List<String> refreshThreads() {
+        return refreshing.refreshThreads();
     }
 
     @Override
     public void close() {
-        cache.close();
-        sts.close();
+        refreshing.close();
     }
 
     @Override
     public String toString() {
-        return "AssumeRoleCredentialsProvider[roleArn=" + request.roleArn() + "]";
+        return "AssumeRoleCredentialsProvider[roleArn=" + roleArn + "]";
     }
 }

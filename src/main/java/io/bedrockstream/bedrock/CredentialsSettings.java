@@ -1,12 +1,16 @@
 package io.bedrockstream.bedrock;
 
+import java.net.URI;
+
 /**
  * How the client finds AWS credentials. Only the fields the chosen provider needs are used.
  * {@link #toString()} masks the secret and the session token so settings can be logged.
+ *
+ * @param stsEndpointOverride the STS endpoint {@code ASSUME_ROLE} calls; null for the region's standard one
  */
 public record CredentialsSettings(Provider provider, String accessKeyId, String secretAccessKey,
                                   String sessionToken, String profileName, String roleArn,
-                                  String roleExternalId, String roleSessionName) {
+                                  String roleExternalId, String roleSessionName, URI stsEndpointOverride) {
 
     public enum Provider { DEFAULT, STATIC, PROFILE, ASSUME_ROLE }
 
@@ -15,21 +19,26 @@ public record CredentialsSettings(Provider provider, String accessKeyId, String 
     }
 
     public static CredentialsSettings defaults() {
-        return new CredentialsSettings(Provider.DEFAULT, null, null, null, null, null, null, null);
+        return new CredentialsSettings(Provider.DEFAULT, null, null, null, null, null, null, null, null);
     }
 
     public static CredentialsSettings staticKeys(String accessKeyId, String secretAccessKey, String sessionToken) {
         return new CredentialsSettings(Provider.STATIC, accessKeyId, secretAccessKey, sessionToken,
-                null, null, null, null);
+                null, null, null, null, null);
     }
 
     public static CredentialsSettings profile(String profileName) {
-        return new CredentialsSettings(Provider.PROFILE, null, null, null, profileName, null, null, null);
+        return new CredentialsSettings(Provider.PROFILE, null, null, null, profileName, null, null, null, null);
     }
 
     public static CredentialsSettings assumeRole(String roleArn, String externalId, String sessionName) {
+        return assumeRole(roleArn, externalId, sessionName, null);
+    }
+
+    public static CredentialsSettings assumeRole(String roleArn, String externalId, String sessionName,
+                                                 URI stsEndpointOverride) {
         return new CredentialsSettings(Provider.ASSUME_ROLE, null, null, null, null, roleArn, externalId,
-                sessionName);
+                sessionName, stsEndpointOverride);
     }
 
     @Override
@@ -41,7 +50,8 @@ public record CredentialsSettings(Provider provider, String accessKeyId, String 
                 + ", profileName=" + profileName
                 + ", roleArn=" + roleArn
                 + ", roleExternalId=" + mask(roleExternalId)
-                + ", roleSessionName=" + roleSessionName + "]";
+                + ", roleSessionName=" + roleSessionName
+                + ", stsEndpointOverride=" + stsEndpointOverride + "]";
     }
 
     private static String mask(String secret) {

@@ -29,11 +29,18 @@ public final class ErrorClassifier {
     public static final String MALFORMED_CHUNK = "MalformedChunk";
     public static final String CLIENT_ERROR = "ClientError";
     public static final String CANCELLED = "Cancelled";
+    /** No credentials to sign with: the message says which provider failed and what to fix. */
+    public static final String CREDENTIALS_ERROR = "CredentialsError";
 
     private ErrorClassifier() {
     }
 
     public static InvocationFailure classify(Throwable error, long chunksSoFar) {
+        CredentialsUnavailableException credentials = causeOfType(error, CredentialsUnavailableException.class);
+        if (credentials != null) {
+            return new InvocationFailure(credentials.kind(), CREDENTIALS_ERROR, credentials.getMessage(), null, null,
+                    null, chunksSoFar);
+        }
         Throwable t = unwrap(error);
         if (t instanceof AwsServiceException service) {
             return classifyService(service, chunksSoFar);
@@ -47,9 +54,15 @@ public final class ErrorClassifier {
                     "no bytes from Bedrock for longer than stream.idle.timeout.ms", chunksSoFar);
         }
         if (isCredentialProblem(t)) {
-            return new InvocationFailure(ErrorKind.CONFIGURATION, CLIENT_ERROR,
+            return new InvocationFailure(ErrorKind.CONFIGURATION, CREDENTIALS_ERROR,
                     "could not load AWS credentials (" + safeMessage(t) + "); check bedrock.credentials.provider "
                             + "and the keys, profile or role it needs", null, null, null, chunksSoFar);
+        }
+        if (hasMessage(t, CredentialFailures.MISSING_HTTP_CLIENT)) {
+            // the SDK built a client it cannot run: setup, not a passing fault
+            return new InvocationFailure(ErrorKind.CONFIGURATION, CLIENT_ERROR, safeMessage(t)
+                    + "; the plugin's lib/ must hold the AWS SDK's url-connection-client: install the whole plugin "
+                    + "archive", null, null, null, chunksSoFar);
         }
         if (isChecksumFailure(t)) {
             return transientFailure(CLIENT_ERROR, "corrupt event-stream frame: " + safeMessage(t), chunksSoFar);
@@ -127,7 +140,9 @@ public final class ErrorClassifier {
                     "check the IAM policy allows bedrock:InvokeModelWithResponseStream on this model, "
                             + "and that model access is enabled in this region";
             case "resourcenotfoundexception" -> "check bedrock.model.id and bedrock.region";
-            case "expiredtokenexception" -> "the session token has expired; refresh the credentials";
+            case "expiredtokenexception" -> "the session token had expired when the call was signed: temporary keys "
+                    + "in bedrock.session.token cannot be renewed by the connector; use bedrock.credentials.provider "
+                    + "default, profile or assume-role, which refresh credentials before they expire";
             default -> "check the credentials (bedrock.credentials.provider, access key, secret, session token)"
                     + " and bedrock.region";
         };
@@ -151,6 +166,24 @@ public final class ErrorClassifier {
             cur = cur.getCause();
         }
         return cur;
+    }
+
+    private static <T extends Throwable> T causeOfType(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+
+    private static boolean hasMessage(Throwable t, String lowerCaseText) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c.getMessage() != null && c.getMessage().toLowerCase(Locale.ROOT).contains(lowerCaseText)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasCause(Throwable t, String simpleName) {

@@ -104,8 +104,9 @@ final class EngineWiring {
             case STATIC -> CredentialsSettings.staticKeys(secret(c.accessKeyId().orElse(null)),
                     secret(c.secretAccessKey().orElse(null)), secret(c.sessionToken().orElse(null)));
             case PROFILE -> CredentialsSettings.profile(c.profileName().orElse(null));
-            case ASSUME_ROLE -> CredentialsSettings.assumeRole(c.roleArn().orElseThrow(),
-                    secret(c.roleExternalId().orElse(null)), c.roleSessionName());
+            case ASSUME_ROLE -> CredentialsSettings.assumeRole(c.roleArn().orElse(null),
+                    secret(c.roleExternalId().orElse(null)), c.roleSessionName(),
+                    c.stsEndpointOverride().orElse(null));
         };
     }
 

@@ -85,6 +85,15 @@ final class AdminApi {
         if (s.has("logCalls")) {
             b.logCalls(s.get("logCalls").asBoolean());
         }
+        if (s.has("stsRoles")) {
+            b.stsRoles(strings(s.get("stsRoles")));
+        }
+        if (s.has("webIdentityTokens")) {
+            b.webIdentityTokens(strings(s.get("webIdentityTokens")));
+        }
+        if (s.has("credentialLifetimeMs")) {
+            b.credentialLifetime(java.time.Duration.ofMillis(s.get("credentialLifetimeMs").asLong()));
+        }
         return b;
     }
 
@@ -95,13 +104,21 @@ final class AdminApi {
                 .put("words", o.words())
                 .put("perChunk", o.perChunk()).put("ttftMs", o.ttftMs()).put("delayMs", o.delayMs())
                 .put("seed", o.seed()).put("logCalls", o.logCalls())
-                .put("verifiesSignatures", o.verifiesSignatures());
+                .put("verifiesSignatures", o.verifiesSignatures())
+                .put("credentialLifetimeMs", o.credentialLifetime().toMillis())
+                // tokens are secrets of a kind: only how many there are
+                .put("webIdentityTokens", o.webIdentityTokens().size())
+                .set("stsRoles", JSON.valueToTree(new java.util.TreeSet<>(o.stsRoles())));
     }
 
     static ObjectNode statsJson(EmulatorStats stats) {
         ObjectNode root = JSON.createObjectNode().put("calls", stats.calls())
                 .put("currentConcurrency", stats.currentConcurrency()).put("maxConcurrency", stats.maxConcurrency())
-                .put("tokenQuotaThrottles", stats.tokenQuotaThrottles());
+                .put("tokenQuotaThrottles", stats.tokenQuotaThrottles())
+                .put("openConnections", stats.openConnections())
+                .put("callsWithSessionToken", stats.callsWithSessionToken());
+        ObjectNode sts = root.putObject("stsCalls");
+        stats.stsCalls().forEach(sts::put);
         ObjectNode requests = root.putObject("requests");
         stats.requests().forEach((id, attempts) -> {
             var array = requests.putArray(id);
@@ -111,6 +128,15 @@ final class AdminApi {
             }
         });
         return root;
+    }
+
+    private static java.util.Set<String> strings(JsonNode array) {
+        if (!array.isArray()) {
+            throw new IllegalArgumentException("expected an array of strings");
+        }
+        java.util.Set<String> values = new java.util.HashSet<>();
+        array.forEach(v -> values.add(v.asText()));
+        return values;
     }
 
     private static String text(JsonNode s, String field) {

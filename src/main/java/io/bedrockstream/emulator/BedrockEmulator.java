@@ -42,6 +42,7 @@ public final class BedrockEmulator implements AutoCloseable {
     public static BedrockEmulator start(EmulatorOptions options) {
         EmulatorState state = new EmulatorState(options);
         EmulatorHandler handler = new EmulatorHandler(state);
+        ConnectionCounter connections = new ConnectionCounter(state.recorder);
         EventLoopGroup boss = new NioEventLoopGroup(1);
         EventLoopGroup workers = new NioEventLoopGroup();
         try {
@@ -53,6 +54,7 @@ public final class BedrockEmulator implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast("connections", connections);
                             ch.pipeline().addLast("sniffer", new ProtocolSniffer(handler));
                         }
                     })

@@ -31,6 +31,7 @@ final class BedrockErrors {
             entry("ServiceUnavailableException", 503, "Service unavailable. Try your request again later."),
             entry("ModelStreamErrorException", 424, "The model encountered an error while streaming the response."),
             entry("MissingAuthenticationTokenException", 403, "Missing Authentication Token"),
+            entry("ExpiredTokenException", 403, "The security token included in the request is expired"),
             entry("UnrecognizedClientException", 403, "The security token included in the request is invalid."),
             entry("IncompleteSignatureException", 400, "Authorization header requires 'Credential',"
                     + " 'Signature' and 'SignedHeaders' parameters and an X-Amz-Date header."),

@@ -21,6 +21,9 @@ final class CallRecorder {
     private final AtomicInteger maxConcurrency = new AtomicInteger();
     private final Map<String, AtomicInteger> attemptCounters = new ConcurrentHashMap<>();
     private final Map<String, List<Attempt>> attempts = new ConcurrentHashMap<>();
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final AtomicLong callsWithSessionToken = new AtomicLong();
+    private final Map<String, AtomicLong> stsCalls = new ConcurrentHashMap<>();
 
     /** Counts a call and returns its 1-based attempt number for the marker. */
     int newAttempt(String id) {
@@ -50,6 +53,24 @@ final class CallRecorder {
         currentConcurrency.decrementAndGet();
     }
 
+    void connectionOpened() {
+        openConnections.incrementAndGet();
+    }
+
+    void connectionClosed() {
+        openConnections.decrementAndGet();
+    }
+
+    /** A Bedrock call signed with STS-issued credentials (valid session token, not expired) got past the check. */
+    void sessionTokenCall() {
+        callsWithSessionToken.incrementAndGet();
+    }
+
+    /** An STS call and how it ended: {@code ok} or the error code. */
+    void stsCall(String action, String outcome) {
+        stsCalls.computeIfAbsent(action + " " + outcome, k -> new AtomicLong()).incrementAndGet();
+    }
+
     void record(String id, Attempt attempt) {
         List<Attempt> list = attempts.computeIfAbsent(id, k -> new ArrayList<>());
         synchronized (list) {
@@ -69,14 +90,19 @@ final class CallRecorder {
             sorted.sort(Comparator.comparingInt(Attempt::attempt));
             copy.put(id, List.copyOf(sorted));
         });
+        Map<String, Long> sts = new TreeMap<>();
+        stsCalls.forEach((k, v) -> sts.put(k, v.get()));
         return new EmulatorStats(calls.get(), currentConcurrency.get(), maxConcurrency.get(), copy,
-                tokenQuotaThrottles.get());
+                tokenQuotaThrottles.get(),
+                openConnections.get(), callsWithSessionToken.get(), sts);
     }
 
-    /** Open streams stay counted in currentConcurrency; the peak restarts from them. */
+    /** Open streams and connections stay counted; the peak restarts from the open streams. */
     void reset() {
         calls.set(0);
         tokenQuotaThrottles.set(0);
+        callsWithSessionToken.set(0);
+        stsCalls.clear();
         attemptCounters.clear();
         attempts.clear();
         maxConcurrency.set(currentConcurrency.get());

@@ -1,6 +1,10 @@
 package io.bedrockstream.emulator;
 
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Turns {@code --flag value} / {@code --flag=value} arguments and environment into options. */
 final class EmulatorCli {
@@ -10,7 +14,8 @@ final class EmulatorCli {
                                    [--ttft-ms 0] [--delay-ms 0] [--throttle-fraction 0] [--max-concurrent 0]
                                    [--tokens-per-minute 0] [--quota-window-ms 60000]
                                    [--access-key-id ID --secret-access-key SECRET] [--log-calls true|false]
-                                   [--tls=false]
+                                   [--sts-roles ARN,ARN] [--sts-web-identity-tokens TOKEN,TOKEN]
+                                   [--credential-lifetime-ms 3600000] [--tls=false]
               env EMULATOR_ACCESS_KEY_ID / EMULATOR_SECRET_ACCESS_KEY also turn on SigV4 verification""";
 
     private EmulatorCli() {
@@ -48,6 +53,9 @@ final class EmulatorCli {
                     case "--access-key-id" -> accessKey = value;
                     case "--secret-access-key" -> secret = value;
                     case "--log-calls" -> b.logCalls(Boolean.parseBoolean(value));
+                    case "--sts-roles" -> b.stsRoles(list(value));
+                    case "--sts-web-identity-tokens" -> b.webIdentityTokens(list(value));
+                    case "--credential-lifetime-ms" -> b.credentialLifetime(Duration.ofMillis(Long.parseLong(value)));
                     case "--tls" -> {
                         if (!value.equals("false")) {
                             throw new IllegalArgumentException("TLS is not supported; only --tls=false");
@@ -63,5 +71,10 @@ final class EmulatorCli {
             throw new IllegalArgumentException("give both the access key id and the secret access key, or neither");
         }
         return b.credentials(accessKey, secret).build();
+    }
+
+    private static Set<String> list(String value) {
+        return Arrays.stream(value.split(",")).map(String::strip).filter(v -> !v.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
     }
 }

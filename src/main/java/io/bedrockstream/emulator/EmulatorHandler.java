@@ -26,7 +26,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Routes one aggregated request (HTTP/1.1 or an h2 stream) to Bedrock or to the admin API. */
+/** Routes one aggregated request (HTTP/1.1 or an h2 stream) to Bedrock, to STS or to the admin API. */
 @ChannelHandler.Sharable
 final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -43,10 +43,12 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
     private final EmulatorState state;
     private final AdminApi adminApi;
+    private final StsApi stsApi;
 
     EmulatorHandler(EmulatorState state) {
         this.state = state;
         this.adminApi = new AdminApi(state);
+        this.stsApi = new StsApi(state);
     }
 
     @Override
@@ -56,6 +58,8 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         try {
             if (path.startsWith("/_emulator/")) {
                 adminApi.handle(ctx, request, path);
+            } else if (StsApi.isStsRequest(request, path)) {
+                stsApi.handle(ctx, request);
             } else if (path.startsWith("/model/") && path.endsWith(STREAM_SUFFIX)) {
                 invoke(ctx, request, path.substring(7, path.length() - STREAM_SUFFIX.length()), true);
             } else if (path.startsWith("/model/") && path.endsWith(INVOKE_SUFFIX)) {
@@ -92,11 +96,14 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             refusal.send("ValidationException", "Only POST is supported.", null);
             return;
         }
-        Optional<String> authError = SigV4Verifier.check(options, request.method().name(), request.uri(),
-                request.headers(), body);
-        if (authError.isPresent()) {
-            refusal.send(authError.get(), null, null);
+        SigV4Verifier.Verdict auth = SigV4Verifier.check(options, state.temporaryCredentials,
+                request.method().name(), request.uri(), request.headers(), body);
+        if (auth.error().isPresent()) {
+            refusal.send(auth.error().get(), null, null);
             return;
+        }
+        if (auth.temporary().isPresent()) {
+            state.recorder.sessionTokenCall();
         }
         if (body.length > MAX_BODY_BYTES) {
             refusal.send("ValidationException", "Input is too long for requested model.", null);

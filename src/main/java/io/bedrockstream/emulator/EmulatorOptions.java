@@ -1,6 +1,8 @@
 package io.bedrockstream.emulator;
 
+import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 
 /** Immutable emulator settings. The generation and fault settings can be changed while running. */
 public final class EmulatorOptions {
@@ -20,6 +22,9 @@ public final class EmulatorOptions {
     private final String secretAccessKey;
     private final boolean logCalls;
     private final boolean logToStdout;
+    private final Set<String> stsRoles;
+    private final Set<String> webIdentityTokens;
+    private final Duration credentialLifetime;
 
     private EmulatorOptions(Builder b) {
         this.host = b.host;
@@ -37,6 +42,9 @@ public final class EmulatorOptions {
         this.secretAccessKey = b.secretAccessKey;
         this.logCalls = b.logCalls;
         this.logToStdout = b.logToStdout;
+        this.stsRoles = b.stsRoles;
+        this.webIdentityTokens = b.webIdentityTokens;
+        this.credentialLifetime = b.credentialLifetime;
     }
 
     public static Builder builder() {
@@ -64,6 +72,9 @@ public final class EmulatorOptions {
         b.secretAccessKey = secretAccessKey;
         b.logCalls = logCalls;
         b.logToStdout = logToStdout;
+        b.stsRoles = stsRoles;
+        b.webIdentityTokens = webIdentityTokens;
+        b.credentialLifetime = credentialLifetime;
         return b;
     }
 
@@ -134,6 +145,21 @@ public final class EmulatorOptions {
         return logToStdout;
     }
 
+    /** The role ARNs STS lets callers assume; empty (the default) means any role. */
+    public Set<String> stsRoles() {
+        return stsRoles;
+    }
+
+    /** The web identity tokens STS accepts; empty (the default) means any non-blank token. */
+    public Set<String> webIdentityTokens() {
+        return webIdentityTokens;
+    }
+
+    /** How long temporary credentials issued by STS stay valid. */
+    public Duration credentialLifetime() {
+        return credentialLifetime;
+    }
+
     public static final class Builder {
         private String host = "127.0.0.1";
         private int port = 0;
@@ -150,6 +176,9 @@ public final class EmulatorOptions {
         private String secretAccessKey;
         private boolean logCalls = false;
         private boolean logToStdout = false;
+        private Set<String> stsRoles = Set.of();
+        private Set<String> webIdentityTokens = Set.of();
+        private Duration credentialLifetime = Duration.ofHours(1);
 
         private Builder() {
         }
@@ -245,6 +274,27 @@ public final class EmulatorOptions {
         /** Call log lines go to stdout instead of slf4j (the CLI uses this). */
         public Builder logToStdout(boolean logToStdout) {
             this.logToStdout = logToStdout;
+            return this;
+        }
+
+        /** The role ARNs STS may issue credentials for; empty means any role. AssumeRole of another gets AccessDenied. */
+        public Builder stsRoles(Set<String> roleArns) {
+            this.stsRoles = Set.copyOf(roleArns);
+            return this;
+        }
+
+        /** The web identity tokens AssumeRoleWithWebIdentity accepts; empty means any non-blank token. */
+        public Builder webIdentityTokens(Set<String> tokens) {
+            this.webIdentityTokens = Set.copyOf(tokens);
+            return this;
+        }
+
+        /** How long issued temporary credentials are valid (at least 1 ms); Bedrock refuses them afterwards. */
+        public Builder credentialLifetime(Duration lifetime) {
+            if (lifetime == null || lifetime.toMillis() < 1) {
+                throw new IllegalArgumentException("credentialLifetime must be at least 1 ms");
+            }
+            this.credentialLifetime = lifetime;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.bedrockstream.emulator;
 
+import java.time.Clock;
 import java.util.Random;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -12,6 +13,7 @@ final class EmulatorState {
 
     final CallRecorder recorder = new CallRecorder();
     private final TokenQuota tokenQuota = new TokenQuota();
+    final TemporaryCredentials temporaryCredentials = new TemporaryCredentials(Clock.systemUTC());
     private volatile EmulatorOptions options;
     private Random throttleRandom;
 
@@ -68,6 +70,19 @@ final class EmulatorState {
         }
         String line = String.format("call model=%s id=%s attempt=%d outcome=%s chunks=%d ms=%d",
                 modelId, id, attempt.attempt(), attempt.outcome(), attempt.chunks(), elapsedMs);
+        if (o.logToStdout()) {
+            System.out.println(line);
+        } else {
+            LOG.info(line);
+        }
+    }
+
+    void logSts(String action, String outcome) {
+        EmulatorOptions o = options;
+        if (!o.logCalls()) {
+            return;
+        }
+        String line = "sts action=" + action + " outcome=" + outcome;
         if (o.logToStdout()) {
             System.out.println(line);
         } else {

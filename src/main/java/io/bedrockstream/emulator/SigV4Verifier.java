@@ -24,50 +24,88 @@ final class SigV4Verifier {
     private SigV4Verifier() {
     }
 
-    /** Empty when the request is acceptable; otherwise the §3-style error code to refuse it with. */
+    /**
+     * The outcome of a check: {@code error} is empty when the request is acceptable, else the §3-style error
+     * code to refuse it with; {@code temporary} names the STS-issued credentials it was signed with, if any.
+     */
+    record Verdict(Optional<String> error, Optional<TemporaryCredentials.Issued> temporary) {
+        static Verdict ok(TemporaryCredentials.Issued temporary) {
+            return new Verdict(Optional.empty(), Optional.ofNullable(temporary));
+        }
+
+        static Verdict refused(String code) {
+            return new Verdict(Optional.of(code), Optional.empty());
+        }
+    }
+
+    /** Checks against the configured key pair only (no STS-issued credentials are known). */
     static Optional<String> check(EmulatorOptions options, String method, String uri, HttpHeaders headers,
                                   byte[] body) {
+        return check(options, null, method, uri, headers, body).error();
+    }
+
+    /**
+     * Credentials issued by the emulated STS are always verified, session token and expiry included; other keys
+     * only when the options name a key pair to verify against (else any SigV4-signed request passes).
+     */
+    static Verdict check(EmulatorOptions options, TemporaryCredentials issued, String method, String uri,
+                         HttpHeaders headers, byte[] body) {
         String authorization = headers.get("Authorization");
         if (authorization == null || !authorization.startsWith(ALGORITHM + " ")) {
-            return Optional.of("MissingAuthenticationTokenException");
-        }
-        if (!options.verifiesSignatures()) {
-            return Optional.empty();
+            return Verdict.refused("MissingAuthenticationTokenException");
         }
         String credential = param(authorization, "Credential");
+        String[] scopeParts = credential == null ? new String[0] : credential.split("/");
+        TemporaryCredentials.Issued temporary = issued == null || scopeParts.length != 5 ? null
+                : issued.find(scopeParts[0]).orElse(null);
+        String secret;
+        if (temporary != null) {
+            String token = headers.get("X-Amz-Security-Token");
+            if (token == null || !MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
+                    temporary.sessionToken().getBytes(StandardCharsets.UTF_8))) {
+                return Verdict.refused("UnrecognizedClientException");
+            }
+            if (temporary.expiredAt(issued.now())) {
+                return Verdict.refused("ExpiredTokenException");
+            }
+            secret = temporary.secretAccessKey();
+        } else if (!options.verifiesSignatures()) {
+            return Verdict.ok(null);
+        } else if (scopeParts.length == 5 && scopeParts[0].equals(options.accessKeyId().orElseThrow())) {
+            secret = options.secretAccessKey().orElseThrow();
+        } else if (credential == null) {
+            return Verdict.refused("IncompleteSignatureException");
+        } else {
+            return Verdict.refused("UnrecognizedClientException");
+        }
         String signedHeaders = param(authorization, "SignedHeaders");
         String signature = param(authorization, "Signature");
-        if (credential == null || signedHeaders == null || signature == null) {
-            return Optional.of("IncompleteSignatureException");
-        }
-        String[] scopeParts = credential.split("/");
-        if (scopeParts.length != 5 || !scopeParts[0].equals(options.accessKeyId().orElseThrow())) {
-            return Optional.of("UnrecognizedClientException");
+        if (signedHeaders == null || signature == null) {
+            return Verdict.refused("IncompleteSignatureException");
         }
         String amzDate = headers.get("X-Amz-Date");
         if (amzDate == null) {
-            return Optional.of("IncompleteSignatureException");
+            return Verdict.refused("IncompleteSignatureException");
         }
         String payloadHash = headers.get("x-amz-content-sha256");
         String bodyHash = HEX.formatHex(sha256(body));
         if (payloadHash == null) {
             payloadHash = bodyHash;
         } else if (!payloadHash.equals("UNSIGNED-PAYLOAD") && !payloadHash.equals(bodyHash)) {
-            return Optional.of("InvalidSignatureException");
+            return Verdict.refused("InvalidSignatureException");
         }
         String canonicalRequest = canonicalRequest(method, uri, headers, signedHeaders, payloadHash);
         String scope = String.join("/", scopeParts[1], scopeParts[2], scopeParts[3], scopeParts[4]);
         String stringToSign = ALGORITHM + "\n" + amzDate + "\n" + scope + "\n"
                 + HEX.formatHex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
-        byte[] key = hmac(("AWS4" + options.secretAccessKey().orElseThrow()).getBytes(StandardCharsets.UTF_8),
-                scopeParts[1]);
+        byte[] key = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), scopeParts[1]);
         key = hmac(key, scopeParts[2]);
         key = hmac(key, scopeParts[3]);
         key = hmac(key, scopeParts[4]);
         String expected = HEX.formatHex(hmac(key, stringToSign));
         return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                 signature.getBytes(StandardCharsets.US_ASCII))
-                ? Optional.empty() : Optional.of("InvalidSignatureException");
+                ? Verdict.ok(temporary) : Verdict.refused("InvalidSignatureException");
     }
 
     static String canonicalRequest(String method, String uri, HttpHeaders headers, String signedHeaders,

@@ -3,8 +3,8 @@ package io.bedrockstream.bedrock;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 
 import java.net.URI;
@@ -48,27 +48,42 @@ class BedrockClientFactoryTest {
     }
 
     @Test
-    void staticWithoutKeysSaysWhichSettingIsMissing() {
+    void settingsThatCannotGiveCredentialsFailEachCallWithASetupErrorNotTheBuild() {
+        AwsCredentialsProvider noSecret = BedrockClientFactory.credentialsProvider(base()
+                .credentials(CredentialsSettings.staticKeys("AKID", null, null)).build());
+        assertThatThrownBy(noSecret::resolveCredentials)
+                .isInstanceOfSatisfying(CredentialsUnavailableException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFIGURATION))
+                .hasMessageContaining("bedrock.secret.access.key is not set");
+        assertThat(noSecret.resolveIdentity()).isCompletedExceptionally();
         assertThatThrownBy(() -> BedrockClientFactory.credentialsProvider(base()
-                .credentials(CredentialsSettings.staticKeys("AKID", null, null)).build()))
-                .hasMessageContaining("bedrock.secret.access.key");
+                .credentials(CredentialsSettings.staticKeys(null, " ", null)).build()).resolveCredentials())
+                .hasMessageContaining("bedrock.access.key.id and bedrock.secret.access.key are not set");
         assertThatThrownBy(() -> BedrockClientFactory.credentialsProvider(base()
-                .credentials(CredentialsSettings.assumeRole(null, null, null)).build()))
-                .hasMessageContaining("bedrock.role.arn");
+                .credentials(CredentialsSettings.assumeRole(null, null, null)).build()).resolveCredentials())
+                .isInstanceOf(CredentialsUnavailableException.class)
+                .hasMessage("bedrock.credentials.provider=assume-role needs bedrock.role.arn, which is not set. Set "
+                        + "it to the IAM role to assume, e.g. arn:aws:iam::123456789012:role/bedrock-invoker.");
     }
 
     @Test
     void providerKinds() {
-        assertThat(BedrockClientFactory.credentialsProvider(base().build()))
-                .isInstanceOf(DefaultCredentialsProvider.class);
         assertThat(BedrockClientFactory.credentialsProvider(base()
-                .credentials(CredentialsSettings.profile("dev")).build()))
-                .isInstanceOf(ProfileCredentialsProvider.class);
-        assertThat(BedrockClientFactory.credentialsProvider(base()
-                .credentials(CredentialsSettings.assumeRole("arn:aws:iam::123456789012:role/r", "ext", null))
-                .build()))
-                .isInstanceOf(AssumeRoleCredentialsProvider.class)
-                .hasToString("AssumeRoleCredentialsProvider[roleArn=arn:aws:iam::123456789012:role/r]");
+                .credentials(CredentialsSettings.staticKeys("AKID", "secret", null)).build()))
+                .isInstanceOf(StaticCredentialsProvider.class);
+        // anything looked up or refreshed is fetched on the provider's own thread
+        try (RefreshingCredentialsProvider chain = (RefreshingCredentialsProvider) BedrockClientFactory
+                .credentialsProvider(base().build());
+             RefreshingCredentialsProvider profile = (RefreshingCredentialsProvider) BedrockClientFactory
+                     .credentialsProvider(base().credentials(CredentialsSettings.profile("dev")).build());
+             AssumeRoleCredentialsProvider role = (AssumeRoleCredentialsProvider) BedrockClientFactory
+                     .credentialsProvider(base().credentials(CredentialsSettings.assumeRole(
+                             "arn:aws:iam::123456789012:role/r", "ext", null)).build())) {
+            assertThat(chain).hasToString("RefreshingCredentialsProvider[" + BedrockClientFactory.DEFAULT_CHAIN + "]");
+            assertThat(profile).hasToString("RefreshingCredentialsProvider[profile 'dev' "
+                    + "(bedrock.credentials.provider=profile, bedrock.profile.name)]");
+            assertThat(role).hasToString("AssumeRoleCredentialsProvider[roleArn=arn:aws:iam::123456789012:role/r]");
+        }
     }
 
     @Test

@@ -129,6 +129,60 @@ class ErrorClassifierTest {
     }
 
     @Test
+    void credentialsThatCannotBeHadAreSetupErrorsWhereverTheSdkWrapsThem() {
+        CredentialsUnavailableException setup = new CredentialsUnavailableException(ErrorKind.CONFIGURATION,
+                "profile 'x' gave no credentials. Fix it.");
+        for (Throwable t : new Throwable[] {setup, new CompletionException(setup),
+                SdkClientException.create("Unable to execute", setup)}) {
+            InvocationFailure f = ErrorClassifier.classify(t, 0);
+            assertThat(f.kind()).isEqualTo(ErrorKind.CONFIGURATION);
+            assertThat(f.errorType()).isEqualTo(ErrorClassifier.CREDENTIALS_ERROR);
+            assertThat(f.message()).isEqualTo("profile 'x' gave no credentials. Fix it.");
+        }
+        expect(new CredentialsUnavailableException(ErrorKind.TRANSIENT, "STS busy"), ErrorKind.TRANSIENT,
+                ErrorClassifier.CREDENTIALS_ERROR);
+        // the symptom: the SDK's STS client without a synchronous HTTP client is a broken install
+        InvocationFailure noHttp = ErrorClassifier.classify(SdkClientException.create("Unable to load an HTTP "
+                + "implementation from any provider in the chain. You must declare a dependency on an appropriate "
+                + "HTTP implementation or pass in an SdkHttpClient explicitly to the client builder."), 0);
+        assertThat(noHttp.kind()).isEqualTo(ErrorKind.CONFIGURATION);
+        assertThat(noHttp.message()).endsWith("the plugin's lib/ must hold the AWS SDK's url-connection-client: "
+                + "install the whole plugin archive");
+    }
+
+    @Test
+    void stsFailuresAreTransientOnlyWhenStsOrTheNetworkIsAtFault() {
+        AwsServiceException denied = service(software.amazon.awssdk.services.sts.model.StsException.builder(),
+                "AccessDenied", 403);
+        AwsServiceException busy = service(software.amazon.awssdk.services.sts.model.StsException.builder(),
+                "Throttling", 400);
+        AwsServiceException down = service(software.amazon.awssdk.services.sts.model.StsException.builder(),
+                "InternalFailure", 500);
+        assertThat(CredentialFailures.describe("s", "Fix.", denied, java.util.List.of()).kind())
+                .isEqualTo(ErrorKind.CONFIGURATION);
+        assertThat(CredentialFailures.describe("s", "Fix.", down, java.util.List.of()).kind())
+                .isEqualTo(ErrorKind.TRANSIENT);
+        assertThat(CredentialFailures.describe("s", "Fix.", SdkClientException.create("Unable to execute HTTP "
+                + "request", new java.net.ConnectException("Connection refused")), java.util.List.of()).kind())
+                .isEqualTo(ErrorKind.TRANSIENT);
+        assertThat(CredentialFailures.describe("s", "Fix.", new java.io.UncheckedIOException(
+                new java.nio.file.NoSuchFileException("/var/run/token")), java.util.List.of()).kind())
+                .isEqualTo(ErrorKind.CONFIGURATION);
+        // STS throttles with HTTP 400; the SDK knows the code
+        assertThat(CredentialFailures.describe("s", "Fix.", busy, java.util.List.of()).kind())
+                .isEqualTo(ErrorKind.TRANSIENT);
+    }
+
+    @Test
+    void credentialMessagesScrubSecrets() {
+        CredentialsUnavailableException e = CredentialFailures.describe("s", "Fix.", SdkClientException.create(
+                "bad line aws_secret_access_key = wJalrXUtnFEMI/K7MDENG and sessionToken: FwoGZXIvYXdzE and "
+                        + "external id ext-12345"), java.util.List.of("ext-12345"));
+        assertThat(e.getMessage()).isEqualTo("s gave no credentials: bad line aws_secret_access_key = **** and "
+                + "sessionToken: **** and external id ****. Fix.");
+    }
+
+    @Test
     void clientSideFailures() {
         expect(SdkClientException.create("read", ReadTimeoutException.INSTANCE), ErrorKind.TRANSIENT,
                 ErrorClassifier.STREAM_IDLE_TIMEOUT);

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** One child JVM whose stdout and stderr go to a log file. */
@@ -24,10 +25,23 @@ public final class ChildProcess {
     }
 
     public static ChildProcess start(String name, List<String> command, Path workDir, Path log) {
+        return start(name, command, workDir, log, Map.of());
+    }
+
+    /** With {@code environment} added to (or replacing entries of) this JVM's environment; a null value removes one. */
+    public static ChildProcess start(String name, List<String> command, Path workDir, Path log,
+                                     Map<String, String> environment) {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        environment.forEach((key, value) -> {
+            if (value == null) {
+                builder.environment().remove(key);
+            } else {
+                builder.environment().put(key, value);
+            }
+        });
         try {
             // the command line heads the log, so a failed start can be reproduced by hand
             Files.writeString(log, "# " + String.join(" ", command) + System.lineSeparator(), StandardCharsets.UTF_8);

@@ -154,7 +154,15 @@ public final class LocalKafkaConnect implements AutoCloseable {
      * be ready, then checks that it loaded the connector from the plugin archive.
      */
     public URI startWorker(Duration timeout) throws IOException, InterruptedException {
-        return startWorker("connect-worker", workerClasspath.asArgument(), log4j2Option(), timeout);
+        return startWorker(timeout, Map.of());
+    }
+
+    /**
+     * The same with {@code environment} added to the worker's, e.g. the AWS variables a pod on EKS gets
+     * (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN) or AWS_CONFIG_FILE.
+     */
+    public URI startWorker(Duration timeout, Map<String, String> environment) throws IOException, InterruptedException {
+        return startWorker("connect-worker", workerClasspath.asArgument(), log4j2Option(), timeout, environment);
     }
 
     /**
@@ -164,18 +172,18 @@ public final class LocalKafkaConnect implements AutoCloseable {
      */
     public URI startWorker(String name, List<Path> classpath, String loggingOption, Duration timeout)
             throws IOException, InterruptedException {
-        return startWorker(name, HostClasspath.join(classpath), loggingOption, timeout);
+        return startWorker(name, HostClasspath.join(classpath), loggingOption, timeout, Map.of());
     }
 
-    private URI startWorker(String name, String classpath, String loggingOption, Duration timeout)
-            throws IOException, InterruptedException {
+    private URI startWorker(String name, String classpath, String loggingOption, Duration timeout,
+                            Map<String, String> environment) throws IOException, InterruptedException {
         int restPort = freePort();
         Path workerProperties = fillTemplate("demo-worker.properties", name + ".properties", Map.of(
                 "bootstrap.servers", bootstrapServers(),
                 "rest.port", String.valueOf(restPort),
                 "plugin.path", project.pluginPath().toString()));
         ChildProcess worker = launch(name, classpath, loggingOption, List.of(
-                "org.apache.kafka.connect.cli.ConnectDistributed", workerProperties.toString()));
+                "org.apache.kafka.connect.cli.ConnectDistributed", workerProperties.toString()), environment);
         URI url = URI.create("http://127.0.0.1:" + restPort + "/");
         ConnectRest rest = new ConnectRest(url);
         awaitCondition(worker, timeout, "the Connect worker's REST API at " + url + " to report healthy",
@@ -246,10 +254,11 @@ public final class LocalKafkaConnect implements AutoCloseable {
     }
 
     private ChildProcess launch(String name, String classpath, List<String> mainAndArgs) {
-        return launch(name, classpath, log4j2Option(), mainAndArgs);
+        return launch(name, classpath, log4j2Option(), mainAndArgs, Map.of());
     }
 
-    private ChildProcess launch(String name, String classpath, String loggingOption, List<String> mainAndArgs) {
+    private ChildProcess launch(String name, String classpath, String loggingOption, List<String> mainAndArgs,
+                                Map<String, String> environment) {
         Path log = runDir.resolve(name + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -261,7 +270,7 @@ public final class LocalKafkaConnect implements AutoCloseable {
                 loggingOption,
                 "-cp", classpath));
         command.addAll(mainAndArgs);
-        ChildProcess child = ChildProcess.start(name, command, runDir, log);
+        ChildProcess child = ChildProcess.start(name, command, runDir, log, environment);
         children.add(child);
         progress.println("      " + name + ": pid " + child.pid() + ", log " + log);
         return child;

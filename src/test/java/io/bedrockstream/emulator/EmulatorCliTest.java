@@ -31,6 +31,21 @@ class EmulatorCliTest {
     }
 
     @Test
+    void stsFlagsNameTheAssumableRolesTheValidTokensAndTheLifetime() {
+        EmulatorOptions o = EmulatorCli.parse(new String[] {"--sts-roles",
+                "arn:aws:iam::123456789012:role/a, arn:aws:iam::123456789012:role/b", "--sts-web-identity-tokens=t1",
+                "--credential-lifetime-ms", "1500"}, Map.of());
+        assertThat(o.stsRoles()).containsExactlyInAnyOrder("arn:aws:iam::123456789012:role/a",
+                "arn:aws:iam::123456789012:role/b");
+        assertThat(o.webIdentityTokens()).containsExactly("t1");
+        assertThat(o.credentialLifetime()).isEqualTo(java.time.Duration.ofMillis(1500));
+        EmulatorOptions defaults = EmulatorCli.parse(new String[0], Map.of());
+        assertThat(defaults.stsRoles()).isEmpty();
+        assertThat(defaults.webIdentityTokens()).isEmpty();
+        assertThat(defaults.credentialLifetime()).isEqualTo(java.time.Duration.ofHours(1));
+    }
+
+    @Test
     void defaultsToPort8089WithoutVerification() {
         EmulatorOptions o = EmulatorCli.parse(new String[0], Map.of());
         assertThat(o.port()).isEqualTo(8089);

@@ -9,6 +9,7 @@ import io.bedrockstream.demo.DemoConnectorConfig;
 import io.bedrockstream.demo.DemoRequest;
 import io.bedrockstream.demo.LocalKafkaConnect;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -76,24 +79,18 @@ final class PackagedPluginChecks {
      */
     void assertOneRequestStreamsItsChunksThenOneCompleteRecord(String topicSuffix, String requestId, String prompt)
             throws Exception {
+        assertOneRequestStreamsItsChunksThenOneCompleteRecord(topicSuffix, requestId, prompt, config -> { });
+    }
+
+    /** The same with the demo's connector config changed by {@code configure} (e.g. its credentials). */
+    void assertOneRequestStreamsItsChunksThenOneCompleteRecord(String topicSuffix, String requestId, String prompt,
+                                                               Consumer<Map<String, String>> configure)
+            throws Exception {
         String requests = DemoConnectorConfig.REQUESTS_TOPIC + topicSuffix;
         String chunks = DemoConnectorConfig.CHUNKS_TOPIC + topicSuffix;
         String completions = DemoConnectorConfig.COMPLETIONS_TOPIC + topicSuffix;
         String dlq = DemoConnectorConfig.DLQ_TOPIC + topicSuffix;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, local.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(requests, 1, (short) 1), new NewTopic(chunks, 1, (short) 1),
-                    new NewTopic(completions, 1, (short) 1), new NewTopic(dlq, 1, (short) 1))).all().get();
-        }
-        Map<String, String> config = DemoConnectorConfig.forEmulator(local.emulatorEndpoint(), local.bootstrapServers());
-        config.put("topics", requests);
-        config.put("output.topic", chunks);
-        config.put("output.completions.topic", completions);
-        config.put("errors.deadletterqueue.topic.name", dlq);
-        rest.putConnectorConfig(connector, config, Duration.ofSeconds(30));
-
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps())) {
-            producer.send(new ProducerRecord<>(requests, requestId, prompt)).get();
-        }
+        startConnectorAndSend(topicSuffix, requestId, prompt, configure);
 
         List<JsonNode> output = readUntil(chunks, requestId,
                 values -> values.stream().anyMatch(v -> v.path("event").asText().equals("complete")));
@@ -124,6 +121,69 @@ final class PackagedPluginChecks {
         assertThat(completionRecords.get(0).path("request_id").asText()).isEqualTo(requestId);
         assertThat(completionRecords.get(0).path("text").asText()).isEqualTo(streamedText);
         assertThat(readAll(dlq)).isEmpty();
+    }
+
+    /** A dead-lettered request: the DLQ record's headers and the one terminal record on the output topic. */
+    record DeadLettered(Map<String, String> headers, JsonNode terminal) {
+    }
+
+    /**
+     * Runs the connector with {@code configure}'s changes, sends one request and waits for it on the dead-letter
+     * topic; asserts that the output topic got exactly one record for it, a final seq 0 {@code error} terminal,
+     * and that the task still runs.
+     */
+    DeadLettered assertOneRequestIsDeadLettered(String topicSuffix, String requestId, String prompt,
+                                                Consumer<Map<String, String>> configure) throws Exception {
+        startConnectorAndSend(topicSuffix, requestId, prompt, configure);
+        String dlq = DemoConnectorConfig.DLQ_TOPIC + topicSuffix;
+        Map<String, String> headers = new TreeMap<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps())) {
+            TopicPartition partition = new TopicPartition(dlq, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long deadline = System.nanoTime() + RECORD_TIMEOUT.toNanos();
+            while (headers.isEmpty()) {
+                assertThat(System.nanoTime()).as("a record on %s within %s s; worker log: %s", dlq,
+                        RECORD_TIMEOUT.toSeconds(), workerLog).isLessThan(deadline);
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    assertThat(record.key()).isEqualTo(requestId);
+                    assertThat(record.value()).isEqualTo(prompt);
+                    record.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
+                }
+            }
+        }
+        List<String> output = readAll(DemoConnectorConfig.CHUNKS_TOPIC + topicSuffix);
+        assertThat(output).hasSize(1);
+        JsonNode terminal = JSON.readTree(output.get(0));
+        assertThat(terminal.path("request_id").asText()).isEqualTo(requestId);
+        assertThat(terminal.path("event").asText()).isEqualTo("error");
+        assertThat(terminal.path("seq").asLong()).isZero();
+        assertThat(terminal.path("retrying").asBoolean()).isFalse();
+        assertThat(rest.failure(connector)).isEmpty();
+        return new DeadLettered(headers, terminal);
+    }
+
+    private void startConnectorAndSend(String topicSuffix, String requestId, String prompt,
+                                       Consumer<Map<String, String>> configure) throws Exception {
+        String requests = DemoConnectorConfig.REQUESTS_TOPIC + topicSuffix;
+        String chunks = DemoConnectorConfig.CHUNKS_TOPIC + topicSuffix;
+        String completions = DemoConnectorConfig.COMPLETIONS_TOPIC + topicSuffix;
+        String dlq = DemoConnectorConfig.DLQ_TOPIC + topicSuffix;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, local.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(requests, 1, (short) 1), new NewTopic(chunks, 1, (short) 1),
+                    new NewTopic(completions, 1, (short) 1), new NewTopic(dlq, 1, (short) 1))).all().get();
+        }
+        Map<String, String> config = DemoConnectorConfig.forEmulator(local.emulatorEndpoint(), local.bootstrapServers());
+        config.put("topics", requests);
+        config.put("output.topic", chunks);
+        config.put("output.completions.topic", completions);
+        config.put("errors.deadletterqueue.topic.name", dlq);
+        configure.accept(config);
+        rest.putConnectorConfig(connector, config, Duration.ofSeconds(30));
+
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps())) {
+            producer.send(new ProducerRecord<>(requests, requestId, prompt)).get();
+        }
     }
 
     private List<JsonNode> readUntil(String topic, String requestId, Predicate<List<JsonNode>> done)

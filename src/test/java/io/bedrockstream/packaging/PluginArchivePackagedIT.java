@@ -84,6 +84,10 @@ class PluginArchivePackagedIT {
                 .contains(ProjectLayout.PLUGIN_NAME + "/manifest.json",
                         lib + ProjectLayout.PLUGIN_NAME + "-" + project.pluginVersion() + ".jar")
                 .anyMatch(name -> name.startsWith(lib + "bedrockruntime-"))
+                // the synchronous HTTP client the SDK's STS providers need (EKS web identity, profile role_arn);
+                // exactly one, or the SDK refuses to pick
+                .anyMatch(name -> name.startsWith(lib + "url-connection-client-"))
+                .noneMatch(name -> name.startsWith(lib + "apache-client-") || name.startsWith(lib + "apache5-client-"))
                 // the worker provides these; a second copy inside a plugin causes class-loading conflicts
                 .noneMatch(name -> name.startsWith(lib + "kafka-clients-") || name.startsWith(lib + "connect-api-")
                         || name.startsWith(lib + "connect-runtime-") || name.startsWith(lib + "slf4j-"));

@@ -50,6 +50,7 @@ public class BedrockConnectorConfig extends AbstractConfig {
     public static final String ROLE_ARN = "bedrock.role.arn";
     public static final String ROLE_EXTERNAL_ID = "bedrock.role.external.id";
     public static final String ROLE_SESSION_NAME = "bedrock.role.session.name";
+    public static final String STS_ENDPOINT_OVERRIDE = "bedrock.sts.endpoint.override";
     // Model
     public static final String MODEL_ID = "bedrock.model.id";
     public static final String MODEL_FAMILY = "bedrock.model.family";
@@ -178,6 +179,10 @@ public class BedrockConnectorConfig extends AbstractConfig {
 
     public String roleSessionName() {
         return nonEmpty(getString(ROLE_SESSION_NAME)).orElse("kafka-connect-bedrock-stream");
+    }
+
+    public Optional<URI> stsEndpointOverride() {
+        return nonEmpty(getString(STS_ENDPOINT_OVERRIDE)).map(URI::create);
     }
 
     // ---- Model

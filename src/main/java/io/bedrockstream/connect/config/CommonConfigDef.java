@@ -78,14 +78,17 @@ final class CommonConfigDef {
                 .define(CREDENTIALS_PROVIDER, Type.STRING, CredentialsProvider.DEFAULT.configName(),
                         OneOf.of(providers), Importance.HIGH, Width.SHORT, "Credentials provider",
                         "Where AWS credentials come from. 'default' (the default) uses the SDK's default chain "
-                                + "(environment, system properties, web identity, profile file, container and "
-                                + "instance roles). 'static' uses bedrock.access.key.id and bedrock.secret.access.key "
-                                + "(and bedrock.session.token if set). 'profile' reads bedrock.profile.name from the "
-                                + "shared credentials files. 'assume-role' assumes bedrock.role.arn through STS using "
-                                + "the default chain's credentials.",
+                                + "(environment, system properties, web identity as on EKS with IRSA, profile file, "
+                                + "container and instance roles). 'static' uses bedrock.access.key.id and "
+                                + "bedrock.secret.access.key (and bedrock.session.token if set). 'profile' reads "
+                                + "bedrock.profile.name from the AWS config and credentials files (keys, or role_arn "
+                                + "with source_profile). 'assume-role' assumes bedrock.role.arn through STS using the "
+                                + "default chain's credentials. All but 'static' are fetched, and refreshed before "
+                                + "they expire, on a thread of the connector's own; credentials that cannot be had "
+                                + "are a setup error (see setup.error.action).",
                         new EnumRecommender(providers),
                         List.of(ACCESS_KEY_ID, SECRET_ACCESS_KEY, SESSION_TOKEN, PROFILE_NAME, ROLE_ARN, ROLE_EXTERNAL_ID,
-                                ROLE_SESSION_NAME))
+                                ROLE_SESSION_NAME, STS_ENDPOINT_OVERRIDE))
                 .define(ACCESS_KEY_ID, Type.PASSWORD, null, null, Importance.HIGH, Width.MEDIUM, "Access key id",
                         "The AWS access key id, used only when bedrock.credentials.provider is 'static'. Hidden in "
                                 + "logs and REST output; use a config provider such as ${file:...} or ${env:...} "
@@ -122,6 +125,13 @@ final class CommonConfigDef {
                         Importance.LOW, Width.MEDIUM, "Role session name",
                         "The session name recorded in CloudTrail when assuming bedrock.role.arn. Defaults to "
                                 + "kafka-connect-bedrock-stream.",
+                        new VisibleWhen(CREDENTIALS_PROVIDER, "assume-role"))
+                .define(STS_ENDPOINT_OVERRIDE, Type.STRING, "", new HttpUriOrEmpty(), Importance.LOW, Width.LONG,
+                        "STS endpoint override",
+                        "An absolute http:// or https:// URI of the STS endpoint that 'assume-role' calls, e.g. a "
+                                + "VPC interface endpoint for STS. Empty (the default) uses the region's STS "
+                                + "endpoint (or AWS_ENDPOINT_URL_STS if the worker sets it, which the SDK's own web "
+                                + "identity and profile role_arn providers also follow).",
                         new VisibleWhen(CREDENTIALS_PROVIDER, "assume-role"));
     }
 

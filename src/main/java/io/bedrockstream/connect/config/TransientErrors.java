@@ -20,7 +20,8 @@ public final class TransientErrors {
     public static final List<String> KNOWN = List.of(
             "ModelStreamErrorException", "InternalServerException", "ServiceUnavailableException",
             "ModelNotReadyException", "ModelTimeoutException", "StreamTruncated", "StreamIdleTimeout",
-            "InvocationTimeout", "ConnectionError", "ModelErrorException", "MalformedChunk", "ClientError");
+            "InvocationTimeout", "ConnectionError", "ModelErrorException", "MalformedChunk", "ClientError",
+            "CredentialsError");
 
     private final boolean all;
     private final Set<String> names;

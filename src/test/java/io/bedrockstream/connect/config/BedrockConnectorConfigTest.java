@@ -105,6 +105,7 @@ class BedrockConnectorConfigTest {
                 "bedrock.credentials.provider", "ASSUME-ROLE",
                 "bedrock.role.arn", "arn:aws:iam::123456789012:role/invoker",
                 "bedrock.role.external.id", "ext-1",
+                "bedrock.sts.endpoint.override", "https://sts.us-east-1.amazonaws.com",
                 "bedrock.model.family", "Mistral-Chat",
                 "request.model.override.header", "x-model",
                 "request.model.allowed", "amazon.nova-lite-v1:0, amazon.nova-pro-v1:0",
@@ -126,6 +127,7 @@ class BedrockConnectorConfigTest {
         assertThat(c.credentialsProvider()).isEqualTo(CredentialsProvider.ASSUME_ROLE);
         assertThat(c.roleArn()).contains("arn:aws:iam::123456789012:role/invoker");
         assertThat(c.roleExternalId()).map(p -> p.value()).contains("ext-1");
+        assertThat(c.stsEndpointOverride()).contains(URI.create("https://sts.us-east-1.amazonaws.com"));
         assertThat(c.modelFamily()).contains(ModelFamily.MISTRAL_CHAT);
         assertThat(c.modelOverrideHeader()).contains("x-model");
         assertThat(c.allowedModels()).containsExactly("amazon.nova-lite-v1:0", "amazon.nova-pro-v1:0");

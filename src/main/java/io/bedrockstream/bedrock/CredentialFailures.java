@@ -1,0 +1,102 @@
+package io.bedrockstream.bedrock;
+
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Turns whatever a credentials provider threw into a {@link CredentialsUnavailableException} that says which
+ * provider failed, why (the SDK's or STS's words, secrets scrubbed) and what to fix. Network trouble and STS
+ * throttling or 5xx are transient; everything else is the setup's fault.
+ */
+final class CredentialFailures {
+
+    static final String MISSING_HTTP_CLIENT = "unable to load an http implementation";
+    private static final int MAX_DETAIL = 1200;
+    private static final Pattern SECRET_ASSIGNMENT = Pattern.compile(
+            "(?i)(aws_secret_access_key|aws_session_token|secretAccessKey|sessionToken|webIdentityToken)"
+                    + "(\\s*[=:]\\s*)[^\\s,;)\\]}]+");
+
+    private CredentialFailures() {
+    }
+
+    /**
+     * @param source  the provider and its setting, e.g. "profile 'dev' (bedrock.credentials.provider=profile,
+     *                bedrock.profile.name)"
+     * @param fix     what to check, as a sentence
+     * @param secrets values that must not appear in the message (keys, tokens, external id)
+     */
+    static CredentialsUnavailableException describe(String source, String fix, Throwable failure,
+                                                    Collection<String> secrets) {
+        if (failure instanceof CredentialsUnavailableException already) {
+            return already;
+        }
+        String detail = scrub(detail(failure), secrets);
+        if (hasMessage(failure, MISSING_HTTP_CLIENT)) {
+            return new CredentialsUnavailableException(ErrorKind.CONFIGURATION, source + " gave no credentials: "
+                    + "the AWS SDK found no synchronous HTTP client for its STS client (" + detail + "). The plugin's "
+                    + "lib/ must hold url-connection-client: install the whole plugin archive.");
+        }
+        if (isTransient(failure)) {
+            return new CredentialsUnavailableException(ErrorKind.TRANSIENT, source
+                    + " could not get credentials for now (" + detail + "); it keeps trying.");
+        }
+        return new CredentialsUnavailableException(ErrorKind.CONFIGURATION,
+                source + " gave no credentials: " + detail + ". " + fix);
+    }
+
+    /** Network trouble, timeouts, and STS saying it is busy or broken: worth retrying as they are. */
+    static boolean isTransient(Throwable failure) {
+        for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof AwsServiceException service) {
+                return service.isThrottlingException() || service.statusCode() >= 500;
+            }
+            if (c instanceof SocketException || c instanceof SocketTimeoutException
+                    || c instanceof UnknownHostException || c instanceof ApiCallTimeoutException
+                    || c instanceof ApiCallAttemptTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A service error as "Code: message"; anything else by its message, which names the provider chain's steps. */
+    private static String detail(Throwable failure) {
+        for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof AwsServiceException service && service.awsErrorDetails() != null) {
+                return service.awsErrorDetails().errorCode() + ": " + service.awsErrorDetails().errorMessage();
+            }
+        }
+        String message = failure.getMessage();
+        if (message == null || message.isBlank()) {
+            message = failure.getClass().getSimpleName();
+        }
+        return message.length() <= MAX_DETAIL ? message : message.substring(0, MAX_DETAIL) + "…";
+    }
+
+    static String scrub(String text, Collection<String> secrets) {
+        String out = SECRET_ASSIGNMENT.matcher(text).replaceAll("$1$2****");
+        for (String secret : secrets) {
+            if (secret != null && secret.length() >= 4) {
+                out = out.replace(secret, "****");
+            }
+        }
+        return out;
+    }
+
+    private static boolean hasMessage(Throwable failure, String lowerCaseText) {
+        for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c.getMessage() != null && c.getMessage().toLowerCase(Locale.ROOT).contains(lowerCaseText)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

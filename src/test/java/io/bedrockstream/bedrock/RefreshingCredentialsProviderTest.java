@@ -1,0 +1,171 @@
+package io.bedrockstream.bedrock;
+
+import io.netty.channel.DefaultEventLoop;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The refresh schedule and the non-blocking hand-out, with a scripted fetch in place of STS. */
+class RefreshingCredentialsProviderTest {
+
+    private static final RefreshTiming FAST = new RefreshTiming(Duration.ofMillis(400), Duration.ofMillis(200),
+            Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(15));
+
+    /** Each fetch takes the next outcome: credentials, or an exception to throw. */
+    private static final class Script implements RefreshingCredentialsProvider.Fetch {
+        final BlockingQueue<Object> outcomes = new LinkedBlockingQueue<>();
+        final AtomicInteger fetches = new AtomicInteger();
+
+        @Override
+        public AwsCredentials fetch() throws Exception {
+            fetches.incrementAndGet();
+            Object next = outcomes.take();
+            if (next instanceof Exception e) {
+                throw e;
+            }
+            return (AwsCredentials) next;
+        }
+    }
+
+    private static AwsCredentials credentials(String id, Duration lifetime) {
+        return AwsSessionCredentials.builder().accessKeyId(id).secretAccessKey("s").sessionToken("t-" + id)
+                .expirationTime(Instant.now().plus(lifetime)).build();
+    }
+
+    private static RefreshingCredentialsProvider provider(Script script) {
+        return new RefreshingCredentialsProvider("test source", script,
+                e -> CredentialFailures.describe("test source", "Fix it.", e, java.util.List.of()), FAST, null);
+    }
+
+    @Test
+    void theFirstCallWaitsAsynchronouslyForTheFirstFetchWhichRunsOnTheRefreshThread() throws Exception {
+        Script script = new Script();
+        try (RefreshingCredentialsProvider provider = provider(script)) {
+            CompletableFuture<AwsCredentialsIdentity> first = provider.resolveIdentity(r -> { }).thenApply(c -> c);
+            assertThat(first).isNotDone();
+
+            script.outcomes.add(credentials("A", Duration.ofHours(1)));
+
+            assertThat(first.get(5, TimeUnit.SECONDS).accessKeyId()).isEqualTo("A");
+            assertThat(provider.resolveIdentity().getNow(null).accessKeyId()).isEqualTo("A");
+            assertThat(script.fetches.get()).isEqualTo(1);
+            assertThat(provider.refreshThreads()).singleElement().asString()
+                    .startsWith("bedrock-credentials-refresh-");
+        }
+    }
+
+    @Test
+    void credentialsAreReplacedBeforeTheyGoStaleAndStaleOnesAreNeverHandedOut() throws Exception {
+        Script script = new Script();
+        try (RefreshingCredentialsProvider provider = provider(script)) {
+            script.outcomes.add(credentials("A", Duration.ofMillis(600)));
+            assertThat(provider.resolveCredentials().accessKeyId()).isEqualTo("A");
+            // prefetch 400 ms before expiry: the next fetch starts ~200 ms in, well before "A" is stale
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (script.fetches.get() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(script.fetches.get()).isEqualTo(2);
+            Thread.sleep(500); // "A" is now stale: callers wait for "B" rather than get "A"
+            CompletableFuture<? extends AwsCredentialsIdentity> waiting = provider.resolveIdentity();
+            assertThat(waiting).isNotDone();
+            script.outcomes.add(credentials("B", Duration.ofHours(1)));
+            assertThat(waiting.get(5, TimeUnit.SECONDS).accessKeyId()).isEqualTo("B");
+        }
+    }
+
+    @Test
+    void afterAFailedFetchCallsFailAtOnceWithTheReasonUntilARetrySucceeds() throws Exception {
+        Script script = new Script();
+        try (RefreshingCredentialsProvider provider = provider(script)) {
+            script.outcomes.add(new IllegalStateException("Profile file contained no credentials for profile 'x'"));
+            assertThatThrownBy(provider::resolveCredentials)
+                    .isInstanceOfSatisfying(CredentialsUnavailableException.class,
+                            e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFIGURATION))
+                    .hasMessage("test source gave no credentials: Profile file contained no credentials for profile "
+                            + "'x'. Fix it.");
+            assertThat(provider.resolveIdentity()).isCompletedExceptionally();
+
+            script.outcomes.add(credentials("A", Duration.ofHours(1))); // the retry, ~50 ms later
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (provider.resolveIdentity().isCompletedExceptionally() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(provider.resolveCredentials().accessKeyId()).isEqualTo("A");
+        }
+    }
+
+    @Test
+    void aFailedRefreshKeepsHandingOutCredentialsThatAreStillUsable() throws Exception {
+        Script script = new Script();
+        try (RefreshingCredentialsProvider provider = provider(script)) {
+            script.outcomes.add(credentials("A", Duration.ofMillis(1500)));
+            assertThat(provider.resolveCredentials().accessKeyId()).isEqualTo("A");
+            script.outcomes.add(new java.net.SocketTimeoutException("Read timed out"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (script.fetches.get() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(50);
+            assertThat(provider.resolveCredentials().accessKeyId()).isEqualTo("A");
+        }
+    }
+
+    @Test
+    void onANettyEventLoopAWaitingCallerFailsAtOnceInsteadOfBlocking() throws Exception {
+        Script script = new Script();
+        DefaultEventLoop loop = new DefaultEventLoop();
+        try (RefreshingCredentialsProvider provider = provider(script)) {
+            CompletableFuture<Throwable> onLoop = new CompletableFuture<>();
+            loop.execute(() -> {
+                try {
+                    provider.resolveCredentials();
+                    onLoop.complete(null);
+                } catch (RuntimeException e) {
+                    onLoop.complete(e);
+                }
+            });
+            assertThat(onLoop.get(1, TimeUnit.SECONDS))
+                    .isInstanceOfSatisfying(CredentialsUnavailableException.class,
+                            e -> assertThat(e.kind()).isEqualTo(ErrorKind.TRANSIENT))
+                    .hasMessage("test source is still fetching credentials; not waiting for them on a Netty event "
+                            + "loop thread");
+            script.outcomes.add(credentials("A", Duration.ofHours(1)));
+        } finally {
+            loop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Test
+    void closeFailsWhatWaitsAndStopsTheRefreshThread() throws Exception {
+        Script script = new Script();
+        CountDownLatch closedTwice = new CountDownLatch(2);
+        RefreshingCredentialsProvider provider = new RefreshingCredentialsProvider("test source", script,
+                e -> CredentialFailures.describe("test source", "", e, java.util.List.of()), FAST,
+                closedTwice::countDown);
+        CompletableFuture<? extends AwsCredentialsIdentity> waiting = provider.resolveIdentity();
+
+        provider.close();
+        provider.close();
+
+        assertThatThrownBy(() -> waiting.get(1, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(CredentialsUnavailableException.class)
+                .hasMessageContaining("test source is closed");
+        assertThat(closedTwice.getCount()).as("onClose runs once").isEqualTo(1);
+        assertThat(provider.resolveIdentity()).isCompletedExceptionally();
+    }
+}

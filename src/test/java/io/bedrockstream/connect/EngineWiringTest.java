@@ -1,0 +1,52 @@
+package io.bedrockstream.connect;
+
+import io.bedrockstream.bedrock.BedrockClientSettings;
+import io.bedrockstream.bedrock.CredentialsSettings;
+import io.bedrockstream.connect.config.BedrockSinkConfig;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The credentials settings a task hands to the Bedrock client factory, from the connector config. */
+class EngineWiringTest {
+
+    private static CredentialsSettings credentials(String... keyValues) {
+        Map<String, String> props = TestConfigs.validSink();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            props.put(keyValues[i], keyValues[i + 1]);
+        }
+        BedrockClientSettings client = EngineWiring.client(new BedrockSinkConfig(props));
+        return client.credentials();
+    }
+
+    @Test
+    void assumeRoleCarriesTheRoleTheExternalIdAndTheStsEndpoint() {
+        CredentialsSettings c = credentials("bedrock.credentials.provider", "assume-role",
+                "bedrock.role.arn", "arn:aws:iam::123456789012:role/invoker", "bedrock.role.external.id", "ext-1",
+                "bedrock.sts.endpoint.override", "https://sts.eu-west-1.amazonaws.com");
+
+        assertThat(c).isEqualTo(CredentialsSettings.assumeRole("arn:aws:iam::123456789012:role/invoker", "ext-1",
+                "kafka-connect-bedrock-stream", URI.create("https://sts.eu-west-1.amazonaws.com")));
+    }
+
+    @Test
+    void assumeRoleWithoutARoleReachesTheFactoryWhichFailsEachCallSayingWhatToSet() {
+        CredentialsSettings c = credentials("bedrock.credentials.provider", "assume-role");
+
+        assertThat(c.provider()).isEqualTo(CredentialsSettings.Provider.ASSUME_ROLE);
+        assertThat(c.roleArn()).isNull();
+        assertThat(c.stsEndpointOverride()).isNull();
+    }
+
+    @Test
+    void profileAndStaticKeys() {
+        assertThat(credentials("bedrock.credentials.provider", "profile", "bedrock.profile.name", "bedrock"))
+                .isEqualTo(CredentialsSettings.profile("bedrock"));
+        assertThat(credentials("bedrock.credentials.provider", "static", "bedrock.access.key.id", "AKID",
+                "bedrock.secret.access.key", "secret"))
+                .isEqualTo(CredentialsSettings.staticKeys("AKID", "secret", null));
+    }
+}
