@@ -8,9 +8,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.storage.StringConverter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -60,14 +58,7 @@ class BedrockSinkTaskTest {
     private void start(Map<String, String> config, org.apache.kafka.connect.sink.ErrantRecordReporter reporter) {
         driver = new SinkTaskDriver(config);
         driver.reporter = reporter;
-        task = new BedrockSinkTask(c -> {
-            StringConverter keys = new StringConverter();
-            keys.configure(Map.of(), true);
-            JsonConverter values = new JsonConverter();
-            values.configure(Map.of("schemas.enable", "false"), false);
-            return new OutputWriter(producer, keys, values, c.outputTopic(), c.completionsTopic().orElse(null),
-                    false);
-        }, c -> invoker);
+        task = new BedrockSinkTask(c -> TestWriters.writer(producer, c), c -> invoker);
         task.initialize(driver);
         task.start(config);
     }
@@ -260,18 +251,12 @@ class BedrockSinkTaskTest {
         try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
             int deadPort = closed.getLocalPort();
             closed.close();
-            task = new BedrockSinkTask(cfg -> {
-                Map<String, Object> props = new HashMap<>();
-                props.put("bootstrap.servers", "127.0.0.1:" + deadPort);
-                props.put("key.serializer", ByteArraySerializer.class.getName());
-                props.put("value.serializer", ByteArraySerializer.class.getName());
-                StringConverter keys = new StringConverter();
-                keys.configure(Map.of(), true);
-                JsonConverter values = new JsonConverter();
-                values.configure(Map.of("schemas.enable", "false"), false);
-                return new OutputWriter(new org.apache.kafka.clients.producer.KafkaProducer<>(props), keys, values,
-                        cfg.outputTopic(), null, false);
-            }, cfg -> invoker);
+            Map<String, Object> props = new HashMap<>();
+            props.put("bootstrap.servers", "127.0.0.1:" + deadPort);
+            props.put("key.serializer", ByteArraySerializer.class.getName());
+            props.put("value.serializer", ByteArraySerializer.class.getName());
+            task = new BedrockSinkTask(cfg -> TestWriters.writer(
+                    new org.apache.kafka.clients.producer.KafkaProducer<>(props), cfg), cfg -> invoker);
             task.initialize(driver);
             task.start(c);
             driver.assign(task, List.of(P0));

@@ -55,7 +55,13 @@ class BedrockSourceTaskTest {
     private void start(Map<String, String> config, Map<String, Object> storedOffset) {
         consumer.updateBeginningOffsets(Map.of(TP, 0L));
         task = new BedrockSourceTask(c -> consumer, c -> invoker);
-        task.initialize(new SourceTaskContext() {
+        task.initialize(context(config, storedOffset));
+        task.start(config);
+    }
+
+    /** A task context whose offset reader answers {@code storedOffset} for every partition (null: none). */
+    private static SourceTaskContext context(Map<String, String> config, Map<String, Object> storedOffset) {
+        return new SourceTaskContext() {
             @Override
             public Map<String, String> configs() {
                 return config;
@@ -82,8 +88,7 @@ class BedrockSourceTaskTest {
             public PluginMetrics pluginMetrics() {
                 throw new UnsupportedOperationException("no plugin metrics in unit tests");
             }
-        });
-        task.start(config);
+        };
     }
 
     @AfterEach
@@ -279,33 +284,7 @@ class BedrockSourceTaskTest {
             c.put("source.bootstrap.servers", "127.0.0.1:" + deadPort);
             task = new BedrockSourceTask(cfg -> new org.apache.kafka.clients.consumer.KafkaConsumer<>(
                     cfg.consumerConfigs()), cfg -> invoker);
-            Map<String, Object> none = null;
-            task.initialize(new SourceTaskContext() {
-                @Override
-                public Map<String, String> configs() {
-                    return c;
-                }
-
-                @Override
-                public OffsetStorageReader offsetStorageReader() {
-                    return new OffsetStorageReader() {
-                        @Override
-                        public <T> Map<String, Object> offset(Map<String, T> partition) {
-                            return none;
-                        }
-
-                        @Override
-                        public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> p) {
-                            return Map.of();
-                        }
-                    };
-                }
-
-                @Override
-                public PluginMetrics pluginMetrics() {
-                    throw new UnsupportedOperationException();
-                }
-            });
+            task.initialize(context(c, null));
             task.start(c);
             Thread poller = new Thread(() -> {
                 try {

@@ -6,9 +6,7 @@ import io.bedrockstream.emulator.EmulatorOptions;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.storage.StringConverter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,13 +53,8 @@ class TaskLifecycleIT {
             c.put("bedrock.http.protocol", cycle % 2 == 0 ? "HTTP2" : "HTTP1_1");
             MockProducer<byte[], byte[]> producer =
                     new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-            BedrockSinkTask task = new BedrockSinkTask(cfg -> {
-                StringConverter keys = new StringConverter();
-                keys.configure(Map.of(), true);
-                JsonConverter values = new JsonConverter();
-                values.configure(Map.of("schemas.enable", "false"), false);
-                return new OutputWriter(producer, keys, values, cfg.outputTopic(), null, false);
-            }, EngineWiring::invoker);
+            BedrockSinkTask task = new BedrockSinkTask(cfg -> TestWriters.writer(producer, cfg),
+                    EngineWiring::invoker);
             SinkTaskDriver driver = new SinkTaskDriver(c);
             task.initialize(driver);
             task.start(c);
