@@ -146,7 +146,7 @@ post() {
 
 # Runs one statement without properties (LIST/SHOW); the answer is left in $work/$2.
 query() {
-  printf '{"ksql":"%s","streamsProperties":{}}' "$1" > "$work/request.json"
+  printf '{"ksql":"%s","streamsProperties":{}%s}' "$1" "$(after)" > "$work/request.json"
   status="$(post "$work/request.json")"
   [ "$status" = 200 ] || fail "'$1' answered HTTP $status: $(cat "$work/response.json" 2>/dev/null)"
   mv "$work/response.json" "$work/$2"
@@ -154,6 +154,18 @@ query() {
 
 has() {
   grep -q "$1" "$work/response.json"
+}
+
+# The sequence number of the last command ksqlDB queued, sent with the next request so that the server runs
+# that request only after the command has executed (as the CLI does): a statement must see the streams the
+# statements before it created, even when creating them took longer than the server waits before answering.
+sequence=""
+after() {
+  [ -z "$sequence" ] || printf ',"commandSequenceNumber":%s' "$sequence"
+}
+remember_sequence() {
+  n="$(sed -n 's/.*"commandSequenceNumber" *: *\([0-9][0-9]*\).*/\1/p' "$work/response.json" | head -n 1)"
+  [ -z "$n" ] || sequence="$n"
 }
 
 echo "Waiting for ksqlDB at $KSQL_URL ..."
@@ -171,7 +183,7 @@ for file in "$@"; do
   awk "$SPLIT" "$file" > "$work/statements" || fail "cannot split $file into statements"
   while IFS="$TAB" read -r name summary body; do
     count=$((count + 1))
-    printf '%s' "$body" > "$work/request.json"
+    printf '%s%s}' "${body%\}}" "$(after)" > "$work/request.json"
     status="$(post "$work/request.json")"
     where="statement $count ($file): $summary"
     touch "$work/response.json"
@@ -196,6 +208,7 @@ for file in "$@"; do
       fail "unexpected answer to $where
   ksqlDB answered: $(cat "$work/response.json")"
     fi
+    remember_sequence
     [ "$name" = "-" ] || created="$created $name"
   done < "$work/statements"
 done

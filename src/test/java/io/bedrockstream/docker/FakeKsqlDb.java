@@ -37,6 +37,7 @@ final class FakeKsqlDb implements AutoCloseable {
     private volatile boolean healthy = true;
     private volatile boolean forgetsWhatItCreates;
     private volatile boolean aQueryFailed;
+    private long commandSequenceNumber;
 
     FakeKsqlDb() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -66,7 +67,10 @@ final class FakeKsqlDb implements AutoCloseable {
         return this;
     }
 
-    /** The statement requests received (LIST and SHOW excepted), as JSON: {"ksql", "streamsProperties"}. */
+    /**
+     * The statement requests received (LIST and SHOW excepted), as JSON: {"ksql", "streamsProperties"} and,
+     * after the first command, "commandSequenceNumber".
+     */
     synchronized List<JsonNode> statementRequests() {
         return List.copyOf(statementRequests);
     }
@@ -119,13 +123,19 @@ final class FakeKsqlDb implements AutoCloseable {
                 aQueryFailed |= reply == Reply.QUERY_FAILS;
                 ArrayNode answer = JSON.createArrayNode();
                 ObjectNode status = answer.addObject().put("@type", "currentStatus").put("statementText", sql)
-                        .put("commandId", "stream/`" + name + "`/create").put("commandSequenceNumber", 1);
+                        .put("commandId", "stream/`" + name + "`/create")
+                        .put("commandSequenceNumber", nextCommandSequenceNumber());
                 status.putObject("commandStatus").put("status", "SUCCESS").put("message", "Created");
                 status.set("warnings", JSON.createArrayNode());
                 reply(exchange, 200, answer);
             }
             default -> throw new IllegalStateException("unknown reply " + reply);
         }
+    }
+
+    /** 10, 11, 12...: what the client must send back with its next request. */
+    private synchronized long nextCommandSequenceNumber() {
+        return 10 + commandSequenceNumber++;
     }
 
     private synchronized void remember(String name) {

@@ -18,7 +18,8 @@ import java.util.Set;
 
 /**
  * ksqlDB's REST API as docker/ksqldb/run-statements.sh uses it, from Java: one statement per POST /ksql with
- * the properties SET before it, each answer checked by the same rules as the script ({@link #problem}); and
+ * the properties SET before it and the sequence number of the last command queued (so that the server runs it
+ * only after that command executed), each answer checked by the same rules as the script ({@link #problem}); and
  * pull queries through POST /query (HTTP/1.1; /query-stream is documented for HTTP/2 only).
  */
 final class KsqlRest {
@@ -31,6 +32,8 @@ final class KsqlRest {
     }
 
     private final URI base;
+    /** The last command ksqlDB queued; the next request waits for it to execute, as the CLI's requests do. */
+    private Long commandSequenceNumber;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -44,6 +47,10 @@ final class KsqlRest {
         problem(answer).ifPresent(p -> {
             throw new AssertionError("ksqlDB did not accept " + statement.summary() + ": " + p);
         });
+        JsonNode sequence = answer.body().path(0).path("commandSequenceNumber");
+        if (sequence.canConvertToLong()) {
+            commandSequenceNumber = sequence.asLong();
+        }
         return answer;
     }
 
@@ -128,6 +135,9 @@ final class KsqlRest {
             throws IOException, InterruptedException {
         ObjectNode request = JSON.createObjectNode().put("ksql", sql);
         request.set("streamsProperties", JSON.valueToTree(properties));
+        if (commandSequenceNumber != null && path.equals("/ksql")) {
+            request.put("commandSequenceNumber", commandSequenceNumber);
+        }
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve(path))
                         .timeout(Duration.ofSeconds(120))
                         .header("Content-Type", KSQL_JSON + "; charset=utf-8")

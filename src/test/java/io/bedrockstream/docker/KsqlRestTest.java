@@ -25,7 +25,8 @@ class KsqlRestTest {
                 ksql.execute(s);
             }
 
-            assertThat(fake.statementRequests()).hasSize(3);
+            assertThat(fake.statementRequests()).extracting(r -> r.path("commandSequenceNumber").asText("-"))
+                    .containsExactly("-", "10", "11");
             assertThat(ksql.names("LIST STREAMS;"))
                     .containsExactly("BEDROCK_CHUNKS", "BEDROCK_COMPLETIONS", "BEDROCK_ANSWERS");
         }

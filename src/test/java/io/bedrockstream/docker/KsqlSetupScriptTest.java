@@ -3,6 +3,7 @@ package io.bedrockstream.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bedrockstream.demo.ProjectLayout;
 import io.bedrockstream.docker.FakeKsqlDb.Reply;
@@ -50,8 +51,14 @@ class KsqlSetupScriptTest {
             assertThat(ksql.statementRequests()).extracting(r -> r.path("ksql").asText())
                     .containsExactlyElementsOf(expected.stream().map(Statement::sql).toList());
             for (int i = 0; i < expected.size(); i++) {
-                assertThat(JSON.convertValue(ksql.statementRequests().get(i).path("streamsProperties"), Map.class))
+                JsonNode request = ksql.statementRequests().get(i);
+                assertThat(JSON.convertValue(request.path("streamsProperties"), Map.class))
                         .isEqualTo(expected.get(i).properties());
+                // each statement waits for the command the one before it queued (the fake numbers them from 10)
+                assertThat(request.has("commandSequenceNumber")).isEqualTo(i > 0);
+                if (i > 0) {
+                    assertThat(request.path("commandSequenceNumber").asLong()).isEqualTo(10 + i - 1);
+                }
             }
             assertThat(result.output()).contains("ksqlDB set-up done: 3 statements",
                     "BEDROCK_CHUNKS", "BEDROCK_COMPLETIONS", "BEDROCK_ANSWERS");
