@@ -98,6 +98,19 @@ class ComposeFileTest {
                 .doesNotContain("KSQL_KSQL_FUNCTIONS_COLLECT__LIST_LIMIT");
     }
 
+    @Test
+    void whatTheDockerTierReliesOn() {
+        // ComposeStackDockerIT reaches these fixed host ports; Testcontainers refuses container_name
+        assertThat(service("kafka").get("ports")).isEqualTo(List.of("29092:29092"));
+        assertThat(service("connect").get("ports")).isEqualTo(List.of("8083:8083"));
+        assertThat(service("emulator").get("ports")).isEqualTo(List.of("8089:8089"));
+        assertThat(service("ksqldb-server").get("ports")).isEqualTo(List.of("8088:8088"));
+        SERVICES.keySet().forEach(name -> assertThat(service(name)).as(name).doesNotContainKey("container_name"));
+        assertThat(String.join(" ", ComposeStackDockerIT.SERVICES))
+                .isEqualTo("kafka topics-init emulator connect connector-init assembler ksqldb-server");
+        assertThat(SERVICES.keySet()).containsAll(ComposeStackDockerIT.SERVICES);
+    }
+
     private static String condition(String service, String dependency) {
         return String.valueOf(map(map(service(service).get("depends_on")).get(dependency)).get("condition"));
     }

@@ -97,11 +97,15 @@ final class KsqlRest {
         return names;
     }
 
-    /** The rows of a pull query, each as its list of column values. */
+    /**
+     * The rows of a pull query, each as its list of column values.
+     *
+     * @throws IllegalStateException when ksqlDB refuses or fails the query, e.g. while the table is not ready
+     */
     List<JsonNode> pullQuery(String sql) throws IOException, InterruptedException {
         Answer answer = post("/query", sql, Map.of());
         if (answer.status() != 200) {
-            throw new AssertionError(sql + " answered HTTP " + answer.status() + ": " + answer.body());
+            throw new IllegalStateException(sql + " answered HTTP " + answer.status() + ": " + answer.body());
         }
         return rows(answer.body());
     }
@@ -111,7 +115,7 @@ final class KsqlRest {
         List<JsonNode> rows = new ArrayList<>();
         for (JsonNode element : body) {
             if (element.has("errorMessage")) {
-                throw new AssertionError("the query failed: " + element);
+                throw new IllegalStateException("the query failed: " + element);
             }
             if (element.path("row").has("columns")) {
                 rows.add(element.path("row").path("columns"));
