@@ -18,7 +18,8 @@
 -- OutputRefused), and config/bedrock-sink-demo.json sets that to 1,000,000 bytes, leaving 48,576 bytes below
 -- the 1 MiB (1,048,576 bytes) that ksqlDB's producer and the broker's default record limit allow. A connector
 -- writing completions up to 1 MiB needs ksqlDB's producer limit (ksql.streams.producer.max.request.size) and
--- the topics' max.message.bytes raised to match, or ksqlDB fails the query on the first such answer.
+-- the topics' max.message.bytes raised to match; otherwise, with ksqlDB's default
+-- ksql.fail.on.production.error=true, the query stops at the first such answer.
 --
 -- The table keeps one row per request id for good (no retention): it is for demos and dashboards.
 
