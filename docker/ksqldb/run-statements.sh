@@ -139,6 +139,7 @@ END {
 
 # POSTs the JSON body in file $1 to /ksql; the answer goes to $work/response.json, the HTTP status to stdout.
 post() {
+  rm -f "$work/response.json" # never judge a request by the answer to the one before
   curl -sS -o "$work/response.json" -w '%{http_code}' --max-time 120 -X POST \
     -H 'Content-Type: application/vnd.ksql.v1+json; charset=utf-8' -H 'Accept: application/vnd.ksql.v1+json' \
     --data-binary @"$1" "$KSQL_URL/ksql" || true
