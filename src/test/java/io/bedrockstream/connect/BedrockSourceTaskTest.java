@@ -206,6 +206,26 @@ class BedrockSourceTaskTest {
     }
 
     @Test
+    void aCommittedOffsetNeverMarksARequestDoneWhileItsCompletionRecordIsUnacknowledged() throws Exception {
+        Map<String, String> c = config();
+        c.put("output.completions.topic", "completions");
+        start(c, null);
+        add(0, "r-0", "q");
+        pollUntil(rs -> invoker.calls().size() == 1);
+        invoker.awaitOpen(1, x -> true, WAIT).get(0).complete("a", "b");
+        pollUntil(rs -> rs.stream().anyMatch(r -> "completions".equals(r.topic())));
+        // the output topic is fine, the completions topic's leader is away: only the completion is unacknowledged
+        Map<Map<String, Object>, Map<String, Object>> committed =
+                org.apache.kafka.connect.runtime.ConnectSourceOffsetCommits.committable(emitted,
+                        r -> !"completions".equals(r.topic()));
+        assertThat(committed.get(BedrockSourceTask.sourcePartition(TP)))
+                .as("what Connect commits while request 0's completion is not written")
+                .satisfiesAnyOf(o -> assertThat(o).isNull(), o -> assertThat(o).isEqualTo(Map.of("offset", 0L)));
+        assertThat(org.apache.kafka.connect.runtime.ConnectSourceOffsetCommits.committable(emitted, r -> true)
+                .get(BedrockSourceTask.sourcePartition(TP))).isEqualTo(Map.of("offset", 1L));
+    }
+
+    @Test
     void aCompletionTooLargeForTheProducerIsDeadLetteredAndTheRequestStillFinishes() throws Exception {
         Map<String, String> c = config();
         c.put("output.completions.topic", "done");
@@ -229,6 +249,12 @@ class BedrockSourceTaskTest {
                 .contains("completion record").contains("max.request.size");
         assertThat(emitted.stream().filter(r -> "done".equals(r.topic())).map(SourceRecord::key))
                 .containsExactly("short-1");
+        // the dead letter is long-1's last record: only it carries the offset past long-1
+        SourceRecord longComplete = emitted.stream().filter(r -> "long-1".equals(r.key()) && "complete".equals(event(r)))
+                .findFirst().orElseThrow();
+        assertThat(longComplete.sourceOffset()).isEqualTo(Map.of("offset", 0L));
+        assertThat(letter.sourceOffset().get("offset").equals(1L) || "0".equals(letter.sourceOffset().get("done")))
+                .as("the dead letter's offset %s includes long-1", letter.sourceOffset()).isTrue();
     }
 
     @Test
