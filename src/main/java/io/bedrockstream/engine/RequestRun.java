@@ -107,8 +107,29 @@ final class RequestRun {
             attempt.onFailure(new InvocationFailure(ErrorKind.TRANSIENT, ErrorClassifier.CLIENT_ERROR,
                     "could not start the invocation: " + e, null, null, null, 0));
             return;
+        } catch (Throwable e) {
+            // an Error must still end the attempt, or its slot stays taken for good and the request never ends
+            attempt.onFailure(failureToStart(e));
+            return;
         }
         attempt.started(handle, engine.settings.invocationTimeoutMs());
+    }
+
+    /**
+     * A class that cannot be loaded or initialised (a jar missing from the plugin's lib/) fails every call alike:
+     * a setup problem. Any other Error (out of memory while Netty starts a thread, a stack overflow) may pass,
+     * so it is retried; it is logged either way, as nothing else would show where it came from.
+     */
+    private InvocationFailure failureToStart(Throwable e) {
+        log.error("invoke() threw {} for request {}", e.getClass().getName(), request.requestId(), e);
+        if (e instanceof LinkageError) {
+            return new InvocationFailure(ErrorKind.CONFIGURATION, ErrorClassifier.CLIENT_ERROR,
+                    "could not start the invocation: the plugin's installation is broken (" + e + "); install the "
+                            + "whole plugin archive, every jar in its lib/, and restart the worker",
+                    null, null, null, 0);
+        }
+        return new InvocationFailure(ErrorKind.TRANSIENT, ErrorClassifier.CLIENT_ERROR,
+                "could not start the invocation: " + e, null, null, null, 0);
     }
 
     // --- called by AttemptRun inside synchronized (this)

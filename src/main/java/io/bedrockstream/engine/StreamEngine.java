@@ -339,23 +339,40 @@ public final class StreamEngine implements AutoCloseable {
      * and clears the pump flag in the same locked step that finds nothing more to start.
      */
     private void pump() {
-        while (true) {
-            List<RequestRun> toStart = new ArrayList<>();
-            synchronized (lock) {
-                if (!closed) {
-                    admitLocked(toStart);
+        boolean cleared = false;
+        try {
+            while (true) {
+                List<RequestRun> toStart = new ArrayList<>();
+                synchronized (lock) {
+                    if (!closed) {
+                        admitLocked(toStart);
+                    }
+                    if (toStart.isEmpty()) {
+                        pumpQueued = false;
+                        cleared = true;
+                        return;
+                    }
                 }
-                if (toStart.isEmpty()) {
-                    pumpQueued = false;
-                    return;
+                for (RequestRun run : toStart) {
+                    // each request taken off the queue starts, whatever the one before it threw
+                    try {
+                        run.startAttempt();
+                    } catch (Throwable e) {
+                        log.error("starting an invocation of request {} failed", run.request.requestId(), e);
+                    }
                 }
             }
-            for (RequestRun run : toStart) {
-                try {
-                    run.startAttempt();
-                } catch (RuntimeException e) {
-                    log.error("starting an invocation failed", e);
+        } catch (Throwable e) {
+            // the executor would swallow it unlogged
+            log.error("the engine's pump failed; it is asked for again", e);
+            throw e;
+        } finally {
+            if (!cleared) {
+                // with the flag left set, every later requestPump() would do nothing and the engine stall
+                synchronized (lock) {
+                    pumpQueued = false;
                 }
+                requestPump();
             }
         }
     }

@@ -222,4 +222,57 @@ class StreamEngineThreadsTest {
         assertThat(engine.queued()).isZero();
         assertThat(out.outcomeCount()).isEqualTo(n + 1);
     }
+    /**
+     * A plugin missing a jar throws NoClassDefFoundError from {@code invoke()}, on the engine's pump task: it must
+     * fail that request (as a broken install, not a passing fault) and give its slot back, and later requests
+     * must still start.
+     */
+    @Test
+    void anErrorThrownFromInvokeFailsThatRequestAndDoesNotWedgeTheEngine() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        AsyncInvoker invoker = new AsyncInvoker() {
+            @Override
+            void start(ModelRequest r, InvocationListener l) {
+                if (calls.incrementAndGet() == 1) {
+                    throw new NoClassDefFoundError("io/netty/handler/codec/http2/Http2FrameCodec");
+                }
+                sdk2.execute(() -> l.onComplete(result()));
+            }
+        };
+        engine(EngineSettings.builder().maxInFlight(4).build(), invoker);
+        engine.submit(request("r0", 0));
+        awaitTrue(() -> calls.get() == 1);
+        engine.submit(request("r1", 1));
+        engine.submit(request("r2", 2));
+        out.awaitOutcomes(3, WAIT);
+        assertThat(calls.get()).as("r1 and r2 were invoked").isEqualTo(3);
+        RequestOutcome failed = out.outcome("r0");
+        assertThat(failed.failure().kind()).isEqualTo(ErrorKind.CONFIGURATION);
+        assertThat(failed.failure().message()).contains("NoClassDefFoundError").contains("plugin");
+        assertThat(out.outcome("r1").completed()).isTrue();
+        awaitTrue(() -> engine.running() == 0 && engine.inFlight() == 0);
+    }
+
+    @Test
+    void anyOtherErrorFromInvokeIsATransientFailureThatIsRetried() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        AsyncInvoker invoker = new AsyncInvoker() {
+            @Override
+            void start(ModelRequest r, InvocationListener l) {
+                if (calls.incrementAndGet() == 1) {
+                    throw new OutOfMemoryError("unable to create native thread: possibly out of memory");
+                }
+                sdk2.execute(() -> l.onComplete(result()));
+            }
+        };
+        engine(EngineSettings.builder().maxInFlight(1).retryBackoffMs(1).retryBackoffMaxMs(2).build(), invoker);
+        engine.submit(request("r0", 0));
+        out.awaitOutcomes(1, WAIT);
+        assertThat(out.eventsOf("r0")).first().satisfies(e -> {
+            assertThat(e.errorType()).isEqualTo("ClientError");
+            assertThat(e.retrying()).isTrue();
+        });
+        assertThat(out.outcome("r0").completed()).isTrue();
+        awaitTrue(() -> engine.running() == 0 && engine.inFlight() == 0);
+    }
 }
