@@ -61,6 +61,13 @@ final class RequestRun {
         return true;
     }
 
+    /** Returns once an outcome being delivered (inside this monitor, by the attempt's callback) has been. */
+    void awaitDelivery() {
+        synchronized (this) {
+            // nothing to do: holding the monitor means no listener call of this request is running
+        }
+    }
+
     /** After {@link #markAbandoned()}: cancels the running attempt or the pending backoff. */
     void stopAbandoned() {
         AttemptRun attempt;
