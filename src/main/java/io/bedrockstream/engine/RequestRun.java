@@ -156,7 +156,9 @@ final class RequestRun {
     /**
      * Decides, while the failed attempt's terminal is being built, whether another attempt follows: throttling
      * until {@code retryThrottlingMaxAttempts} throttled attempts (0 = no count), other transient errors until
-     * {@code retryMaxAttempts} attempts failed with them, and neither past the deadline.
+     * {@code retryMaxAttempts} attempts failed with them, and none past the deadline. Transient credentials
+     * failures count against neither: an STS outage lasts as long as it lasts, and a few attempts seconds apart
+     * would dead-letter every request of it; the deadline bounds them, as it bounds throttling.
      */
     long retryDelayOrNegative(InvocationFailure failure, int failedAttempt) {
         if (!engine.isRetryable(failure)) {
@@ -167,6 +169,8 @@ final class RequestRun {
             if (++throttledFailures >= max && max > 0) {
                 return -1;
             }
+        } else if (ErrorClassifier.CREDENTIALS_ERROR.equals(failure.errorType())) {
+            // the time budget only (see above)
         } else if (++transientFailures >= engine.settings.retryMaxAttempts()) {
             return -1;
         }
