@@ -202,7 +202,7 @@ final class RefreshingCredentialsProvider implements AwsCredentialsProvider, Sdk
 
     /**
      * On the refresh thread: fetches for the calls in {@code waiting}, which it always completes, unless that
-     * fetch was given up on (its deadline, or close) before it ended: then whoever gave up answered them.
+     * fetch was given up on (its deadline, or close) before it ended: then whoever gave up answers them.
      */
     void refresh(CompletableFuture<AwsCredentials> waiting) {
         try {
@@ -229,13 +229,19 @@ final class RefreshingCredentialsProvider implements AwsCredentialsProvider, Sdk
             }
             publish(waiting, fetched, failure);
         } finally {
-            if (!waiting.isDone()) {
-                boolean wasClosed;
-                synchronized (this) {
-                    wasClosed = closed;
+            // only if nothing answered them yet: whoever clears inFlight (publish, the deadline, close) does
+            CredentialsUnavailableException unanswered = null;
+            synchronized (this) {
+                if (inFlight == waiting) {
+                    inFlight = null;
+                    fetchDeadline.cancel(false);
+                    unanswered = new CredentialsUnavailableException(ErrorKind.TRANSIENT,
+                            source + " failed to deliver credentials; it keeps trying.");
+                    failed(unanswered);
                 }
-                waiting.completeExceptionally(new CredentialsUnavailableException(ErrorKind.TRANSIENT,
-                        source + (wasClosed ? " is closed" : " failed to deliver credentials; it keeps trying.")));
+            }
+            if (unanswered != null) {
+                waiting.completeExceptionally(unanswered);
             }
         }
     }
