@@ -21,8 +21,14 @@ final class CredentialFailures {
     static final String MISSING_HTTP_CLIENT = "unable to load an http implementation";
     private static final int MAX_DETAIL = 1200;
     private static final Pattern SECRET_ASSIGNMENT = Pattern.compile(
-            "(?i)(aws_secret_access_key|aws_session_token|secretAccessKey|sessionToken|webIdentityToken)"
-                    + "(\\s*[=:]\\s*)[^\\s,;)\\]}]+");
+            "(?i)(aws_secret_access_key|aws_session_token|secretAccessKey|sessionToken|webIdentityToken"
+                    + "|x-amz-security-token)(\\s*[=:]\\s*)[^\\s,;)\\]}&'\"]+");
+    /**
+     * STS (query protocol) answers SignatureDoesNotMatch with the canonical request and the string to sign it
+     * expected: the signed headers, session token included. Nothing from there on is worth showing.
+     */
+    private static final Pattern SIGNING_DETAILS = Pattern.compile(
+            "(?is)\\s*The (Canonical String|String[ -]to[ -]Sign)\\b.*");
 
     private CredentialFailures() {
     }
@@ -38,7 +44,8 @@ final class CredentialFailures {
         if (failure instanceof CredentialsUnavailableException already) {
             return already;
         }
-        String detail = scrub(detail(failure), secrets);
+        // scrubbed before it is cut short, so a cut never leaves half a secret the patterns no longer see
+        String detail = shortened(scrub(detail(failure), secrets));
         if (hasMessage(failure, MISSING_HTTP_CLIENT)) {
             return new CredentialsUnavailableException(ErrorKind.CONFIGURATION, source + " gave no credentials: "
                     + "the AWS SDK found no synchronous HTTP client for its STS client (" + detail + "). The plugin's "
@@ -78,11 +85,16 @@ final class CredentialFailures {
         if (message == null || message.isBlank()) {
             message = failure.getClass().getSimpleName();
         }
-        return message.length() <= MAX_DETAIL ? message : message.substring(0, MAX_DETAIL) + "…";
+        return message;
+    }
+
+    private static String shortened(String detail) {
+        return detail.length() <= MAX_DETAIL ? detail : detail.substring(0, MAX_DETAIL) + "…";
     }
 
     static String scrub(String text, Collection<String> secrets) {
-        String out = SECRET_ASSIGNMENT.matcher(text).replaceAll("$1$2****");
+        String out = SIGNING_DETAILS.matcher(text).replaceFirst(" (the signing details STS sent are left out)");
+        out = SECRET_ASSIGNMENT.matcher(out).replaceAll("$1$2****");
         for (String secret : secrets) {
             if (secret != null && secret.length() >= 4) {
                 out = out.replace(secret, "****");

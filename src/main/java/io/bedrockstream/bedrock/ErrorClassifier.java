@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.ModelStreamErrorExce
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -148,11 +149,11 @@ public final class ErrorClassifier {
         };
     }
 
+    /** Scrubbed: a bad signature's message carries the canonical request, session token included. */
     private static String serviceMessage(AwsServiceException e) {
-        if (e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null) {
-            return e.awsErrorDetails().errorMessage();
-        }
-        return e.getMessage();
+        String message = e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
+                ? e.awsErrorDetails().errorMessage() : e.getMessage();
+        return message == null ? null : CredentialFailures.scrub(message, List.of());
     }
 
     private static InvocationFailure transientFailure(String type, String message, long chunks) {

@@ -18,9 +18,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -30,6 +34,13 @@ import java.util.function.Function;
  * call (possibly a Netty event loop, where a blocking STS call can deadlock the very loop it needs). A fetch
  * (STS, the default chain, a profile) runs only on the refresh thread: once at start, then ahead of expiry
  * ({@link RefreshTiming#prefetchBefore()}), and again after a failure with backoff.
+ * <p>
+ * Threads: the timer thread only schedules (refreshes, and each fetch's deadline) and never blocks; fetches run
+ * on the refresh thread. A fetch still running at its deadline ({@link RefreshTiming#fetchTimeout()}: a
+ * credential_process waiting for input, an endpoint that never answers) fails the calls waiting for it, is
+ * interrupted, and is tried again after backoff on a fresh refresh thread, unless an earlier overrun thread is
+ * still stuck too: then the retry waits behind the current one, so at most two threads are ever held by fetches
+ * that do not end. A fetch that ends after its deadline has no say any more.
  * <p>
  * The SDK asks through {@link #resolveIdentity}, which never blocks: it returns the current credentials while
  * they are usable (not within {@link RefreshTiming#staleBefore()} of expiry), else the refresh under way,
@@ -54,10 +65,16 @@ final class RefreshingCredentialsProvider implements AwsCredentialsProvider, Sdk
     private final Function<Throwable, CredentialsUnavailableException> describe;
     private final RefreshTiming timing;
     private final AutoCloseable onClose;
-    private final ScheduledThreadPoolExecutor refresher;
+    private final ScheduledThreadPoolExecutor timer;
 
     // guarded by this
+    private ExecutorService fetcher;
+    /** The refresh thread replaced after an overrun; its fetch may still be stuck. */
+    private ExecutorService overrunFetcher;
+    private Future<?> fetchTask;
+    private ScheduledFuture<?> fetchDeadline;
     private Snapshot current;
+    /** The calls waiting for the fetch under way; a fetch counts only while this is still its future. */
     private CompletableFuture<AwsCredentials> inFlight;
     private CredentialsUnavailableException lastFailure;
     private int failuresInARow;
@@ -87,15 +104,24 @@ final class RefreshingCredentialsProvider implements AwsCredentialsProvider, Sdk
         this.describe = describe;
         this.timing = timing;
         this.onClose = onClose;
-        this.refresher = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "bedrock-credentials-refresh-" + THREAD_IDS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        refresher.setRemoveOnCancelPolicy(true);
+        this.timer = new ScheduledThreadPoolExecutor(1, daemon("bedrock-credentials-timer-"));
+        timer.setRemoveOnCancelPolicy(true);
         synchronized (this) {
+            fetcher = newFetcher();
             startRefresh();
         }
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        return r -> {
+            Thread t = new Thread(r, prefix + THREAD_IDS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static ExecutorService newFetcher() {
+        return Executors.newSingleThreadExecutor(daemon("bedrock-credentials-refresh-"));
     }
 
     @Override
@@ -152,9 +178,8 @@ final class RefreshingCredentialsProvider implements AwsCredentialsProvider, Sdk
 
     private CompletableFuture<AwsCredentials> startRefresh() {
         if (inFlight == null) {
-            inFlight = new CompletableFuture<>();
             cancelNext();
-            refresher.execute(this::refresh);
+            startFetch();
         }
         return inFlight;
     }
@@ -162,44 +187,82 @@ final class RefreshingCredentialsProvider implements AwsCredentialsProvider, Sdk
     private synchronized void scheduledRefresh() {
         next = null;
         if (!closed && inFlight == null) {
-            inFlight = new CompletableFuture<>();
-            refresher.execute(this::refresh);
+            startFetch();
         }
     }
 
-    /** On the refresh thread. */
-    private void refresh() {
-        synchronized (this) {
-            if (refreshThreads.size() == THREAD_NAMES_KEPT) {
-                refreshThreads.removeFirst();
-            }
-            refreshThreads.addLast(Thread.currentThread().getName());
-        }
-        AwsCredentials fetched = null;
-        CredentialsUnavailableException failure = null;
+    /** Guarded by this: starts a fetch for a new {@link #inFlight}, with its deadline. */
+    private void startFetch() {
+        CompletableFuture<AwsCredentials> waiting = new CompletableFuture<>();
+        inFlight = waiting;
+        fetchTask = fetcher.submit(() -> refresh(waiting));
+        fetchDeadline = timer.schedule(() -> fetchOverran(waiting), timing.fetchTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * On the refresh thread: fetches for the calls in {@code waiting}, which it always completes, unless that
+     * fetch was given up on (its deadline, or close) before it ended: then whoever gave up answers them.
+     */
+    void refresh(CompletableFuture<AwsCredentials> waiting) {
         try {
-            fetched = fetch.fetch();
-        } catch (Exception | LinkageError e) {
-            failure = describe.apply(e);
+            synchronized (this) {
+                if (inFlight != waiting) {
+                    return; // it waited behind a stuck fetch past its deadline, or the provider was closed
+                }
+                if (refreshThreads.size() == THREAD_NAMES_KEPT) {
+                    refreshThreads.removeFirst();
+                }
+                refreshThreads.addLast(Thread.currentThread().getName());
+            }
+            AwsCredentials fetched = null;
+            CredentialsUnavailableException failure = null;
+            try {
+                fetched = fetch.fetch();
+            } catch (Exception | LinkageError e) {
+                failure = describe.apply(e);
+            } catch (Throwable e) {
+                // a bug or the JVM in trouble: say so, and let the retries decide whether it passes
+                log.error("{} failed fetching credentials", source, e);
+                failure = new CredentialsUnavailableException(ErrorKind.TRANSIENT, source
+                        + " failed fetching credentials (" + e + "); it keeps trying.");
+            }
+            publish(waiting, fetched, failure);
+        } finally {
+            // only if nothing answered them yet: whoever clears inFlight (publish, the deadline, close) does
+            CredentialsUnavailableException unanswered = null;
+            synchronized (this) {
+                if (inFlight == waiting) {
+                    inFlight = null;
+                    fetchDeadline.cancel(false);
+                    unanswered = new CredentialsUnavailableException(ErrorKind.TRANSIENT,
+                            source + " failed to deliver credentials; it keeps trying.");
+                    failed(unanswered);
+                }
+            }
+            if (unanswered != null) {
+                waiting.completeExceptionally(unanswered);
+            }
         }
-        CompletableFuture<AwsCredentials> waiting;
+    }
+
+    private void publish(CompletableFuture<AwsCredentials> waiting, AwsCredentials fetched,
+                         CredentialsUnavailableException failure) {
         synchronized (this) {
-            waiting = inFlight;
+            if (inFlight != waiting) {
+                log.debug("{}: a fetch ended after it was given up on; its result is dropped", source);
+                return;
+            }
             inFlight = null;
-            if (closed) {
-                failure = new CredentialsUnavailableException(ErrorKind.TRANSIENT, source + " is closed");
-            } else if (failure == null) {
+            fetchDeadline.cancel(false);
+            if (failure == null) {
                 current = snapshot(fetched, Instant.now());
                 lastFailure = null;
                 failuresInARow = 0;
                 schedule(current.refreshAt() == null ? timing.noExpiry()
                         : atLeast(Duration.between(Instant.now(), current.refreshAt()), timing.retryMin()));
             } else {
-                lastFailure = failure;
-                failuresInARow++;
-                Duration retry = backoff(failuresInARow);
-                log.warn("{} (next try in {} ms)", failure.getMessage(), retry.toMillis());
-                schedule(retry);
+                failed(failure);
             }
         }
         // outside the lock: the SDK's waiting calls continue (sign and send) on this thread
@@ -208,6 +271,38 @@ final class RefreshingCredentialsProvider implements AwsCredentialsProvider, Sdk
         } else {
             waiting.completeExceptionally(failure);
         }
+    }
+
+    /** Guarded by this. */
+    private void failed(CredentialsUnavailableException failure) {
+        lastFailure = failure;
+        failuresInARow++;
+        Duration retry = backoff(failuresInARow);
+        log.warn("{} (next try in {} ms)", failure.getMessage(), retry.toMillis());
+        schedule(retry);
+    }
+
+    /** On the timer thread, at a fetch's deadline: answers its calls, interrupts it and tries again. */
+    private void fetchOverran(CompletableFuture<AwsCredentials> waiting) {
+        CredentialsUnavailableException failure;
+        synchronized (this) {
+            if (inFlight != waiting) {
+                return; // it ended in time
+            }
+            inFlight = null;
+            long ms = timing.fetchTimeout().toMillis();
+            failure = new CredentialsUnavailableException(ErrorKind.TRANSIENT, "no credentials after "
+                    + (ms % 1000 == 0 ? String.valueOf(ms / 1000) : String.valueOf(ms / 1000.0)) + " s from "
+                    + source + "; the fetch is abandoned and tried again");
+            fetchTask.cancel(true); // Process.waitFor(), sleeps and interruptible I/O give up
+            if (overrunFetcher == null || overrunFetcher.isTerminated()) {
+                fetcher.shutdown(); // its thread ends when its fetch does
+                overrunFetcher = fetcher;
+                fetcher = newFetcher();
+            }
+            failed(failure);
+        }
+        waiting.completeExceptionally(failure);
     }
 
     /** When to stop handing credentials out and when to refresh them, also for credentials that live briefly. */
@@ -230,7 +325,7 @@ final class RefreshingCredentialsProvider implements AwsCredentialsProvider, Sdk
 
     private void schedule(Duration delay) {
         cancelNext();
-        next = refresher.schedule(this::scheduledRefresh, delay.toMillis(), TimeUnit.MILLISECONDS);
+        next = timer.schedule(this::scheduledRefresh, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void cancelNext() {
@@ -264,8 +359,12 @@ final class RefreshingCredentialsProvider implements AwsCredentialsProvider, Sdk
             cancelNext();
             waiting = inFlight;
             inFlight = null;
+            fetcher.shutdownNow();
+            if (overrunFetcher != null) {
+                overrunFetcher.shutdownNow();
+            }
         }
-        refresher.shutdownNow();
+        timer.shutdownNow();
         if (waiting != null) {
             waiting.completeExceptionally(new CredentialsUnavailableException(ErrorKind.TRANSIENT,
                     source + " is closed"));

@@ -10,7 +10,8 @@ import java.util.Set;
  * @param maxInFlight          most invocations running at once (the adaptive limit's ceiling)
  * @param retryMaxAttempts     the most attempts a request gets against transient (non-throttling) failures, the
  *                             first one included: once this many attempts failed with transient errors it fails
- *                             for good; throttled attempts do not count
+ *                             for good; throttled attempts and transient credentials failures
+ *                             ({@code CredentialsError}: STS unreachable) do not count, the deadline bounds them
  * @param retryThrottlingMaxAttempts the most throttled attempts a request may have before it fails for good; 0 (the
  *                             default) = no count, throttling is retried until {@code retryDeadlineMs}
  * @param retryBackoffMs       the first retry's delay, and the floor of every delay

@@ -61,6 +61,13 @@ final class RequestRun {
         return true;
     }
 
+    /** Returns once an outcome being delivered (inside this monitor, by the attempt's callback) has been. */
+    void awaitDelivery() {
+        synchronized (this) {
+            // nothing to do: holding the monitor means no listener call of this request is running
+        }
+    }
+
     /** After {@link #markAbandoned()}: cancels the running attempt or the pending backoff. */
     void stopAbandoned() {
         AttemptRun attempt;
@@ -107,8 +114,29 @@ final class RequestRun {
             attempt.onFailure(new InvocationFailure(ErrorKind.TRANSIENT, ErrorClassifier.CLIENT_ERROR,
                     "could not start the invocation: " + e, null, null, null, 0));
             return;
+        } catch (Throwable e) {
+            // an Error must still end the attempt, or its slot stays taken for good and the request never ends
+            attempt.onFailure(failureToStart(e));
+            return;
         }
         attempt.started(handle, engine.settings.invocationTimeoutMs());
+    }
+
+    /**
+     * A class that cannot be loaded or initialised (a jar missing from the plugin's lib/) fails every call alike:
+     * a setup problem. Any other Error (out of memory while Netty starts a thread, a stack overflow) may pass,
+     * so it is retried; it is logged either way, as nothing else would show where it came from.
+     */
+    private InvocationFailure failureToStart(Throwable e) {
+        log.error("invoke() threw {} for request {}", e.getClass().getName(), request.requestId(), e);
+        if (e instanceof LinkageError) {
+            return new InvocationFailure(ErrorKind.CONFIGURATION, ErrorClassifier.CLIENT_ERROR,
+                    "could not start the invocation: the plugin's installation is broken (" + e + "); install the "
+                            + "whole plugin archive, every jar in its lib/, and restart the worker",
+                    null, null, null, 0);
+        }
+        return new InvocationFailure(ErrorKind.TRANSIENT, ErrorClassifier.CLIENT_ERROR,
+                "could not start the invocation: " + e, null, null, null, 0);
     }
 
     // --- called by AttemptRun inside synchronized (this)
@@ -128,7 +156,9 @@ final class RequestRun {
     /**
      * Decides, while the failed attempt's terminal is being built, whether another attempt follows: throttling
      * until {@code retryThrottlingMaxAttempts} throttled attempts (0 = no count), other transient errors until
-     * {@code retryMaxAttempts} attempts failed with them, and neither past the deadline.
+     * {@code retryMaxAttempts} attempts failed with them, and none past the deadline. Transient credentials
+     * failures count against neither: an STS outage lasts as long as it lasts, and a few attempts seconds apart
+     * would dead-letter every request of it; the deadline bounds them, as it bounds throttling.
      */
     long retryDelayOrNegative(InvocationFailure failure, int failedAttempt) {
         if (!engine.isRetryable(failure)) {
@@ -139,6 +169,8 @@ final class RequestRun {
             if (++throttledFailures >= max && max > 0) {
                 return -1;
             }
+        } else if (ErrorClassifier.CREDENTIALS_ERROR.equals(failure.errorType())) {
+            // the time budget only (see above)
         } else if (++transientFailures >= engine.settings.retryMaxAttempts()) {
             return -1;
         }

@@ -45,8 +45,9 @@ import java.util.function.Predicate;
  *
  * <p>Locking: one engine lock guards admission state (queue, counters, limiter, buckets, the pump flag); each
  * request's own monitor guards its events, so a request's listener calls never overlap and an abandoned request
- * never emits again. The engine lock is never held while calling the listener or the invoker, and a request's
- * monitor is never taken while holding the engine lock.
+ * never emits again; {@link #abandon} takes the monitor of every matching request, also of one whose outcome is
+ * being delivered, so it returns only once their listener calls are over. The engine lock is never held while
+ * calling the listener or the invoker, and a request's monitor is never taken while holding the engine lock.
  */
 public final class StreamEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamEngine.class);
@@ -75,7 +76,13 @@ public final class StreamEngine implements AutoCloseable {
     private boolean pumpQueued;
     private boolean closed;
 
+    /** Requests submitted whose outcome has not started to be delivered, and not abandoned: {@link #pending()}. */
     private final Set<RequestRun> live = ConcurrentHashMap.newKeySet();
+    /**
+     * Requests whose outcome the listener is being given (under the request's monitor): no longer pending, but
+     * {@link #abandon} must still find them, to wait for that delivery to end before it returns.
+     */
+    private final Set<RequestRun> delivering = ConcurrentHashMap.newKeySet();
 
     public StreamEngine(EngineSettings settings, Invoker invoker, EngineListener listener) {
         this(settings, invoker, listener, Executors.newSingleThreadScheduledExecutor(r -> {
@@ -130,7 +137,10 @@ public final class StreamEngine implements AutoCloseable {
         requestPump();
     }
 
-    /** Requests submitted whose outcome is not delivered yet (and not abandoned). */
+    /**
+     * Requests submitted whose outcome is not delivered yet (and not abandoned). A request leaves this count as
+     * its outcome goes to the listener, so inside {@code onOutcome} it no longer counts.
+     */
     public int pending() {
         return live.size();
     }
@@ -172,7 +182,8 @@ public final class StreamEngine implements AutoCloseable {
 
     /**
      * Stops the requests matching {@code which} (e.g. of revoked partitions): running invocations are cancelled,
-     * queued and backing-off ones dropped. Once this returns, nothing more is delivered for them.
+     * queued and backing-off ones dropped. Once this returns, nothing more is delivered for them: an outcome
+     * being delivered when it is called is waited for (that request is not counted, its outcome went out).
      *
      * @return how many requests were abandoned
      */
@@ -181,6 +192,12 @@ public final class StreamEngine implements AutoCloseable {
         for (RequestRun run : live) {
             if (which.test(run.request) && run.markAbandoned()) {
                 matched.add(run);
+            }
+        }
+        // after live: a run leaves live only once it is in delivering, so none slips between the two
+        for (RequestRun run : delivering) {
+            if (which.test(run.request)) {
+                run.awaitDelivery();
             }
         }
         if (matched.isEmpty()) {
@@ -265,13 +282,16 @@ public final class StreamEngine implements AutoCloseable {
         requestPump();
     }
 
+    /** Inside the run's monitor, before the listener hears of its outcome: pending() drops now. */
     void outcomeDelivering(RequestRun run) {
+        delivering.add(run);
         live.remove(run);
     }
 
     /** The request's outcome is delivered (or it was abandoned): a later request with its ordering key may go. */
     void requestFinished(RequestRun run) {
         live.remove(run);
+        delivering.remove(run);
         releaseKey(run);
         requestPump();
     }
@@ -339,23 +359,40 @@ public final class StreamEngine implements AutoCloseable {
      * and clears the pump flag in the same locked step that finds nothing more to start.
      */
     private void pump() {
-        while (true) {
-            List<RequestRun> toStart = new ArrayList<>();
-            synchronized (lock) {
-                if (!closed) {
-                    admitLocked(toStart);
+        boolean cleared = false;
+        try {
+            while (true) {
+                List<RequestRun> toStart = new ArrayList<>();
+                synchronized (lock) {
+                    if (!closed) {
+                        admitLocked(toStart);
+                    }
+                    if (toStart.isEmpty()) {
+                        pumpQueued = false;
+                        cleared = true;
+                        return;
+                    }
                 }
-                if (toStart.isEmpty()) {
-                    pumpQueued = false;
-                    return;
+                for (RequestRun run : toStart) {
+                    // each request taken off the queue starts, whatever the one before it threw
+                    try {
+                        run.startAttempt();
+                    } catch (Throwable e) {
+                        log.error("starting an invocation of request {} failed", run.request.requestId(), e);
+                    }
                 }
             }
-            for (RequestRun run : toStart) {
-                try {
-                    run.startAttempt();
-                } catch (RuntimeException e) {
-                    log.error("starting an invocation failed", e);
+        } catch (Throwable e) {
+            // the executor would swallow it unlogged
+            log.error("the engine's pump failed; it is asked for again", e);
+            throw e;
+        } finally {
+            if (!cleared) {
+                // with the flag left set, every later requestPump() would do nothing and the engine stall
+                synchronized (lock) {
+                    pumpQueued = false;
                 }
+                requestPump();
             }
         }
     }

@@ -55,6 +55,22 @@ class ErrorClassifierTest {
                 "ThrottlingException");
     }
 
+    /** Bedrock, like STS, answers a bad signature with the canonical request, the signed session token in it. */
+    @Test
+    void aBadSignatureMessageLeavesTheSignedSessionTokenOutOfTheErrorEvent() {
+        String token = "IQoJb3JpZ2luX2VjEHcaCXVzLWVhc3QtMSJHMEUCIQD4bm9ub25vbm9ub25vbm9ub24K";
+        AwsServiceException e = (AwsServiceException) AccessDeniedException.builder().statusCode(403)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("InvalidSignatureException")
+                        .errorMessage("The request signature we calculated does not match the signature you "
+                                + "provided.\n\nThe Canonical String for this request should have been\n'POST\n"
+                                + "/model/m/invoke-with-response-stream\n\nhost:bedrock-runtime.us-east-1"
+                                + ".amazonaws.com\nx-amz-security-token:" + token + "\n'").build())
+                .build();
+        InvocationFailure f = ErrorClassifier.classify(e, 0);
+        assertThat(f.message()).doesNotContain(token).doesNotContain("Canonical")
+                .startsWith("The request signature we calculated does not match");
+    }
+
     @Test
     void stsThrottlesAndExpiresWithHttp400() {
         // assume-role: STS answers "Throttling" and "ExpiredToken" with HTTP 400

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RefreshingCredentialsProviderTest {
 
     private static final RefreshTiming FAST = new RefreshTiming(Duration.ofMillis(400), Duration.ofMillis(200),
-            Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(15));
+            Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(15), Duration.ofMillis(300));
 
     /** Each fetch takes the next outcome: credentials, or an exception to throw. */
     private static final class Script implements RefreshingCredentialsProvider.Fetch {
@@ -167,5 +167,123 @@ class RefreshingCredentialsProviderTest {
                 .hasMessageContaining("test source is closed");
         assertThat(closedTwice.getCount()).as("onClose runs once").isEqualTo(1);
         assertThat(provider.resolveIdentity()).isCompletedExceptionally();
+    }
+    /**
+     * A fetch that never returns (a profile's credential_process waiting for MFA input: the SDK calls
+     * Process.waitFor() without a timeout) is given up on after the fetch timeout: the calls waiting for it fail
+     * as transient, naming the provider, and the next try runs (on a fresh thread if need be).
+     */
+    @Test
+    void aFetchThatNeverReturnsIsGivenUpOnAfterTheFetchTimeoutAndTriedAgain() throws Exception {
+        AtomicInteger fetches = new AtomicInteger();
+        CountDownLatch never = new CountDownLatch(1);
+        RefreshingCredentialsProvider.Fetch fetch = () -> {
+            if (fetches.incrementAndGet() == 1) {
+                never.await(); // hangs until interrupted
+            }
+            return credentials("B", Duration.ofHours(1));
+        };
+        try (RefreshingCredentialsProvider provider = new RefreshingCredentialsProvider("test source", fetch,
+                e -> CredentialFailures.describe("test source", "Fix it.", e, java.util.List.of()), FAST, null)) {
+            CompletableFuture<? extends AwsCredentialsIdentity> call = provider.resolveIdentity();
+            assertThatThrownBy(() -> call.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(CredentialsUnavailableException.class)
+                    .hasMessageContaining("no credentials after 0.3 s from test source")
+                    .satisfies(e -> assertThat(((CredentialsUnavailableException) e).kind())
+                            .isEqualTo(ErrorKind.TRANSIENT));
+            awaitCredentials(provider, "B");
+            assertThat(fetches.get()).isEqualTo(2);
+        } finally {
+            never.countDown();
+        }
+    }
+
+    @Test
+    void fetchesThatIgnoreInterruptsAndNeverReturnLeakNoMoreThanOneThread() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger fetches = new AtomicInteger();
+        RefreshingCredentialsProvider.Fetch fetch = () -> {
+            fetches.incrementAndGet();
+            while (release.getCount() > 0) {
+                try {
+                    release.await();
+                } catch (InterruptedException ignored) {
+                    // like a blocking read that does not answer interrupts
+                }
+            }
+            return credentials("C", Duration.ofHours(1));
+        };
+        long before = refreshThreadsAlive();
+        try (RefreshingCredentialsProvider provider = new RefreshingCredentialsProvider("test source", fetch,
+                e -> CredentialFailures.describe("test source", "Fix it.", e, java.util.List.of()), FAST, null)) {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (fetches.get() < 2 && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(2_000); // several more fetch timeouts and retries
+            assertThat(refreshThreadsAlive() - before).as("refresh threads alive").isLessThanOrEqualTo(3);
+            assertThatThrownBy(() -> provider.resolveIdentity().get(2, TimeUnit.SECONDS))
+                    .as("a call fails within the fetch timeout").isInstanceOf(ExecutionException.class);
+            release.countDown();
+            awaitCredentials(provider, "C");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void anErrorThrownByAFetchStillAnswersTheWaitingCallsAndIsRetried() throws Exception {
+        AtomicInteger fetches = new AtomicInteger();
+        RefreshingCredentialsProvider.Fetch fetch = () -> {
+            if (fetches.incrementAndGet() == 1) {
+                throw new AssertionError("a bug in a provider");
+            }
+            return credentials("D", Duration.ofHours(1));
+        };
+        try (RefreshingCredentialsProvider provider = new RefreshingCredentialsProvider("test source", fetch,
+                e -> CredentialFailures.describe("test source", "Fix it.", e, java.util.List.of()), FAST, null)) {
+            CompletableFuture<? extends AwsCredentialsIdentity> call = provider.resolveIdentity();
+            assertThatThrownBy(() -> call.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(CredentialsUnavailableException.class);
+            awaitCredentials(provider, "D");
+        }
+    }
+
+    @Test
+    void aRefreshThatRunsAfterCloseDoesNothing() throws Exception {
+        Script script = new Script();
+        RefreshingCredentialsProvider provider = provider(script);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (script.fetches.get() == 0 && System.nanoTime() < end) {
+            Thread.sleep(5); // the first fetch is under way, so close() interrupts it
+        }
+        provider.close();
+        script.outcomes.add(credentials("E", Duration.ofHours(1)));
+        // as a refresh task that was queued when close() came: it neither throws nor fetches
+        provider.refresh(new CompletableFuture<>());
+        assertThat(script.fetches.get()).as("fetches, the first one included").isEqualTo(1);
+        assertThat(provider.resolveIdentity()).isCompletedExceptionally();
+    }
+
+    private static void awaitCredentials(RefreshingCredentialsProvider provider, String accessKeyId)
+            throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            CompletableFuture<? extends AwsCredentialsIdentity> f = provider.resolveIdentity();
+            try {
+                if (accessKeyId.equals(f.get(5, TimeUnit.SECONDS).accessKeyId())) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                assertThat(System.nanoTime()).as("credentials %s within 10 s: %s", accessKeyId, e.getCause())
+                        .isLessThan(end);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static long refreshThreadsAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("bedrock-credentials-")).count();
     }
 }

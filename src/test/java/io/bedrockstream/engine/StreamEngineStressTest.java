@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -36,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * before it returns, reported later on "sdk" threads (throttling, transient, invalid; some after chunks) — and
  * stalls (calls that never end until the invocation timeout, some that do not even report their cancel), while
  * another thread abandons requests that are streaming, backing off or queued. Every request ends exactly once
- * (one outcome, or abandoned: never both, never twice, nothing delivered after its abandon), nothing exceeds the
+ * (one outcome, or abandoned: never both, never twice, nothing delivered or still being delivered once its
+ * abandon() returns, even an abandon() that found the outcome under way), nothing exceeds the
  * limit, and the counters and queues return to zero.
  */
 class StreamEngineStressTest {
@@ -237,6 +239,11 @@ class StreamEngineStressTest {
         return i % 20 == 5;
     }
 
+    /** Abandoned while its outcome is being delivered: abandon() must wait for that delivery to end. */
+    private static boolean abandonWhileItsOutcomeIsDelivered(int i) {
+        return i % 20 == 15;
+    }
+
     /** Abandoned at a random moment (queued, waiting for its key, running, or done already). */
     private static boolean abandonAnyTime(int i) {
         return i % 20 == 10;
@@ -248,6 +255,12 @@ class StreamEngineStressTest {
             throws Exception {
         RecordingEngineListener out = new RecordingEngineListener();
         Set<String> abandoned = ConcurrentHashMap.newKeySet();
+        // ids an abandon() call has been made for / has returned for, whatever it counted: once one returned,
+        // no listener call for the id may still be running (one still running then was delivered after it)
+        // (only for ids submitted before the call: an abandon() that comes first rightly stops nothing)
+        Set<String> submitted = ConcurrentHashMap.newKeySet();
+        Set<String> abandonCalled = ConcurrentHashMap.newKeySet();
+        Set<String> abandonReturned = ConcurrentHashMap.newKeySet();
         Set<String> triggered = ConcurrentHashMap.newKeySet();
         BlockingQueue<String> toAbandon = new LinkedBlockingQueue<>();
         EngineListener listener = new EngineListener() {
@@ -265,14 +278,30 @@ class StreamEngineStressTest {
                 }
                 checkLimits("event");
                 out.onEvent(event);
+                if (abandonReturned.contains(id)) {
+                    violations.add("event delivered after its abandon() returned: " + event);
+                }
             }
 
             @Override
             public void onOutcome(RequestOutcome outcome) {
-                if (abandoned.contains(outcome.request().requestId())) {
-                    violations.add("outcome after abandon: " + outcome.request().requestId());
+                String id = outcome.request().requestId();
+                if (abandoned.contains(id)) {
+                    violations.add("outcome after abandon: " + id);
+                }
+                if (abandonWhileItsOutcomeIsDelivered(index(id)) && triggered.add(id)) {
+                    // hold the delivery until the abandon() call is under way, then give it time to return early
+                    toAbandon.add(id);
+                    long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+                    while (!abandonCalled.contains(id) && System.nanoTime() < giveUp) {
+                        Thread.onSpinWait();
+                    }
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
                 }
                 out.onOutcome(outcome);
+                if (abandonReturned.contains(id)) {
+                    violations.add("outcome delivered after its abandon() returned: " + id);
+                }
             }
         };
         ChaosInvoker invoker = new ChaosInvoker();
@@ -299,7 +328,12 @@ class StreamEngineStressTest {
                         continue;
                     }
                     String target = id;
+                    boolean wasSubmitted = submitted.contains(id);
+                    abandonCalled.add(id);
                     int n = engine.abandon(r -> r.requestId().equals(target));
+                    if (wasSubmitted) {
+                        abandonReturned.add(id);
+                    }
                     if (n == 1 && !abandoned.add(id)) {
                         violations.add("abandoned twice: " + id);
                     } else if (n > 1) {
@@ -317,6 +351,7 @@ class StreamEngineStressTest {
             String key = !ordering || i % 7 == 0 ? null : "k" + i % 300;
             engine.submit(new ModelRequest(r.requestId(), r.modelId(), r.family(), r.body(), r.contentType(),
                     r.accept(), null, null, null, null, r.sourceTopic(), r.sourcePartition(), i, key));
+            submitted.add(r.requestId());
         }
 
         long end = System.nanoTime() + WAIT_NANOS;

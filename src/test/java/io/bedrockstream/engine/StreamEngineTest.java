@@ -1,5 +1,6 @@
 package io.bedrockstream.engine;
 
+import io.bedrockstream.bedrock.ErrorClassifier;
 import io.bedrockstream.bedrock.ErrorKind;
 import io.bedrockstream.bedrock.InvocationResult;
 import io.bedrockstream.engine.ScriptedInvoker.Script;
@@ -253,6 +254,33 @@ class StreamEngineTest {
                 "ThrottlingException:true", "ThrottlingException:true", "ServiceUnavailableException:true",
                 "ServiceUnavailableException:true", "ServiceUnavailableException:false");
         assertThat(out.outcome("r1").attempts()).isEqualTo(5);
+    }
+
+    @Test
+    void whileStsIsUnreachableRequestsKeepRetryingUntilTheDeadlineInsteadOfGoingToTheDlqAfterFiveAttempts()
+            throws Exception {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        startTicking(fast().retryMaxAttempts(3).retryDeadlineMs(1_000).build(), clock,
+                (r, a) -> Script.fail(failure(ErrorKind.TRANSIENT, ErrorClassifier.CREDENTIALS_ERROR)));
+        engine.submit(request("r1", 0));
+        out.awaitOutcomes(1, WAIT);
+        // as throttling: attempt k fails 100·k ms after the first started, so retries fit the 1 s deadline up to k = 9
+        RequestOutcome o = out.outcome("r1");
+        assertThat(o.attempts()).isEqualTo(10);
+        assertThat(o.failure().kind()).as("not throttling: the limit is not halved").isEqualTo(ErrorKind.TRANSIENT);
+        assertThat(engine.effectiveLimit()).isEqualTo(engine.settings.maxInFlight());
+    }
+
+    @Test
+    void aCredentialsOutageDoesNotUseUpTheTransientAttemptBudget() throws Exception {
+        start(fast().retryMaxAttempts(2).build(), (r, a) -> a <= 3
+                ? Script.fail(failure(ErrorKind.TRANSIENT, ErrorClassifier.CREDENTIALS_ERROR))
+                : Script.fail(failure(ErrorKind.TRANSIENT, "ServiceUnavailableException")));
+        engine.submit(request("r1", 0));
+        out.awaitOutcomes(1, WAIT);
+        assertThat(out.eventsOf("r1")).extracting(e -> e.errorType() + ":" + e.retrying()).containsExactly(
+                "CredentialsError:true", "CredentialsError:true", "CredentialsError:true",
+                "ServiceUnavailableException:true", "ServiceUnavailableException:false");
     }
 
     @Test

@@ -222,4 +222,111 @@ class StreamEngineThreadsTest {
         assertThat(engine.queued()).isZero();
         assertThat(out.outcomeCount()).isEqualTo(n + 1);
     }
+    /**
+     * A plugin missing a jar throws NoClassDefFoundError from {@code invoke()}, on the engine's pump task: it must
+     * fail that request (as a broken install, not a passing fault) and give its slot back, and later requests
+     * must still start.
+     */
+    @Test
+    void anErrorThrownFromInvokeFailsThatRequestAndDoesNotWedgeTheEngine() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        AsyncInvoker invoker = new AsyncInvoker() {
+            @Override
+            void start(ModelRequest r, InvocationListener l) {
+                if (calls.incrementAndGet() == 1) {
+                    throw new NoClassDefFoundError("io/netty/handler/codec/http2/Http2FrameCodec");
+                }
+                sdk2.execute(() -> l.onComplete(result()));
+            }
+        };
+        engine(EngineSettings.builder().maxInFlight(4).build(), invoker);
+        engine.submit(request("r0", 0));
+        awaitTrue(() -> calls.get() == 1);
+        engine.submit(request("r1", 1));
+        engine.submit(request("r2", 2));
+        out.awaitOutcomes(3, WAIT);
+        assertThat(calls.get()).as("r1 and r2 were invoked").isEqualTo(3);
+        RequestOutcome failed = out.outcome("r0");
+        assertThat(failed.failure().kind()).isEqualTo(ErrorKind.CONFIGURATION);
+        assertThat(failed.failure().message()).contains("NoClassDefFoundError").contains("plugin");
+        assertThat(out.outcome("r1").completed()).isTrue();
+        awaitTrue(() -> engine.running() == 0 && engine.inFlight() == 0);
+    }
+
+    @Test
+    void anyOtherErrorFromInvokeIsATransientFailureThatIsRetried() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        AsyncInvoker invoker = new AsyncInvoker() {
+            @Override
+            void start(ModelRequest r, InvocationListener l) {
+                if (calls.incrementAndGet() == 1) {
+                    throw new OutOfMemoryError("unable to create native thread: possibly out of memory");
+                }
+                sdk2.execute(() -> l.onComplete(result()));
+            }
+        };
+        engine(EngineSettings.builder().maxInFlight(1).retryBackoffMs(1).retryBackoffMaxMs(2).build(), invoker);
+        engine.submit(request("r0", 0));
+        out.awaitOutcomes(1, WAIT);
+        assertThat(out.eventsOf("r0")).first().satisfies(e -> {
+            assertThat(e.errorType()).isEqualTo("ClientError");
+            assertThat(e.retrying()).isTrue();
+        });
+        assertThat(out.outcome("r0").completed()).isTrue();
+        awaitTrue(() -> engine.running() == 0 && engine.inFlight() == 0);
+    }
+
+    /**
+     * abandon()'s promise, "once this returns, nothing more is delivered for them", also holds for a request whose
+     * outcome is being delivered at that moment: the sink closing a revoked partition must not see that outcome
+     * land afterwards (and finish a request re-registered for the new assignment).
+     */
+    @Test
+    void abandonDoesNotReturnWhileAnOutcomeOfAMatchingRequestIsStillBeingDelivered() throws Exception {
+        CountDownLatch inOutcome = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch outcomeDone = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean abandonReturned = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean deliveredAfterAbandon =
+                new java.util.concurrent.atomic.AtomicBoolean();
+        EngineListener slowOutcome = new EngineListener() {
+            @Override
+            public void onEvent(OutputEvent event) {
+            }
+
+            @Override
+            public void onOutcome(RequestOutcome outcome) {
+                inOutcome.countDown();
+                awaitQuietly(release);
+                if (abandonReturned.get()) {
+                    deliveredAfterAbandon.set(true);
+                }
+                outcomeDone.countDown();
+            }
+        };
+        AsyncInvoker invoker = new AsyncInvoker() {
+            @Override
+            void start(ModelRequest r, InvocationListener l) {
+                sdk2.execute(() -> l.onComplete(result()));
+            }
+        };
+        engine = new StreamEngine(EngineSettings.builder().maxInFlight(4).build(), invoker, slowOutcome, scheduler,
+                System::nanoTime, new Random(7));
+        engine.submit(request("r0", 0));
+        assertThat(inOutcome.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        AtomicInteger abandonedCount = new AtomicInteger(-1);
+        Thread abandoner = new Thread(() -> {
+            abandonedCount.set(engine.abandon(r -> true)); // the sink's close() of the revoked partition
+            abandonReturned.set(true);
+        });
+        abandoner.start();
+        abandoner.join(300);
+        assertThat(abandonReturned.get()).as("abandon() returned while onOutcome still ran").isFalse();
+        release.countDown();
+        abandoner.join(WAIT.toMillis());
+        assertThat(outcomeDone.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(deliveredAfterAbandon.get()).as("onOutcome ran on after abandon() returned").isFalse();
+        assertThat(abandonedCount.get()).as("its outcome was delivered: not abandoned").isZero();
+        assertThat(engine.pending()).isZero();
+    }
 }

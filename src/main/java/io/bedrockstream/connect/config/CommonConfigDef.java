@@ -306,7 +306,10 @@ final class CommonConfigDef {
                                 + "timeouts, connection loss), counting the first: once this many attempts failed "
                                 + "with them the request is dead-lettered; 1 disables their retries. Throttled "
                                 + "attempts do not count: throttling is retried until retry.deadline.ms (and "
-                                + "retry.throttling.max.attempts, if set). Default 5.")
+                                + "retry.throttling.max.attempts, if set). Nor do attempts that found no "
+                                + "credentials because STS or the network failed (a transient CredentialsError): "
+                                + "they are retried until retry.deadline.ms, so an STS outage does not dead-letter "
+                                + "every request within seconds. Default 5.")
                 .define(RETRY_THROTTLING_MAX_ATTEMPTS, Type.INT, 0, Range.atLeast(0), Importance.LOW, Width.SHORT,
                         "Max throttled attempts",
                         "The most throttled attempts a request may have before it is dead-lettered, counting the "
@@ -329,9 +332,12 @@ final class CommonConfigDef {
                                 + "attempt does not count. This is throttling's budget, sized for Bedrock's "
                                 + "per-minute quotas: a burst over quota is retried for this long, with backoff "
                                 + "growing to retry.backoff.max.ms and the concurrency lowered (adaptive."
-                                + "concurrency.enabled). 0 means no deadline: transient errors are then bounded by "
-                                + "retry.max.attempts alone, and throttling by retry.throttling.max.attempts "
-                                + "(never, if that is 0 too). Default 300000 (5 min).")
+                                + "concurrency.enabled). It is also the budget of transient credentials failures "
+                                + "(CredentialsError while STS is unreachable), which retry.max.attempts does not "
+                                + "count. 0 means no deadline: transient errors are then bounded by "
+                                + "retry.max.attempts alone, throttling by retry.throttling.max.attempts (never, if "
+                                + "that is 0 too), and transient credentials failures never. Default 300000 "
+                                + "(5 min).")
                 .define(RETRY_TRANSIENT_ERRORS, Type.LIST, TransientErrors.ALL, new TransientErrors.Validator(),
                         Importance.LOW, Width.LONG, "Retried transient errors",
                         "Which transient errors are retried: 'all' (the default), 'none', or a comma-separated list "
