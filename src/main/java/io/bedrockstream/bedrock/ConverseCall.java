@@ -148,6 +148,7 @@ final class ConverseCall implements ConverseStreamResponseHandler, Subscriber<Co
         String type;
         String toolUseId = null;
         String toolName = null;
+        String payload = null;
         if (d == null) {
             type = "unknown";
         } else if (d.text() != null) {
@@ -155,6 +156,7 @@ final class ConverseCall implements ConverseStreamResponseHandler, Subscriber<Co
             text = d.text();
         } else if (d.toolUse() != null) {
             type = ContentDelta.TOOL_USE;
+            payload = d.toolUse().input();
             ToolUseBlockStart start = toolStarts.get(index);
             if (start != null) {
                 toolUseId = start.toolUseId();
@@ -167,8 +169,11 @@ final class ConverseCall implements ConverseStreamResponseHandler, Subscriber<Co
                 text = r.text();
             } else if (r.signature() != null) {
                 type = ContentDelta.REASONING_SIGNATURE;
+                payload = r.signature();
             } else {
                 type = ContentDelta.REASONING_REDACTED;
+                payload = r.redactedContent() == null ? null
+                        : java.util.Base64.getEncoder().encodeToString(r.redactedContent().asByteArrayUnsafe());
             }
         } else if (d.citation() != null) {
             type = ContentDelta.CITATION;
@@ -177,7 +182,7 @@ final class ConverseCall implements ConverseStreamResponseHandler, Subscriber<Co
             type = d.type() == null ? "unknown" : d.type().toString().toLowerCase(java.util.Locale.ROOT);
         }
         return new ParsedChunk(text, null, null, null, null, false,
-                new ContentDelta(index, type, toolUseId, toolName));
+                new ContentDelta(index, type, toolUseId, toolName, payload));
     }
 
     private void endOfStream() {

@@ -24,10 +24,13 @@ class OutputRecordsTest {
     static final List<String> CHUNK_FIELDS = List.of("request_id", "invocation_id", "attempt", "seq", "event",
             "model_id", "text", "chunk", "stop_reason", "input_tokens", "output_tokens", "first_byte_latency_ms",
             "invocation_latency_ms", "error_type", "error_message", "original_status_code", "original_message",
-            "retrying", "source_topic", "source_partition", "source_offset");
+            "retrying", "source_topic", "source_partition", "source_offset", "block_index", "delta_type",
+            "tool_use_id", "tool_name", "cache_read_input_tokens", "cache_write_input_tokens", "latency_ms",
+            "service_tier", "guardrail_trace");
     static final List<String> COMPLETION_FIELDS = List.of("request_id", "invocation_id", "model_id", "attempts",
             "text", "stop_reason", "input_tokens", "output_tokens", "first_byte_latency_ms", "invocation_latency_ms",
-            "source_topic", "source_partition", "source_offset");
+            "source_topic", "source_partition", "source_offset", "reasoning", "reasoning_signature", "tool_calls",
+            "cache_read_input_tokens", "cache_write_input_tokens", "latency_ms", "service_tier");
     static final String MODEL = "anthropic.claude-3-5-haiku-20241022-v1:0";
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -49,7 +52,7 @@ class OutputRecordsTest {
     @Test
     void chunkSchemaHasExactlyTheContractFields() {
         assertThat(OutputRecords.CHUNK_SCHEMA.name()).isEqualTo("io.bedrockstream.ChunkRecord");
-        assertThat(OutputRecords.CHUNK_SCHEMA.version()).isEqualTo(1);
+        assertThat(OutputRecords.CHUNK_SCHEMA.version()).isEqualTo(2);
         assertThat(OutputRecords.CHUNK_SCHEMA.fields()).extracting(f -> f.name()).containsExactlyElementsOf(CHUNK_FIELDS);
         assertThat(OutputRecords.COMPLETION_SCHEMA.name()).isEqualTo("io.bedrockstream.Completion");
         assertThat(OutputRecords.COMPLETION_SCHEMA.fields()).extracting(f -> f.name())
