@@ -100,6 +100,14 @@ public final class StreamingInvoker implements Invoker {
         if (r.serviceTier() != null && parsed.serviceTier() == null) {
             b.serviceTier(t -> t.type(r.serviceTier()));
         }
+        if (!r.requestMetadata().isEmpty()) {
+            // the record's own requestMetadata wins key by key
+            java.util.Map<String, String> merged = new java.util.LinkedHashMap<>(r.requestMetadata());
+            if (parsed.hasRequestMetadata()) {
+                merged.putAll(parsed.requestMetadata());
+            }
+            b.requestMetadata(merged);
+        }
         return b.build();
     }
 
@@ -124,7 +132,17 @@ public final class StreamingInvoker implements Invoker {
         if (r.serviceTier() != null) {
             b.serviceTier(r.serviceTier());
         }
+        if (!r.requestMetadata().isEmpty()) {
+            b.requestMetadata(metadataJson(r.requestMetadata()));
+        }
         return b.build();
+    }
+
+    /** InvokeModel takes the metadata as a JSON object in a header (the SDK encodes it). */
+    static String metadataJson(java.util.Map<String, String> metadata) {
+        com.fasterxml.jackson.databind.node.ObjectNode o = ConverseJson.MAPPER.createObjectNode();
+        metadata.forEach(o::put);
+        return o.toString();
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.bedrockstream.model.ModelFamily;
 import io.bedrockstream.request.IdSource;
 import io.bedrockstream.request.BedrockApi;
 import io.bedrockstream.request.RequestMappingSettings;
+import io.bedrockstream.request.RequestMetadata;
 import io.bedrockstream.request.RequestMode;
 import org.apache.kafka.common.config.types.Password;
 
@@ -67,6 +68,9 @@ final class EngineWiring {
                 .serviceTier(c.serviceTier().orElse(null))
                 .guardrailStreamProcessingMode(c.guardrailStreamMode().orElse(null))
                 .cacheSystemPrompt(c.cacheSystemPrompt())
+                .metadata(RequestMetadata.parse(c.requestMetadata(), BedrockConnectorConfig.REQUEST_METADATA))
+                .metadataHeaders(RequestMetadata.parse(c.requestMetadataHeaders(),
+                        BedrockConnectorConfig.REQUEST_METADATA_HEADERS))
                 .build();
     }
 

@@ -79,6 +79,19 @@ record ConverseRequest(RequestBody asBody, boolean guardrailTrace, String servic
             throw new RequestBody.Invalid("Value '" + tier + "' at 'serviceTier.type' failed to satisfy"
                     + " constraint: Member must satisfy enum value set: " + TIERS);
         }
+        JsonNode metadata = root.path("requestMetadata");
+        if (metadata.size() > 16) {
+            throw new RequestBody.Invalid("1 validation error detected: Value at 'requestMetadata' failed to satisfy"
+                    + " constraint: Member must have length less than or equal to 16");
+        }
+        for (var it = metadata.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (!e.getKey().matches("[a-zA-Z0-9\\s:_@$#=/+,.-]{1,256}")
+                    || !e.getValue().asText().matches("[a-zA-Z0-9\\s:_@$#=/+,.-]{0,256}")) {
+                throw new RequestBody.Invalid("1 validation error detected: Value at 'requestMetadata' failed to"
+                        + " satisfy constraint: Map keys and values must match the pattern");
+            }
+        }
         List<String> texts = new ArrayList<>();
         collectTexts(root.path("system"), texts);
         collectTexts(messages, texts);

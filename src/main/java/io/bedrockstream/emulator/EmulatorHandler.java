@@ -138,6 +138,13 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             refusal.send("ValidationException", e.getMessage(), null);
             return;
         }
+        String tiers = directives.string("tiers");
+        String tier = converse ? conversation.serviceTier() : request.headers().get("X-Amzn-Bedrock-Service-Tier");
+        if (tiers != null && tier != null && !java.util.Arrays.asList(tiers.split(",")).contains(tier)) {
+            refusal.send("ValidationException", "The requested service tier '" + tier
+                    + "' is not supported for this model.", null);
+            return;
+        }
         String mid = directives.string("mid");
         if (mid != null && !MID_TYPES.contains(mid)) {
             refusal.send("ValidationException", "Unknown emulator directive mid=" + mid, null);

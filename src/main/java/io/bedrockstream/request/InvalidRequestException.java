@@ -21,7 +21,9 @@ public class InvalidRequestException extends Exception {
         MODEL_FAMILY_UNKNOWN,
         UNSUPPORTED_VALUE_TYPE,
         /** A Converse request with a member Converse does not have, or without messages. */
-        CONVERSE_MEMBER_UNKNOWN
+        CONVERSE_MEMBER_UNKNOWN,
+        /** A record header meant for request metadata holds a value Bedrock refuses. */
+        METADATA_INVALID
     }
 
     private final Reason reason;

@@ -13,6 +13,7 @@ import io.bedrockstream.model.ModelFamily;
  *                    request's JSON (without modelId) and the family may be null
  * @param serviceTier {@code bedrock.service.tier}, null when unset
  * @param guardrailStreamProcessingMode Converse only: {@code sync} or {@code async}, null when unset
+ * @param requestMetadata Bedrock's {@code requestMetadata} for this call; empty when none
  */
 public record ModelRequest(String requestId, String modelId, ModelFamily family, byte[] body,
                            String contentType, String accept,
@@ -20,10 +21,11 @@ public record ModelRequest(String requestId, String modelId, ModelFamily family,
                            String performanceConfigLatency,
                            String sourceTopic, int sourcePartition, long sourceOffset,
                            String orderingKey, BedrockApi api, String serviceTier,
-                           String guardrailStreamProcessingMode) {
+                           String guardrailStreamProcessingMode, java.util.Map<String, String> requestMetadata) {
 
     public ModelRequest {
         api = api == null ? BedrockApi.INVOKE : api;
+        requestMetadata = requestMetadata == null ? java.util.Map.of() : requestMetadata;
     }
 
     /** An InvokeModel request. */
@@ -35,7 +37,7 @@ public record ModelRequest(String requestId, String modelId, ModelFamily family,
                         String orderingKey) {
         this(requestId, modelId, family, body, contentType, accept, guardrailIdentifier, guardrailVersion, trace,
                 performanceConfigLatency, sourceTopic, sourcePartition, sourceOffset, orderingKey,
-                BedrockApi.INVOKE, null, null);
+                BedrockApi.INVOKE, null, null, null);
     }
 
     /** A request without an ordering key: it never waits for another request. */

@@ -100,7 +100,28 @@ public final class RequestMapper {
                 RequestMappingSettings.blankToNull(settings.performanceConfigLatency()),
                 r.topic(), r.partition(), r.offset(), orderingKey(r.key()), settings.api(),
                 RequestMappingSettings.blankToNull(settings.serviceTier()),
-                RequestMappingSettings.blankToNull(settings.guardrailStreamProcessingMode()));
+                RequestMappingSettings.blankToNull(settings.guardrailStreamProcessingMode()), metadata(r));
+    }
+
+    /** The fixed request metadata plus the values of the configured headers the record carries. */
+    private Map<String, String> metadata(RequestRecord r) throws InvalidRequestException {
+        if (settings.metadataHeaders().isEmpty()) {
+            return settings.metadata();
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>(settings.metadata());
+        for (Map.Entry<String, String> e : settings.metadataHeaders().entrySet()) {
+            String value = headerAsString(r, e.getValue());
+            if (value == null) {
+                continue; // an absent header adds nothing
+            }
+            if (!RequestMetadata.validValue(value)) {
+                throw new InvalidRequestException(Reason.METADATA_INVALID, "header " + e.getValue()
+                        + " (request metadata '" + e.getKey() + "', " + RequestMappingSettings.METADATA_HEADERS_KEY
+                        + ") holds a value Bedrock refuses: at most 256 letters, digits, spaces or :_@$#=/+,-.");
+            }
+            out.put(e.getKey(), value);
+        }
+        return out;
     }
 
     /**

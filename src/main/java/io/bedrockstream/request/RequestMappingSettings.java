@@ -6,6 +6,7 @@ import io.bedrockstream.model.ModelIds;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -23,6 +24,8 @@ import java.util.regex.Pattern;
  * @param serviceTier           {@code bedrock.service.tier}, passed on every call of both APIs; null: not sent
  * @param guardrailStreamProcessingMode Converse's guardrail stream mode ({@code sync}|{@code async}); null: not sent
  * @param cacheSystemPrompt     Converse prompt mode: a cache point after the system prompt
+ * @param metadata              fixed request metadata sent with every call
+ * @param metadataHeaders       request metadata taken from record headers: metadata key → header name
  */
 public record RequestMappingSettings(
         RequestMode mode, String template, String promptPointer, String systemPointer, String systemPrompt,
@@ -31,7 +34,8 @@ public record RequestMappingSettings(
         String modelId, String familyOverride, String modelOverrideHeader, Set<String> allowedModelOverrides,
         long maxBytes, String contentType, String accept,
         String guardrailIdentifier, String guardrailVersion, String trace, String performanceConfigLatency,
-        BedrockApi api, String serviceTier, String guardrailStreamProcessingMode, boolean cacheSystemPrompt) {
+        BedrockApi api, String serviceTier, String guardrailStreamProcessingMode, boolean cacheSystemPrompt,
+        Map<String, String> metadata, Map<String, String> metadataHeaders) {
 
     // Config keys named in validation problems and request errors; the connect layer's ConfigDef uses the same.
     public static final String MODE_KEY = "request.mode";
@@ -57,6 +61,8 @@ public record RequestMappingSettings(
     public static final String SERVICE_TIER_KEY = "bedrock.service.tier";
     public static final String GUARDRAIL_STREAM_MODE_KEY = "bedrock.guardrail.stream.processing.mode";
     public static final String CACHE_SYSTEM_PROMPT_KEY = "request.cache.system.prompt";
+    public static final String METADATA_KEY = "request.metadata";
+    public static final String METADATA_HEADERS_KEY = "request.metadata.headers";
     public static final Set<String> SERVICE_TIER_VALUES = Set.of("default", "priority", "flex", "reserved");
     public static final Set<String> GUARDRAIL_STREAM_MODE_VALUES = Set.of("sync", "async");
 
@@ -73,6 +79,9 @@ public record RequestMappingSettings(
     public RequestMappingSettings {
         mode = mode == null ? RequestMode.PASSTHROUGH : mode;
         api = api == null ? BedrockApi.INVOKE : api;
+        metadata = metadata == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
+        metadataHeaders = metadataHeaders == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadataHeaders));
         idSource = idSource == null ? IdSource.KEY : idSource;
         stopSequences = stopSequences == null ? List.of() : List.copyOf(stopSequences);
         allowedModelOverrides = allowedModelOverrides == null ? Set.of() : Set.copyOf(allowedModelOverrides);
@@ -102,7 +111,8 @@ public record RequestMappingSettings(
                 .allowedModelOverrides(allowedModelOverrides).maxBytes(maxBytes).contentType(contentType)
                 .accept(accept).guardrailIdentifier(guardrailIdentifier).guardrailVersion(guardrailVersion)
                 .trace(trace).performanceConfigLatency(performanceConfigLatency).api(api).serviceTier(serviceTier)
-                .guardrailStreamProcessingMode(guardrailStreamProcessingMode).cacheSystemPrompt(cacheSystemPrompt);
+                .guardrailStreamProcessingMode(guardrailStreamProcessingMode).cacheSystemPrompt(cacheSystemPrompt)
+                .metadata(metadata).metadataHeaders(metadataHeaders);
     }
 
     /**
@@ -209,6 +219,7 @@ public record RequestMappingSettings(
                 problems.add(GUARDRAIL_STREAM_MODE_KEY + " applies to " + API_KEY + "=converse only");
             }
         }
+        problems.addAll(RequestMetadata.problems(metadata, metadataHeaders));
         if (cacheSystemPrompt && (api != BedrockApi.CONVERSE || mode != RequestMode.PROMPT)) {
             problems.add(CACHE_SYSTEM_PROMPT_KEY + " applies to " + API_KEY + "=converse with " + MODE_KEY
                     + "=prompt only");
@@ -268,6 +279,8 @@ public record RequestMappingSettings(
         private String serviceTier;
         private String guardrailStreamProcessingMode;
         private boolean cacheSystemPrompt;
+        private Map<String, String> metadata;
+        private Map<String, String> metadataHeaders;
 
         private Builder() {
         }
@@ -299,13 +312,15 @@ public record RequestMappingSettings(
         public Builder serviceTier(String v) { serviceTier = v; return this; }
         public Builder guardrailStreamProcessingMode(String v) { guardrailStreamProcessingMode = v; return this; }
         public Builder cacheSystemPrompt(boolean v) { cacheSystemPrompt = v; return this; }
+        public Builder metadata(Map<String, String> v) { metadata = v; return this; }
+        public Builder metadataHeaders(Map<String, String> v) { metadataHeaders = v; return this; }
 
         public RequestMappingSettings build() {
             return new RequestMappingSettings(mode, template, promptPointer, systemPointer, systemPrompt, maxTokens,
                     temperature, topP, stopSequences, idSource, idHeader, idPointer, modelId, familyOverride,
                     modelOverrideHeader, allowedModelOverrides, maxBytes, contentType, accept, guardrailIdentifier,
                     guardrailVersion, trace, performanceConfigLatency, api, serviceTier, guardrailStreamProcessingMode,
-                    cacheSystemPrompt);
+                    cacheSystemPrompt, metadata, metadataHeaders);
         }
     }
 }

@@ -67,7 +67,7 @@ class ConverseInvokerIT {
     static ModelRequest request(String id, String body, String guardrail, String trace, String tier) {
         return new ModelRequest(id, PROFILE_ARN, null, body.getBytes(StandardCharsets.UTF_8), null, null,
                 guardrail, guardrail == null ? null : "1", trace, null, "requests", 0, 0, null, BedrockApi.CONVERSE,
-                tier, guardrail == null ? null : "async");
+                tier, guardrail == null ? null : "async", null);
     }
 
     private static Object run(BedrockRuntimeAsyncClient client, ModelRequest request, RecordingInvocationListener l)
@@ -221,6 +221,17 @@ class ConverseInvokerIT {
             assertThat(f.kind()).isEqualTo(ErrorKind.INVALID_REQUEST);
             assertThat(f.errorType()).isEqualTo("ValidationException");
             assertThat(f.message()).contains("user message");
+        });
+    }
+
+    @Test
+    void anUnsupportedServiceTierIsASetupErrorWithTheKeyToFix() throws Exception {
+        RecordingInvocationListener l = new RecordingInvocationListener();
+        Object t = run(h2, request("tier", body("tier", "tiers=default,priority"), null, null, "flex"), l);
+        assertThat(t).isInstanceOfSatisfying(InvocationFailure.class, f -> {
+            assertThat(f.kind()).isEqualTo(ErrorKind.CONFIGURATION);
+            assertThat(f.errorType()).isEqualTo("ValidationException");
+            assertThat(f.message()).contains("bedrock.service.tier");
         });
     }
 

@@ -186,7 +186,7 @@ class OutputRecordsTest {
     @Test
     void aConverseCompletionCarriesReasoningAndToolCalls() throws Exception {
         ModelRequest request = new ModelRequest("req-1", MODEL, null, new byte[0], null, null, null, null, null,
-                null, "requests", 3, 42L, null, io.bedrockstream.request.BedrockApi.CONVERSE, null, null);
+                null, "requests", 3, 42L, null, io.bedrockstream.request.BedrockApi.CONVERSE, null, null, null);
         RequestOutcome outcome = new RequestOutcome(request, 1, List.of("inv-1"), "Let me check.",
                 new InvocationResult("tool_use", 12L, 34L, null, 980L, 5,
                         new io.bedrockstream.model.ConverseUsage(5L, null, 980L, null, null)), null,

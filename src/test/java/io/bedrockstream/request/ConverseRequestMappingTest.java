@@ -77,6 +77,24 @@ class ConverseRequestMappingTest {
     }
 
     @Test
+    void requestMetadataIsFixedPairsPlusHeaderValuesWithinBedrocksLimits() throws Exception {
+        RequestMapper m = new RequestMapper(converse(PROFILE_ARN).metadata(java.util.Map.of("team", "search"))
+                .metadataHeaders(java.util.Map.of("tenant", "x-tenant")).build());
+        assertThat(m.map(record("k", utf8(CONVERSE), java.util.Map.of("x-tenant", utf8("acme-42"))))
+                .requestMetadata()).containsEntry("team", "search").containsEntry("tenant", "acme-42");
+        assertThat(m.map(record("k", utf8(CONVERSE))).requestMetadata()).containsOnlyKeys("team");
+        assertThat(refused(m, record("k", utf8(CONVERSE), java.util.Map.of("x-tenant", utf8("a;b"))),
+                Reason.METADATA_INVALID).getMessage()).contains("x-tenant");
+        java.util.Map<String, String> many = new java.util.HashMap<>();
+        for (int i = 0; i < 17; i++) {
+            many.put("k" + i, "v");
+        }
+        assertThat(converse(PROFILE_ARN).metadata(many).build().validate())
+                .anySatisfy(p -> assertThat(p).contains("at most 16"));
+        assertThat(RequestMetadata.parse(List.of("a=1", " b = two "), "x")).containsEntry("b", "two");
+    }
+
+    @Test
     void aFamilyStillAppliesWhenSetAndOptionsAreChecked() {
         assertThat(converse(PROFILE_ARN).familyOverride("nope").build().validate()).isNotEmpty();
         assertThat(converse(PROFILE_ARN).serviceTier("gold").build().validate())

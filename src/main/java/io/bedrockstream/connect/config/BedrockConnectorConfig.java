@@ -64,6 +64,8 @@ public class BedrockConnectorConfig extends AbstractConfig {
     public static final String SERVICE_TIER = "bedrock.service.tier";
     public static final String GUARDRAIL_STREAM_MODE = "bedrock.guardrail.stream.processing.mode";
     public static final String CACHE_SYSTEM_PROMPT = "request.cache.system.prompt";
+    public static final String REQUEST_METADATA = "request.metadata";
+    public static final String REQUEST_METADATA_HEADERS = "request.metadata.headers";
     // Request mapping
     public static final String REQUEST_MODE = "request.mode";
     public static final String REQUEST_TEMPLATE = "request.template";
@@ -245,6 +247,14 @@ public class BedrockConnectorConfig extends AbstractConfig {
     /** sync or async; empty when not sent. */
     public Optional<String> guardrailStreamMode() {
         return nonEmpty(getString(GUARDRAIL_STREAM_MODE)).map(s -> s.toLowerCase(Locale.ROOT));
+    }
+
+    public List<String> requestMetadata() {
+        return List.copyOf(getList(REQUEST_METADATA));
+    }
+
+    public List<String> requestMetadataHeaders() {
+        return List.copyOf(getList(REQUEST_METADATA_HEADERS));
     }
 
     public boolean cacheSystemPrompt() {

@@ -223,6 +223,17 @@ final class CommonConfigDef {
                         "With bedrock.api=converse and request.mode=prompt: put a cachePoint after the system "
                                 + "prompt, so models that support prompt caching reuse it across requests (the "
                                 + "cache tokens are on the complete record). False by default.")
+                .define(REQUEST_METADATA, Type.LIST, "", new MetadataEntries(REQUEST_METADATA), Importance.LOW,
+                        Width.LONG, "Request metadata",
+                        "key=value pairs sent as Bedrock's requestMetadata with every call of either API (for cost "
+                                + "attribution and invocation-log filters), comma-separated. With "
+                                + "request.metadata.headers at most 16 keys in all; keys 1-256 and values up to 256 "
+                                + "letters, digits, spaces or :_@$#=/+,-. Empty (the default) sends none.")
+                .define(REQUEST_METADATA_HEADERS, Type.LIST, "", new MetadataEntries(REQUEST_METADATA_HEADERS),
+                        Importance.LOW, Width.LONG, "Request metadata from headers",
+                        "key=header pairs: the value of each record header named is sent as request metadata "
+                                + "under its key (absent headers add nothing; a value Bedrock would refuse "
+                                + "dead-letters the record with the reason). Empty (the default) takes none.")
                 .define(REQUEST_TEMPLATE, Type.STRING, "", null, Importance.MEDIUM, Width.LONG, "Request template",
                         "The body template for request.mode=template: the model's native JSON body with placeholders "
                                 + "that are filled from fields of the record value. Required in template mode; "

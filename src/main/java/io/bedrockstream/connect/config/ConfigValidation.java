@@ -222,6 +222,12 @@ public final class ConfigValidation {
             out.add(new Problem(GUARDRAIL_STREAM_MODE + " applies to ConverseStream only: set " + API
                     + "=converse, or clear " + GUARDRAIL_STREAM_MODE + ".", GUARDRAIL_STREAM_MODE, API));
         }
+        int metadataKeys = entries(v.get(REQUEST_METADATA)) + entries(v.get(REQUEST_METADATA_HEADERS));
+        if (metadataKeys > io.bedrockstream.request.RequestMetadata.MAX_PAIRS) {
+            out.add(new Problem(REQUEST_METADATA + " and " + REQUEST_METADATA_HEADERS + " name " + metadataKeys
+                    + " keys; Bedrock takes at most " + io.bedrockstream.request.RequestMetadata.MAX_PAIRS + ".",
+                    REQUEST_METADATA, REQUEST_METADATA_HEADERS));
+        }
         Object cache = v.get(CACHE_SYSTEM_PROMPT);
         if ((Boolean.TRUE.equals(cache) || "true".equalsIgnoreCase(String.valueOf(cache)))
                 && (!converse || !is(v, REQUEST_MODE, "prompt"))) {
@@ -297,6 +303,11 @@ public final class ConfigValidation {
         } catch (PatternSyntaxException e) {
             return false; // the worker reports the bad regex itself
         }
+    }
+
+    private static int entries(Object list) {
+        return list instanceof List<?> l ? (int) l.stream().filter(x -> x != null && !x.toString().isBlank()).count()
+                : 0;
     }
 
     private static boolean is(Map<String, ?> v, String key, String expected) {
