@@ -33,7 +33,9 @@ CREATE TABLE IF NOT EXISTS bedrock_invocations
     LATEST_BY_OFFSET(model_id)          AS model_id,
     LATEST_BY_OFFSET(attempt)           AS attempt,
     COLLECT_LIST(CASE WHEN event = 'chunk'
-                      THEN CONCAT(LPAD(CAST(seq AS VARCHAR), 19, '0'), ':', COALESCE(text, ''))
+                      THEN CONCAT(LPAD(CAST(seq AS VARCHAR), 19, '0'), ':',
+                                  -- Converse reasoning text is not part of the answer
+                                  COALESCE(CASE WHEN delta_type IS NULL OR delta_type = 'text' THEN text END, ''))
                  END)                   AS parts,
     -- LATEST_BY_OFFSET ignores nulls, so these keep the terminal's values whatever follows it
     LATEST_BY_OFFSET(CASE WHEN event = 'complete' THEN seq END) AS complete_seq,
