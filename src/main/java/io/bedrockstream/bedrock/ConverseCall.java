@@ -186,6 +186,7 @@ final class ConverseCall implements ConverseStreamResponseHandler, Subscriber<Co
     }
 
     private void endOfStream() {
+        String missing;
         synchronized (this) {
             if (finished) {
                 return;
@@ -196,9 +197,9 @@ final class ConverseCall implements ConverseStreamResponseHandler, Subscriber<Co
                 safely(() -> listener.onComplete(result));
                 return;
             }
+            missing = messageStop == null ? (metadata == null ? "messageStop and metadata" : "messageStop")
+                    : "metadata";
         }
-        String missing = messageStop == null ? (metadata == null ? "messageStop and metadata" : "messageStop")
-                : "metadata";
         failWith(new InvocationFailure(ErrorKind.TRANSIENT, ErrorClassifier.STREAM_TRUNCATED,
                 "the stream ended after " + chunkCount() + " deltas without its " + missing + " event",
                 null, null, null, chunkCount()));
