@@ -40,7 +40,11 @@ CREATE STREAM IF NOT EXISTS bedrock_chunks (
   retrying               BOOLEAN,       -- error: true when another attempt follows
   source_topic           VARCHAR,
   source_partition       INT,
-  source_offset          BIGINT
+  source_offset          BIGINT,
+  block_index            INT,           -- v2, bedrock.api=converse: the delta's content block
+  delta_type             VARCHAR,       -- v2: text | tool_use | reasoning | reasoning_signature | reasoning_redacted | citation
+  tool_use_id            VARCHAR,       -- v2: tool_use deltas
+  tool_name              VARCHAR        -- v2: tool_use deltas
 ) WITH (
   KAFKA_TOPIC  = 'bedrock-chunks',
   KEY_FORMAT   = 'KAFKA',

@@ -91,6 +91,11 @@ public final class ErrorClassifier {
             originalStatus = mee.originalStatusCode();
         }
         ErrorKind kind = kindOf(lower, e.isThrottlingException(), status);
+        if (kind == ErrorKind.INVALID_REQUEST && isServiceTierRefusal(message)) {
+            // the same for every record: the setup is wrong, not this request
+            return new InvocationFailure(ErrorKind.CONFIGURATION, errorType, message + "; the model does not offer "
+                    + "this service tier: change or clear bedrock.service.tier", httpStatus, null, null, chunks);
+        }
         if (kind == ErrorKind.CONFIGURATION) {
             message = message + "; " + configurationHint(lower);
         }
@@ -133,6 +138,11 @@ public final class ErrorClassifier {
             return ErrorKind.INVALID_REQUEST;
         }
         return ErrorKind.TRANSIENT;
+    }
+
+    private static boolean isServiceTierRefusal(String message) {
+        String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
+        return m.contains("service tier") || m.contains("servicetier");
     }
 
     private static String configurationHint(String code) {

@@ -2,7 +2,10 @@ package io.bedrockstream.bedrock;
 
 import io.bedrockstream.model.ChunkParser;
 import io.bedrockstream.model.ModelFamily;
+import io.bedrockstream.request.BedrockApi;
 import io.bedrockstream.request.ModelRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.GuardrailStreamConfiguration;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamRequest;
@@ -12,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * Runs one {@code InvokeModelWithResponseStream} call per invocation on the async SDK client. The client must
+ * Runs one {@code InvokeModelWithResponseStream} or {@code ConverseStream} call (by the request's
+ * {@link BedrockApi}) per invocation on the async SDK client. The client must
  * have SDK retries off (see {@link BedrockClientFactory}); each call here is exactly one attempt.
  */
 public final class StreamingInvoker implements Invoker {
@@ -34,6 +38,9 @@ public final class StreamingInvoker implements Invoker {
 
     @Override
     public InvocationHandle invoke(ModelRequest request, InvocationListener listener) {
+        if (request.api() == BedrockApi.CONVERSE) {
+            return converse(request, listener);
+        }
         StreamCall call = new StreamCall(parsers.apply(request.family()), listener);
         CompletableFuture<Void> future;
         try {
@@ -45,6 +52,63 @@ public final class StreamingInvoker implements Invoker {
         }
         call.attach(future);
         return call::cancel;
+    }
+
+    private InvocationHandle converse(ModelRequest request, InvocationListener listener) {
+        ConverseCall call = new ConverseCall(listener);
+        ConverseStreamRequest sdkRequest;
+        try {
+            sdkRequest = toConverseRequest(request);
+        } catch (ConverseJson.InvalidConverseRequest e) {
+            call.failWith(new InvocationFailure(ErrorKind.INVALID_REQUEST, INVALID_CONVERSE_REQUEST,
+                    e.getMessage(), null, null, null, 0));
+            return call::cancel;
+        }
+        CompletableFuture<Void> future;
+        try {
+            future = client.converseStream(sdkRequest, call);
+        } catch (RuntimeException e) {
+            call.fail(e);
+            return call::cancel;
+        }
+        call.attach(future);
+        return call::cancel;
+    }
+
+    /** The error type of a Converse request the SDK's model cannot hold (an unknown member, a wrong type). */
+    public static final String INVALID_CONVERSE_REQUEST = "InvalidConverseRequest";
+
+    static ConverseStreamRequest toConverseRequest(ModelRequest r) throws ConverseJson.InvalidConverseRequest {
+        ConverseStreamRequest.Builder b = ConverseJson.toRequest(r.modelId(), r.body() == null ? new byte[0] : r.body());
+        ConverseStreamRequest parsed = b.build();
+        if (r.guardrailIdentifier() != null && parsed.guardrailConfig() == null) {
+            GuardrailStreamConfiguration.Builder g = GuardrailStreamConfiguration.builder()
+                    .guardrailIdentifier(r.guardrailIdentifier())
+                    .guardrailVersion(r.guardrailVersion());
+            if (r.trace() != null) {
+                g.trace(r.trace().equalsIgnoreCase("DISABLED") ? "disabled"
+                        : r.trace().equalsIgnoreCase("ENABLED_FULL") ? "enabled_full" : "enabled");
+            }
+            if (r.guardrailStreamProcessingMode() != null) {
+                g.streamProcessingMode(r.guardrailStreamProcessingMode());
+            }
+            b.guardrailConfig(g.build());
+        }
+        if (r.performanceConfigLatency() != null && parsed.performanceConfig() == null) {
+            b.performanceConfig(p -> p.latency(r.performanceConfigLatency()));
+        }
+        if (r.serviceTier() != null && parsed.serviceTier() == null) {
+            b.serviceTier(t -> t.type(r.serviceTier()));
+        }
+        if (!r.requestMetadata().isEmpty()) {
+            // the record's own requestMetadata wins key by key
+            java.util.Map<String, String> merged = new java.util.LinkedHashMap<>(r.requestMetadata());
+            if (parsed.hasRequestMetadata()) {
+                merged.putAll(parsed.requestMetadata());
+            }
+            b.requestMetadata(merged);
+        }
+        return b.build();
     }
 
     static InvokeModelWithResponseStreamRequest toSdkRequest(ModelRequest r) {
@@ -65,7 +129,20 @@ public final class StreamingInvoker implements Invoker {
         if (r.performanceConfigLatency() != null) {
             b.performanceConfigLatency(r.performanceConfigLatency());
         }
+        if (r.serviceTier() != null) {
+            b.serviceTier(r.serviceTier());
+        }
+        if (!r.requestMetadata().isEmpty()) {
+            b.requestMetadata(metadataJson(r.requestMetadata()));
+        }
         return b.build();
+    }
+
+    /** InvokeModel takes the metadata as a JSON object in a header (the SDK encodes it). */
+    static String metadataJson(java.util.Map<String, String> metadata) {
+        com.fasterxml.jackson.databind.node.ObjectNode o = ConverseJson.MAPPER.createObjectNode();
+        metadata.forEach(o::put);
+        return o.toString();
     }
 
     @Override

@@ -12,7 +12,9 @@ import io.bedrockstream.connect.config.Choice;
 import io.bedrockstream.engine.EngineSettings;
 import io.bedrockstream.model.ModelFamily;
 import io.bedrockstream.request.IdSource;
+import io.bedrockstream.request.BedrockApi;
 import io.bedrockstream.request.RequestMappingSettings;
+import io.bedrockstream.request.RequestMetadata;
 import io.bedrockstream.request.RequestMode;
 import org.apache.kafka.common.config.types.Password;
 
@@ -62,6 +64,13 @@ final class EngineWiring {
                 .guardrailVersion(c.guardrailVersion().orElse(null))
                 .trace(c.trace().orElse(null))
                 .performanceConfigLatency(c.performanceLatency().orElse(null))
+                .api(BedrockApi.fromConfigName(c.api()).orElseThrow())
+                .serviceTier(c.serviceTier().orElse(null))
+                .guardrailStreamProcessingMode(c.guardrailStreamMode().orElse(null))
+                .cacheSystemPrompt(c.cacheSystemPrompt())
+                .metadata(RequestMetadata.parse(c.requestMetadata(), BedrockConnectorConfig.REQUEST_METADATA))
+                .metadataHeaders(RequestMetadata.parse(c.requestMetadataHeaders(),
+                        BedrockConnectorConfig.REQUEST_METADATA_HEADERS))
                 .build();
     }
 

@@ -1,13 +1,17 @@
 package io.bedrockstream.connect;
 
 import io.bedrockstream.bedrock.InvocationResult;
+import io.bedrockstream.engine.ConverseAnswer;
 import io.bedrockstream.engine.OutputEvent;
 import io.bedrockstream.engine.RequestOutcome;
+import io.bedrockstream.model.ContentDelta;
+import io.bedrockstream.model.ConverseUsage;
 import io.bedrockstream.request.ModelRequest;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,7 +25,7 @@ public final class OutputRecords {
     public static final Schema KEY_SCHEMA = Schema.STRING_SCHEMA;
 
     public static final Schema CHUNK_SCHEMA = SchemaBuilder.struct()
-            .name("io.bedrockstream.ChunkRecord").version(1)
+            .name("io.bedrockstream.ChunkRecord").version(2)
             .doc("One streamed chunk of a Bedrock invocation, or the invocation's terminal record (complete or "
                     + "error). Group by invocation_id, order by seq; trust the invocation whose terminal is complete.")
             .field("request_id", Schema.STRING_SCHEMA)
@@ -45,10 +49,28 @@ public final class OutputRecords {
             .field("source_topic", Schema.STRING_SCHEMA)
             .field("source_partition", Schema.INT32_SCHEMA)
             .field("source_offset", Schema.INT64_SCHEMA)
+            // version 2: optional, set on ConverseStream records only (bedrock.api=converse)
+            .field("block_index", Schema.OPTIONAL_INT32_SCHEMA)
+            .field("delta_type", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("tool_use_id", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("tool_name", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("cache_read_input_tokens", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("cache_write_input_tokens", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("latency_ms", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("service_tier", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("guardrail_trace", Schema.OPTIONAL_STRING_SCHEMA)
+            .build();
+
+    /** One tool call of a Converse answer; {@code input} is the tool input JSON reassembled from its deltas. */
+    public static final Schema TOOL_CALL_SCHEMA = SchemaBuilder.struct()
+            .name("io.bedrockstream.ToolCall").version(1).optional()
+            .field("tool_use_id", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("name", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("input", Schema.OPTIONAL_STRING_SCHEMA)
             .build();
 
     public static final Schema COMPLETION_SCHEMA = SchemaBuilder.struct()
-            .name("io.bedrockstream.Completion").version(1)
+            .name("io.bedrockstream.Completion").version(2)
             .doc("A completed request: the whole text of its completed invocation and the usage figures.")
             .field("request_id", Schema.STRING_SCHEMA)
             .field("invocation_id", Schema.STRING_SCHEMA)
@@ -63,6 +85,14 @@ public final class OutputRecords {
             .field("source_topic", Schema.STRING_SCHEMA)
             .field("source_partition", Schema.INT32_SCHEMA)
             .field("source_offset", Schema.INT64_SCHEMA)
+            // version 2: optional, set for ConverseStream requests only
+            .field("reasoning", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("reasoning_signature", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("tool_calls", SchemaBuilder.array(TOOL_CALL_SCHEMA).optional().build())
+            .field("cache_read_input_tokens", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("cache_write_input_tokens", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("latency_ms", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("service_tier", Schema.OPTIONAL_STRING_SCHEMA)
             .build();
 
     private OutputRecords() {
@@ -92,6 +122,7 @@ public final class OutputRecords {
                 .put("source_topic", e.sourceTopic())
                 .put("source_partition", e.sourcePartition())
                 .put("source_offset", e.sourceOffset());
+        putConverseFields(s, e);
         s.validate();
         return s;
     }
@@ -122,7 +153,44 @@ public final class OutputRecords {
                 .put("source_topic", r.sourceTopic())
                 .put("source_partition", r.sourcePartition())
                 .put("source_offset", r.sourceOffset());
+        putConverseFields(s, result.converse(), o.answer());
         s.validate();
         return s;
+    }
+
+    private static void putConverseFields(Struct s, OutputEvent e) {
+        ContentDelta d = e.delta();
+        if (d != null) {
+            s.put("block_index", d.blockIndex())
+                    .put("delta_type", d.deltaType())
+                    .put("tool_use_id", d.toolUseId())
+                    .put("tool_name", d.toolName());
+        }
+        ConverseUsage u = e.converse();
+        if (u != null) {
+            s.put("cache_read_input_tokens", u.cacheReadInputTokens())
+                    .put("cache_write_input_tokens", u.cacheWriteInputTokens())
+                    .put("latency_ms", u.latencyMs())
+                    .put("service_tier", u.serviceTier())
+                    .put("guardrail_trace", u.guardrailTrace());
+        }
+    }
+
+    private static void putConverseFields(Struct s, ConverseUsage u, ConverseAnswer a) {
+        if (u != null) {
+            s.put("cache_read_input_tokens", u.cacheReadInputTokens())
+                    .put("cache_write_input_tokens", u.cacheWriteInputTokens())
+                    .put("latency_ms", u.latencyMs())
+                    .put("service_tier", u.serviceTier());
+        }
+        if (a != null) {
+            s.put("reasoning", a.reasoning()).put("reasoning_signature", a.reasoningSignature());
+            List<Struct> calls = new ArrayList<>();
+            for (ConverseAnswer.ToolCall c : a.toolCalls()) {
+                calls.add(new Struct(TOOL_CALL_SCHEMA).put("tool_use_id", c.toolUseId()).put("name", c.name())
+                        .put("input", c.input()));
+            }
+            s.put("tool_calls", calls.isEmpty() ? null : calls);
+        }
     }
 }

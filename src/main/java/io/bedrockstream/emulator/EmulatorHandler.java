@@ -35,6 +35,7 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String STREAM_SUFFIX = "/invoke-with-response-stream";
     private static final String INVOKE_SUFFIX = "/invoke";
+    private static final String CONVERSE_SUFFIX = "/converse-stream";
     /** Bedrock's message when the tokens-per-minute quota refuses a call. */
     static final String TOO_MANY_TOKENS = "Too many tokens, please wait before trying again.";
     private static final Set<String> MID_TYPES = Set.of("throttlingException", "modelStreamErrorException",
@@ -61,9 +62,11 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             } else if (StsApi.isStsRequest(request, path)) {
                 stsApi.handle(ctx, request);
             } else if (path.startsWith("/model/") && path.endsWith(STREAM_SUFFIX)) {
-                invoke(ctx, request, path.substring(7, path.length() - STREAM_SUFFIX.length()), true);
+                invoke(ctx, request, path.substring(7, path.length() - STREAM_SUFFIX.length()), true, false);
+            } else if (path.startsWith("/model/") && path.endsWith(CONVERSE_SUFFIX)) {
+                invoke(ctx, request, path.substring(7, path.length() - CONVERSE_SUFFIX.length()), true, true);
             } else if (path.startsWith("/model/") && path.endsWith(INVOKE_SUFFIX)) {
-                invoke(ctx, request, path.substring(7, path.length() - INVOKE_SUFFIX.length()), false);
+                invoke(ctx, request, path.substring(7, path.length() - INVOKE_SUFFIX.length()), false, false);
             } else {
                 HttpReplies.sendJson(ctx, request, HttpResponseStatus.NOT_FOUND, null,
                         JSON.createObjectNode().put("message", "Unknown route " + path));
@@ -82,7 +85,7 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
 
     private void invoke(ChannelHandlerContext ctx, FullHttpRequest request, String encodedModelId,
-                        boolean streaming) {
+                        boolean streaming, boolean converse) {
         long startNanos = System.nanoTime();
         EmulatorOptions options = state.options();
         byte[] body = ByteBufUtil.getBytes(request.content());
@@ -109,7 +112,9 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             refusal.send("ValidationException", "Input is too long for requested model.", null);
             return;
         }
-        Optional<Family> family = Family.resolve(modelId, directives.string("family"));
+        // Converse speaks one format for every model: any model id (or profile ARN) is accepted
+        Optional<Family> family = converse ? Optional.of(Family.NOVA)
+                : Family.resolve(modelId, directives.string("family"));
         if (family.isEmpty()) {
             refusal.send("ValidationException", BedrockErrors.INVALID_MODEL_MESSAGE, null);
             return;
@@ -121,10 +126,23 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             return;
         }
         RequestBody parsed;
+        ConverseRequest conversation = null;
         try {
-            parsed = RequestBody.parse(family.get(), body);
+            if (converse) {
+                conversation = ConverseRequest.parse(body);
+                parsed = conversation.asBody();
+            } else {
+                parsed = RequestBody.parse(family.get(), body);
+            }
         } catch (RequestBody.Invalid e) {
             refusal.send("ValidationException", e.getMessage(), null);
+            return;
+        }
+        String tiers = directives.string("tiers");
+        String tier = converse ? conversation.serviceTier() : request.headers().get("X-Amzn-Bedrock-Service-Tier");
+        if (tiers != null && tier != null && !java.util.Arrays.asList(tiers.split(",")).contains(tier)) {
+            refusal.send("ValidationException", "The requested service tier '" + tier
+                    + "' is not supported for this model.", null);
             return;
         }
         String mid = directives.string("mid");
@@ -189,9 +207,10 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             HttpUtil.setTransferEncodingChunked(headers, true);
         }
         new StreamingCall(state, ctx.channel(), id, attempt, modelId, generation,
-                ChunkScript.chunks(family.get(), baseModel, generation),
+                converse ? ConverseScript.events(generation, directives, conversation)
+                        : ChunkScript.chunks(family.get(), baseModel, generation),
                 directives.longValue("ttft_ms").orElse(options.ttftMs()),
-                directives.longValue("delay_ms").orElse(options.delayMs()), fault, tokens)
+                directives.longValue("delay_ms").orElse(options.delayMs()), fault, tokens, converse)
                 .start(headers, ctx.channel() instanceof Http2StreamChannel || HttpUtil.isKeepAlive(request));
     }
 

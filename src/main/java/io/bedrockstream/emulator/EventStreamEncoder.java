@@ -41,6 +41,15 @@ public final class EventStreamEncoder {
         return encodeFrame(headers, chunkPayload);
     }
 
+    /** A ConverseStream event frame: {@code :event-type} is the union member name, the payload its JSON. */
+    public static byte[] eventFrame(String eventType, byte[] jsonPayload) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(":event-type", eventType);
+        headers.put(":content-type", "application/json");
+        headers.put(":message-type", "event");
+        return encodeFrame(headers, jsonPayload);
+    }
+
     /** A modelled exception frame; {@code exceptionType} is the camelCase union member name. */
     public static byte[] exceptionFrame(String exceptionType, byte[] jsonPayload) {
         Map<String, String> headers = new LinkedHashMap<>();

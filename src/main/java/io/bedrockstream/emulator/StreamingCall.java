@@ -34,6 +34,8 @@ final class StreamingCall {
     private final String modelId;
     private final Generation generation;
     private final List<ObjectNode> chunks;
+    /** ConverseStream: each element of chunks is {@code {"<event type>": payload}}, sent as its own event. */
+    private final boolean converse;
     private final long ttftMs;
     private final long delayMs;
     private Fault fault;
@@ -48,6 +50,13 @@ final class StreamingCall {
     StreamingCall(EmulatorState state, Channel channel, String id, int attempt, String modelId,
                   Generation generation, List<ObjectNode> chunks, long ttftMs, long delayMs, Fault fault,
                   TokenQuota.Reservation tokens) {
+        this(state, channel, id, attempt, modelId, generation, chunks, ttftMs, delayMs, fault, tokens, false);
+    }
+
+    StreamingCall(EmulatorState state, Channel channel, String id, int attempt, String modelId,
+                  Generation generation, List<ObjectNode> chunks, long ttftMs, long delayMs, Fault fault,
+                  TokenQuota.Reservation tokens, boolean converse) {
+        this.converse = converse;
         this.tokens = tokens;
         this.state = state;
         this.channel = channel;
@@ -83,7 +92,7 @@ final class StreamingCall {
             }
         }
         if (sent < chunks.size()) {
-            write(EventStreamEncoder.chunkFrame(chunkPayload(sent)));
+            write(frame(sent));
             sent++;
         }
         if (sent >= chunks.size() && fault == null) {
@@ -106,14 +115,14 @@ final class StreamingCall {
                 endStream("error");
             }
             case "corrupt" -> {
-                byte[] frame = EventStreamEncoder.chunkFrame(chunkPayload(Math.min(sent, chunks.size() - 1)));
+                byte[] frame = frame(Math.min(sent, chunks.size() - 1));
                 frame[frame.length - 1] ^= 0x5A;
                 finish("corrupt");
                 write(frame);
                 endStream("corrupt");
             }
             case "close" -> {
-                byte[] frame = EventStreamEncoder.chunkFrame(chunkPayload(Math.min(sent, chunks.size() - 1)));
+                byte[] frame = frame(Math.min(sent, chunks.size() - 1));
                 finish("close");
                 write(java.util.Arrays.copyOf(frame, frame.length / 2));
                 if (channel instanceof Http2StreamChannel) {
@@ -135,6 +144,23 @@ final class StreamingCall {
             }
         }
         return true;
+    }
+
+    private byte[] frame(int index) {
+        if (!converse) {
+            return EventStreamEncoder.chunkFrame(chunkPayload(index));
+        }
+        ObjectNode event = chunks.get(index);
+        String type = ConverseScript.type(event);
+        ObjectNode payload = ((ObjectNode) event.get(type)).deepCopy();
+        if (firstByteMs < 0) {
+            firstByteMs = elapsedMs();
+        }
+        if (type.equals("metadata")) {
+            payload.with("metrics").put("latencyMs", elapsedMs());
+        }
+        payload.put("p", generation.padding());
+        return EventStreamEncoder.eventFrame(type, bytes(payload));
     }
 
     private byte[] chunkPayload(int index) {

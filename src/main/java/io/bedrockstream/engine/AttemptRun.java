@@ -6,6 +6,7 @@ import io.bedrockstream.bedrock.InvocationFailure;
 import io.bedrockstream.bedrock.InvocationListener;
 import io.bedrockstream.bedrock.InvocationResult;
 import io.bedrockstream.bedrock.Invoker;
+import io.bedrockstream.model.ContentDelta;
 import io.bedrockstream.model.ParsedChunk;
 
 import java.util.concurrent.RejectedExecutionException;
@@ -26,6 +27,7 @@ final class AttemptRun implements InvocationListener {
     private boolean finished;
     private long chunks;
     private final StringBuilder text = new StringBuilder();
+    private final ConverseAnswer.Builder answer = new ConverseAnswer.Builder();
 
     private final AtomicBoolean slotHeld = new AtomicBoolean(true);
     private volatile Invoker.InvocationHandle handle;
@@ -94,12 +96,15 @@ final class AttemptRun implements InvocationListener {
                 return;
             }
             String delta = chunk == null ? null : chunk.text();
+            ContentDelta typed = chunk == null ? null : chunk.delta();
             // a listener exception propagates (the invoker fails this invocation with it) before the chunk
             // counts, so the terminal's seq stays contiguous with what the listener accepted
             run.emit(run.event(invocationId, attempt, chunks, EventType.CHUNK, delta, rawChunkJson, null, null,
-                    null, null, null, null, null, null, null, null));
+                    null, null, null, null, null, null, null, null, typed, null));
             chunks++;
-            if (delta != null) {
+            if (typed != null && !typed.isAnswerText()) {
+                answer.add(typed, delta); // reasoning, tool input, …: not part of the answer's text
+            } else if (delta != null) {
                 text.append(delta);
             }
         }
@@ -116,8 +121,9 @@ final class AttemptRun implements InvocationListener {
             if (!run.isAbandoned()) {
                 run.emitSafely(run.event(invocationId, attempt, chunks, EventType.COMPLETE, null, null,
                         result.stopReason(), result.inputTokens(), result.outputTokens(),
-                        result.firstByteLatencyMs(), result.invocationLatencyMs(), null, null, null, null, null));
-                run.deliverOutcome(text.toString(), result, null);
+                        result.firstByteLatencyMs(), result.invocationLatencyMs(), null, null, null, null, null,
+                        null, result.converse()));
+                run.deliverOutcome(text.toString(), result, null, answer.build());
                 delivered = true;
             }
         }

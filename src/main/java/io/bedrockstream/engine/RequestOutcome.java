@@ -14,9 +14,16 @@ import java.util.List;
  * @param text          the concatenated text deltas of the completed invocation; null when failed
  * @param result        the completed invocation's result; null when failed
  * @param failure       the last attempt's failure; null when completed
+ * @param answer        ConverseStream only: reasoning and tool calls of the completed invocation, else null
  */
 public record RequestOutcome(ModelRequest request, int attempts, List<String> invocationIds,
-                             String text, InvocationResult result, InvocationFailure failure) {
+                             String text, InvocationResult result, InvocationFailure failure,
+                             ConverseAnswer answer) {
+
+    public RequestOutcome(ModelRequest request, int attempts, List<String> invocationIds,
+                          String text, InvocationResult result, InvocationFailure failure) {
+        this(request, attempts, invocationIds, text, result, failure, null);
+    }
 
     public boolean completed() {
         return failure == null;

@@ -1,5 +1,8 @@
 package io.bedrockstream.engine;
 
+import io.bedrockstream.model.ContentDelta;
+import io.bedrockstream.model.ConverseUsage;
+
 import io.bedrockstream.bedrock.ErrorClassifier;
 import io.bedrockstream.bedrock.ErrorKind;
 import io.bedrockstream.bedrock.InvocationFailure;
@@ -181,10 +184,14 @@ final class RequestRun {
     }
 
     void deliverOutcome(String text, InvocationResult result, InvocationFailure failure) {
+        deliverOutcome(text, result, failure, null);
+    }
+
+    void deliverOutcome(String text, InvocationResult result, InvocationFailure failure, ConverseAnswer answer) {
         done = true;
         engine.outcomeDelivering(this); // pending() drops before the listener hears of it
         RequestOutcome outcome = new RequestOutcome(request, attempts, List.copyOf(invocationIds), text, result,
-                failure);
+                failure, answer);
         try {
             engine.listener.onOutcome(outcome);
         } catch (RuntimeException e) {
@@ -219,9 +226,18 @@ final class RequestRun {
                       String stopReason, Long inputTokens, Long outputTokens, Long firstByteLatencyMs,
                       Long invocationLatencyMs, String errorType, String errorMessage, Integer originalStatusCode,
                       String originalMessage, Boolean retrying) {
+        return event(invocationId, attempt, seq, type, text, chunk, stopReason, inputTokens, outputTokens,
+                firstByteLatencyMs, invocationLatencyMs, errorType, errorMessage, originalStatusCode, originalMessage,
+                retrying, null, null);
+    }
+
+    OutputEvent event(String invocationId, int attempt, long seq, EventType type, String text, String chunk,
+                      String stopReason, Long inputTokens, Long outputTokens, Long firstByteLatencyMs,
+                      Long invocationLatencyMs, String errorType, String errorMessage, Integer originalStatusCode,
+                      String originalMessage, Boolean retrying, ContentDelta delta, ConverseUsage converse) {
         return new OutputEvent(request.requestId(), invocationId, attempt, seq, type, request.modelId(), text,
                 chunk, stopReason, inputTokens, outputTokens, firstByteLatencyMs, invocationLatencyMs, errorType,
                 errorMessage, originalStatusCode, originalMessage, retrying, request.sourceTopic(),
-                request.sourcePartition(), request.sourceOffset());
+                request.sourcePartition(), request.sourceOffset(), delta, converse);
     }
 }

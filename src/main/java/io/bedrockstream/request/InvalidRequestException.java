@@ -19,7 +19,11 @@ public class InvalidRequestException extends Exception {
         TEMPLATE_INVALID,
         MODEL_NOT_ALLOWED,
         MODEL_FAMILY_UNKNOWN,
-        UNSUPPORTED_VALUE_TYPE
+        UNSUPPORTED_VALUE_TYPE,
+        /** A Converse request with a member Converse does not have, or without messages. */
+        CONVERSE_MEMBER_UNKNOWN,
+        /** A record header meant for request metadata holds a value Bedrock refuses. */
+        METADATA_INVALID
     }
 
     private final Reason reason;

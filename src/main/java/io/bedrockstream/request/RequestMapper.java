@@ -75,24 +75,53 @@ public final class RequestMapper {
                     + "a request record needs a value");
         }
         String modelId = modelId(r);
+        boolean converse = settings.api() == BedrockApi.CONVERSE;
         ModelFamily family;
         try {
-            family = ModelIds.resolve(modelId, settings.familyOverride());
+            family = settings.acceptsAnyModel() ? null : ModelIds.resolve(modelId, settings.familyOverride());
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(Reason.MODEL_FAMILY_UNKNOWN, e.getMessage(), e);
         }
         byte[] body = switch (settings.mode()) {
             case PASSTHROUGH -> passthroughBody(value);
-            case PROMPT -> PromptBodies.build(family, promptSpec(value));
+            case PROMPT -> converse ? ConverseBodies.fromPrompt(promptSpec(value), settings.cacheSystemPrompt())
+                    : PromptBodies.build(family, promptSpec(value));
             case TEMPLATE -> templateBody(value);
         };
         checkSize(body.length);
+        if (converse && settings.mode() != RequestMode.PROMPT) {
+            ConverseBodies.check(RequestJson.parse(new String(body, StandardCharsets.UTF_8), VALUE),
+                    settings.mode() == RequestMode.TEMPLATE ? "the filled-in template" : VALUE);
+        }
         return new ModelRequest(requestId(r), modelId, family, body, settings.contentType(), settings.accept(),
                 RequestMappingSettings.blankToNull(settings.guardrailIdentifier()),
                 RequestMappingSettings.blankToNull(settings.guardrailVersion()),
                 RequestMappingSettings.blankToNull(settings.trace()),
                 RequestMappingSettings.blankToNull(settings.performanceConfigLatency()),
-                r.topic(), r.partition(), r.offset(), orderingKey(r.key()));
+                r.topic(), r.partition(), r.offset(), orderingKey(r.key()), settings.api(),
+                RequestMappingSettings.blankToNull(settings.serviceTier()),
+                RequestMappingSettings.blankToNull(settings.guardrailStreamProcessingMode()), metadata(r));
+    }
+
+    /** The fixed request metadata plus the values of the configured headers the record carries. */
+    private Map<String, String> metadata(RequestRecord r) throws InvalidRequestException {
+        if (settings.metadataHeaders().isEmpty()) {
+            return settings.metadata();
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>(settings.metadata());
+        for (Map.Entry<String, String> e : settings.metadataHeaders().entrySet()) {
+            String value = headerAsString(r, e.getValue());
+            if (value == null) {
+                continue; // an absent header adds nothing
+            }
+            if (!RequestMetadata.validValue(value)) {
+                throw new InvalidRequestException(Reason.METADATA_INVALID, "header " + e.getValue()
+                        + " (request metadata '" + e.getKey() + "', " + RequestMappingSettings.METADATA_HEADERS_KEY
+                        + ") holds a value Bedrock refuses: at most 256 letters, digits, spaces or :_@$#=/+,-.");
+            }
+            out.put(e.getKey(), value);
+        }
+        return out;
     }
 
     /**

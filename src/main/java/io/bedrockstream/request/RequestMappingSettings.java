@@ -6,6 +6,7 @@ import io.bedrockstream.model.ModelIds;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -19,6 +20,12 @@ import java.util.regex.Pattern;
  * @param modelOverrideHeader   header whose value replaces modelId, if listed in allowedModelOverrides
  * @param allowedModelOverrides model ids the header may name; {@code *} allows any
  * @param maxBytes              largest body sent, in bytes
+ * @param api                   {@code bedrock.api}: InvokeModel (family-native bodies) or Converse
+ * @param serviceTier           {@code bedrock.service.tier}, passed on every call of both APIs; null: not sent
+ * @param guardrailStreamProcessingMode Converse's guardrail stream mode ({@code sync}|{@code async}); null: not sent
+ * @param cacheSystemPrompt     Converse prompt mode: a cache point after the system prompt
+ * @param metadata              fixed request metadata sent with every call
+ * @param metadataHeaders       request metadata taken from record headers: metadata key → header name
  */
 public record RequestMappingSettings(
         RequestMode mode, String template, String promptPointer, String systemPointer, String systemPrompt,
@@ -26,7 +33,9 @@ public record RequestMappingSettings(
         IdSource idSource, String idHeader, String idPointer,
         String modelId, String familyOverride, String modelOverrideHeader, Set<String> allowedModelOverrides,
         long maxBytes, String contentType, String accept,
-        String guardrailIdentifier, String guardrailVersion, String trace, String performanceConfigLatency) {
+        String guardrailIdentifier, String guardrailVersion, String trace, String performanceConfigLatency,
+        BedrockApi api, String serviceTier, String guardrailStreamProcessingMode, boolean cacheSystemPrompt,
+        Map<String, String> metadata, Map<String, String> metadataHeaders) {
 
     // Config keys named in validation problems and request errors; the connect layer's ConfigDef uses the same.
     public static final String MODE_KEY = "request.mode";
@@ -48,6 +57,14 @@ public record RequestMappingSettings(
     public static final String GUARDRAIL_VERSION_KEY = "bedrock.guardrail.version";
     public static final String TRACE_KEY = "bedrock.trace";
     public static final String PERFORMANCE_LATENCY_KEY = "bedrock.performance.latency";
+    public static final String API_KEY = "bedrock.api";
+    public static final String SERVICE_TIER_KEY = "bedrock.service.tier";
+    public static final String GUARDRAIL_STREAM_MODE_KEY = "bedrock.guardrail.stream.processing.mode";
+    public static final String CACHE_SYSTEM_PROMPT_KEY = "request.cache.system.prompt";
+    public static final String METADATA_KEY = "request.metadata";
+    public static final String METADATA_HEADERS_KEY = "request.metadata.headers";
+    public static final Set<String> SERVICE_TIER_VALUES = Set.of("default", "priority", "flex", "reserved");
+    public static final Set<String> GUARDRAIL_STREAM_MODE_VALUES = Set.of("sync", "async");
 
     public static final long DEFAULT_MAX_BYTES = 1_000_000L;
     public static final String DEFAULT_CONTENT_TYPE = "application/json";
@@ -61,6 +78,10 @@ public record RequestMappingSettings(
 
     public RequestMappingSettings {
         mode = mode == null ? RequestMode.PASSTHROUGH : mode;
+        api = api == null ? BedrockApi.INVOKE : api;
+        metadata = metadata == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
+        metadataHeaders = metadataHeaders == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadataHeaders));
         idSource = idSource == null ? IdSource.KEY : idSource;
         stopSequences = stopSequences == null ? List.of() : List.copyOf(stopSequences);
         allowedModelOverrides = allowedModelOverrides == null ? Set.of() : Set.copyOf(allowedModelOverrides);
@@ -89,7 +110,9 @@ public record RequestMappingSettings(
                 .modelId(modelId).familyOverride(familyOverride).modelOverrideHeader(modelOverrideHeader)
                 .allowedModelOverrides(allowedModelOverrides).maxBytes(maxBytes).contentType(contentType)
                 .accept(accept).guardrailIdentifier(guardrailIdentifier).guardrailVersion(guardrailVersion)
-                .trace(trace).performanceConfigLatency(performanceConfigLatency);
+                .trace(trace).performanceConfigLatency(performanceConfigLatency).api(api).serviceTier(serviceTier)
+                .guardrailStreamProcessingMode(guardrailStreamProcessingMode).cacheSystemPrompt(cacheSystemPrompt)
+                .metadata(metadata).metadataHeaders(metadataHeaders);
     }
 
     /**
@@ -102,7 +125,9 @@ public record RequestMappingSettings(
             problems.add(MODEL_ID_KEY + " must be set to a model id, inference-profile id or ARN");
         } else {
             try {
-                ModelIds.resolve(modelId, familyOverride);
+                if (!acceptsAnyModel()) {
+                    ModelIds.resolve(modelId, familyOverride);
+                }
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
             }
@@ -182,7 +207,32 @@ public record RequestMappingSettings(
             problems.add(PERFORMANCE_LATENCY_KEY + " must be standard or optimized, was '"
                     + performanceConfigLatency + "'");
         }
+        if (blankToNull(serviceTier) != null && !SERVICE_TIER_VALUES.contains(serviceTier)) {
+            problems.add(SERVICE_TIER_KEY + " must be one of default, priority, flex, reserved, was '"
+                    + serviceTier + "'");
+        }
+        if (blankToNull(guardrailStreamProcessingMode) != null) {
+            if (!GUARDRAIL_STREAM_MODE_VALUES.contains(guardrailStreamProcessingMode)) {
+                problems.add(GUARDRAIL_STREAM_MODE_KEY + " must be sync or async, was '"
+                        + guardrailStreamProcessingMode + "'");
+            } else if (api != BedrockApi.CONVERSE) {
+                problems.add(GUARDRAIL_STREAM_MODE_KEY + " applies to " + API_KEY + "=converse only");
+            }
+        }
+        problems.addAll(RequestMetadata.problems(metadata, metadataHeaders));
+        if (cacheSystemPrompt && (api != BedrockApi.CONVERSE || mode != RequestMode.PROMPT)) {
+            problems.add(CACHE_SYSTEM_PROMPT_KEY + " applies to " + API_KEY + "=converse with " + MODE_KEY
+                    + "=prompt only");
+        }
         return problems;
+    }
+
+    /**
+     * Converse speaks one format for every model: without {@code bedrock.model.family} any model id (an
+     * application-inference-profile ARN, a model newer than this connector) is accepted.
+     */
+    public boolean acceptsAnyModel() {
+        return api == BedrockApi.CONVERSE && blankToNull(familyOverride) == null;
     }
 
     private static void checkPointer(List<String> problems, String key, String pointer) {
@@ -225,6 +275,12 @@ public record RequestMappingSettings(
         private String guardrailVersion;
         private String trace;
         private String performanceConfigLatency;
+        private BedrockApi api;
+        private String serviceTier;
+        private String guardrailStreamProcessingMode;
+        private boolean cacheSystemPrompt;
+        private Map<String, String> metadata;
+        private Map<String, String> metadataHeaders;
 
         private Builder() {
         }
@@ -252,12 +308,19 @@ public record RequestMappingSettings(
         public Builder guardrailVersion(String v) { guardrailVersion = v; return this; }
         public Builder trace(String v) { trace = v; return this; }
         public Builder performanceConfigLatency(String v) { performanceConfigLatency = v; return this; }
+        public Builder api(BedrockApi v) { api = v; return this; }
+        public Builder serviceTier(String v) { serviceTier = v; return this; }
+        public Builder guardrailStreamProcessingMode(String v) { guardrailStreamProcessingMode = v; return this; }
+        public Builder cacheSystemPrompt(boolean v) { cacheSystemPrompt = v; return this; }
+        public Builder metadata(Map<String, String> v) { metadata = v; return this; }
+        public Builder metadataHeaders(Map<String, String> v) { metadataHeaders = v; return this; }
 
         public RequestMappingSettings build() {
             return new RequestMappingSettings(mode, template, promptPointer, systemPointer, systemPrompt, maxTokens,
                     temperature, topP, stopSequences, idSource, idHeader, idPointer, modelId, familyOverride,
                     modelOverrideHeader, allowedModelOverrides, maxBytes, contentType, accept, guardrailIdentifier,
-                    guardrailVersion, trace, performanceConfigLatency);
+                    guardrailVersion, trace, performanceConfigLatency, api, serviceTier, guardrailStreamProcessingMode,
+                    cacheSystemPrompt, metadata, metadataHeaders);
         }
     }
 }

@@ -82,7 +82,7 @@ final class ChunkAssemblerProcessor implements Processor<String, ChunkRecord, St
                 return;
             }
             // An empty string marks a chunk without text as received; it adds nothing to the answer.
-            chunks.put(key, c.text() == null ? "" : c.text());
+            chunks.put(key, ConverseParts.entry(c));
             state = state.withChunk(now);
         }
         if (!state.mayBeAssembled() || !tryAnswer(invocationId, state, record)) {
@@ -93,13 +93,13 @@ final class ChunkAssemblerProcessor implements Processor<String, ChunkRecord, St
     /** Forwards the answer if chunks 0..k-1 are all there; returns whether it did. */
     private boolean tryAnswer(String invocationId, InvocationState state, Record<String, ChunkRecord> cause) {
         long count = state.terminalSeq();
-        StringBuilder text = new StringBuilder();
+        ConverseParts parts = new ConverseParts();
         long seen = 0;
         if (count > 0) {
             try (KeyValueIterator<Bytes, String> it =
                          chunks.range(ChunkKey.first(invocationId), ChunkKey.of(invocationId, count - 1))) {
                 while (it.hasNext()) {
-                    text.append(it.next().value);
+                    parts.add(it.next().value);
                     seen++;
                 }
             }
@@ -108,8 +108,9 @@ final class ChunkAssemblerProcessor implements Processor<String, ChunkRecord, St
             return false;
         }
         AnswerRecord answer = new AnswerRecord(state.requestId(), invocationId, state.modelId(), state.attempt(),
-                text.toString(), state.stopReason(), state.inputTokens(), state.outputTokens(), count,
-                state.sourceTopic(), state.sourcePartition(), state.sourceOffset());
+                parts.text(), state.stopReason(), state.inputTokens(), state.outputTokens(), count,
+                state.sourceTopic(), state.sourcePartition(), state.sourceOffset(), parts.reasoning(),
+                parts.signature(), parts.toolCalls().isEmpty() ? null : parts.toolCalls());
         answered.put(state.requestId(), context.currentSystemTimeMs());
         discard(invocationId);
         context.forward(new Record<>(state.requestId(), answer, cause.timestamp()));

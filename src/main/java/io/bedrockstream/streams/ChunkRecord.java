@@ -32,7 +32,29 @@ public record ChunkRecord(
         @JsonProperty("retrying") Boolean retrying,
         @JsonProperty("source_topic") String sourceTopic,
         @JsonProperty("source_partition") Integer sourcePartition,
-        @JsonProperty("source_offset") Long sourceOffset) {
+        @JsonProperty("source_offset") Long sourceOffset,
+        // record contract version 2: ConverseStream records only; null on InvokeModel records and version-1 writers
+        @JsonProperty("block_index") Integer blockIndex,
+        @JsonProperty("delta_type") String deltaType,
+        @JsonProperty("tool_use_id") String toolUseId,
+        @JsonProperty("tool_name") String toolName,
+        @JsonProperty("cache_read_input_tokens") Long cacheReadInputTokens,
+        @JsonProperty("cache_write_input_tokens") Long cacheWriteInputTokens,
+        @JsonProperty("latency_ms") Long latencyMs,
+        @JsonProperty("service_tier") String serviceTier,
+        @JsonProperty("guardrail_trace") String guardrailTrace) {
+
+    /** A version-1 record. */
+    public ChunkRecord(String requestId, String invocationId, int attempt, long seq, String event, String modelId,
+                       String text, String chunk, String stopReason, Long inputTokens, Long outputTokens,
+                       Long firstByteLatencyMs, Long invocationLatencyMs, String errorType, String errorMessage,
+                       Integer originalStatusCode, String originalMessage, Boolean retrying, String sourceTopic,
+                       Integer sourcePartition, Long sourceOffset) {
+        this(requestId, invocationId, attempt, seq, event, modelId, text, chunk, stopReason, inputTokens,
+                outputTokens, firstByteLatencyMs, invocationLatencyMs, errorType, errorMessage, originalStatusCode,
+                originalMessage, retrying, sourceTopic, sourcePartition, sourceOffset, null, null, null, null, null,
+                null, null, null, null);
+    }
 
     public static final String CHUNK = "chunk";
     public static final String COMPLETE = "complete";
@@ -56,6 +78,15 @@ public record ChunkRecord(
                                     long sourceOffset) {
         return new ChunkRecord(requestId, invocationId, attempt, seq, CHUNK, modelId, text, chunk, null, null, null,
                 null, null, null, null, null, null, null, sourceTopic, sourcePartition, sourceOffset);
+    }
+
+    /** A ConverseStream delta at {@code seq}: its block, kind and (tool deltas) tool id and name. */
+    public static ChunkRecord delta(String requestId, String invocationId, int attempt, long seq, String modelId,
+                                    int blockIndex, String deltaType, String toolUseId, String toolName, String text,
+                                    String chunk, String sourceTopic, int sourcePartition, long sourceOffset) {
+        return new ChunkRecord(requestId, invocationId, attempt, seq, CHUNK, modelId, text, chunk, null, null, null,
+                null, null, null, null, null, null, null, sourceTopic, sourcePartition, sourceOffset, blockIndex,
+                deltaType, toolUseId, toolName, null, null, null, null, null);
     }
 
     /** The {@code complete} terminal at {@code seq} (= the number of chunks). */

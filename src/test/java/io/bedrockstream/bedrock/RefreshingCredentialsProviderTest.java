@@ -47,8 +47,12 @@ class RefreshingCredentialsProviderTest {
     }
 
     private static RefreshingCredentialsProvider provider(Script script) {
+        return provider(script, FAST);
+    }
+
+    private static RefreshingCredentialsProvider provider(Script script, RefreshTiming timing) {
         return new RefreshingCredentialsProvider("test source", script,
-                e -> CredentialFailures.describe("test source", "Fix it.", e, java.util.List.of()), FAST, null);
+                e -> CredentialFailures.describe("test source", "Fix it.", e, java.util.List.of()), timing, null);
     }
 
     @Test
@@ -91,7 +95,11 @@ class RefreshingCredentialsProviderTest {
     @Test
     void afterAFailedFetchCallsFailAtOnceWithTheReasonUntilARetrySucceeds() throws Exception {
         Script script = new Script();
-        try (RefreshingCredentialsProvider provider = provider(script)) {
+        // a retry 500 ms later, not 50: on a loaded machine a 50 ms retry could already be running (and the
+        // call joining it) by the time the assertion below calls again
+        RefreshTiming slowRetry = new RefreshTiming(Duration.ofMillis(400), Duration.ofMillis(200),
+                Duration.ofMillis(500), Duration.ofMillis(1000), Duration.ofMinutes(15));
+        try (RefreshingCredentialsProvider provider = provider(script, slowRetry)) {
             script.outcomes.add(new IllegalStateException("Profile file contained no credentials for profile 'x'"));
             assertThatThrownBy(provider::resolveCredentials)
                     .isInstanceOfSatisfying(CredentialsUnavailableException.class,
@@ -100,7 +108,7 @@ class RefreshingCredentialsProviderTest {
                             + "'x'. Fix it.");
             assertThat(provider.resolveIdentity()).isCompletedExceptionally();
 
-            script.outcomes.add(credentials("A", Duration.ofHours(1))); // the retry, ~50 ms later
+            script.outcomes.add(credentials("A", Duration.ofHours(1))); // the retry, ~500 ms later
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (provider.resolveIdentity().isCompletedExceptionally() && System.nanoTime() < deadline) {
                 Thread.sleep(5);

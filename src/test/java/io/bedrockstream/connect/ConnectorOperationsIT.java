@@ -153,6 +153,7 @@ class ConnectorOperationsIT {
         h.connect.resetConnectorOffsets("off");
         h.connect.resumeConnector("off");
         deadline = System.nanoTime() + WAIT.toNanos();
+        // requests run concurrently: wait for all three, not just the last one produced
         while ((h.emulator.stats().attempts("o-0").size() < 2 || h.emulator.stats().attempts("o-1").size() < 3
                 || h.emulator.stats().attempts("o-2").size() < 2) && System.nanoTime() < deadline) {
             Thread.sleep(100);

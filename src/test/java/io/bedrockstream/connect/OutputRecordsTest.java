@@ -24,10 +24,13 @@ class OutputRecordsTest {
     static final List<String> CHUNK_FIELDS = List.of("request_id", "invocation_id", "attempt", "seq", "event",
             "model_id", "text", "chunk", "stop_reason", "input_tokens", "output_tokens", "first_byte_latency_ms",
             "invocation_latency_ms", "error_type", "error_message", "original_status_code", "original_message",
-            "retrying", "source_topic", "source_partition", "source_offset");
+            "retrying", "source_topic", "source_partition", "source_offset", "block_index", "delta_type",
+            "tool_use_id", "tool_name", "cache_read_input_tokens", "cache_write_input_tokens", "latency_ms",
+            "service_tier", "guardrail_trace");
     static final List<String> COMPLETION_FIELDS = List.of("request_id", "invocation_id", "model_id", "attempts",
             "text", "stop_reason", "input_tokens", "output_tokens", "first_byte_latency_ms", "invocation_latency_ms",
-            "source_topic", "source_partition", "source_offset");
+            "source_topic", "source_partition", "source_offset", "reasoning", "reasoning_signature", "tool_calls",
+            "cache_read_input_tokens", "cache_write_input_tokens", "latency_ms", "service_tier");
     static final String MODEL = "anthropic.claude-3-5-haiku-20241022-v1:0";
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -49,7 +52,7 @@ class OutputRecordsTest {
     @Test
     void chunkSchemaHasExactlyTheContractFields() {
         assertThat(OutputRecords.CHUNK_SCHEMA.name()).isEqualTo("io.bedrockstream.ChunkRecord");
-        assertThat(OutputRecords.CHUNK_SCHEMA.version()).isEqualTo(1);
+        assertThat(OutputRecords.CHUNK_SCHEMA.version()).isEqualTo(2);
         assertThat(OutputRecords.CHUNK_SCHEMA.fields()).extracting(f -> f.name()).containsExactlyElementsOf(CHUNK_FIELDS);
         assertThat(OutputRecords.COMPLETION_SCHEMA.name()).isEqualTo("io.bedrockstream.Completion");
         assertThat(OutputRecords.COMPLETION_SCHEMA.fields()).extracting(f -> f.name())
@@ -137,6 +140,68 @@ class OutputRecordsTest {
         assertThat(node.get("stop_reason").asText()).isEqualTo("end_turn");
         assertThat(node.get("output_tokens").asLong()).isEqualTo(34);
         assertThat(node.get("source_offset").asLong()).isEqualTo(42);
+    }
+
+    @Test
+    void converseRecordsCarryTheVersion2FieldsAndVersion1FieldsAreUnchanged() throws Exception {
+        OutputEvent delta = new OutputEvent("req-1", "inv-2", 1, 3, EventType.CHUNK, MODEL, null,
+                "{\"contentBlockIndex\":2,\"delta\":{\"toolUse\":{\"input\":\"{\\\"a\\\":\"}}}", null, null,
+                null, null, null, null, null, null, null, null, "requests", 3, 42L,
+                new io.bedrockstream.model.ContentDelta(2, "tool_use", "tu_1", "get_weather", "{\"a\":"), null);
+        JsonNode d = JSON.readTree(converter(false).fromConnectData("out", OutputRecords.CHUNK_SCHEMA,
+                OutputRecords.toStruct(delta, true)));
+        assertThat(d.get("block_index").asInt()).isEqualTo(2);
+        assertThat(d.get("delta_type").asText()).isEqualTo("tool_use");
+        assertThat(d.get("tool_use_id").asText()).isEqualTo("tu_1");
+        assertThat(d.get("tool_name").asText()).isEqualTo("get_weather");
+        assertThat(d.get("text").isNull()).isTrue();
+
+        OutputEvent complete = new OutputEvent("req-1", "inv-2", 1, 4, EventType.COMPLETE, MODEL, null, null,
+                "guardrail_intervened", 12L, 34L, null, 980L, null, null, null, null, null, "requests", 3, 42L, null,
+                new io.bedrockstream.model.ConverseUsage(5L, 7L, 980L, "priority", "{\"inputAssessment\":{}}"));
+        JsonNode c = JSON.readTree(converter(false).fromConnectData("out", OutputRecords.CHUNK_SCHEMA,
+                OutputRecords.toStruct(complete, true)));
+        assertThat(c.get("cache_read_input_tokens").asLong()).isEqualTo(5);
+        assertThat(c.get("cache_write_input_tokens").asLong()).isEqualTo(7);
+        assertThat(c.get("latency_ms").asLong()).isEqualTo(980);
+        assertThat(c.get("service_tier").asText()).isEqualTo("priority");
+        assertThat(c.get("guardrail_trace").asText()).contains("inputAssessment");
+
+        // a version-1 reader: every field it knows is there with the same meaning; the new ones are null
+        JsonNode v1 = JSON.readTree(converter(false).fromConnectData("out", OutputRecords.CHUNK_SCHEMA,
+                OutputRecords.toStruct(COMPLETE, true)));
+        assertThat(CHUNK_FIELDS.subList(0, 21)).allSatisfy(f -> assertThat(v1.has(f)).isTrue());
+        assertThat(CHUNK_FIELDS.subList(21, CHUNK_FIELDS.size())).allSatisfy(f -> assertThat(v1.get(f).isNull()).isTrue());
+        assertThat(OutputRecords.CHUNK_SCHEMA.fields().subList(21, CHUNK_FIELDS.size()))
+                .allSatisfy(f -> assertThat(f.schema().isOptional()).isTrue());
+    }
+
+    @Test
+    void theStreamsChunkRecordMirrorsTheSchemaFieldForField() {
+        List<String> names = java.util.Arrays.stream(io.bedrockstream.streams.ChunkRecord.class.getRecordComponents())
+                .map(c -> c.getAccessor().getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class).value()).toList();
+        assertThat(names).containsExactlyElementsOf(CHUNK_FIELDS);
+    }
+
+    @Test
+    void aConverseCompletionCarriesReasoningAndToolCalls() throws Exception {
+        ModelRequest request = new ModelRequest("req-1", MODEL, null, new byte[0], null, null, null, null, null,
+                null, "requests", 3, 42L, null, io.bedrockstream.request.BedrockApi.CONVERSE, null, null, null);
+        RequestOutcome outcome = new RequestOutcome(request, 1, List.of("inv-1"), "Let me check.",
+                new InvocationResult("tool_use", 12L, 34L, null, 980L, 5,
+                        new io.bedrockstream.model.ConverseUsage(5L, null, 980L, null, null)), null,
+                new io.bedrockstream.engine.ConverseAnswer("Thinking.", "SIG", List.of(),
+                        List.of(new io.bedrockstream.engine.ConverseAnswer.ToolCall("tu_1", "get_weather",
+                                "{\"city\":\"Paris\"}"))));
+        Struct s = OutputRecords.toCompletionStruct(outcome);
+        JsonConverter conv = converter(true);
+        assertThat(conv.toConnectData("c", conv.fromConnectData("c", s.schema(), s)).value()).isEqualTo(s);
+        JsonNode node = JSON.readTree(converter(false).fromConnectData("c", s.schema(), s));
+        assertThat(node.get("reasoning").asText()).isEqualTo("Thinking.");
+        assertThat(node.get("reasoning_signature").asText()).isEqualTo("SIG");
+        assertThat(node.at("/tool_calls/0/name").asText()).isEqualTo("get_weather");
+        assertThat(JSON.readTree(node.at("/tool_calls/0/input").asText()).get("city").asText()).isEqualTo("Paris");
+        assertThat(node.get("cache_read_input_tokens").asLong()).isEqualTo(5);
     }
 
     @Test

@@ -73,6 +73,6 @@ class RequestLimitsTest {
 
     @Test
     void unknownRouteIs404() throws Exception {
-        assertThat(post("/model/x/converse-stream", "application/json", "{}".getBytes()).statusCode()).isEqualTo(404);
+        assertThat(post("/model/x/converse", "application/json", "{}".getBytes()).statusCode()).isEqualTo(404);
     }
 }

@@ -245,6 +245,41 @@ class ChunkAssemblerTest {
         assertThat(texts()).containsExactly("a");
     }
 
+    @Test
+    void assemblesConverseTextReasoningWithItsSignatureAndToolCallsWhateverTheArrivalOrder() throws Exception {
+        ChunkRecord[] records = {
+                first.delta(0, 0, "reasoning", "Think", "{\"contentBlockIndex\":0,\"delta\":{\"reasoningContent\":{\"text\":\"Think\"}}}", null, null),
+                first.delta(1, 0, "reasoning", "ing.", "{\"contentBlockIndex\":0,\"delta\":{\"reasoningContent\":{\"text\":\"ing.\"}}}", null, null),
+                first.delta(2, 0, "reasoning_signature", null, "{\"contentBlockIndex\":0,\"delta\":{\"reasoningContent\":{\"signature\":\"SIG==\"}}}", null, null),
+                first.delta(3, 1, "text", "Let me ", "{\"contentBlockIndex\":1,\"delta\":{\"text\":\"Let me \"}}", null, null),
+                first.delta(4, 1, "text", "check.", "{\"contentBlockIndex\":1,\"delta\":{\"text\":\"check.\"}}", null, null),
+                first.delta(5, 2, "tool_use", null, "{\"contentBlockIndex\":2,\"delta\":{\"toolUse\":{\"input\":\"{\\\"city\\\":\"}}}", "tu_1", "get_weather"),
+                first.delta(6, 2, "tool_use", null, "{\"contentBlockIndex\":2,\"delta\":{\"toolUse\":{\"input\":\"\\\"Paris\\\"}\"}}}", "tu_1", "get_weather"),
+                ChunkRecord.complete("req-1", "inv-1", 1, 7, Invocation.MODEL, "tool_use", 12L, 3L, "bedrock-requests", 0, 42)
+        };
+        send(records[6], records[0], records[3], records[5], records[1], records[7], records[2], records[4]);
+
+        AnswerRecord answer = output.readValue();
+        assertThat(answer.text()).isEqualTo("Let me check.");
+        assertThat(answer.reasoning()).isEqualTo("Thinking.");
+        assertThat(answer.reasoningSignature()).isEqualTo("SIG==");
+        assertThat(answer.stopReason()).isEqualTo("tool_use");
+        assertThat(answer.toolCalls()).singleElement().satisfies(call -> {
+            assertThat(call.get("tool_use_id").asText()).isEqualTo("tu_1");
+            assertThat(call.get("name").asText()).isEqualTo("get_weather");
+            assertThat(call.get("input").get("city").asText()).isEqualTo("Paris");
+        });
+        assertBuffersEmpty();
+    }
+
+    @Test
+    void anInvokeModelAnswerHasNoConverseMembersInItsJson() {
+        send(first.chunk(0, "Hi"), first.complete(1));
+        byte[] json = new AnswerRecordSerde().serializer().serialize(OUT, output.readValue());
+        assertThat(new String(json, java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("reasoning")
+                .doesNotContain("tool_calls");
+    }
+
     private void send(ChunkRecord... records) {
         for (ChunkRecord r : records) {
             input.pipeInput(r.requestId(), OutputRecords.envelope(r));

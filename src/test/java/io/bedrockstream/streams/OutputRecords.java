@@ -49,7 +49,16 @@ final class OutputRecords {
                 .put("retrying", r.retrying())
                 .put("source_topic", r.sourceTopic())
                 .put("source_partition", r.sourcePartition())
-                .put("source_offset", r.sourceOffset());
+                .put("source_offset", r.sourceOffset())
+                .put("block_index", r.blockIndex())
+                .put("delta_type", r.deltaType())
+                .put("tool_use_id", r.toolUseId())
+                .put("tool_name", r.toolName())
+                .put("cache_read_input_tokens", r.cacheReadInputTokens())
+                .put("cache_write_input_tokens", r.cacheWriteInputTokens())
+                .put("latency_ms", r.latencyMs())
+                .put("service_tier", r.serviceTier())
+                .put("guardrail_trace", r.guardrailTrace());
     }
 
     private static JsonConverter converter(boolean schemas) {
@@ -68,6 +77,12 @@ final class OutputRecords {
                     + text + "\"}}";
             return ChunkRecord.chunk(requestId, invocationId, attempt, seq, MODEL, text, raw, "bedrock-requests", 0,
                     42);
+        }
+
+        /** A ConverseStream delta, its raw chunk as the connector writes it. */
+        ChunkRecord delta(long seq, int block, String type, String text, String raw, String toolId, String tool) {
+            return ChunkRecord.delta(requestId, invocationId, attempt, seq, MODEL, block, type, toolId, tool, text,
+                    raw, "bedrock-requests", 0, 42);
         }
 
         ChunkRecord complete(long seq) {

@@ -60,6 +60,12 @@ public class BedrockConnectorConfig extends AbstractConfig {
     public static final String GUARDRAIL_VERSION = "bedrock.guardrail.version";
     public static final String TRACE = "bedrock.trace";
     public static final String PERFORMANCE_LATENCY = "bedrock.performance.latency";
+    public static final String API = "bedrock.api";
+    public static final String SERVICE_TIER = "bedrock.service.tier";
+    public static final String GUARDRAIL_STREAM_MODE = "bedrock.guardrail.stream.processing.mode";
+    public static final String CACHE_SYSTEM_PROMPT = "request.cache.system.prompt";
+    public static final String REQUEST_METADATA = "request.metadata";
+    public static final String REQUEST_METADATA_HEADERS = "request.metadata.headers";
     // Request mapping
     public static final String REQUEST_MODE = "request.mode";
     public static final String REQUEST_TEMPLATE = "request.template";
@@ -226,6 +232,33 @@ public class BedrockConnectorConfig extends AbstractConfig {
     /** standard or optimized, as the API spells it. */
     public Optional<String> performanceLatency() {
         return nonEmpty(getString(PERFORMANCE_LATENCY)).map(s -> s.toLowerCase(Locale.ROOT));
+    }
+
+    /** invoke or converse. */
+    public String api() {
+        return getString(API).trim().toLowerCase(Locale.ROOT);
+    }
+
+    /** default, priority, flex or reserved; empty when not sent. */
+    public Optional<String> serviceTier() {
+        return nonEmpty(getString(SERVICE_TIER)).map(s -> s.toLowerCase(Locale.ROOT));
+    }
+
+    /** sync or async; empty when not sent. */
+    public Optional<String> guardrailStreamMode() {
+        return nonEmpty(getString(GUARDRAIL_STREAM_MODE)).map(s -> s.toLowerCase(Locale.ROOT));
+    }
+
+    public List<String> requestMetadata() {
+        return List.copyOf(getList(REQUEST_METADATA));
+    }
+
+    public List<String> requestMetadataHeaders() {
+        return List.copyOf(getList(REQUEST_METADATA_HEADERS));
+    }
+
+    public boolean cacheSystemPrompt() {
+        return getBoolean(CACHE_SYSTEM_PROMPT);
     }
 
     // ---- Request mapping

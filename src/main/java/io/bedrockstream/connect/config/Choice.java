@@ -87,4 +87,7 @@ public final class Choice {
     public static final List<String> TRACE = List.of("ENABLED", "DISABLED", "ENABLED_FULL");
     /** Values of {@code bedrock.performance.latency}, as the InvokeModel API spells them. */
     public static final List<String> LATENCY = List.of("standard", "optimized");
+    public static final List<String> API = List.of("invoke", "converse");
+    public static final List<String> SERVICE_TIER = List.of("default", "priority", "flex", "reserved");
+    public static final List<String> GUARDRAIL_STREAM_MODE = List.of("sync", "async");
 }

@@ -179,7 +179,30 @@ final class CommonConfigDef {
                         Width.SHORT, "Performance latency",
                         "Bedrock's latency-optimized inference setting: standard or optimized (only some models "
                                 + "and regions support it). Empty (the default) leaves the API's default.",
-                        new EnumRecommender(Choice.LATENCY));
+                        new EnumRecommender(Choice.LATENCY))
+                .define(API, Type.STRING, "invoke", OneOf.of(Choice.API), Importance.HIGH, Width.SHORT,
+                        "Bedrock API",
+                        "Which streaming API each request goes to. 'invoke' (the default) calls "
+                                + "InvokeModelWithResponseStream with the model family's native body. 'converse' "
+                                + "calls ConverseStream: one request format for every model (messages, system, "
+                                + "inferenceConfig, toolConfig, ...), typed deltas (text, tool use, reasoning, "
+                                + "citations) in the output records; with bedrock.model.family empty any model id "
+                                + "or inference-profile ARN is accepted.",
+                        new EnumRecommender(Choice.API))
+                .define(SERVICE_TIER, Type.STRING, "", OneOf.orEmpty(Choice.SERVICE_TIER), Importance.LOW,
+                        Width.SHORT, "Service tier",
+                        "Bedrock's service tier for every call of either API: default, priority, flex or reserved "
+                                + "(not every model offers every tier; Bedrock refuses an unsupported one with a "
+                                + "ValidationException, which dead-letters). Empty (the default) sends none. The "
+                                + "tier Converse reports is on the complete record as service_tier.",
+                        new EnumRecommender(Choice.SERVICE_TIER))
+                .define(GUARDRAIL_STREAM_MODE, Type.STRING, "", OneOf.orEmpty(Choice.GUARDRAIL_STREAM_MODE),
+                        Importance.LOW, Width.SHORT, "Guardrail stream processing mode",
+                        "With bedrock.api=converse and a guardrail: 'sync' holds chunks back until the guardrail "
+                                + "has checked them, 'async' streams them while it checks. Empty (the default) "
+                                + "leaves the API's default. An intervention ends the call normally with "
+                                + "stop_reason guardrail_intervened.",
+                        new EnumRecommender(Choice.GUARDRAIL_STREAM_MODE));
     }
 
     private static void defineRequest(ConfigDef def) {
@@ -195,6 +218,22 @@ final class CommonConfigDef {
                                 + "of the value.",
                         new EnumRecommender(modes), List.of(REQUEST_TEMPLATE, PROMPT_POINTER, SYSTEM_POINTER, SYSTEM_PROMPT,
                                 MAX_TOKENS, TEMPERATURE, TOP_P, STOP_SEQUENCES))
+                .define(CACHE_SYSTEM_PROMPT, Type.BOOLEAN, false, null, Importance.LOW, Width.SHORT,
+                        "Cache the system prompt",
+                        "With bedrock.api=converse and request.mode=prompt: put a cachePoint after the system "
+                                + "prompt, so models that support prompt caching reuse it across requests (the "
+                                + "cache tokens are on the complete record). False by default.")
+                .define(REQUEST_METADATA, Type.LIST, "", new MetadataEntries(REQUEST_METADATA), Importance.LOW,
+                        Width.LONG, "Request metadata",
+                        "key=value pairs sent as Bedrock's requestMetadata with every call of either API (for cost "
+                                + "attribution and invocation-log filters), comma-separated. With "
+                                + "request.metadata.headers at most 16 keys in all; keys 1-256 and values up to 256 "
+                                + "letters, digits, spaces or :_@$#=/+,-. Empty (the default) sends none.")
+                .define(REQUEST_METADATA_HEADERS, Type.LIST, "", new MetadataEntries(REQUEST_METADATA_HEADERS),
+                        Importance.LOW, Width.LONG, "Request metadata from headers",
+                        "key=header pairs: the value of each record header named is sent as request metadata "
+                                + "under its key (absent headers add nothing; a value Bedrock would refuse "
+                                + "dead-letters the record with the reason). Empty (the default) takes none.")
                 .define(REQUEST_TEMPLATE, Type.STRING, "", null, Importance.MEDIUM, Width.LONG, "Request template",
                         "The body template for request.mode=template: the model's native JSON body with placeholders "
                                 + "that are filled from fields of the record value. Required in template mode; "

@@ -196,7 +196,10 @@ public final class ConfigValidation {
 
     private static void checkModel(Map<String, ?> v, List<Problem> out) {
         String modelId = text(v, MODEL_ID);
-        if (blank(v, MODEL_FAMILY) && OPAQUE_MODEL_ARN_PARTS.stream().anyMatch(modelId::contains)) {
+        boolean converse = is(v, API, "converse");
+        if (converse) {
+            // one format for every model: no family to tell
+        } else if (blank(v, MODEL_FAMILY) && OPAQUE_MODEL_ARN_PARTS.stream().anyMatch(modelId::contains)) {
             out.add(new Problem(MODEL_ID + " is the ARN of a provisioned, imported or custom model or an application "
                     + "inference profile, whose family cannot be told from the id: set " + MODEL_FAMILY + ".",
                     MODEL_ID, MODEL_FAMILY));
@@ -214,6 +217,23 @@ public final class ConfigValidation {
                     + "naming a model would be dead-lettered: list the model ids records may ask for in "
                     + MODEL_ALLOWED + " ('*' for any), or clear " + MODEL_OVERRIDE_HEADER + ".",
                     MODEL_OVERRIDE_HEADER, MODEL_ALLOWED));
+        }
+        if (!converse && !blank(v, GUARDRAIL_STREAM_MODE)) {
+            out.add(new Problem(GUARDRAIL_STREAM_MODE + " applies to ConverseStream only: set " + API
+                    + "=converse, or clear " + GUARDRAIL_STREAM_MODE + ".", GUARDRAIL_STREAM_MODE, API));
+        }
+        int metadataKeys = entries(v.get(REQUEST_METADATA)) + entries(v.get(REQUEST_METADATA_HEADERS));
+        if (metadataKeys > io.bedrockstream.request.RequestMetadata.MAX_PAIRS) {
+            out.add(new Problem(REQUEST_METADATA + " and " + REQUEST_METADATA_HEADERS + " name " + metadataKeys
+                    + " keys; Bedrock takes at most " + io.bedrockstream.request.RequestMetadata.MAX_PAIRS + ".",
+                    REQUEST_METADATA, REQUEST_METADATA_HEADERS));
+        }
+        Object cache = v.get(CACHE_SYSTEM_PROMPT);
+        if ((Boolean.TRUE.equals(cache) || "true".equalsIgnoreCase(String.valueOf(cache)))
+                && (!converse || !is(v, REQUEST_MODE, "prompt"))) {
+            out.add(new Problem(CACHE_SYSTEM_PROMPT + " needs " + API + "=converse and " + REQUEST_MODE
+                    + "=prompt (the connector builds the system prompt only then).", CACHE_SYSTEM_PROMPT, API,
+                    REQUEST_MODE));
         }
         boolean id = !blank(v, GUARDRAIL_IDENTIFIER);
         boolean version = !blank(v, GUARDRAIL_VERSION);
@@ -283,6 +303,11 @@ public final class ConfigValidation {
         } catch (PatternSyntaxException e) {
             return false; // the worker reports the bad regex itself
         }
+    }
+
+    private static int entries(Object list) {
+        return list instanceof List<?> l ? (int) l.stream().filter(x -> x != null && !x.toString().isBlank()).count()
+                : 0;
     }
 
     private static boolean is(Map<String, ?> v, String key, String expected) {
