@@ -80,6 +80,7 @@ public class BedrockConnectorConfig extends AbstractConfig {
     public static final String OUTPUT_TOPIC = "output.topic";
     public static final String COMPLETIONS_TOPIC = "output.completions.topic";
     public static final String OUTPUT_CHUNK_RAW = "output.chunk.raw";
+    public static final String OUTPUT_CHUNK_CONTEXT = "output.chunk.context";
     public static final String OUTPUT_KEY_CONVERTER = "output.key.converter";
     public static final String OUTPUT_VALUE_CONVERTER = "output.value.converter";
     public static final String OUTPUT_KEY_CONVERTER_PREFIX = OUTPUT_KEY_CONVERTER + ".";
@@ -303,6 +304,10 @@ public class BedrockConnectorConfig extends AbstractConfig {
 
     public boolean outputChunkRaw() {
         return getBoolean(OUTPUT_CHUNK_RAW);
+    }
+
+    public boolean outputChunkContext() {
+        return getBoolean(OUTPUT_CHUNK_CONTEXT);
     }
 
     /** A new key converter, configured from the {@code output.key.converter.} settings. */
