@@ -68,6 +68,7 @@ final class StreamingCall {
         this.keepAlive = keepAlive;
         channel.closeFuture().addListener(onClientGone);
         channel.writeAndFlush(headers).addListener(failureCancels());
+        state.observer.started(id, attempt, System.nanoTime());
         after(ttftMs, this::step);
     }
 
@@ -84,6 +85,7 @@ final class StreamingCall {
         }
         if (sent < chunks.size()) {
             write(EventStreamEncoder.chunkFrame(chunkPayload(sent)));
+            state.observer.chunkSent(id, attempt, sent, System.nanoTime());
             sent++;
         }
         if (sent >= chunks.size() && fault == null) {
