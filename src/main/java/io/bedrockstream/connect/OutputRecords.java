@@ -45,6 +45,7 @@ public final class OutputRecords {
             .field("source_topic", Schema.OPTIONAL_STRING_SCHEMA)
             .field("source_partition", Schema.OPTIONAL_INT32_SCHEMA)
             .field("source_offset", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("deltas", Schema.OPTIONAL_INT32_SCHEMA)
             .build();
 
     public static final Schema COMPLETION_SCHEMA = SchemaBuilder.struct()
@@ -102,7 +103,8 @@ public final class OutputRecords {
                 .put("retrying", e.retrying())
                 .put("source_topic", context ? e.sourceTopic() : null)
                 .put("source_partition", context ? e.sourcePartition() : null)
-                .put("source_offset", context ? e.sourceOffset() : null);
+                .put("source_offset", context ? e.sourceOffset() : null)
+                .put("deltas", e.deltas());
         s.validate();
         return s;
     }

@@ -32,7 +32,19 @@ public record ChunkRecord(
         @JsonProperty("retrying") Boolean retrying,
         @JsonProperty("source_topic") String sourceTopic,
         @JsonProperty("source_partition") Integer sourcePartition,
-        @JsonProperty("source_offset") Long sourceOffset) {
+        @JsonProperty("source_offset") Long sourceOffset,
+        @JsonProperty("deltas") Integer deltas) {
+
+    /** A record without a deltas count (coalescing off). */
+    public ChunkRecord(String requestId, String invocationId, int attempt, long seq, String event, String modelId,
+                       String text, String chunk, String stopReason, Long inputTokens, Long outputTokens,
+                       Long firstByteLatencyMs, Long invocationLatencyMs, String errorType, String errorMessage,
+                       Integer originalStatusCode, String originalMessage, Boolean retrying, String sourceTopic,
+                       Integer sourcePartition, Long sourceOffset) {
+        this(requestId, invocationId, attempt, seq, event, modelId, text, chunk, stopReason, inputTokens,
+                outputTokens, firstByteLatencyMs, invocationLatencyMs, errorType, errorMessage, originalStatusCode,
+                originalMessage, retrying, sourceTopic, sourcePartition, sourceOffset, null);
+    }
 
     public static final String CHUNK = "chunk";
     public static final String COMPLETE = "complete";

@@ -24,7 +24,7 @@ class OutputRecordsTest {
     static final List<String> CHUNK_FIELDS = List.of("request_id", "invocation_id", "attempt", "seq", "event",
             "model_id", "text", "chunk", "stop_reason", "input_tokens", "output_tokens", "first_byte_latency_ms",
             "invocation_latency_ms", "error_type", "error_message", "original_status_code", "original_message",
-            "retrying", "source_topic", "source_partition", "source_offset");
+            "retrying", "source_topic", "source_partition", "source_offset", "deltas");
     static final List<String> COMPLETION_FIELDS = List.of("request_id", "invocation_id", "model_id", "attempts",
             "text", "stop_reason", "input_tokens", "output_tokens", "first_byte_latency_ms", "invocation_latency_ms",
             "source_topic", "source_partition", "source_offset");

@@ -49,7 +49,8 @@ final class OutputRecords {
                 .put("retrying", r.retrying())
                 .put("source_topic", r.sourceTopic())
                 .put("source_partition", r.sourcePartition())
-                .put("source_offset", r.sourceOffset());
+                .put("source_offset", r.sourceOffset())
+                .put("deltas", r.deltas());
     }
 
     private static JsonConverter converter(boolean schemas) {
