@@ -90,6 +90,11 @@ public final class LocalKafkaConnect implements AutoCloseable {
     public static LocalKafkaConnect createForBenchmark(ProjectLayout project, String runName, PrintStream progress) {
         Path runDir = project.target().resolve("bench").resolve(runName);
         try {
+            if (Files.isDirectory(runDir)) { // a fresh broker every run: the last run's KRaft logs would not start
+                try (var paths = Files.walk(runDir)) {
+                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                }
+            }
             Files.createDirectories(runDir.resolve("empty-plugin-path"));
             Files.writeString(runDir.resolve("log4j2.properties"), LOG4J2_CHILD, StandardCharsets.UTF_8);
         } catch (IOException e) {
