@@ -4,8 +4,8 @@
 -- hand against ksqlDB's grammar and function reference; no ksqlDB server could be run where it was written.
 -- Run it with:  ksql --file /ksqldb/sql/01-streams.sql http://ksqldb-server:8088   (see docker-compose.yml)
 --
--- Assumes the connector writes plain JSON values (output.value.converter.schemas.enable=false: the bare
--- payload object) and the request id as a UTF-8 string key (StringConverter), i.e. KEY_FORMAT 'KAFKA'.
+-- Assumes the connector writes plain JSON values (the default LeanJsonConverter, or JsonConverter with
+-- schemas.enable=false: the bare payload object; fields absent from a record read as NULL) and the request id as a UTF-8 string key (StringConverter), i.e. KEY_FORMAT 'KAFKA'.
 -- ksqlDB matches JSON field names case-insensitively, so the snake_case fields map onto these columns.
 
 SET 'auto.offset.reset' = 'earliest';
@@ -17,7 +17,7 @@ CREATE STREAM IF NOT EXISTS bedrock_chunks (
   attempt                INT,
   seq                    BIGINT,        -- 0..k-1 for chunks, k for the terminal
   event                  VARCHAR,       -- 'chunk' | 'complete' | 'error'
-  model_id               VARCHAR,
+  model_id               VARCHAR,       -- seq 0 and terminals (every record with output.chunk.context=true)
   text                   VARCHAR,       -- chunk: the text delta, null when the chunk carries none
   chunk                  VARCHAR,       -- chunk: the raw chunk JSON, when output.chunk.raw is on
   stop_reason            VARCHAR,       -- complete
@@ -32,7 +32,8 @@ CREATE STREAM IF NOT EXISTS bedrock_chunks (
   retrying               BOOLEAN,       -- error: true when another attempt follows
   source_topic           VARCHAR,
   source_partition       INT,
-  source_offset          BIGINT
+  source_offset          BIGINT,        -- source_*: seq 0 and terminals, as model_id
+  deltas                 INT            -- chunk: merged chunks, with output.chunk.coalesce.ms on
 ) WITH (
   KAFKA_TOPIC  = 'bedrock-chunks',
   KEY_FORMAT   = 'KAFKA',

@@ -89,6 +89,24 @@ class OutputRecordsTest {
     }
 
     @Test
+    void aCoalescedChunkSaysHowManyDeltasItHoldsAndLaterChunksLeaveTheContextOut() throws Exception {
+        OutputEvent merged = new OutputEvent("req-1", "inv-2", 2, 3, EventType.CHUNK, MODEL, "Hello", null, null,
+                null, null, null, null, null, null, null, null, null, "requests", 3, 42L, 4);
+        JsonNode n = JSON.readTree(converter(false).fromConnectData("out", OutputRecords.CHUNK_SCHEMA,
+                OutputRecords.toStruct(merged, false, false)));
+        assertThat(n.get("deltas").asInt()).isEqualTo(4);
+        assertThat(n.get("seq").asLong()).isEqualTo(3);
+        assertThat(n.get("text").asText()).isEqualTo("Hello");
+        assertThat(n.get("model_id").isNull()).isTrue();
+        assertThat(n.get("source_offset").isNull()).isTrue();
+        JsonNode terminal = JSON.readTree(converter(false).fromConnectData("out", OutputRecords.CHUNK_SCHEMA,
+                OutputRecords.toStruct(COMPLETE, false, false)));
+        assertThat(terminal.get("model_id").asText()).isEqualTo(MODEL);
+        assertThat(terminal.get("source_offset").asLong()).isEqualTo(42);
+        assertThat(terminal.get("deltas").isNull()).isTrue();
+    }
+
+    @Test
     void terminalRecordsCarryTheirFields() throws Exception {
         JsonNode complete = JSON.readTree(converter(false).fromConnectData("out", OutputRecords.CHUNK_SCHEMA,
                 OutputRecords.toStruct(COMPLETE, true)));
