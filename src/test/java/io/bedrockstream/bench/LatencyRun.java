@@ -43,7 +43,48 @@ final class LatencyRun {
     }
 
     record Measured(double[] chunkMs, double[] firstChunkMs, double[] requestToInvocationMs, double requestsPerSecond,
-                    int inFlight) {
+                    int inFlight, long elapsedNanos) {
+    }
+
+    /**
+     * Records sent at {@code perSecond} for {@code seconds} by a producer with the sink's settings, each carrying
+     * its send time, read by a consumer with the reader's settings: the latency Kafka and the machine add alone.
+     */
+    double[] kafkaAlone(double perSecond, int seconds) throws Exception {
+        Pipelines.createTopics(bench, 1, "lat-kafka");
+        List<Double> ms = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = Pipelines.consumer(bench,
+                Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100));
+             KafkaProducer<byte[], byte[]> producer = Pipelines.producer(bench, Pipelines.sinkLikeProducer())) {
+            TopicPartition tp = new TopicPartition("lat-kafka", 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToEnd(List.of(tp));
+            consumer.position(tp);
+            int count = (int) (perSecond * seconds);
+            long intervalNanos = (long) (1e9 / Math.max(1, perSecond));
+            Thread sender = new Thread(() -> {
+                long next = System.nanoTime();
+                for (int i = 0; i < count; i++) {
+                    while (System.nanoTime() < next) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                    }
+                    next += intervalNanos;
+                    producer.send(new ProducerRecord<>("lat-kafka", java.nio.ByteBuffer.allocate(140)
+                            .putLong(System.nanoTime()).array()));
+                }
+            }, "kafka-latency-producer");
+            sender.start();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (ms.size() < count && System.nanoTime() < deadline) {
+                var records = consumer.poll(Duration.ofMillis(100));
+                long now = System.nanoTime();
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    ms.add((now - java.nio.ByteBuffer.wrap(r.value()).getLong()) / 1e6);
+                }
+            }
+            sender.join();
+        }
+        return sorted(ms);
     }
 
     void run() throws Exception {
@@ -55,11 +96,16 @@ final class LatencyRun {
         measure("lat-in", "lat-out", "lw", inFlight, inFlight); // warm-up
         Measured m = measure("lat-in", "lat-out", "l", inFlight, Bench.QUICK ? 3 * inFlight : 11 * inFlight);
         bench.rest().delete("/connectors/bench-lat");
+        double[] kafka = kafkaAlone(m.chunkMs.length * 1e9 / Math.max(1, m.elapsedNanos), 5);
         Bench.Results r = bench.results;
         r.number("chunk_latency_p50_ms", percentile(m.chunkMs, 50), "<= 5",
                 "emulator writes a chunk → output-topic consumer has it (" + m.chunkMs.length + " chunks)");
         r.number("chunk_latency_p99_ms", percentile(m.chunkMs, 99), "<= 25", "");
         r.number("chunk_latency_p999_ms", percentile(m.chunkMs, 99.9), "", "");
+        r.number("kafka_alone_latency_p50_ms", percentile(kafka, 50), "",
+                "the same rate of records, producer (sink settings) → this JVM's consumer, no connector: "
+                        + "what the machine and the broker alone add");
+        r.number("kafka_alone_latency_p99_ms", percentile(kafka, 99), "", "");
         r.number("first_chunk_latency_p50_ms", percentile(m.firstChunkMs, 50), "",
                 "the same for seq 0 only: what the demo's first-chunk column adds to the model's ttft");
         r.number("request_to_invocation_p50_ms", percentile(m.requestToInvocationMs, 50), "",
@@ -191,7 +237,8 @@ final class LatencyRun {
                 }
             }
             double rate = total > inFlight && tEnd > tSteady ? (total - inFlight) / ((tEnd - tSteady) / 1e9) : 0;
-            return new Measured(sorted(chunkMs), sorted(firstMs), sorted(toInvocation), rate, inFlight);
+            return new Measured(sorted(chunkMs), sorted(firstMs), sorted(toInvocation), rate, inFlight,
+                    tEnd - tSteady);
         } finally {
             bench.emulator.observe(null);
         }
