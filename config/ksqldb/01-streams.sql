@@ -1,15 +1,24 @@
--- ksqlDB: a stream over the connector's output topic (one record per chunk, one terminal per invocation).
+-- ksqlDB: streams over the connector's two output topics.
 --
--- NOT EXECUTED HERE. Written for ksqlDB 0.29 / Confluent Platform 7.x (cp-ksqldb-server 7.9) and checked by
--- hand against ksqlDB's grammar and function reference; no ksqlDB server could be run where it was written.
--- Run it with:  ksql --file /ksqldb/sql/01-streams.sql http://ksqldb-server:8088   (see docker-compose.yml)
+-- Written for ksqlDB 0.29 / Confluent Platform 7.9 (docker-compose.yml pins cp-ksqldb-server 7.9.0);
+-- 02-answers.sql needs ksqlDB 0.25+ (Confluent Platform 7.2+). Run by docker-compose's ksqldb-init service
+-- (docker/ksqldb/run-statements.sh: one statement per REST request, each response checked) and by the docker
+-- test tier (ComposeStackDockerIT); not run on the project's build machine, which has no Docker.
 --
--- Assumes the connector writes plain JSON values (the default LeanJsonConverter, or JsonConverter with
--- schemas.enable=false: the bare payload object; fields absent from a record read as NULL) and the request id as a UTF-8 string key (StringConverter), i.e. KEY_FORMAT 'KAFKA'.
--- ksqlDB matches JSON field names case-insensitively, so the snake_case fields map onto these columns.
+-- Both streams read bare JSON values: the connector's default output.value.converter (LeanJsonConverter:
+-- bare JSON, absent fields read as NULL) writes them, as does JsonConverter with
+-- output.value.converter.schemas.enable=false (config/bedrock-sink-demo.json sets it; ConfigExamplesTest checks
+-- it). With the JsonConverter's default (schemas.enable=true) every value is {"schema": ..., "payload": ...},
+-- none of the columns below is found at the top level, every column reads null, and the answers table of
+-- 02-answers.sql stays empty without any error. For that format see the envelope variant at the end.
+-- Keys are the request id as a UTF-8 string (StringConverter), i.e. KEY_FORMAT 'KAFKA'. ksqlDB matches JSON
+-- field names case-insensitively, so the snake_case fields map onto these columns.
 
 SET 'auto.offset.reset' = 'earliest';
 
+-- Every chunk and terminal record (output.topic): the tokens as they stream, and the terminals' usage.
+-- A plain stream: ksqlDB keeps no state for it.
+--   SELECT request_id, seq, text FROM bedrock_chunks WHERE event = 'chunk' EMIT CHANGES;
 CREATE STREAM IF NOT EXISTS bedrock_chunks (
   request_key            VARCHAR KEY,   -- the record key, equal to request_id (a key column needs its own name)
   request_id             VARCHAR,
@@ -40,43 +49,49 @@ CREATE STREAM IF NOT EXISTS bedrock_chunks (
   VALUE_FORMAT = 'JSON'
 );
 
--- Variant: JsonConverter WITH schemas (output.value.converter.schemas.enable=true, Connect's default) wraps
--- each value as {"schema": {...}, "payload": {...}}. Read the payload as a struct, then flatten it:
+-- One record per completed request (output.completions.topic): the whole text of the invocation that
+-- completed, with its usage. The connector writes it once the request's chunks and complete terminal are
+-- written; a request run again after a restart may have a second one (02-answers.sql keeps the first).
+-- The key column is named request_id (the value's own request_id field is the same string and is not
+-- declared), so that 02-answers.sql groups by the key and ksqlDB needs no repartition topic.
+CREATE STREAM IF NOT EXISTS bedrock_completions (
+  request_id             VARCHAR KEY,
+  invocation_id          VARCHAR,       -- the invocation that completed
+  model_id               VARCHAR,
+  attempts               INT,           -- invocations it took, retries included
+  text                   VARCHAR,       -- the whole answer
+  stop_reason            VARCHAR,
+  input_tokens           BIGINT,
+  output_tokens          BIGINT,
+  first_byte_latency_ms  BIGINT,
+  invocation_latency_ms  BIGINT,
+  source_topic           VARCHAR,
+  source_partition       INT,
+  source_offset          BIGINT
+) WITH (
+  KAFKA_TOPIC  = 'bedrock-completions',
+  KEY_FORMAT   = 'KAFKA',
+  VALUE_FORMAT = 'JSON'
+);
+
+-- Variant (not run): a connector that keeps the JsonConverter's schema envelope
+-- (output.value.converter.schemas.enable=true) needs the payload declared as a struct, e.g. for completions:
 --
--- CREATE STREAM IF NOT EXISTS bedrock_chunks_enveloped (
---   request_key VARCHAR KEY,
---   payload STRUCT<request_id VARCHAR, invocation_id VARCHAR, attempt INT, seq BIGINT, event VARCHAR,
---                  model_id VARCHAR, text VARCHAR, chunk VARCHAR, stop_reason VARCHAR, input_tokens BIGINT,
---                  output_tokens BIGINT, first_byte_latency_ms BIGINT, invocation_latency_ms BIGINT,
---                  error_type VARCHAR, error_message VARCHAR, original_status_code INT,
---                  original_message VARCHAR, retrying BOOLEAN, source_topic VARCHAR,
---                  source_partition INT, source_offset BIGINT>
--- ) WITH (KAFKA_TOPIC = 'bedrock-chunks', KEY_FORMAT = 'KAFKA', VALUE_FORMAT = 'JSON');
+--   CREATE STREAM bedrock_completions_enveloped (
+--     request_id VARCHAR KEY,
+--     payload STRUCT<invocation_id VARCHAR, model_id VARCHAR, attempts INT, text VARCHAR,
+--                    stop_reason VARCHAR, input_tokens BIGINT, output_tokens BIGINT,
+--                    first_byte_latency_ms BIGINT, invocation_latency_ms BIGINT, source_topic VARCHAR,
+--                    source_partition INT, source_offset BIGINT>
+--   ) WITH (KAFKA_TOPIC = 'bedrock-completions', KEY_FORMAT = 'KAFKA', VALUE_FORMAT = 'JSON');
 --
--- CREATE STREAM IF NOT EXISTS bedrock_chunks WITH (KAFKA_TOPIC = 'bedrock-chunks-flat', VALUE_FORMAT = 'JSON') AS
---   SELECT request_key,
---          payload->request_id AS request_id, payload->invocation_id AS invocation_id,
---          payload->attempt AS attempt, payload->seq AS seq, payload->event AS event,
---          payload->model_id AS model_id, payload->text AS text, payload->chunk AS chunk,
---          payload->stop_reason AS stop_reason, payload->input_tokens AS input_tokens,
---          payload->output_tokens AS output_tokens,
---          payload->first_byte_latency_ms AS first_byte_latency_ms,
---          payload->invocation_latency_ms AS invocation_latency_ms,
---          payload->error_type AS error_type, payload->error_message AS error_message,
---          payload->original_status_code AS original_status_code,
---          payload->original_message AS original_message, payload->retrying AS retrying,
---          payload->source_topic AS source_topic, payload->source_partition AS source_partition,
---          payload->source_offset AS source_offset
---   FROM bedrock_chunks_enveloped
---   EMIT CHANGES;
+-- and every query then reads payload->text and so on. The envelope repeats the schema in every record; bare
+-- JSON is the better choice for ksqlDB.
 --
--- Variant: with Schema Registry converters (output.value.converter=io.confluent.connect.avro.AvroConverter,
--- io.confluent.connect.json.JsonSchemaConverter or io.confluent.connect.protobuf.ProtobufConverter, plus
--- output.value.converter.schema.registry.url), ksqlDB takes the value columns from the registered schema;
--- only the key column is declared. Use VALUE_FORMAT 'AVRO', 'JSON_SR' or 'PROTOBUF' to match:
+-- Variant (not run): with Schema Registry converters (output.value.converter=io.confluent.connect.avro.
+-- AvroConverter, io.confluent.connect.json.JsonSchemaConverter or io.confluent.connect.protobuf.
+-- ProtobufConverter, plus output.value.converter.schema.registry.url), ksqlDB takes the value columns from the
+-- registered schema and only the key column is declared, with VALUE_FORMAT 'AVRO', 'JSON_SR' or 'PROTOBUF':
 --
--- CREATE STREAM IF NOT EXISTS bedrock_chunks (request_key VARCHAR KEY)
---   WITH (KAFKA_TOPIC = 'bedrock-chunks', KEY_FORMAT = 'KAFKA', VALUE_FORMAT = 'AVRO');
---
--- The registered field names are lower-case (request_id, ...); if ksqlDB keeps them lower-case, quote them
--- in queries with back-ticks (`request_id`), or the statements in 02-answers.sql will not find them.
+--   CREATE STREAM bedrock_completions (request_id VARCHAR KEY)
+--     WITH (KAFKA_TOPIC = 'bedrock-completions', KEY_FORMAT = 'KAFKA', VALUE_FORMAT = 'AVRO');

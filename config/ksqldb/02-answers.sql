@@ -1,139 +1,50 @@
--- ksqlDB: whole answers assembled from the chunk stream of 01-streams.sql, plus a stream of completions.
+-- ksqlDB: one answer per request id, from the completions stream of 01-streams.sql.
 --
--- NOT EXECUTED HERE. Written for ksqlDB 0.29 / Confluent Platform 7.x (cp-ksqldb-server 7.9) and checked by
--- hand against ksqlDB's grammar and function reference; no ksqlDB server could be run where it was written.
--- Run it after 01-streams.sql:  ksql --file /ksqldb/sql/02-answers.sql http://ksqldb-server:8088
+-- Needs ksqlDB 0.25+ (Confluent Platform 7.2+): EARLIEST_BY_OFFSET over a STRUCT came with 0.25; older
+-- servers reject the statement. docker-compose.yml pins cp-ksqldb-server 7.9.0 (ksqlDB 0.29 line). Run after
+-- 01-streams.sql, one statement per REST request (docker/ksqldb/run-statements.sh); not run on the project's
+-- build machine, which has no Docker.
 --
--- How an answer is assembled, in three steps:
---   1. bedrock_invocations       per invocation id: every chunk as '<seq as 19 digits>:<text>' (so sorting
---                                the strings sorts by seq, and a redelivered chunk is an exact duplicate),
---                                the terminal's seq and usage, and whether it failed.
---   2. bedrock_invocation_answers the invocations that ended 'complete' and have all chunks 0..k-1:
---                                FILTER nulls, ARRAY_DISTINCT duplicates, ARRAY_SORT by seq, TRANSFORM to cut
---                                the seq prefix off, ARRAY_JOIN into one text.
---   3. bedrock_answers           one answer per request id: the first invocation that became complete in
---                                step 2. A request that was run again after a connector restart has a second
---                                complete invocation; EARLIEST_BY_OFFSET keeps the first to arrive (step 2 is
---                                keyed by invocation id, so two invocations finishing at nearly the same time
---                                may arrive in either order; either is a whole, valid answer).
+-- Why from the completions topic and not from the chunks: the connector already joins each completed
+-- invocation's chunks into one completion record, so every request costs ksqlDB one small aggregate update.
+-- (Assembling the text from the chunks in ksqlDB needs COLLECT_LIST per invocation, which rewrites the whole
+-- list on every chunk: quadratic in the chunk count, and one row nearing the 1 MB record limit stops the
+-- query for every request.) This needs output.completions.topic on the connector; without it, use the Kafka
+-- Streams ChunkAssembler (io.bedrockstream.streams), which assembles from the chunks with bounded state.
 --
--- Limits: COLLECT_LIST keeps at most ksql.functions.collect_list.limit values (docker-compose.yml raises it
--- to 10000; an invocation with more chunks never shows up in step 2). These tables keep their state for
--- good; they are for demos and dashboards. io.bedrockstream.streams.ChunkAssembler (Kafka Streams) does the
--- same job with bounded state (idle invocations and old request ids expire).
+-- Size bound: an answer row is one completion record plus under 100 bytes of ksqlDB's own wrapping (the
+-- aggregate's state adds a sequence number; the row drops the value's request_id). The connector never writes
+-- a completion larger than its output producer's max.request.size (a larger one is dead-lettered as
+-- OutputRefused), and config/bedrock-sink-demo.json sets that to 1,000,000 bytes, leaving 48,576 bytes below
+-- the 1 MiB (1,048,576 bytes) that ksqlDB's producer and the broker's default record limit allow. A connector
+-- writing completions up to 1 MiB needs ksqlDB's producer limit (ksql.streams.producer.max.request.size) and
+-- the topics' max.message.bytes raised to match; otherwise, with ksqlDB's default
+-- ksql.fail.on.production.error=true, the query stops at the first such answer.
+--
+-- The table keeps one row per request id for good (no retention): it is for demos and dashboards.
 
 SET 'auto.offset.reset' = 'earliest';
 
--- 1. Everything known of each invocation.
-CREATE TABLE IF NOT EXISTS bedrock_invocations
-  WITH (KAFKA_TOPIC = 'ksql-bedrock-invocations', KEY_FORMAT = 'KAFKA', VALUE_FORMAT = 'JSON') AS
-  SELECT
-    invocation_id,
-    LATEST_BY_OFFSET(request_id)        AS request_id,
-    LATEST_BY_OFFSET(model_id)          AS model_id,
-    LATEST_BY_OFFSET(attempt)           AS attempt,
-    COLLECT_LIST(CASE WHEN event = 'chunk'
-                      THEN CONCAT(LPAD(CAST(seq AS VARCHAR), 19, '0'), ':', COALESCE(text, ''))
-                 END)                   AS parts,
-    -- LATEST_BY_OFFSET ignores nulls, so these keep the terminal's values whatever follows it
-    LATEST_BY_OFFSET(CASE WHEN event = 'complete' THEN seq END) AS complete_seq,
-    SUM(CASE WHEN event = 'error' THEN 1 ELSE 0 END)            AS error_count,
-    LATEST_BY_OFFSET(stop_reason)       AS stop_reason,
-    LATEST_BY_OFFSET(input_tokens)      AS input_tokens,
-    LATEST_BY_OFFSET(output_tokens)     AS output_tokens,
-    LATEST_BY_OFFSET(source_topic)      AS source_topic,
-    LATEST_BY_OFFSET(source_partition)  AS source_partition,
-    LATEST_BY_OFFSET(source_offset)     AS source_offset
-  FROM bedrock_chunks
-  GROUP BY invocation_id
-  EMIT CHANGES;
-
--- 2. Complete invocations with every chunk, their text joined in seq order.
-CREATE TABLE IF NOT EXISTS bedrock_invocation_answers
-  WITH (KAFKA_TOPIC = 'ksql-bedrock-invocation-answers', KEY_FORMAT = 'KAFKA', VALUE_FORMAT = 'JSON') AS
-  SELECT
-    invocation_id,
-    request_id,
-    model_id,
-    attempt,
-    ARRAY_JOIN(
-      TRANSFORM(ARRAY_SORT(ARRAY_DISTINCT(FILTER(parts, p => p IS NOT NULL))), p => SUBSTRING(p, 21)),
-      '')                               AS text,
-    stop_reason,
-    input_tokens,
-    output_tokens,
-    complete_seq                        AS chunk_count,
-    source_topic,
-    source_partition,
-    source_offset
-  FROM bedrock_invocations
-  WHERE complete_seq IS NOT NULL
-    AND error_count = 0
-    AND ARRAY_LENGTH(ARRAY_DISTINCT(FILTER(parts, p => p IS NOT NULL))) = complete_seq
-  EMIT CHANGES;
-
--- 3. One answer per request id: the first complete invocation, all of its fields from the same row.
-CREATE STREAM IF NOT EXISTS bedrock_invocation_answer_events (
-  invocation_id     VARCHAR KEY,
-  request_id        VARCHAR,
-  model_id          VARCHAR,
-  attempt           INT,
-  text              VARCHAR,
-  stop_reason       VARCHAR,
-  input_tokens      BIGINT,
-  output_tokens     BIGINT,
-  chunk_count       BIGINT,
-  source_topic      VARCHAR,
-  source_partition  INT,
-  source_offset     BIGINT
-) WITH (
-  KAFKA_TOPIC  = 'ksql-bedrock-invocation-answers',
-  KEY_FORMAT   = 'KAFKA',
-  VALUE_FORMAT = 'JSON'
-);
-
+-- The first completion of each request, all of its fields from the same record.
+--   SELECT request_id, answer->text, answer->attempts FROM bedrock_answers EMIT CHANGES;
+--   SELECT * FROM bedrock_answers WHERE request_id = 'req-1';       -- a pull query
 CREATE TABLE IF NOT EXISTS bedrock_answers
   WITH (KAFKA_TOPIC = 'ksql-bedrock-answers', KEY_FORMAT = 'KAFKA', VALUE_FORMAT = 'JSON') AS
   SELECT
     request_id,
     EARLIEST_BY_OFFSET(STRUCT(
-      invocation_id    := invocation_id,
-      model_id         := model_id,
-      attempt          := attempt,
-      text             := text,
-      stop_reason      := stop_reason,
-      input_tokens     := input_tokens,
-      output_tokens    := output_tokens,
-      chunk_count      := chunk_count,
-      source_topic     := source_topic,
-      source_partition := source_partition,
-      source_offset    := source_offset)) AS answer
-  FROM bedrock_invocation_answer_events
-  -- step 2's topic also carries tombstones (rows that do not, or not yet, pass its WHERE)
-  WHERE request_id IS NOT NULL
+      invocation_id         := invocation_id,
+      model_id              := model_id,
+      attempts              := attempts,
+      text                  := text,
+      stop_reason           := stop_reason,
+      input_tokens          := input_tokens,
+      output_tokens         := output_tokens,
+      first_byte_latency_ms := first_byte_latency_ms,
+      invocation_latency_ms := invocation_latency_ms,
+      source_topic          := source_topic,
+      source_partition      := source_partition,
+      source_offset         := source_offset)) AS answer
+  FROM bedrock_completions
   GROUP BY request_id
-  EMIT CHANGES;
--- e.g.  SELECT request_id, answer->text, answer->attempt FROM bedrock_answers EMIT CHANGES;
-
--- Only the 'complete' terminals, with usage and latency: one row per successful invocation. With
--- at-least-once delivery a terminal can appear twice; group by invocation_id before summing usage.
-CREATE STREAM IF NOT EXISTS bedrock_completions
-  WITH (KAFKA_TOPIC = 'ksql-bedrock-completions', VALUE_FORMAT = 'JSON') AS
-  SELECT
-    request_key,
-    request_id,
-    invocation_id,
-    attempt,
-    model_id,
-    seq AS chunk_count,
-    stop_reason,
-    input_tokens,
-    output_tokens,
-    first_byte_latency_ms,
-    invocation_latency_ms,
-    source_topic,
-    source_partition,
-    source_offset
-  FROM bedrock_chunks
-  WHERE event = 'complete'
   EMIT CHANGES;

@@ -89,6 +89,7 @@ public class BedrockSinkTask extends SinkTask {
     private static final long PROGRESS_POLL_MS = 100;
 
     private Backpressure backpressure;
+    private OutputSizes deadLetterSizes;
 
     /**
      * A reported dead letter until the reporter has written it.
@@ -131,6 +132,7 @@ public class BedrockSinkTask extends SinkTask {
         mapper = EngineWiring.mapper(config);
         reporter = errantRecordReporter();
         backpressure = new Backpressure(config.maxInFlightRequests());
+        deadLetterSizes = OutputSizes.of(props);
         writer = writers.apply(config);
         writerThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "bedrock-sink-writer-" + config.connectorName() + "-" + config.taskIndex());
@@ -360,6 +362,12 @@ public class BedrockSinkTask extends SinkTask {
             offsets.markDone(p.key.topic(), p.key.partition(), p.key.offset());
             return;
         }
+        if (deadLetterSizes.valueTooLarge(p.record.value())) {
+            // the broker would refuse it after Connect's reporter had queued it, and Connect fails the task on
+            // such a future before we could write it again: leave the value out from the start
+            deadLetters.add(reportWithoutValue(p, reason));
+            return;
+        }
         deadLetters.add(new DeadLetter(p, reason, reporter.report(p.record, reason), false));
     }
 
@@ -391,16 +399,27 @@ public class BedrockSinkTask extends SinkTask {
             }
         }
         for (DeadLetter d : again) {
-            SinkRecord r = d.p().record;
-            BedrockRequestFailedException reason = d.reason().withValueDropped(r.value());
             log.warn("The dead letter of request {} is too large for the dead-letter topic; it is written again "
                     + "without the request's value", d.p().requestId);
-            SinkRecord withoutValue = r.newRecord(r.topic(), r.kafkaPartition(), r.keySchema(), r.key(), null, null,
-                    r.timestamp(), r.headers());
-            deadLetters.add(new DeadLetter(d.p(), reason, reporter.report(withoutValue, reason), true));
+            deadLetters.add(reportWithoutValue(d.p(), d.reason()));
         }
     }
 
+    /**
+     * Reports a new record, not {@code newRecord()} of the one Connect gave: Connect's reporter writes the
+     * original consumer record of a record it delivered, value included, whatever the copy says.
+     */
+    private DeadLetter reportWithoutValue(PendingRequest p, BedrockRequestFailedException reason) {
+        SinkRecord r = p.record;
+        BedrockRequestFailedException withoutValue = reason.withValueDropped(r.value());
+        // Connect's reporter unboxes the timestamp of a record it did not deliver itself
+        boolean timed = r.timestamp() != null;
+        SinkRecord letter = new SinkRecord(r.topic(), r.kafkaPartition(), r.keySchema(), r.key(), null, null,
+                r.kafkaOffset(), timed ? r.timestamp() : Long.valueOf(-1L),
+                timed ? r.timestampType() : org.apache.kafka.common.record.TimestampType.NO_TIMESTAMP_TYPE,
+                r.headers());
+        return new DeadLetter(p, withoutValue, reporter.report(letter, withoutValue), true);
+    }
     // ---- engine callbacks (SDK threads) and producer acknowledgements (producer thread)
 
     private final class Listener implements EngineListener {

@@ -224,6 +224,11 @@ public class BedrockSourceTask extends SourceTask {
             return pollOnce();
         } catch (ConnectException e) {
             throw metrics.withHealth(e);
+        } catch (IllegalStateException e) {
+            if (stopping) {
+                return null; // stop() closed the engine while this poll was submitting (a worker stopping us)
+            }
+            throw e;
         }
     }
 
@@ -364,24 +369,28 @@ public class BedrockSourceTask extends SourceTask {
         }
         TopicPartition tp = at.topicPartition();
         if (outcome.completed()) {
-            // the request is done now: the records handed over from here on carry an offset past it
-            markDone(at);
+            // Only the request's last record may carry the offset that includes it: Connect commits the offset
+            // of the acknowledged prefix of a partition's records, so an earlier record (the complete terminal
+            // before the completion) carrying it could commit "done" while the completion is not written yet.
             OutputEvent complete = request.complete;
-            if (complete != null) {
-                out.add(chunkRecord(tp, complete));
-            }
-            if (config.completionsTopic().isPresent()) {
-                SourceRecord completion = new SourceRecord(partitionMap(tp), offsetMap(tp),
-                        config.completionsTopic().get(), null, OutputRecords.KEY_SCHEMA, r.requestId(),
-                        OutputRecords.COMPLETION_SCHEMA, OutputRecords.toCompletionStruct(outcome));
-                String tooLarge = sizes.tooLarge(completion);
+            if (config.completionsTopic().isEmpty()) {
+                markDone(at);
+                if (complete != null) {
+                    out.add(chunkRecord(tp, complete));
+                }
+            } else {
+                if (complete != null) {
+                    out.add(chunkRecord(tp, complete)); // the offset before this request is done
+                }
+                String tooLarge = sizes.tooLarge(completionRecord(tp, outcome));
                 if (tooLarge != null) {
                     // the chunks and the complete terminal are written; the assembled answer cannot be
                     deadLetter(request, BedrockRequestFailedException.outputRefused(request.requestId,
-                            "its completion record " + tooLarge), out, false);
+                            "its completion record " + tooLarge), out);
                     return;
                 }
-                out.add(completion);
+                markDone(at);
+                out.add(completionRecord(tp, outcome));
             }
             metrics.requestsCompleted.incrementAndGet();
             if (outcome.result() != null) {
@@ -399,25 +408,23 @@ public class BedrockSourceTask extends SourceTask {
         deadLetter(request, reason, out);
     }
 
-    /** Writes a failed request to the dead-letter topic, or fails the task when there is none. */
-    private void deadLetter(Request request, BedrockRequestFailedException reason, List<SourceRecord> out) {
-        deadLetter(request, reason, out, true);
+    private SourceRecord completionRecord(TopicPartition tp, RequestOutcome outcome) {
+        return new SourceRecord(partitionMap(tp), offsetMap(tp), config.completionsTopic().orElseThrow(), null,
+                OutputRecords.KEY_SCHEMA, outcome.request().requestId(), OutputRecords.COMPLETION_SCHEMA,
+                OutputRecords.toCompletionStruct(outcome));
     }
 
     /**
-     * @param finishes whether the dead letter finishes the request (false when its complete terminal already
-     *                 did, and only its completion record could not be written)
+     * Writes a failed request to the dead-letter topic, or fails the task when there is none. The dead letter
+     * is the request's last record, so it carries the offset that includes the request.
      */
-    private void deadLetter(Request request, BedrockRequestFailedException reason, List<SourceRecord> out,
-                            boolean finishes) {
+    private void deadLetter(Request request, BedrockRequestFailedException reason, List<SourceRecord> out) {
         String dlq = config.dlqTopic().orElseThrow(() -> new ConnectException("Request " + request.requestId
                 + " at " + request.at + " failed and " + BedrockSourceConfig.SOURCE_DLQ_TOPIC + " is not set, so "
                 + "the task stops. Set " + BedrockSourceConfig.SOURCE_DLQ_TOPIC + " to dead-letter such requests. "
                 + "Reason: " + reason.getMessage(), reason));
         metrics.recordDeadLetter();
-        if (finishes) {
-            markDone(request.at);
-        }
+        markDone(request.at);
         TopicPartition tp = request.at.topicPartition();
         SourceRecord letter = deadLetterRecord(request, reason, dlq, tp, request.value);
         String tooLarge = sizes.tooLarge(letter);

@@ -8,8 +8,8 @@ import org.apache.kafka.connect.storage.SimpleHeaderConverter;
 import java.util.Map;
 
 /**
- * Whether a source record the task hands to Connect would be refused by the worker's producer for its size,
- * which would fail the task on every restart. The worker converts records with converters the task cannot see,
+ * Whether a source record the task hands to Connect, or a sink's dead letter, would be refused by the worker's
+ * producer for its size, which would fail the task on every restart. The worker converts records with converters the task cannot see,
  * so the size is measured the way the largest common format writes it: JSON with its schema envelope. The limit
  * is {@code producer.override.max.request.size} when the connector sets it, else Kafka's default of 1 MiB.
  */
@@ -53,6 +53,17 @@ final class OutputSizes {
         }
         return size <= limit ? null : "is about " + size + " bytes, more than the worker producer's max.request.size ("
                 + limit + "; set " + MAX_REQUEST_SIZE_OVERRIDE + " on the connector to raise it)";
+    }
+
+    /**
+     * Whether a record value alone, as the request topic held it, leaves too little of max.request.size for a
+     * dead letter's key and Connect's error headers (64 KiB are kept for them). Values of other types are
+     * not measured.
+     */
+    boolean valueTooLarge(Object value) {
+        long size = value instanceof byte[] b ? b.length
+                : value instanceof String s ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length : 0;
+        return size > limit - 65_536;
     }
 
     private static int length(byte[] b) {

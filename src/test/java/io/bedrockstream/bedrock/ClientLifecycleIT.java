@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * one request through the emulator and closes the invoker; afterwards the SDK's and the connector's threads and
  * the sockets to the emulator are back where they started, and closing fits in Connect's 5 s stop budget.
  */
-class ClientLifecycleIT {
+public class ClientLifecycleIT {
 
     private static final int CYCLES = 50;
     /** Threads the Bedrock client starts: Netty's event loops, the SDK's completion and timer pools, ours. */
@@ -157,7 +157,7 @@ class ClientLifecycleIT {
     }
 
     /** Live threads by client prefix. */
-    static Map<String, Integer> clientThreads() {
+    public static Map<String, Integer> clientThreads() {
         Map<String, Integer> counts = new TreeMap<>();
         for (String prefix : CLIENT_THREAD_PREFIXES) {
             counts.put(prefix, 0);

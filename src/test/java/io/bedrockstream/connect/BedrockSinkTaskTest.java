@@ -8,9 +8,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.storage.StringConverter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -60,14 +58,7 @@ class BedrockSinkTaskTest {
     private void start(Map<String, String> config, org.apache.kafka.connect.sink.ErrantRecordReporter reporter) {
         driver = new SinkTaskDriver(config);
         driver.reporter = reporter;
-        task = new BedrockSinkTask(c -> {
-            StringConverter keys = new StringConverter();
-            keys.configure(Map.of(), true);
-            JsonConverter values = new JsonConverter();
-            values.configure(Map.of("schemas.enable", "false"), false);
-            return new OutputWriter(producer, keys, values, c.outputTopic(), c.completionsTopic().orElse(null),
-                    false);
-        }, c -> invoker);
+        task = new BedrockSinkTask(c -> TestWriters.writer(producer, c), c -> invoker);
         task.initialize(driver);
         task.start(config);
     }
@@ -219,38 +210,80 @@ class BedrockSinkTaskTest {
                 .hasMessageContaining("\nTask health: 1 requests accepted, 0 completed, 0 dead-lettered");
     }
 
+    /**
+     * Connect's own reporter and tolerance operator, as a worker wires them: a record put() got from Connect
+     * (an InternalSinkRecord) is written from its original consumer record, so "without the value" must be a
+     * new record, or the second dead letter is as large as the first.
+     */
     @Test
-    void aDeadLetterTooLargeForTheDeadLetterTopicIsWrittenAgainWithoutTheValue() throws Exception {
-        List<SinkRecord> reported = new ArrayList<>();
-        List<Throwable> reasons = new ArrayList<>();
-        start(config(), (record, error) -> {
-            reported.add(record);
-            reasons.add(error);
-            Future<Void> f = reported.size() == 1
+    void aDeadLetterTooLargeForTheDeadLetterTopicIsWrittenAgainWithoutTheValueOnConnectsOwnReporter()
+            throws Exception {
+        List<Integer> dlqValueSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.apache.kafka.connect.runtime.errors.ErrorReporter<
+                org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> dlq = ctx -> {
+            byte[] v = ctx.original().value();
+            dlqValueSizes.add(v == null ? 0 : v.length);
+            Future<org.apache.kafka.clients.producer.RecordMetadata> f = v != null && v.length > 1000
                     ? CompletableFuture.failedFuture(new org.apache.kafka.common.errors.RecordTooLargeException(
-                    "too big")) : CompletableFuture.completedFuture(null);
+                    "too large")) : CompletableFuture.completedFuture(null);
             return f;
-        });
+        };
+        var operator = new org.apache.kafka.connect.runtime.errors.RetryWithToleranceOperator<
+                org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>>(0,
+                org.apache.kafka.connect.runtime.ConnectorConfig.ERRORS_RETRY_MAX_DELAY_DEFAULT,
+                org.apache.kafka.connect.runtime.errors.ToleranceType.ALL, org.apache.kafka.common.utils.Time.SYSTEM,
+                new org.apache.kafka.connect.runtime.errors.ErrorHandlingMetrics(
+                        new org.apache.kafka.connect.util.ConnectorTaskId("c", 0),
+                        new org.apache.kafka.connect.runtime.MockConnectMetrics()));
+        operator.reporters(List.of(dlq));
+        var keys = new org.apache.kafka.connect.storage.StringConverter();
+        keys.configure(Map.of(), true);
+        var values = new org.apache.kafka.connect.json.JsonConverter();
+        values.configure(Map.of("schemas.enable", "false"), false);
+        start(config(), new org.apache.kafka.connect.runtime.errors.WorkerErrantRecordReporter(operator, keys, values,
+                new org.apache.kafka.connect.storage.SimpleHeaderConverter()));
         driver.assign(task, List.of(P0));
-        SinkRecord record = new SinkRecord("requests", 0, null, "big-1", null, "x".repeat(64), 0);
-        record.headers().add(new org.apache.kafka.connect.header.ConnectHeaders()
-                .addString("trace", "t-1").iterator().next());
-        task.put(List.of(record));
+        String big = "x".repeat(2000);
+        var consumed = new org.apache.kafka.clients.consumer.ConsumerRecord<>("requests", 0, 0L,
+                "big-1".getBytes(StandardCharsets.UTF_8), ("\"" + big + "\"").getBytes(StandardCharsets.UTF_8));
+        SinkRecord plain = new SinkRecord("requests", 0, null, "big-1", null, big, 0);
+        task.put(List.of(new org.apache.kafka.connect.runtime.InternalSinkRecord(
+                new org.apache.kafka.connect.runtime.errors.ProcessingContext<>(consumed), plain)));
         invoker.awaitOpen(1, x -> true, WAIT).get(0).fail(ErrorKind.INVALID_REQUEST, "ValidationException");
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (reported.size() < 2 && System.nanoTime() < deadline) {
+        while (dlqValueSizes.size() < 2 && System.nanoTime() < deadline) {
             Thread.sleep(5);
             task.put(List.of());
         }
-        task.put(List.of());
-        assertThat(reported).hasSize(2);
-        assertThat(reported.get(1).value()).isNull();
-        assertThat(reported.get(1).key()).isEqualTo("big-1");
-        assertThat(reported.get(1).headers().lastWithName("trace").value()).isEqualTo("t-1");
-        assertThat(reasons.get(1).getMessage()).contains("ValidationException").contains("64 characters")
-                .contains("left out");
+        task.put(List.of()); // settles the second dead letter; must not throw
+        assertThat(dlqValueSizes).as("value bytes the dead-letter producer got, per report")
+                .containsExactly(2002, 0);
         assertThat(task.preCommit(Map.of())).containsEntry(P0,
                 new org.apache.kafka.clients.consumer.OffsetAndMetadata(1));
+    }
+
+    @Test
+    void aValueTooLargeForTheDeadLetterTopicIsLeftOutOfItsFirstDeadLetter() throws Exception {
+        Map<String, String> c = config();
+        c.put("producer.override.max.request.size", "70000");
+        List<SinkRecord> reported = new ArrayList<>();
+        List<Throwable> reasons = new ArrayList<>();
+        start(c, (record, error) -> {
+            reported.add(record);
+            reasons.add(error);
+            return CompletableFuture.completedFuture(null);
+        });
+        driver.assign(task, List.of(P0));
+        task.put(List.of(new SinkRecord("requests", 0, null, "huge-1", null, "x".repeat(10_000), 0)));
+        invoker.awaitOpen(1, x -> true, WAIT).get(0).fail(ErrorKind.INVALID_REQUEST, "ValidationException");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (reported.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            task.put(List.of());
+        }
+        assertThat(reported).hasSize(1);
+        assertThat(reported.get(0).value()).isNull();
+        assertThat(reasons.get(0).getMessage()).contains("10000 characters").contains("left out");
     }
 
     @Test
@@ -260,18 +293,12 @@ class BedrockSinkTaskTest {
         try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
             int deadPort = closed.getLocalPort();
             closed.close();
-            task = new BedrockSinkTask(cfg -> {
-                Map<String, Object> props = new HashMap<>();
-                props.put("bootstrap.servers", "127.0.0.1:" + deadPort);
-                props.put("key.serializer", ByteArraySerializer.class.getName());
-                props.put("value.serializer", ByteArraySerializer.class.getName());
-                StringConverter keys = new StringConverter();
-                keys.configure(Map.of(), true);
-                JsonConverter values = new JsonConverter();
-                values.configure(Map.of("schemas.enable", "false"), false);
-                return new OutputWriter(new org.apache.kafka.clients.producer.KafkaProducer<>(props), keys, values,
-                        cfg.outputTopic(), null, false);
-            }, cfg -> invoker);
+            Map<String, Object> props = new HashMap<>();
+            props.put("bootstrap.servers", "127.0.0.1:" + deadPort);
+            props.put("key.serializer", ByteArraySerializer.class.getName());
+            props.put("value.serializer", ByteArraySerializer.class.getName());
+            task = new BedrockSinkTask(cfg -> TestWriters.writer(
+                    new org.apache.kafka.clients.producer.KafkaProducer<>(props), cfg), cfg -> invoker);
             task.initialize(driver);
             task.start(c);
             driver.assign(task, List.of(P0));

@@ -55,7 +55,13 @@ class BedrockSourceTaskTest {
     private void start(Map<String, String> config, Map<String, Object> storedOffset) {
         consumer.updateBeginningOffsets(Map.of(TP, 0L));
         task = new BedrockSourceTask(c -> consumer, c -> invoker);
-        task.initialize(new SourceTaskContext() {
+        task.initialize(context(config, storedOffset));
+        task.start(config);
+    }
+
+    /** A task context whose offset reader answers {@code storedOffset} for every partition (null: none). */
+    private static SourceTaskContext context(Map<String, String> config, Map<String, Object> storedOffset) {
+        return new SourceTaskContext() {
             @Override
             public Map<String, String> configs() {
                 return config;
@@ -82,8 +88,7 @@ class BedrockSourceTaskTest {
             public PluginMetrics pluginMetrics() {
                 throw new UnsupportedOperationException("no plugin metrics in unit tests");
             }
-        });
-        task.start(config);
+        };
     }
 
     @AfterEach
@@ -201,6 +206,26 @@ class BedrockSourceTaskTest {
     }
 
     @Test
+    void aCommittedOffsetNeverMarksARequestDoneWhileItsCompletionRecordIsUnacknowledged() throws Exception {
+        Map<String, String> c = config();
+        c.put("output.completions.topic", "completions");
+        start(c, null);
+        add(0, "r-0", "q");
+        pollUntil(rs -> invoker.calls().size() == 1);
+        invoker.awaitOpen(1, x -> true, WAIT).get(0).complete("a", "b");
+        pollUntil(rs -> rs.stream().anyMatch(r -> "completions".equals(r.topic())));
+        // the output topic is fine, the completions topic's leader is away: only the completion is unacknowledged
+        Map<Map<String, Object>, Map<String, Object>> committed =
+                org.apache.kafka.connect.runtime.ConnectSourceOffsetCommits.committable(emitted,
+                        r -> !"completions".equals(r.topic()));
+        assertThat(committed.get(BedrockSourceTask.sourcePartition(TP)))
+                .as("what Connect commits while request 0's completion is not written")
+                .satisfiesAnyOf(o -> assertThat(o).isNull(), o -> assertThat(o).isEqualTo(Map.of("offset", 0L)));
+        assertThat(org.apache.kafka.connect.runtime.ConnectSourceOffsetCommits.committable(emitted, r -> true)
+                .get(BedrockSourceTask.sourcePartition(TP))).isEqualTo(Map.of("offset", 1L));
+    }
+
+    @Test
     void aCompletionTooLargeForTheProducerIsDeadLetteredAndTheRequestStillFinishes() throws Exception {
         Map<String, String> c = config();
         c.put("output.completions.topic", "done");
@@ -224,6 +249,12 @@ class BedrockSourceTaskTest {
                 .contains("completion record").contains("max.request.size");
         assertThat(emitted.stream().filter(r -> "done".equals(r.topic())).map(SourceRecord::key))
                 .containsExactly("short-1");
+        // the dead letter is long-1's last record: only it carries the offset past long-1
+        SourceRecord longComplete = emitted.stream().filter(r -> "long-1".equals(r.key()) && "complete".equals(event(r)))
+                .findFirst().orElseThrow();
+        assertThat(longComplete.sourceOffset()).isEqualTo(Map.of("offset", 0L));
+        assertThat(letter.sourceOffset().get("offset").equals(1L) || "0".equals(letter.sourceOffset().get("done")))
+                .as("the dead letter's offset %s includes long-1", letter.sourceOffset()).isTrue();
     }
 
     @Test
@@ -279,33 +310,7 @@ class BedrockSourceTaskTest {
             c.put("source.bootstrap.servers", "127.0.0.1:" + deadPort);
             task = new BedrockSourceTask(cfg -> new org.apache.kafka.clients.consumer.KafkaConsumer<>(
                     cfg.consumerConfigs()), cfg -> invoker);
-            Map<String, Object> none = null;
-            task.initialize(new SourceTaskContext() {
-                @Override
-                public Map<String, String> configs() {
-                    return c;
-                }
-
-                @Override
-                public OffsetStorageReader offsetStorageReader() {
-                    return new OffsetStorageReader() {
-                        @Override
-                        public <T> Map<String, Object> offset(Map<String, T> partition) {
-                            return none;
-                        }
-
-                        @Override
-                        public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> p) {
-                            return Map.of();
-                        }
-                    };
-                }
-
-                @Override
-                public PluginMetrics pluginMetrics() {
-                    throw new UnsupportedOperationException();
-                }
-            });
+            task.initialize(context(c, null));
             task.start(c);
             Thread poller = new Thread(() -> {
                 try {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bedrockstream.connect.config.BedrockConnectorConfig;
 import io.bedrockstream.connect.config.BedrockSinkConfig;
 import io.bedrockstream.connect.config.BedrockSourceConfig;
+import io.bedrockstream.docker.KsqlStatements;
+import io.bedrockstream.docker.ProjectFiles;
 import io.bedrockstream.request.RequestMapper;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
@@ -76,6 +78,11 @@ class ConfigExamplesTest {
     /** A connector config file mounted into a compose service. */
     private static final Pattern COMPOSE_CONFIG_REFERENCE = Pattern.compile("\\./(config/[\\w./-]+\\.(?:json|properties))");
     private static final String PLACEHOLDER_VALUE = "placeholder-from-config-provider";
+    private static final Path README = ROOT.resolve("README.md");
+    private static final String README_MINIMAL_CONFIG = "README.md (minimal config)";
+    /** A ```properties block of README.md (indented inside a list item, or not). */
+    private static final Pattern README_PROPERTIES_BLOCK = Pattern.compile("```properties\\n(.*?)\\n\\s*```",
+            Pattern.DOTALL);
 
     /**
      * One connector config to check.
@@ -92,16 +99,128 @@ class ConfigExamplesTest {
 
     @TestFactory
     Stream<DynamicTest> everyExampleIsAValidConnectorConfig() {
-        List<Example> examples = new ArrayList<>(fromConfigDir());
-        examples.addAll(fromCompose());
-        assertThat(examples).as("connector configs found under config/ and in docker-compose.yml")
+        List<Example> examples = allExamples();
+        assertThat(examples).as("connector configs found under config/, in docker-compose.yml and in README.md")
                 .hasSizeGreaterThanOrEqualTo(4);
         assertThat(examples.stream().map(Example::source)).contains(
                 "config/bedrock-sink.properties", "config/bedrock-sink.json", "config/bedrock-sink-template.json",
                 "config/bedrock-sink-demo.json", "docker-compose.yml -> config/bedrock-sink-demo.json",
-                "config/bedrock-source.json");
+                "config/bedrock-source.json", README_MINIMAL_CONFIG);
         return examples.stream().map(e -> DynamicTest.dynamicTest(e.source(),
                 () -> assertThat(problems(e)).as("problems in %s", e.source()).isEmpty()));
+    }
+
+    /**
+     * JsonConverter's default wraps every value in a schema envelope ({"schema": ..., "payload": ...}); the ksqlDB
+     * streams in config/ksqldb (VALUE_FORMAT 'JSON') then find none of their columns, read null everywhere and
+     * the answers table stays empty without an error. Every example writes the bare record instead.
+     */
+    @TestFactory
+    Stream<DynamicTest> everyExampleWritesBareJsonAsTheKsqlDbStreamsRead() {
+        return allExamples().stream().map(e -> DynamicTest.dynamicTest(e.source(), () -> {
+            Map<String, String> config = resolved(e.config());
+            Converter converter;
+            if (BedrockSourceConnector.class.getName().equals(config.get(CONNECTOR_CLASS))) {
+                // the source's output goes through the worker's converter, configured by the connector's keys
+                converter = Utils.newInstance(loadClass(config.get("value.converter")), Converter.class);
+                Map<String, Object> settings = new TreeMap<>();
+                config.forEach((k, v) -> {
+                    if (k.startsWith("value.converter.")) {
+                        settings.put(k.substring("value.converter.".length()), v);
+                    }
+                });
+                converter.configure(settings, false);
+            } else {
+                converter = new BedrockSinkConfig(config).outputValueConverter();
+            }
+            JsonNode value = JSON.readTree(converter.fromConnectData("bedrock-chunks", OutputRecords.CHUNK_SCHEMA,
+                    sampleChunk()));
+            assertThat(value.has("payload") && value.has("schema"))
+                    .as("%s writes the JsonConverter's schema envelope, which config/ksqldb does not read: set "
+                            + "output.value.converter.schemas.enable=false", e.source()).isFalse();
+            assertThat(value.path("request_id").asText()).isEqualTo("r-1");
+        }));
+    }
+
+    /**
+     * What docker-compose registers feeds config/ksqldb: the declared streams read exactly the connector's
+     * output and completions topics (which create-topics.sh creates), as bare JSON, and every value column is
+     * a field of the record the connector writes there, spelt alike: a misspelt column would read null.
+     */
+    @Test
+    void theComposeConnectorWritesWhatTheKsqlDbStreamsDeclare() {
+        Map<String, String> connector = fromCompose().get(0).config();
+        Map<String, org.apache.kafka.connect.data.Schema> written = Map.of(
+                connector.get(BedrockSinkConfig.OUTPUT_TOPIC), OutputRecords.CHUNK_SCHEMA,
+                connector.get(BedrockSinkConfig.COMPLETIONS_TOPIC), OutputRecords.COMPLETION_SCHEMA);
+        assertThat(written.keySet()).doesNotContainNull();
+        String createdTopics = readString(ROOT.resolve("docker/kafka/create-topics.sh"));
+
+        Map<String, List<String>> declared = new TreeMap<>();
+        for (KsqlStatements.Statement statement : ProjectFiles.locate().ksqlStatements()) {
+            DeclaredStream stream = DeclaredStream.of(statement.sql());
+            if (stream != null) {
+                assertThat(stream.valueFormat()).as("VALUE_FORMAT of %s", stream.topic()).isEqualTo("JSON");
+                declared.put(stream.topic(), stream.valueColumns());
+            }
+        }
+        assertThat(declared.keySet()).containsExactlyInAnyOrderElementsOf(written.keySet());
+        declared.forEach((topic, columns) -> {
+            assertThat(createdTopics).contains("create " + topic + " ");
+            List<String> fields = written.get(topic).fields().stream().map(f -> f.name()).toList();
+            assertThat(columns).as("value columns of the stream over %s", topic).isNotEmpty()
+                    .doesNotContain("payload").allSatisfy(c -> assertThat(fields).contains(c));
+        });
+    }
+
+    /** A CREATE STREAM declaring its columns (not a CREATE ... AS SELECT): its topic, format and value columns. */
+    record DeclaredStream(String topic, String valueFormat, List<String> valueColumns) {
+        private static final Pattern HEAD = Pattern.compile("(?is)CREATE\\s+(?:OR\\s+REPLACE\\s+)?STREAM\\s+"
+                + "(?:IF\\s+NOT\\s+EXISTS\\s+)?\\w+\\s*\\(.*");
+        private static final Pattern TOPIC = Pattern.compile("(?i)KAFKA_TOPIC\\s*=\\s*'([^']+)'");
+        private static final Pattern FORMAT = Pattern.compile("(?i)VALUE_FORMAT\\s*=\\s*'([^']+)'");
+
+        static DeclaredStream of(String sql) {
+            if (!HEAD.matcher(sql).matches()) {
+                return null;
+            }
+            int open = sql.indexOf('(');
+            int depth = 0;
+            int close = -1;
+            List<String> columns = new ArrayList<>();
+            int start = open + 1;
+            for (int i = open; i < sql.length() && close < 0; i++) {
+                char c = sql.charAt(i);
+                if (c == '(' || c == '<') {
+                    depth++;
+                } else if (c == ')' || c == '>') {
+                    depth--;
+                }
+                if ((c == ',' && depth == 1) || depth == 0) {
+                    columns.add(sql.substring(start, i).strip());
+                    start = i + 1;
+                    close = depth == 0 ? i : -1;
+                }
+            }
+            String with = sql.substring(close);
+            Matcher topic = TOPIC.matcher(with);
+            Matcher format = FORMAT.matcher(with);
+            assertThat(topic.find()).as("KAFKA_TOPIC in %s", sql).isTrue();
+            assertThat(format.find()).as("VALUE_FORMAT in %s", sql).isTrue();
+            List<String> valueColumns = columns.stream()
+                    .map(c -> c.split("\\s+"))
+                    .filter(words -> !(words.length > 2 && words[2].equalsIgnoreCase("KEY")))
+                    .map(words -> words[0].toLowerCase(java.util.Locale.ROOT))
+                    .toList();
+            return new DeclaredStream(topic.group(1), format.group(1).toUpperCase(java.util.Locale.ROOT), valueColumns);
+        }
+    }
+
+    private static org.apache.kafka.connect.data.Struct sampleChunk() {
+        return new org.apache.kafka.connect.data.Struct(OutputRecords.CHUNK_SCHEMA)
+                .put("request_id", "r-1").put("invocation_id", "i-1").put("attempt", 1).put("seq", 0L)
+                .put("event", "chunk").put("model_id", "m").put("text", "Hello")
+                .put("source_topic", "bedrock-requests").put("source_partition", 0).put("source_offset", 0L);
     }
 
     @Test
@@ -158,7 +277,6 @@ class ConfigExamplesTest {
             problems.add("neither topics nor topics.regex is set");
         }
 
-        Map<String, String> resolved = new LinkedHashMap<>();
         config.forEach((k, v) -> {
             Matcher m = PROVIDER_REFERENCE.matcher(v);
             while (m.find()) {
@@ -167,8 +285,8 @@ class ConfigExamplesTest {
                             + "', which its worker does not define (it has " + e.providers() + ")");
                 }
             }
-            resolved.put(k, PROVIDER_REFERENCE.matcher(v).replaceAll(PLACEHOLDER_VALUE));
         });
+        Map<String, String> resolved = resolved(config);
 
         // Connect's own keys, as the worker checks them before asking the connector.
         errors(connectDef.validate(resolved), "Connect: ", problems);
@@ -201,6 +319,13 @@ class ConfigExamplesTest {
             problems.add("start-up: " + ex);
         }
         return problems;
+    }
+
+    /** The config with each config provider reference replaced by a placeholder, as if the worker resolved it. */
+    private static Map<String, String> resolved(Map<String, String> config) {
+        Map<String, String> resolved = new LinkedHashMap<>();
+        config.forEach((k, v) -> resolved.put(k, PROVIDER_REFERENCE.matcher(v).replaceAll(PLACEHOLDER_VALUE)));
+        return resolved;
     }
 
     /** The source connector's examples: the same checks against its own and Connect's source keys. */
@@ -290,6 +415,35 @@ class ConfigExamplesTest {
     }
 
     // ---- finding the examples
+
+    private static List<Example> allExamples() {
+        List<Example> examples = new ArrayList<>(fromConfigDir());
+        examples.addAll(fromCompose());
+        examples.addAll(fromReadme());
+        return examples;
+    }
+
+    /** The connector config README.md shows in a properties block (the quick start's minimal config). */
+    private static List<Example> fromReadme() {
+        List<Example> examples = new ArrayList<>();
+        Matcher block = README_PROPERTIES_BLOCK.matcher(readString(README));
+        while (block.find()) {
+            Properties props = new Properties();
+            try {
+                props.load(new java.io.StringReader(block.group(1)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (props.containsKey(CONNECTOR_CLASS)) {
+                Map<String, String> config = new LinkedHashMap<>();
+                props.stringPropertyNames().stream().sorted().forEach(k -> config.put(k, props.getProperty(k)));
+                examples.add(new Example(README_MINIMAL_CONFIG, config, Set.of(), providers(STANDALONE_WORKER),
+                        List.of()));
+            }
+        }
+        assertThat(examples).as("connector configs in README.md's properties blocks").hasSize(1);
+        return examples;
+    }
 
     private static List<Example> fromConfigDir() {
         Set<String> providers = providers(STANDALONE_WORKER);

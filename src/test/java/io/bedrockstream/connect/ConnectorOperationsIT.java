@@ -153,7 +153,8 @@ class ConnectorOperationsIT {
         h.connect.resetConnectorOffsets("off");
         h.connect.resumeConnector("off");
         deadline = System.nanoTime() + WAIT.toNanos();
-        while (h.emulator.stats().attempts("o-2").size() < 2 && System.nanoTime() < deadline) {
+        while ((h.emulator.stats().attempts("o-0").size() < 2 || h.emulator.stats().attempts("o-1").size() < 3
+                || h.emulator.stats().attempts("o-2").size() < 2) && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
         assertThat(h.emulator.stats().attempts("o-0")).as("reset: every request runs again").hasSize(2);
@@ -175,23 +176,26 @@ class ConnectorOperationsIT {
         h.connect.alterSinkConnectorOffset("soff", new TopicPartition("soff-in", 0), 1L);
         h.connect.resumeConnector("soff");
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (h.emulator.stats().attempts("so-1").size() < 2 && System.nanoTime() < deadline) {
+        while (h.emulator.stats().attempts("so-1").size() < 2 && System.nanoTime() < deadline) { // at least once more
             Thread.sleep(100);
         }
-        assertThat(h.emulator.stats().attempts("so-0")).hasSize(1);
-        assertThat(h.emulator.stats().attempts("so-1")).hasSize(2);
         SinkHarness.awaitOffset("soff", () -> sinkCommitted("soff"), 2, WAIT);
+        assertThat(h.emulator.stats().attempts("so-0")).as("before the altered offset: not run again").hasSize(1);
+        // at least once more: a rebalance while the resumed tasks join the group may run it again too
+        int so1 = h.emulator.stats().attempts("so-1").size();
+        assertThat(so1).isGreaterThanOrEqualTo(2);
 
         h.connect.stopConnector("soff");
         h.connect.assertions().assertConnectorIsStopped("soff", "not stopped");
         h.connect.resetConnectorOffsets("soff");
         h.connect.resumeConnector("soff");
         deadline = System.nanoTime() + WAIT.toNanos();
-        while (h.emulator.stats().attempts("so-1").size() < 3 && System.nanoTime() < deadline) {
+        while ((h.emulator.stats().attempts("so-0").size() < 2 || h.emulator.stats().attempts("so-1").size() <= so1)
+                && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertThat(h.emulator.stats().attempts("so-0")).hasSize(2);
-        assertThat(h.emulator.stats().attempts("so-1")).hasSize(3);
+        assertThat(h.emulator.stats().attempts("so-0")).as("reset: every request runs again").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(h.emulator.stats().attempts("so-1")).hasSizeGreaterThan(so1);
     }
 
     private static long sinkCommitted(String connector) {

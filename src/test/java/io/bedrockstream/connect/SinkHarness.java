@@ -30,8 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A real KRaft broker and Connect worker (Kafka's {@link EmbeddedConnectCluster}) plus the Bedrock emulator
  * in-process, with the helpers the sink and source tests share: produce requests, read the output and the DLQ.
+ * The static helpers that read output records are public: the docker tier (io.bedrockstream.docker) asserts
+ * output from containers with the same checks.
  */
-final class SinkHarness implements AutoCloseable {
+public final class SinkHarness implements AutoCloseable {
     static final String ACCESS_KEY = "AKIDSINKTEST";
     static final String SECRET_KEY = "sink-secret-never-logged-7f3a";
     static final String CLAUDE = "anthropic.claude-3-haiku-20240307-v1:0";
@@ -159,7 +161,7 @@ final class SinkHarness implements AutoCloseable {
         throw new AssertionError("timed out reading " + topic + " after " + out.size() + " records");
     }
 
-    static JsonNode json(ConsumerRecord<byte[], byte[]> r) {
+    public static JsonNode json(ConsumerRecord<byte[], byte[]> r) {
         try {
             return JSON.readTree(r.value());
         } catch (Exception e) {
@@ -167,17 +169,17 @@ final class SinkHarness implements AutoCloseable {
         }
     }
 
-    static String key(ConsumerRecord<byte[], byte[]> r) {
+    public static String key(ConsumerRecord<byte[], byte[]> r) {
         return r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
     }
 
-    static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+    public static String header(ConsumerRecord<byte[], byte[]> r, String name) {
         var h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     /** Output records of one request id, in the order read; any there are must sit in one partition (same key). */
-    static List<JsonNode> recordsOf(List<ConsumerRecord<byte[], byte[]>> records, String id) {
+    public static List<JsonNode> recordsOf(List<ConsumerRecord<byte[], byte[]>> records, String id) {
         List<ConsumerRecord<byte[], byte[]>> mine = records.stream().filter(r -> id.equals(key(r))).toList();
         if (!mine.isEmpty()) {
             assertThat(mine.stream().map(ConsumerRecord::partition).distinct()).as("partitions of %s", id).hasSize(1);
@@ -186,7 +188,7 @@ final class SinkHarness implements AutoCloseable {
     }
 
     /** Groups a request's records by invocation, keeping order. */
-    static Map<String, List<JsonNode>> byInvocation(List<JsonNode> records) {
+    public static Map<String, List<JsonNode>> byInvocation(List<JsonNode> records) {
         Map<String, List<JsonNode>> out = new LinkedHashMap<>();
         for (JsonNode n : records) {
             out.computeIfAbsent(n.path("invocation_id").asText(), k -> new ArrayList<>()).add(n);
@@ -195,7 +197,7 @@ final class SinkHarness implements AutoCloseable {
     }
 
     /** Asserts seq 0..n-1 chunks then one terminal of the given event at seq n; returns the joined text. */
-    static String assertInvocation(List<JsonNode> inv, String terminal, int attempt) {
+    public static String assertInvocation(List<JsonNode> inv, String terminal, int attempt) {
         for (int i = 0; i < inv.size(); i++) {
             JsonNode n = inv.get(i);
             assertThat(n.path("seq").asLong()).isEqualTo(i);
@@ -222,7 +224,7 @@ final class SinkHarness implements AutoCloseable {
     }
 
     /** True once every id has a {@code complete} terminal among the output records. */
-    static boolean allComplete(List<ConsumerRecord<byte[], byte[]>> records, Set<String> ids) {
+    public static boolean allComplete(List<ConsumerRecord<byte[], byte[]>> records, Set<String> ids) {
         Set<String> complete = new java.util.HashSet<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             JsonNode n = json(r);
