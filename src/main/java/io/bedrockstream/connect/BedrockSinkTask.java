@@ -89,6 +89,8 @@ public class BedrockSinkTask extends SinkTask {
     private static final long PROGRESS_POLL_MS = 100;
 
     private Backpressure backpressure;
+    /** The partitions opened and not closed (task thread). */
+    private final Set<TopicPartition> owned = new HashSet<>();
     private OutputSizes deadLetterSizes;
 
     /**
@@ -190,6 +192,12 @@ public class BedrockSinkTask extends SinkTask {
             pending.keySet().forEach(k -> counts.merge(new TopicPartition(k.topic(), k.partition()), 1L, Long::sum));
             return counts.values().stream().mapToLong(Long::longValue).max().orElse(0);
         }
+
+        @Override
+        public long backlogOf(TopicPartition tp) {
+            return pending.keySet().stream()
+                    .filter(k -> k.partition() == tp.partition() && k.topic().equals(tp.topic())).count();
+        }
     }
 
     private void accept(SinkRecord record) {
@@ -250,6 +258,8 @@ public class BedrockSinkTask extends SinkTask {
      */
     @Override
     public void open(Collection<TopicPartition> partitions) {
+        owned.addAll(partitions);
+        metrics.trackPartitions(owned);
         TopicPartition[] opened = partitions.toArray(new TopicPartition[0]);
         if (backpressure.paused()) {
             context.pause(opened);
@@ -278,6 +288,10 @@ public class BedrockSinkTask extends SinkTask {
     @Override
     public void close(Collection<TopicPartition> partitions) {
         Set<TopicPartition> revoked = new HashSet<>(partitions);
+        owned.removeAll(revoked);
+        if (metrics != null) {
+            metrics.trackPartitions(owned);
+        }
         if (engine != null) {
             int abandoned = engine.abandon(r -> revoked.contains(
                     new TopicPartition(r.sourceTopic(), r.sourcePartition())));

@@ -190,6 +190,7 @@ public class BedrockSourceTask extends SourceTask {
         engine = new StreamEngine(EngineWiring.engine(config), invoker, new Listener());
         metrics = new TaskMetrics(new Backlog(), () -> engine.effectiveLimit());
         metrics.register(context, config);
+        metrics.trackPartitions(assigned);
         consumer = consumers.apply(config);
         consumer.assign(assigned);
         seekToStoredOffsets(assigned);
@@ -590,6 +591,11 @@ public class BedrockSourceTask extends SourceTask {
             Map<TopicPartition, Long> counts = new HashMap<>();
             requests.keySet().forEach(c -> counts.merge(c.topicPartition(), 1L, Long::sum));
             return counts.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        }
+
+        @Override
+        public long backlogOf(TopicPartition tp) {
+            return requests.keySet().stream().filter(c -> c.topicPartition().equals(tp)).count();
         }
     }
 

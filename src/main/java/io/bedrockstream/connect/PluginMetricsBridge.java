@@ -29,6 +29,25 @@ final class PluginMetricsBridge {
             MetricName metricName = pm.metricName(name, description, new LinkedHashMap<>());
             pm.addMetric(metricName, (Gauge<Long>) (config, now) -> metrics.value(name));
         });
+        metrics.usePluginMetrics(pm);
         return true;
+    }
+
+    private static MetricName backlogName(PluginMetrics pm, org.apache.kafka.common.TopicPartition tp) {
+        LinkedHashMap<String, String> tags = new LinkedHashMap<>();
+        tags.put("topic", tp.topic());
+        tags.put("partition", String.valueOf(tp.partition()));
+        return pm.metricName("request-backlog", "Unfinished requests behind the committed offset of a request "
+                + "partition.", tags);
+    }
+
+    static void addBacklog(Object pm, org.apache.kafka.common.TopicPartition tp, java.util.function.LongSupplier v) {
+        PluginMetrics metrics = (PluginMetrics) pm;
+        metrics.addMetric(backlogName(metrics, tp), (Gauge<Long>) (config, now) -> v.getAsLong());
+    }
+
+    static void removeBacklog(Object pm, org.apache.kafka.common.TopicPartition tp) {
+        PluginMetrics metrics = (PluginMetrics) pm;
+        metrics.removeMetric(backlogName(metrics, tp));
     }
 }

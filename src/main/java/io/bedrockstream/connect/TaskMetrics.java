@@ -38,7 +38,12 @@ public final class TaskMetrics implements AutoCloseable {
     private final AtomicLong firstChunkMsTotal = new AtomicLong();
     private final AtomicLong firstChunkCount = new AtomicLong();
 
-    private final Map<String, Metric> metrics = new LinkedHashMap<>();
+    /** Fixed metrics in definition order; per-partition ones come and go with the assignment. */
+    private final Map<String, Metric> metrics = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<org.apache.kafka.common.TopicPartition, String> partitionMetrics =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** The worker's plugin metrics when it has them (Kafka 4.1+), kept as Object so older workers load us. */
+    private volatile Object pluginMetrics;
     private ObjectName mbeanName;
 
     private record Metric(String description, LongSupplier value) {
@@ -54,6 +59,9 @@ public final class TaskMetrics implements AutoCloseable {
 
         /** The most unfinished requests behind the committed offset of any one partition. */
         long maxPartitionBacklog();
+
+        /** Unfinished requests behind the committed offset of this partition. */
+        long backlogOf(org.apache.kafka.common.TopicPartition partition);
     }
 
     private final Backlog backlog;
@@ -89,6 +97,35 @@ public final class TaskMetrics implements AutoCloseable {
 
     private void define(String name, String description, LongSupplier value) {
         metrics.put(name, new Metric(description, value));
+    }
+
+    /**
+     * Publishes {@code request-backlog} for each partition (a plugin metric tagged with topic and partition, or
+     * the JMX attribute {@code request-backlog-<topic>-<partition>}), and withdraws those of partitions gone.
+     */
+    void trackPartitions(java.util.Collection<org.apache.kafka.common.TopicPartition> now) {
+        for (org.apache.kafka.common.TopicPartition tp : java.util.List.copyOf(partitionMetrics.keySet())) {
+            if (!now.contains(tp)) {
+                metrics.remove(partitionMetrics.remove(tp));
+                Object pm = pluginMetrics;
+                if (pm != null) {
+                    PluginMetricsBridge.removeBacklog(pm, tp);
+                }
+            }
+        }
+        for (org.apache.kafka.common.TopicPartition tp : now) {
+            if (partitionMetrics.containsKey(tp)) {
+                continue;
+            }
+            String name = "request-backlog-" + tp.topic() + "-" + tp.partition();
+            partitionMetrics.put(tp, name);
+            LongSupplier value = () -> backlog.backlogOf(tp);
+            metrics.put(name, new Metric("Unfinished requests behind the committed offset of " + tp + ".", value));
+            Object pm = pluginMetrics;
+            if (pm != null) {
+                PluginMetricsBridge.addBacklog(pm, tp, value);
+            }
+        }
     }
 
     void recordThrottled() {
@@ -142,7 +179,9 @@ public final class TaskMetrics implements AutoCloseable {
     /** Current values by metric name (for tests and logs). */
     public Map<String, Long> snapshot() {
         Map<String, Long> out = new LinkedHashMap<>();
-        metrics.forEach((name, m) -> out.put(name, m.value().getAsLong()));
+        synchronized (metrics) {
+            metrics.forEach((name, m) -> out.put(name, m.value().getAsLong()));
+        }
         return out;
     }
 
@@ -167,10 +206,21 @@ public final class TaskMetrics implements AutoCloseable {
         }
     }
 
+    /** The fixed metrics (per-partition ones are published as the assignment changes). */
     Map<String, String> descriptions() {
         Map<String, String> out = new LinkedHashMap<>();
-        metrics.forEach((name, m) -> out.put(name, m.description()));
+        synchronized (metrics) {
+            metrics.forEach((name, m) -> {
+                if (!partitionMetrics.containsValue(name)) {
+                    out.put(name, m.description());
+                }
+            });
+        }
         return out;
+    }
+
+    void usePluginMetrics(Object pm) {
+        pluginMetrics = pm;
     }
 
     long value(String name) {
@@ -254,9 +304,13 @@ public final class TaskMetrics implements AutoCloseable {
 
         @Override
         public MBeanInfo getMBeanInfo() {
-            MBeanAttributeInfo[] attrs = metrics.entrySet().stream()
-                    .map(e -> new MBeanAttributeInfo(e.getKey(), "long", e.getValue().description(), true, false, false))
-                    .toArray(MBeanAttributeInfo[]::new);
+            MBeanAttributeInfo[] attrs;
+            synchronized (metrics) {
+                attrs = metrics.entrySet().stream()
+                        .map(e -> new MBeanAttributeInfo(e.getKey(), "long", e.getValue().description(), true, false,
+                                false))
+                        .toArray(MBeanAttributeInfo[]::new);
+            }
             return new MBeanInfo(TaskMetrics.class.getName(), "Bedrock stream task metrics", attrs, null, null, null);
         }
     }

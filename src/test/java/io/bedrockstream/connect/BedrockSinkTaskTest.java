@@ -386,6 +386,7 @@ class BedrockSinkTaskTest {
         Map<String, Long> m = task.metrics().snapshot();
         assertThat(m.get("in-flight-requests")).isEqualTo(3);
         assertThat(m.get("request-backlog-max-partition")).isEqualTo(2);
+        assertThat(m).containsEntry("request-backlog-requests-0", 2L).containsEntry("request-backlog-requests-1", 1L);
         assertThat(m.get("oldest-unfinished-request-age-ms")).isGreaterThanOrEqualTo(30);
 
         open.get(0).fail(ErrorKind.THROTTLING, "ThrottlingException"); // retried
@@ -405,6 +406,9 @@ class BedrockSinkTaskTest {
         assertThat(m.get("requests-dead-lettered-total")).isEqualTo(1);
         assertThat(m.get("in-flight-requests")).isZero();
         assertThat(m.get("oldest-unfinished-request-age-ms")).isZero();
+        driver.revoke(task, List.of(P1));
+        assertThat(task.metrics().snapshot()).containsKey("request-backlog-requests-0")
+                .doesNotContainKey("request-backlog-requests-1");
         // bytes-out-total counts what the broker acknowledges (SinkFailureModesIT, with a real broker)
     }
 

@@ -137,7 +137,7 @@ class SinkFailureModesIT {
         Map<String, Long> seen = Map.of();
         while (System.nanoTime() < deadline) {
             for (ObjectName name : server.queryNames(new ObjectName("kafka.connect:type=plugins,*"), null)) {
-                if ("met".equals(name.getKeyProperty("connector"))) {
+                if ("met".equals(name.getKeyProperty("connector")) && name.getKeyProperty("topic") == null) {
                     seen = Map.of(
                             "requests-completed-total", attribute(server, name, "requests-completed-total"),
                             "requests-retried-total", attribute(server, name, "requests-retried-total"),
@@ -155,6 +155,15 @@ class SinkFailureModesIT {
         }
         long chunks = h.emulator.stats().attempts("mt-1").get(0).chunks()
                 + h.emulator.stats().attempts("mt-2").get(1).chunks();
+        long partitionBacklogs = 0;
+        for (ObjectName name : server.queryNames(new ObjectName("kafka.connect:type=plugins,*"), null)) {
+            if ("met".equals(name.getKeyProperty("connector")) && "met-in".equals(name.getKeyProperty("topic"))
+                    && "0".equals(name.getKeyProperty("partition"))) {
+                partitionBacklogs++;
+                assertThat(attribute(server, name, "request-backlog")).isZero();
+            }
+        }
+        assertThat(partitionBacklogs).as("a request-backlog metric tagged with the request partition").isEqualTo(1);
         List<ConsumerRecord<byte[], byte[]>> out = h.readUntil("met-out", WAIT,
                 rs -> allComplete(rs, Set.of("mt-1", "mt-2")));
         long bytes = out.stream().mapToLong(r -> r.serializedKeySize() + r.serializedValueSize()).sum();
