@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * Prints a table and writes target/bench/results.json. Not a test, and not run by {@code mvn verify}.
  *
  * <p>System properties: {@code bench.skip} (comma-separated sections to skip: memory, engine, kafka, sink,
- * source, latency, naive, scale), {@code bench.quick} (fewer requests, for a smoke run).
+ * source, latency, naive, scale), {@code bench.quick} (fewer requests, for a smoke run), {@code bench.connector.<key>}
+ * (a setting added to every connector the bench starts).
  */
 public final class Bench {
     static final String MODEL = "anthropic.claude-3-haiku-20240307-v1:0";

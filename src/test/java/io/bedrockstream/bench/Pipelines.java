@@ -204,6 +204,10 @@ final class Pipelines {
         c.put("request.mode", "prompt");
         c.put("output.topic", out);
         c.put("max.in.flight.requests", String.valueOf(IN_FLIGHT));
+        // -Dbench.connector.<key>=<value> adds or overrides a setting of every connector the bench starts, e.g.
+        // -Dbench.connector.output.producer.linger.ms=10
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.connector."))
+                .forEach(k -> c.put(k.substring("bench.connector.".length()), System.getProperty(k)));
         return c;
     }
 
