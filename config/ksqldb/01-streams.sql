@@ -5,8 +5,9 @@
 -- (docker/ksqldb/run-statements.sh: one statement per REST request, each response checked) and by the docker
 -- test tier (ComposeStackDockerIT); not run on the project's build machine, which has no Docker.
 --
--- Both streams read bare JSON values: the connector must write them with
--- output.value.converter.schemas.enable=false (config/bedrock-sink-demo.json does; ConfigExamplesTest checks
+-- Both streams read bare JSON values: the connector's default output.value.converter (LeanJsonConverter:
+-- bare JSON, absent fields read as NULL) writes them, as does JsonConverter with
+-- output.value.converter.schemas.enable=false (config/bedrock-sink-demo.json sets it; ConfigExamplesTest checks
 -- it). With the JsonConverter's default (schemas.enable=true) every value is {"schema": ..., "payload": ...},
 -- none of the columns below is found at the top level, every column reads null, and the answers table of
 -- 02-answers.sql stays empty without any error. For that format see the envelope variant at the end.
@@ -25,7 +26,7 @@ CREATE STREAM IF NOT EXISTS bedrock_chunks (
   attempt                INT,
   seq                    BIGINT,        -- 0..k-1 for chunks, k for the terminal
   event                  VARCHAR,       -- 'chunk' | 'complete' | 'error'
-  model_id               VARCHAR,
+  model_id               VARCHAR,       -- seq 0 and terminals (every record with output.chunk.context=true)
   text                   VARCHAR,       -- chunk: the text delta, null when the chunk carries none
   chunk                  VARCHAR,       -- chunk: the raw chunk JSON, when output.chunk.raw is on
   stop_reason            VARCHAR,       -- complete
@@ -40,11 +41,12 @@ CREATE STREAM IF NOT EXISTS bedrock_chunks (
   retrying               BOOLEAN,       -- error: true when another attempt follows
   source_topic           VARCHAR,
   source_partition       INT,
-  source_offset          BIGINT,
+  source_offset          BIGINT,        -- source_*: seq 0 and terminals, as model_id
   block_index            INT,           -- v2, bedrock.api=converse: the delta's content block
   delta_type             VARCHAR,       -- v2: text | tool_use | reasoning | reasoning_signature | reasoning_redacted | citation
   tool_use_id            VARCHAR,       -- v2: tool_use deltas
-  tool_name              VARCHAR        -- v2: tool_use deltas
+  tool_name              VARCHAR,       -- v2: tool_use deltas
+  deltas                 INT            -- chunk: merged chunks, with output.chunk.coalesce.ms on
 ) WITH (
   KAFKA_TOPIC  = 'bedrock-chunks',
   KEY_FORMAT   = 'KAFKA',

@@ -90,6 +90,8 @@ final class EngineWiring {
                 .tokensPerMinute(c.rateTokensPerMinute())
                 .adaptiveConcurrency(c.adaptiveConcurrencyEnabled())
                 .invocationTimeoutMs(c.invocationTimeout().toMillis())
+                .coalesceMs(c.outputChunkCoalesceMs())
+                .coalesceMaxChars(c.outputChunkCoalesceMaxChars())
                 .build();
     }
 

@@ -33,7 +33,7 @@ public final class OutputRecords {
             .field("attempt", Schema.INT32_SCHEMA)
             .field("seq", Schema.INT64_SCHEMA)
             .field("event", Schema.STRING_SCHEMA)
-            .field("model_id", Schema.STRING_SCHEMA)
+            .field("model_id", Schema.OPTIONAL_STRING_SCHEMA)
             .field("text", Schema.OPTIONAL_STRING_SCHEMA)
             .field("chunk", Schema.OPTIONAL_STRING_SCHEMA)
             .field("stop_reason", Schema.OPTIONAL_STRING_SCHEMA)
@@ -46,9 +46,9 @@ public final class OutputRecords {
             .field("original_status_code", Schema.OPTIONAL_INT32_SCHEMA)
             .field("original_message", Schema.OPTIONAL_STRING_SCHEMA)
             .field("retrying", Schema.OPTIONAL_BOOLEAN_SCHEMA)
-            .field("source_topic", Schema.STRING_SCHEMA)
-            .field("source_partition", Schema.INT32_SCHEMA)
-            .field("source_offset", Schema.INT64_SCHEMA)
+            .field("source_topic", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("source_partition", Schema.OPTIONAL_INT32_SCHEMA)
+            .field("source_offset", Schema.OPTIONAL_INT64_SCHEMA)
             // version 2: optional, set on ConverseStream records only (bedrock.api=converse)
             .field("block_index", Schema.OPTIONAL_INT32_SCHEMA)
             .field("delta_type", Schema.OPTIONAL_STRING_SCHEMA)
@@ -59,6 +59,8 @@ public final class OutputRecords {
             .field("latency_ms", Schema.OPTIONAL_INT64_SCHEMA)
             .field("service_tier", Schema.OPTIONAL_STRING_SCHEMA)
             .field("guardrail_trace", Schema.OPTIONAL_STRING_SCHEMA)
+            // optional: how many deltas a coalesced chunk record holds (output.chunk.coalesce.*)
+            .field("deltas", Schema.OPTIONAL_INT32_SCHEMA)
             .build();
 
     /** One tool call of a Converse answer; {@code input} is the tool input JSON reassembled from its deltas. */
@@ -98,17 +100,35 @@ public final class OutputRecords {
     private OutputRecords() {
     }
 
-    /** The value of one output record; {@code includeRawChunk=false} leaves {@code chunk} null. */
+    /** The value of one output record with the invocation's context on every record. */
     public static Struct toStruct(OutputEvent e, boolean includeRawChunk) {
+        return toStruct(e, includeRawChunk, true);
+    }
+
+    /**
+     * The value of one output record; {@code includeRawChunk=false} leaves {@code chunk} null, except on a
+     * Converse delta whose content is only in its raw form (tool input, a reasoning signature, redacted
+     * reasoning, a citation): dropping it would lose the content. With
+     * {@code contextOnEveryChunk=false} only the first chunk (seq 0) and the terminal carry the invocation's
+     * context ({@code model_id}, {@code source_topic/partition/offset}); later chunks leave it null, which a
+     * schemaless lean converter then omits.
+     */
+    private static boolean rawOnly(OutputEvent e) {
+        return e.delta() != null && !"text".equals(e.delta().deltaType())
+                && !"reasoning".equals(e.delta().deltaType());
+    }
+
+    public static Struct toStruct(OutputEvent e, boolean includeRawChunk, boolean contextOnEveryChunk) {
+        boolean context = contextOnEveryChunk || e.isTerminal() || e.seq() == 0;
         Struct s = new Struct(CHUNK_SCHEMA)
                 .put("request_id", e.requestId())
                 .put("invocation_id", e.invocationId())
                 .put("attempt", e.attempt())
                 .put("seq", e.seq())
                 .put("event", e.event().wireName())
-                .put("model_id", e.modelId())
+                .put("model_id", context ? e.modelId() : null)
                 .put("text", e.text())
-                .put("chunk", includeRawChunk ? e.chunk() : null)
+                .put("chunk", includeRawChunk || rawOnly(e) ? e.chunk() : null)
                 .put("stop_reason", e.stopReason())
                 .put("input_tokens", e.inputTokens())
                 .put("output_tokens", e.outputTokens())
@@ -119,9 +139,10 @@ public final class OutputRecords {
                 .put("original_status_code", e.originalStatusCode())
                 .put("original_message", e.originalMessage())
                 .put("retrying", e.retrying())
-                .put("source_topic", e.sourceTopic())
-                .put("source_partition", e.sourcePartition())
-                .put("source_offset", e.sourceOffset());
+                .put("source_topic", context ? e.sourceTopic() : null)
+                .put("source_partition", context ? e.sourcePartition() : null)
+                .put("source_offset", context ? e.sourceOffset() : null)
+                .put("deltas", e.deltas());
         putConverseFields(s, e);
         s.validate();
         return s;

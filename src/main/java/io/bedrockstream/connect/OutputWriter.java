@@ -22,21 +22,28 @@ final class OutputWriter implements AutoCloseable {
     private final String outputTopic;
     private final String completionsTopic;
     private final boolean includeRawChunk;
+    private final boolean contextOnEveryChunk;
 
     OutputWriter(BedrockSinkConfig config) {
         this(new KafkaProducer<>(config.producerConfigs()), config.outputKeyConverter(),
                 config.outputValueConverter(), config.outputTopic(), config.completionsTopic().orElse(null),
-                config.outputChunkRaw());
+                config.outputChunkRaw(), config.outputChunkContext());
     }
 
     OutputWriter(Producer<byte[], byte[]> producer, Converter keyConverter, Converter valueConverter,
                  String outputTopic, String completionsTopic, boolean includeRawChunk) {
+        this(producer, keyConverter, valueConverter, outputTopic, completionsTopic, includeRawChunk, true);
+    }
+
+    OutputWriter(Producer<byte[], byte[]> producer, Converter keyConverter, Converter valueConverter,
+                 String outputTopic, String completionsTopic, boolean includeRawChunk, boolean contextOnEveryChunk) {
         this.producer = producer;
         this.keyConverter = keyConverter;
         this.valueConverter = valueConverter;
         this.outputTopic = outputTopic;
         this.completionsTopic = completionsTopic;
         this.includeRawChunk = includeRawChunk;
+        this.contextOnEveryChunk = contextOnEveryChunk;
     }
 
     boolean writesCompletions() {
@@ -50,7 +57,7 @@ final class OutputWriter implements AutoCloseable {
     void send(OutputEvent event, Callback callback) {
         byte[] key = keyConverter.fromConnectData(outputTopic, OutputRecords.KEY_SCHEMA, event.requestId());
         byte[] value = valueConverter.fromConnectData(outputTopic, OutputRecords.CHUNK_SCHEMA,
-                OutputRecords.toStruct(event, includeRawChunk));
+                OutputRecords.toStruct(event, includeRawChunk, contextOnEveryChunk));
         producer.send(new ProducerRecord<>(outputTopic, key, value), callback);
     }
 

@@ -96,6 +96,11 @@ public final class BedrockEmulator implements AutoCloseable {
         return state.recorder.snapshot();
     }
 
+    /** Reports every call's start and chunk send times to {@code observer} (benchmarks); null stops reporting. */
+    public void observe(CallObserver observer) {
+        state.observer = observer == null ? CallObserver.NONE : observer;
+    }
+
     /** Clears stats, attempt counters and the concurrency peak, and fills the tokens-per-minute quota. */
     public void reset() {
         state.reset();

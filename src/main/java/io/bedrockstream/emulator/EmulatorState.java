@@ -15,6 +15,7 @@ final class EmulatorState {
     private final TokenQuota tokenQuota = new TokenQuota();
     final TemporaryCredentials temporaryCredentials = new TemporaryCredentials(Clock.systemUTC());
     private volatile EmulatorOptions options;
+    volatile CallObserver observer = CallObserver.NONE;
     private Random throttleRandom;
 
     EmulatorState(EmulatorOptions options) {

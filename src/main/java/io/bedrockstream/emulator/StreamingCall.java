@@ -77,6 +77,7 @@ final class StreamingCall {
         this.keepAlive = keepAlive;
         channel.closeFuture().addListener(onClientGone);
         channel.writeAndFlush(headers).addListener(failureCancels());
+        state.observer.started(id, attempt, System.nanoTime());
         after(ttftMs, this::step);
     }
 
@@ -93,6 +94,7 @@ final class StreamingCall {
         }
         if (sent < chunks.size()) {
             write(frame(sent));
+            state.observer.chunkSent(id, attempt, sent, System.nanoTime());
             sent++;
         }
         if (sent >= chunks.size() && fault == null) {

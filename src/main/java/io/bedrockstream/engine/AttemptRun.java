@@ -9,6 +9,8 @@ import io.bedrockstream.bedrock.Invoker;
 import io.bedrockstream.model.ContentDelta;
 import io.bedrockstream.model.ParsedChunk;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One invocation of a request: numbers its chunks itself (so seq is contiguous whatever the invoker does),
  * ends with exactly one terminal event, and gives its slot back exactly once.
+ *
+ * <p>With coalescing on ({@link EngineSettings#coalescing()}), consecutive chunks are held and emitted as one
+ * event (its {@code deltas} says how many it holds, its text is theirs joined, its raw chunk is the one raw chunk
+ * or a JSON array of them) when the first held chunk is {@code coalesceMs} old (a timer on the engine's
+ * scheduler), when the held text reaches {@code coalesceMaxChars}, or before the terminal. seq then numbers
+ * events, so it stays contiguous and the terminal's seq is the number of chunk events.
  */
 final class AttemptRun implements InvocationListener {
     private final RequestRun run;
@@ -28,6 +36,12 @@ final class AttemptRun implements InvocationListener {
     private long chunks;
     private final StringBuilder text = new StringBuilder();
     private final ConverseAnswer.Builder answer = new ConverseAnswer.Builder();
+    // coalescing: chunks received and not yet emitted
+    private int held;
+    private StringBuilder heldText;
+    private List<String> heldRaw;
+    private ScheduledFuture<?> flushTimer;
+    private RuntimeException listenerFailure;
 
     private final AtomicBoolean slotHeld = new AtomicBoolean(true);
     private volatile Invoker.InvocationHandle handle;
@@ -97,6 +111,15 @@ final class AttemptRun implements InvocationListener {
             }
             String delta = chunk == null ? null : chunk.text();
             ContentDelta typed = chunk == null ? null : chunk.delta();
+            // only InvokeModel chunks are coalesced: a Converse delta goes out as its own record, after what is
+            // held, so that its block index and delta type stay with it
+            if (run.engine.settings.coalescing() && typed == null) {
+                hold(delta, rawChunkJson);
+                return;
+            }
+            if (held > 0) {
+                flushHeld();
+            }
             // a listener exception propagates (the invoker fails this invocation with it) before the chunk
             // counts, so the terminal's seq stays contiguous with what the listener accepted
             run.emit(run.event(invocationId, attempt, chunks, EventType.CHUNK, delta, rawChunkJson, null, null,
@@ -110,6 +133,82 @@ final class AttemptRun implements InvocationListener {
         }
     }
 
+    /** Caller holds run's monitor. */
+    private void hold(String delta, String raw) {
+        held++;
+        if (delta != null) {
+            if (heldText == null) {
+                heldText = new StringBuilder();
+            }
+            heldText.append(delta);
+            text.append(delta);
+        }
+        if (raw != null) {
+            if (heldRaw == null) {
+                heldRaw = new ArrayList<>(4);
+            }
+            heldRaw.add(raw);
+        }
+        int maxChars = run.engine.settings.coalesceMaxChars();
+        if (maxChars > 0 && heldText != null && heldText.length() >= maxChars) {
+            flushHeld(); // a listener exception propagates to the invoker, as for an uncoalesced chunk
+        } else if (held == 1) {
+            try {
+                flushTimer = run.engine.scheduler.schedule(this::flushOnTimer, run.engine.settings.coalesceMs(),
+                        TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // the engine is closing; close() abandons this request
+            }
+        }
+    }
+
+    /** Emits what is held as one chunk event. Caller holds run's monitor. */
+    private void flushHeld() {
+        if (held == 0) {
+            return;
+        }
+        String t = heldText == null ? null : heldText.toString();
+        String raw = heldRaw == null ? null
+                : heldRaw.size() == 1 ? heldRaw.get(0) : "[" + String.join(",", heldRaw) + "]";
+        int n = held;
+        held = 0;
+        heldText = null;
+        heldRaw = null;
+        ScheduledFuture<?> timer = flushTimer;
+        flushTimer = null;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        run.emit(run.chunkEvent(invocationId, attempt, chunks, t, raw, n));
+        chunks++;
+    }
+
+    private void flushOnTimer() {
+        synchronized (run) {
+            if (finished || run.isAbandoned()) {
+                return;
+            }
+            try {
+                flushHeld();
+                return;
+            } catch (RuntimeException e) {
+                // as when the listener throws on a chunk: the invocation fails with it, outside the lock
+                listenerFailure = e;
+            }
+        }
+        failOnListener(listenerFailure);
+    }
+
+    private void failOnListener(RuntimeException e) {
+        InvocationFailure f = new InvocationFailure(ErrorKind.TRANSIENT, ErrorClassifier.CLIENT_ERROR,
+                "handling a chunk failed: " + e, null, null, null, chunks);
+        Invoker.InvocationHandle h = handle;
+        if (h != null) {
+            h.cancel(f);
+        }
+        onFailure(f);
+    }
+
     @Override
     public void onComplete(InvocationResult result) {
         boolean delivered = false;
@@ -117,15 +216,28 @@ final class AttemptRun implements InvocationListener {
             if (finished) {
                 return;
             }
-            finished = true;
-            if (!run.isAbandoned()) {
-                run.emitSafely(run.event(invocationId, attempt, chunks, EventType.COMPLETE, null, null,
-                        result.stopReason(), result.inputTokens(), result.outputTokens(),
-                        result.firstByteLatencyMs(), result.invocationLatencyMs(), null, null, null, null, null,
-                        null, result.converse()));
-                run.deliverOutcome(text.toString(), result, null, answer.build());
-                delivered = true;
+            if (!run.isAbandoned() && held > 0) {
+                try {
+                    flushHeld();
+                } catch (RuntimeException e) {
+                    listenerFailure = e;
+                }
             }
+            if (listenerFailure == null) {
+                finished = true;
+                if (!run.isAbandoned()) {
+                    run.emitSafely(run.event(invocationId, attempt, chunks, EventType.COMPLETE, null, null,
+                            result.stopReason(), result.inputTokens(), result.outputTokens(),
+                            result.firstByteLatencyMs(), result.invocationLatencyMs(), null, null, null, null, null,
+                            null, result.converse()));
+                    run.deliverOutcome(text.toString(), result, null, answer.build());
+                    delivered = true;
+                }
+            }
+        }
+        if (listenerFailure != null) {
+            failOnListener(listenerFailure); // the held chunks could not be written: fail as a chunk would
+            return;
         }
         cancelTimeout();
         long tokens = (result.inputTokens() == null ? 0 : result.inputTokens())
@@ -143,6 +255,14 @@ final class AttemptRun implements InvocationListener {
             if (finished) {
                 return;
             }
+            if (!run.isAbandoned() && held > 0) {
+                try {
+                    flushHeld(); // held chunks go out before the terminal, as they would have uncoalesced
+                } catch (RuntimeException e) {
+                    dropHeld(); // the invocation is failing anyway
+                }
+            }
+            dropHeld();
             finished = true;
             if (!run.isAbandoned()) {
                 InvocationFailure f = withChunks(failure, chunks);
@@ -166,6 +286,17 @@ final class AttemptRun implements InvocationListener {
         releaseSlot(StreamEngine.isThrottling(failure), false, 0);
         if (delivered) {
             run.engine.requestFinished(run);
+        }
+    }
+
+    private void dropHeld() {
+        held = 0;
+        heldText = null;
+        heldRaw = null;
+        ScheduledFuture<?> timer = flushTimer;
+        flushTimer = null;
+        if (timer != null) {
+            timer.cancel(false);
         }
     }
 

@@ -29,11 +29,16 @@ import java.util.Set;
  * @param minInFlight          the adaptive limit's floor
  * @param invocationTimeoutMs  backstop for the SDK's apiCallTimeout: the engine cancels an invocation running
  *                             longer than this, 0 = off
+ * @param coalesceMs           merge consecutive chunks of one invocation into one output event for up to this
+ *                             long after the first of them arrived, 0 = off (one event per chunk)
+ * @param coalesceMaxChars     with coalescing on, emit the merged event at once when its text reaches this many
+ *                             characters, 0 = no limit
  */
 public record EngineSettings(int maxInFlight, int retryMaxAttempts, int retryThrottlingMaxAttempts,
                              long retryBackoffMs, long retryBackoffMaxMs, long retryDeadlineMs, boolean retryTransient, Set<String> retryableErrorTypes,
                              boolean perKeyOrdering, int requestsPerMinute, long tokensPerMinute,
-                             boolean adaptiveConcurrency, int minInFlight, long invocationTimeoutMs) {
+                             boolean adaptiveConcurrency, int minInFlight, long invocationTimeoutMs,
+                             long coalesceMs, int coalesceMaxChars) {
 
     /** Our own transient error types, plus the service's, in the spelling the classifier reports. */
     public static final Set<String> ALL_TRANSIENT_TYPES = Set.of(
@@ -95,7 +100,11 @@ public record EngineSettings(int maxInFlight, int retryMaxAttempts, int retryThr
                 .retryableErrorTypes(retryableErrorTypes).perKeyOrdering(perKeyOrdering)
                 .requestsPerMinute(requestsPerMinute).tokensPerMinute(tokensPerMinute)
                 .adaptiveConcurrency(adaptiveConcurrency).minInFlight(minInFlight)
-                .invocationTimeoutMs(invocationTimeoutMs);
+                .invocationTimeoutMs(invocationTimeoutMs).coalesceMs(coalesceMs).coalesceMaxChars(coalesceMaxChars);
+    }
+
+    public boolean coalescing() {
+        return coalesceMs > 0;
     }
 
     public static final class Builder {
@@ -113,6 +122,8 @@ public record EngineSettings(int maxInFlight, int retryMaxAttempts, int retryThr
         private boolean adaptiveConcurrency = true;
         private int minInFlight = 1;
         private long invocationTimeoutMs = 600_000;
+        private long coalesceMs;
+        private int coalesceMaxChars;
 
         public Builder maxInFlight(int v) { maxInFlight = v; return this; }
         public Builder retryMaxAttempts(int v) { retryMaxAttempts = v; return this; }
@@ -128,11 +139,14 @@ public record EngineSettings(int maxInFlight, int retryMaxAttempts, int retryThr
         public Builder adaptiveConcurrency(boolean v) { adaptiveConcurrency = v; return this; }
         public Builder minInFlight(int v) { minInFlight = v; return this; }
         public Builder invocationTimeoutMs(long v) { invocationTimeoutMs = v; return this; }
+        public Builder coalesceMs(long v) { coalesceMs = v; return this; }
+        public Builder coalesceMaxChars(int v) { coalesceMaxChars = v; return this; }
 
         public EngineSettings build() {
             return new EngineSettings(maxInFlight, retryMaxAttempts, retryThrottlingMaxAttempts, retryBackoffMs,
                     retryBackoffMaxMs, retryDeadlineMs, retryTransient, retryableErrorTypes, perKeyOrdering,
-                    requestsPerMinute, tokensPerMinute, adaptiveConcurrency, minInFlight, invocationTimeoutMs);
+                    requestsPerMinute, tokensPerMinute, adaptiveConcurrency, minInFlight, invocationTimeoutMs,
+                    coalesceMs, coalesceMaxChars);
         }
     }
 }

@@ -31,9 +31,10 @@ public record OutputEvent(
         int sourcePartition,
         long sourceOffset,
         ContentDelta delta,
-        ConverseUsage converse) {
+        ConverseUsage converse,
+        Integer deltas) {
 
-    /** A version-1 event: no Converse fields. */
+    /** A version-1 event that holds one chunk, or is a terminal: no Converse fields, coalescing off. */
     public OutputEvent(String requestId, String invocationId, int attempt, long seq, EventType event, String modelId,
                        String text, String chunk, String stopReason, Long inputTokens, Long outputTokens,
                        Long firstByteLatencyMs, Long invocationLatencyMs, String errorType, String errorMessage,
@@ -41,7 +42,18 @@ public record OutputEvent(
                        int sourcePartition, long sourceOffset) {
         this(requestId, invocationId, attempt, seq, event, modelId, text, chunk, stopReason, inputTokens,
                 outputTokens, firstByteLatencyMs, invocationLatencyMs, errorType, errorMessage, originalStatusCode,
-                originalMessage, retrying, sourceTopic, sourcePartition, sourceOffset, null, null);
+                originalMessage, retrying, sourceTopic, sourcePartition, sourceOffset, null, null, null);
+    }
+
+    /** An event with Converse fields, holding one chunk (coalescing off). */
+    public OutputEvent(String requestId, String invocationId, int attempt, long seq, EventType event, String modelId,
+                       String text, String chunk, String stopReason, Long inputTokens, Long outputTokens,
+                       Long firstByteLatencyMs, Long invocationLatencyMs, String errorType, String errorMessage,
+                       Integer originalStatusCode, String originalMessage, Boolean retrying, String sourceTopic,
+                       int sourcePartition, long sourceOffset, ContentDelta delta, ConverseUsage converse) {
+        this(requestId, invocationId, attempt, seq, event, modelId, text, chunk, stopReason, inputTokens,
+                outputTokens, firstByteLatencyMs, invocationLatencyMs, errorType, errorMessage, originalStatusCode,
+                originalMessage, retrying, sourceTopic, sourcePartition, sourceOffset, delta, converse, null);
     }
 
     public boolean isTerminal() {

@@ -222,6 +222,13 @@ final class RequestRun {
                 null, null, null);
     }
 
+    /** A chunk event holding {@code deltas} merged chunks (null: coalescing is off). */
+    OutputEvent chunkEvent(String invocationId, int attempt, long seq, String text, String chunk, Integer deltas) {
+        return new OutputEvent(request.requestId(), invocationId, attempt, seq, EventType.CHUNK, request.modelId(),
+                text, chunk, null, null, null, null, null, null, null, null, null, null, request.sourceTopic(),
+                request.sourcePartition(), request.sourceOffset(), null, null, deltas);
+    }
+
     OutputEvent event(String invocationId, int attempt, long seq, EventType type, String text, String chunk,
                       String stopReason, Long inputTokens, Long outputTokens, Long firstByteLatencyMs,
                       Long invocationLatencyMs, String errorType, String errorMessage, Integer originalStatusCode,

@@ -42,9 +42,11 @@ public record ChunkRecord(
         @JsonProperty("cache_write_input_tokens") Long cacheWriteInputTokens,
         @JsonProperty("latency_ms") Long latencyMs,
         @JsonProperty("service_tier") String serviceTier,
-        @JsonProperty("guardrail_trace") String guardrailTrace) {
+        @JsonProperty("guardrail_trace") String guardrailTrace,
+        // how many deltas a coalesced chunk holds (output.chunk.coalesce.*); null when it holds one
+        @JsonProperty("deltas") Integer deltas) {
 
-    /** A version-1 record. */
+    /** A version-1 record holding one delta. */
     public ChunkRecord(String requestId, String invocationId, int attempt, long seq, String event, String modelId,
                        String text, String chunk, String stopReason, Long inputTokens, Long outputTokens,
                        Long firstByteLatencyMs, Long invocationLatencyMs, String errorType, String errorMessage,
@@ -53,7 +55,7 @@ public record ChunkRecord(
         this(requestId, invocationId, attempt, seq, event, modelId, text, chunk, stopReason, inputTokens,
                 outputTokens, firstByteLatencyMs, invocationLatencyMs, errorType, errorMessage, originalStatusCode,
                 originalMessage, retrying, sourceTopic, sourcePartition, sourceOffset, null, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null);
     }
 
     public static final String CHUNK = "chunk";
@@ -86,7 +88,7 @@ public record ChunkRecord(
                                     String chunk, String sourceTopic, int sourcePartition, long sourceOffset) {
         return new ChunkRecord(requestId, invocationId, attempt, seq, CHUNK, modelId, text, chunk, null, null, null,
                 null, null, null, null, null, null, null, sourceTopic, sourcePartition, sourceOffset, blockIndex,
-                deltaType, toolUseId, toolName, null, null, null, null, null);
+                deltaType, toolUseId, toolName, null, null, null, null, null, null);
     }
 
     /** The {@code complete} terminal at {@code seq} (= the number of chunks). */

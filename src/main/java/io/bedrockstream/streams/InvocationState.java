@@ -34,8 +34,12 @@ record InvocationState(
     }
 
     InvocationState withTerminal(ChunkRecord terminal, long nowMs) {
+        // with output.chunk.context=false only seq 0 and the terminal carry the context: take it from either
         return new InvocationState(requestId, terminal.modelId() != null ? terminal.modelId() : modelId, attempt,
-                sourceTopic, sourcePartition, sourceOffset, chunkCount, terminal.seq(), terminal.event(),
+                terminal.sourceTopic() != null ? terminal.sourceTopic() : sourceTopic,
+                terminal.sourcePartition() != null ? terminal.sourcePartition() : sourcePartition,
+                terminal.sourceOffset() != null ? terminal.sourceOffset() : sourceOffset,
+                chunkCount, terminal.seq(), terminal.event(),
                 terminal.stopReason(), terminal.inputTokens(), terminal.outputTokens(), nowMs);
     }
 

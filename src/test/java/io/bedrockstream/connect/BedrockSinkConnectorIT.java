@@ -330,7 +330,8 @@ class BedrockSinkConnectorIT {
         while (System.nanoTime() < deadline) {
             for (javax.management.ObjectName name
                     : server.queryNames(new javax.management.ObjectName("kafka.connect:type=plugins,*"), null)) {
-                if ("bp".equals(name.getKeyProperty("connector"))) {
+                // the task's metrics, not the per-partition backlog metrics (tagged topic/partition) beside them
+                if ("bp".equals(name.getKeyProperty("connector")) && name.getKeyProperty("topic") == null) {
                     Object v = server.getAttribute(name, "in-flight-requests");
                     maxUnfinished = Math.max(maxUnfinished, ((Number) v).longValue());
                 }

@@ -26,7 +26,7 @@ class OutputRecordsTest {
             "invocation_latency_ms", "error_type", "error_message", "original_status_code", "original_message",
             "retrying", "source_topic", "source_partition", "source_offset", "block_index", "delta_type",
             "tool_use_id", "tool_name", "cache_read_input_tokens", "cache_write_input_tokens", "latency_ms",
-            "service_tier", "guardrail_trace");
+            "service_tier", "guardrail_trace", "deltas");
     static final List<String> COMPLETION_FIELDS = List.of("request_id", "invocation_id", "model_id", "attempts",
             "text", "stop_reason", "input_tokens", "output_tokens", "first_byte_latency_ms", "invocation_latency_ms",
             "source_topic", "source_partition", "source_offset", "reasoning", "reasoning_signature", "tool_calls",
@@ -89,6 +89,24 @@ class OutputRecordsTest {
         assertThat(node.get("source_topic").asText()).isEqualTo("requests");
         assertThat(node.get("source_partition").asInt()).isEqualTo(3);
         assertThat(node.get("source_offset").asLong()).isEqualTo(42);
+    }
+
+    @Test
+    void aCoalescedChunkSaysHowManyDeltasItHoldsAndLaterChunksLeaveTheContextOut() throws Exception {
+        OutputEvent merged = new OutputEvent("req-1", "inv-2", 2, 3, EventType.CHUNK, MODEL, "Hello", null, null,
+                null, null, null, null, null, null, null, null, null, "requests", 3, 42L, null, null, 4);
+        JsonNode n = JSON.readTree(converter(false).fromConnectData("out", OutputRecords.CHUNK_SCHEMA,
+                OutputRecords.toStruct(merged, false, false)));
+        assertThat(n.get("deltas").asInt()).isEqualTo(4);
+        assertThat(n.get("seq").asLong()).isEqualTo(3);
+        assertThat(n.get("text").asText()).isEqualTo("Hello");
+        assertThat(n.get("model_id").isNull()).isTrue();
+        assertThat(n.get("source_offset").isNull()).isTrue();
+        JsonNode terminal = JSON.readTree(converter(false).fromConnectData("out", OutputRecords.CHUNK_SCHEMA,
+                OutputRecords.toStruct(COMPLETE, false, false)));
+        assertThat(terminal.get("model_id").asText()).isEqualTo(MODEL);
+        assertThat(terminal.get("source_offset").asLong()).isEqualTo(42);
+        assertThat(terminal.get("deltas").isNull()).isTrue();
     }
 
     @Test

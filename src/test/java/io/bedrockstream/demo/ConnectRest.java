@@ -47,6 +47,10 @@ public final class ConnectRest {
                 .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
     }
 
+    public Response delete(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
+    }
+
     /** The plugins the worker loaded: objects with class, type and version. */
     public List<JsonNode> connectorPlugins() throws IOException, InterruptedException {
         Response response = get("/connector-plugins");

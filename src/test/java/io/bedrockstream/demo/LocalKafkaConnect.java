@@ -47,12 +47,15 @@ public final class LocalKafkaConnect implements AutoCloseable {
     private final List<ChildProcess> children = Collections.synchronizedList(new ArrayList<>());
     private final Thread shutdownHook;
 
+    /** Benchmarks: the children run with the full JIT and more heap, not tuned for a quick start. */
+    private final boolean forBenchmark;
     private String bootstrapServers;
     private URI connectUrl;
     private ChildProcess emulator;
     private int emulatorPort;
 
-    private LocalKafkaConnect(ProjectLayout project, Path runDir, PrintStream progress) {
+    private LocalKafkaConnect(ProjectLayout project, Path runDir, PrintStream progress, boolean forBenchmark) {
+        this.forBenchmark = forBenchmark;
         this.project = project;
         this.runDir = runDir;
         this.progress = progress;
@@ -76,7 +79,28 @@ public final class LocalKafkaConnect implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare " + runDir, e);
         }
-        return new LocalKafkaConnect(project, runDir, progress);
+        return new LocalKafkaConnect(project, runDir, progress, false);
+    }
+
+    /**
+     * For benchmarks: target/bench/&lt;runName&gt;/, no packaged plugin needed (workers started with
+     * {@link #startWorkerFromClasspath} load the connector from the project's classes), and children that run with
+     * the full JIT and a 1 GiB heap, since they are measured rather than watched.
+     */
+    public static LocalKafkaConnect createForBenchmark(ProjectLayout project, String runName, PrintStream progress) {
+        Path runDir = project.target().resolve("bench").resolve(runName);
+        try {
+            if (Files.isDirectory(runDir)) { // a fresh broker every run: the last run's KRaft logs would not start
+                try (var paths = Files.walk(runDir)) {
+                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                }
+            }
+            Files.createDirectories(runDir.resolve("empty-plugin-path"));
+            Files.writeString(runDir.resolve("log4j2.properties"), LOG4J2_CHILD, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot prepare " + runDir, e);
+        }
+        return new LocalKafkaConnect(project, runDir, progress, true);
     }
 
     public Path runDir() {
@@ -162,7 +186,18 @@ public final class LocalKafkaConnect implements AutoCloseable {
      * (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN) or AWS_CONFIG_FILE.
      */
     public URI startWorker(Duration timeout, Map<String, String> environment) throws IOException, InterruptedException {
-        return startWorker("connect-worker", workerClasspath.asArgument(), log4j2Option(), timeout, environment);
+        return startWorker("connect-worker", workerClasspath.asArgument(), log4j2Option(), timeout, environment,
+                project.pluginPath());
+    }
+
+    /**
+     * A worker (named {@code name}, joining the same Connect cluster as any other started here) that loads the
+     * connector from this JVM's classpath (target/classes) with an empty plugin.path: for benchmarks, which must
+     * not need {@code mvn package}.
+     */
+    public URI startWorkerFromClasspath(String name, Duration timeout) throws IOException, InterruptedException {
+        return startWorker(name, HostClasspath.join(hostClasspath), log4j2Option(), timeout, Map.of(),
+                runDir.resolve("empty-plugin-path"));
     }
 
     /**
@@ -172,16 +207,16 @@ public final class LocalKafkaConnect implements AutoCloseable {
      */
     public URI startWorker(String name, List<Path> classpath, String loggingOption, Duration timeout)
             throws IOException, InterruptedException {
-        return startWorker(name, HostClasspath.join(classpath), loggingOption, timeout, Map.of());
+        return startWorker(name, HostClasspath.join(classpath), loggingOption, timeout, Map.of(), project.pluginPath());
     }
 
     private URI startWorker(String name, String classpath, String loggingOption, Duration timeout,
-                            Map<String, String> environment) throws IOException, InterruptedException {
+                            Map<String, String> environment, Path pluginPath) throws IOException, InterruptedException {
         int restPort = freePort();
         Path workerProperties = fillTemplate("demo-worker.properties", name + ".properties", Map.of(
                 "bootstrap.servers", bootstrapServers(),
                 "rest.port", String.valueOf(restPort),
-                "plugin.path", project.pluginPath().toString()));
+                "plugin.path", pluginPath.toString()));
         ChildProcess worker = launch(name, classpath, loggingOption, List.of(
                 "org.apache.kafka.connect.cli.ConnectDistributed", workerProperties.toString()), environment);
         URI url = URI.create("http://127.0.0.1:" + restPort + "/");
@@ -261,14 +296,14 @@ public final class LocalKafkaConnect implements AutoCloseable {
                                 Map<String, String> environment) {
         Path log = runDir.resolve(name + ".log");
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-XX:+UseSerialGC",
-                // C1 only: these JVMs live for a minute, so start-up matters more than peak speed
-                "-XX:TieredStopAtLevel=1",
-                "-Djava.awt.headless=true",
-                loggingOption,
-                "-cp", classpath));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (forBenchmark) {
+            command.addAll(List.of("-Xmx1g", "-XX:+UseParallelGC"));
+        } else {
+            // C1 only: these JVMs live for a minute, so start-up matters more than peak speed
+            command.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        }
+        command.addAll(List.of("-Djava.awt.headless=true", loggingOption, "-cp", classpath));
         command.addAll(mainAndArgs);
         ChildProcess child = ChildProcess.start(name, command, runDir, log, environment);
         children.add(child);

@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class EngineMemoryBenchmark {
     private static final int STREAMS = Integer.getInteger("streams", 1000);
+    /** -Dhisto=true: also print the classes whose live bytes grew most while the streams were open. */
+    private static final boolean HISTO = Boolean.getBoolean("histo");
 
     private EngineMemoryBenchmark() {
     }
@@ -66,6 +68,7 @@ public final class EngineMemoryBenchmark {
                 }
                 waitFor(() -> outcomes.get() == 20, "warm-up");
                 long before = usedHeapAfterGc();
+                java.util.Map<String, Long> histoBefore = HISTO ? histogram() : null;
                 for (int i = 0; i < STREAMS; i++) {
                     // one chunk (message_start) soon, then the next only after 10 minutes
                     engine.submit(EmulatorFixtures.anthropic("open" + i, "words=40 per_chunk=1 delay_ms=600000",
@@ -73,11 +76,14 @@ public final class EngineMemoryBenchmark {
                 }
                 waitFor(() -> firstChunks.get() >= STREAMS + 20, "all streams open");
                 long during = usedHeapAfterGc();
+                if (HISTO) {
+                    printTopGrowth(histoBefore, histogram());
+                }
                 System.out.printf("open streams: %d (engine running=%d, pending=%d)%n", STREAMS, engine.running(),
                         engine.pending());
                 System.out.printf("heap before: %,d KiB, with streams open: %,d KiB%n", before / 1024,
                         during / 1024);
-                System.out.printf("retained heap per open stream: %.1f KiB (target <= 64)%n",
+                System.out.printf("retained heap per open stream: %.1f KiB (target <= 16)%n",
                         (during - before) / 1024.0 / STREAMS);
             }
         } finally {
@@ -116,6 +122,29 @@ public final class EngineMemoryBenchmark {
             }
         }
         throw new IllegalStateException("the emulator printed no endpoint");
+    }
+
+    /** Live bytes per class (GC.class_histogram, which collects first). */
+    private static java.util.Map<String, Long> histogram() throws Exception {
+        javax.management.ObjectName name = new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand");
+        String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(name, "gcClassHistogram",
+                new Object[] {null}, new String[] {String[].class.getName()});
+        java.util.Map<String, Long> bytes = new java.util.HashMap<>();
+        for (String line : text.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 4 && f[0].endsWith(":")) {
+                bytes.merge(f[3], Long.parseLong(f[2]), Long::sum);
+            }
+        }
+        return bytes;
+    }
+
+    private static void printTopGrowth(java.util.Map<String, Long> before, java.util.Map<String, Long> during) {
+        System.out.println("live bytes per open stream by class (top 15):");
+        during.entrySet().stream()
+                .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(15)
+                .forEach(e -> System.out.printf("  %8.1f B  %s%n", e.getValue() / (double) STREAMS, e.getKey()));
     }
 
     private static long usedHeapAfterGc() throws InterruptedException {

@@ -55,7 +55,7 @@ public final class EngineThroughputBenchmark {
     }
 
     /** The SDK alone: a visitor counting chunks, N calls kept in flight. */
-    static double bare(BedrockRuntimeAsyncClient client, ModelRequest r, int streams) throws InterruptedException {
+    public static double bare(BedrockRuntimeAsyncClient client, ModelRequest r, int streams) throws InterruptedException {
         AtomicLong chunks = new AtomicLong();
         AtomicInteger started = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(streams);
@@ -88,7 +88,7 @@ public final class EngineThroughputBenchmark {
     }
 
     /** The same calls submitted all at once to a StreamEngine limited to N in flight. */
-    static double engine(BedrockRuntimeAsyncClient client, ModelRequest r, int streams) throws InterruptedException {
+    public static double engine(BedrockRuntimeAsyncClient client, ModelRequest r, int streams) throws InterruptedException {
         AtomicLong chunks = new AtomicLong();
         AtomicInteger failed = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(streams);

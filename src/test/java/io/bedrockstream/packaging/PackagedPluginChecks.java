@@ -99,6 +99,9 @@ final class PackagedPluginChecks {
         assertThat(output).allSatisfy(v -> {
             assertThat(v.path("request_id").asText()).isEqualTo(requestId);
             assertThat(v.path("attempt").asInt()).isEqualTo(1);
+        });
+        // the invocation's context rides on seq 0 and the terminal (output.chunk.context=false, the default)
+        assertThat(List.of(output.get(0), output.get(output.size() - 1))).allSatisfy(v -> {
             assertThat(v.path("model_id").asText()).isEqualTo(DemoRequest.DEFAULT_EMULATED_MODEL);
             // SinkRecord.originalTopic() (Kafka 3.6+) is what fills this on the worker
             assertThat(v.path("source_topic").asText()).isEqualTo(requests);

@@ -58,7 +58,8 @@ final class OutputRecords {
                 .put("cache_write_input_tokens", r.cacheWriteInputTokens())
                 .put("latency_ms", r.latencyMs())
                 .put("service_tier", r.serviceTier())
-                .put("guardrail_trace", r.guardrailTrace());
+                .put("guardrail_trace", r.guardrailTrace())
+                .put("deltas", r.deltas());
     }
 
     private static JsonConverter converter(boolean schemas) {

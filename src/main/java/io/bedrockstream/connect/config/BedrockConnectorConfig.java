@@ -86,6 +86,9 @@ public class BedrockConnectorConfig extends AbstractConfig {
     public static final String OUTPUT_TOPIC = "output.topic";
     public static final String COMPLETIONS_TOPIC = "output.completions.topic";
     public static final String OUTPUT_CHUNK_RAW = "output.chunk.raw";
+    public static final String OUTPUT_CHUNK_CONTEXT = "output.chunk.context";
+    public static final String OUTPUT_CHUNK_COALESCE_MS = "output.chunk.coalesce.ms";
+    public static final String OUTPUT_CHUNK_COALESCE_MAX_CHARS = "output.chunk.coalesce.max.chars";
     public static final String OUTPUT_KEY_CONVERTER = "output.key.converter";
     public static final String OUTPUT_VALUE_CONVERTER = "output.value.converter";
     public static final String OUTPUT_KEY_CONVERTER_PREFIX = OUTPUT_KEY_CONVERTER + ".";
@@ -336,6 +339,20 @@ public class BedrockConnectorConfig extends AbstractConfig {
 
     public boolean outputChunkRaw() {
         return getBoolean(OUTPUT_CHUNK_RAW);
+    }
+
+    public boolean outputChunkContext() {
+        return getBoolean(OUTPUT_CHUNK_CONTEXT);
+    }
+
+    /** 0 = off: one record per chunk. */
+    public long outputChunkCoalesceMs() {
+        return getLong(OUTPUT_CHUNK_COALESCE_MS);
+    }
+
+    /** 0 = no limit. */
+    public int outputChunkCoalesceMaxChars() {
+        return getInt(OUTPUT_CHUNK_COALESCE_MAX_CHARS);
     }
 
     /** A new key converter, configured from the {@code output.key.converter.} settings. */

@@ -309,9 +309,32 @@ final class CommonConfigDef {
                         "Completions topic",
                         "A topic that receives one record per completed request with the whole text and usage "
                                 + "figures. Empty (the default) turns it off. Must differ from output.topic.")
-                .define(OUTPUT_CHUNK_RAW, Type.BOOLEAN, true, null, Importance.LOW, Width.SHORT, "Include raw chunk",
+                .define(OUTPUT_CHUNK_RAW, Type.BOOLEAN, false, null, Importance.LOW, Width.SHORT, "Include raw chunk",
                         "Whether chunk records carry the model's raw decoded chunk JSON in the 'chunk' field as "
-                                + "well as the extracted 'text'. Default true; false makes records smaller.");
+                                + "well as the extracted 'text'. Default false: the raw chunk roughly doubles a "
+                                + "one-word chunk record (about +110 bytes for Claude) and the extracted text, "
+                                + "stop reason and usage are already fields; true keeps it for readers that need "
+                                + "family-specific fields.")
+                .define(OUTPUT_CHUNK_CONTEXT, Type.BOOLEAN, false, null, Importance.LOW, Width.SHORT,
+                        "Context on every chunk",
+                        "Whether every chunk record repeats its invocation's context: model_id, source_topic, "
+                                + "source_partition and source_offset. Default false: the first chunk (seq 0) and "
+                                + "the invocation's terminal record (complete or error) carry them and later chunks "
+                                + "leave them null (omitted by the default output.value.converter), which saves "
+                                + "about 130 bytes per chunk record; true puts them on every record.")
+                .define(OUTPUT_CHUNK_COALESCE_MS, Type.LONG, 0L, Range.between(0L, 60_000L), Importance.LOW,
+                        Width.SHORT, "Coalesce chunks (ms)",
+                        "Merge consecutive chunks of one invocation into one record for up to this many "
+                                + "milliseconds after the first of them arrived: fewer, larger records for "
+                                + "throughput, at up to this much added latency per token. Each record's 'deltas' "
+                                + "field says how many chunks it holds, its text is theirs joined, its raw chunk "
+                                + "(output.chunk.raw) a JSON array of theirs; seq numbers records and stays "
+                                + "contiguous. Held chunks are written before the terminal record. Default 0: "
+                                + "off, one record per chunk.")
+                .define(OUTPUT_CHUNK_COALESCE_MAX_CHARS, Type.INT, 0, Range.atLeast(0), Importance.LOW,
+                        Width.SHORT, "Coalesce up to (chars)",
+                        "With output.chunk.coalesce.ms on, write the merged record at once when its text "
+                                + "reaches this many characters. Default 0: no limit (only the time bounds it).");
         if (!outputConverters) {
             return;
         }
@@ -320,12 +343,16 @@ final class CommonConfigDef {
                         "The Converter that serializes output record keys (request ids). Its settings go under "
                                 + "the prefix output.key.converter. Default "
                                 + "org.apache.kafka.connect.storage.StringConverter.")
-                .define(OUTPUT_VALUE_CONVERTER, Type.CLASS, "org.apache.kafka.connect.json.JsonConverter", null,
+                .define(OUTPUT_VALUE_CONVERTER, Type.CLASS, "io.bedrockstream.connect.LeanJsonConverter", null,
                         Importance.MEDIUM, Width.LONG, "Output value converter",
                         "The Converter that serializes output record values (io.bedrockstream.ChunkRecord and "
                                 + "io.bedrockstream.Completion structs). Its settings go under the prefix "
-                                + "output.value.converter., e.g. output.value.converter.schemas.enable=false. "
-                                + "Default org.apache.kafka.connect.json.JsonConverter.");
+                                + "output.value.converter. Default io.bedrockstream.connect.LeanJsonConverter: bare "
+                                + "JSON without null fields (schemas.enable defaults to false); with "
+                                + "output.value.converter.schemas.enable=true it writes exactly what Connect's "
+                                + "JsonConverter writes, schema envelope and nulls included. Any converter on the "
+                                + "worker works, e.g. org.apache.kafka.connect.json.JsonConverter or Avro with "
+                                + "Schema Registry, which keep the full schema.");
     }
 
     private static void defineFlow(ConfigDef def) {

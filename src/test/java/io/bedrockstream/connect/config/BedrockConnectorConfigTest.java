@@ -12,6 +12,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.data.Schema;
+import io.bedrockstream.connect.LeanJsonConverter;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.storage.Converter;
 import org.apache.kafka.connect.storage.StringConverter;
@@ -78,7 +79,8 @@ class BedrockConnectorConfigTest {
         assertThat(c.requestAccept()).isEqualTo("application/json");
         assertThat(c.outputTopic()).isEqualTo("responses");
         assertThat(c.completionsTopic()).isEmpty();
-        assertThat(c.outputChunkRaw()).isTrue();
+        assertThat(c.outputChunkRaw()).isFalse();
+        assertThat(c.outputChunkContext()).isFalse();
         assertThat(c.maxInFlightRequests()).isEqualTo(16);
         assertThat(c.retryMaxAttempts()).isEqualTo(5);
         assertThat(c.retryThrottlingMaxAttempts()).isZero();
@@ -278,15 +280,17 @@ class BedrockConnectorConfigTest {
 
     @Test
     void outputConvertersAreConfiguredFromTheirPrefixes() {
-        BedrockConnectorConfig c = config("output.value.converter.schemas.enable", "false");
+        BedrockConnectorConfig c = config("output.value.converter.schemas.enable", "true");
         Converter value = c.outputValueConverter();
         Converter key = c.outputKeyConverter();
-        assertThat(value).isInstanceOf(JsonConverter.class);
+        assertThat(value).isInstanceOf(LeanJsonConverter.class);
         assertThat(key).isInstanceOf(StringConverter.class);
-        byte[] json = value.fromConnectData("t", Schema.STRING_SCHEMA, "hi");
-        assertThat(new String(json, StandardCharsets.UTF_8)).isEqualTo("\"hi\"");
-        byte[] withSchema = config().outputValueConverter().fromConnectData("t", Schema.STRING_SCHEMA, "hi");
+        byte[] withSchema = value.fromConnectData("t", Schema.STRING_SCHEMA, "hi");
         assertThat(new String(withSchema, StandardCharsets.UTF_8)).contains("\"schema\"");
+        byte[] json = config().outputValueConverter().fromConnectData("t", Schema.STRING_SCHEMA, "hi");
+        assertThat(new String(json, StandardCharsets.UTF_8)).isEqualTo("\"hi\"");
+        Converter plain = config("output.value.converter", JsonConverter.class.getName()).outputValueConverter();
+        assertThat(plain).isInstanceOf(JsonConverter.class);
         assertThat(new String(key.fromConnectData("t", Schema.STRING_SCHEMA, "req-1"), StandardCharsets.UTF_8))
                 .isEqualTo("req-1");
     }

@@ -48,7 +48,7 @@ class BedrockSinkConfigTest {
     @Test
     void batchingDefaultsApplyOnlyWhereTheUserSetNothing() {
         Map<String, Object> defaults = config().producerConfigs();
-        assertThat(defaults).containsEntry(ProducerConfig.LINGER_MS_CONFIG, "10")
+        assertThat(defaults).containsEntry(ProducerConfig.LINGER_MS_CONFIG, "1")
                 .containsEntry(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
         Map<String, Object> mine = config("output.producer.linger.ms", "0", "output.producer.batch.size", "16384")
                 .producerConfigs();

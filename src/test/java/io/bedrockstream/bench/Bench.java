@@ -1,0 +1,237 @@
+package io.bedrockstream.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bedrockstream.bedrock.EmulatorFixtures;
+import io.bedrockstream.bedrock.BedrockClientSettings;
+import io.bedrockstream.demo.ConnectRest;
+import io.bedrockstream.demo.HostClasspath;
+import io.bedrockstream.demo.LocalKafkaConnect;
+import io.bedrockstream.demo.ProjectLayout;
+import io.bedrockstream.emulator.BedrockEmulator;
+import io.bedrockstream.emulator.EmulatorOptions;
+import io.bedrockstream.engine.EngineThroughputBenchmark;
+import io.bedrockstream.request.ModelRequest;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Every baseline side by side, in one process tree and one run: {@code mvn -q -B -ntp test-compile exec:java@bench}.
+ * The Kafka broker and the Connect worker(s) run as child JVMs, as the demo starts them (the worker loads the
+ * connector from target/classes, so no {@code package} is needed); the Bedrock emulator, the load generators and
+ * the readers run in this JVM, so the emulator's send times and the reader's receive times are on one clock.
+ * Prints a table and writes target/bench/results.json. Not a test, and not run by {@code mvn verify}.
+ *
+ * <p>System properties: {@code bench.skip} (comma-separated sections to skip: memory, engine, kafka, sink,
+ * source, latency, naive, scale), {@code bench.quick} (fewer requests, for a smoke run), {@code bench.connector.<key>}
+ * (a setting added to every connector the bench starts).
+ */
+public final class Bench {
+    static final String MODEL = "anthropic.claude-3-haiku-20240307-v1:0";
+    static final String ACCESS_KEY = "AKIDTEST";
+    static final String SECRET_KEY = "secret";
+    static final Duration START = Duration.ofMinutes(2);
+    static final boolean QUICK = Boolean.getBoolean("bench.quick");
+    private static final List<String> SKIP = List.of(System.getProperty("bench.skip", "").split(","));
+
+    final BedrockEmulator emulator;
+    final LocalKafkaConnect local;
+    final Results results = new Results();
+
+    private Bench(BedrockEmulator emulator, LocalKafkaConnect local) {
+        this.emulator = emulator;
+        this.local = local;
+    }
+
+    public static void main(String[] args) throws Exception {
+        long t0 = System.nanoTime();
+        ProjectLayout project = ProjectLayout.locate();
+        int status = 0;
+        Bench bench = null;
+        try (BedrockEmulator emulator = BedrockEmulator.start(EmulatorOptions.builder().host("127.0.0.1").port(0)
+                .credentials(ACCESS_KEY, SECRET_KEY).logCalls(false).build());
+             LocalKafkaConnect local = LocalKafkaConnect.createForBenchmark(project, "run", System.out)) {
+            bench = new Bench(emulator, local);
+            bench.run();
+        } catch (Exception e) {
+            e.printStackTrace(System.out);
+            status = 1;
+        }
+        if (bench != null) {
+            bench.results.note("total run time", String.format(Locale.ROOT, "%.0f s",
+                    (System.nanoTime() - t0) / 1e9));
+            bench.results.print(System.out);
+            Path json = project.target().resolve("bench").resolve("results.json");
+            Files.createDirectories(json.getParent());
+            Files.writeString(json, bench.results.json());
+            System.out.println("wrote " + json);
+        }
+        System.exit(status);
+    }
+
+    private void run() throws Exception {
+        results.number("chunk_record_bytes", ChunkRecordBytes.atDefaults(), "<= 200",
+                "one-word chunk record at the sink's defaults, key + value (+ no headers)");
+        if (!skipped("memory")) {
+            memory();
+        }
+        if (!skipped("engine")) {
+            engine();
+        }
+        System.out.println("starting the Kafka broker and the Connect worker as child processes…");
+        local.startBroker(START);
+        local.startWorkerFromClasspath("connect-worker", START);
+        Pipelines pipelines = new Pipelines(this);
+        if (!skipped("kafka")) {
+            pipelines.kafkaAlone();
+        }
+        if (!skipped("sink")) {
+            pipelines.sinkThroughput();
+        }
+        if (!skipped("source")) {
+            pipelines.sourceThroughput();
+        }
+        if (!skipped("latency")) {
+            new LatencyRun(this).run();
+        }
+        if (!skipped("naive")) {
+            new NaiveLoop(this).run();
+        }
+        if (!skipped("scale")) {
+            new LatencyRun(this).scaleOut();
+        }
+        results.ratios();
+    }
+
+    static boolean skipped(String section) {
+        return SKIP.contains(section);
+    }
+
+    ConnectRest rest() {
+        return local.connectRest();
+    }
+
+    BedrockRuntimeAsyncClient client(int maxConnections) {
+        return io.bedrockstream.bedrock.BedrockClientFactory.create(EmulatorFixtures.settings(emulator)
+                .maxConnections(maxConnections).build());
+    }
+
+    /** The engine alone, and the bare SDK's ceiling, against the in-process emulator (EngineThroughputBenchmark). */
+    private void engine() throws Exception {
+        System.out.println("bare SDK and engine alone…");
+        int streams = QUICK ? 200 : 1000;
+        try (BedrockRuntimeAsyncClient client = EmulatorFixtures.client(emulator,
+                BedrockClientSettings.HttpProtocol.HTTP2)) {
+            ModelRequest request = EmulatorFixtures.anthropic("bench", "words=200 per_chunk=1", 0);
+            EngineThroughputBenchmark.bare(client, request, streams / 4);
+            EngineThroughputBenchmark.engine(client, request, streams / 4);
+            double bare = 0;
+            double engine = 0;
+            for (int round = 0; round < 2; round++) {
+                emulator.reset();
+                bare = Math.max(bare, EngineThroughputBenchmark.bare(client, request, streams));
+                emulator.reset();
+                engine = Math.max(engine, EngineThroughputBenchmark.engine(client, request, streams));
+            }
+            results.number("bare_sdk_chunks_per_s", bare, "", "SDK alone, zero delay, 200-word answers, 32 streams");
+            results.number("engine_chunks_per_s", engine, "", "StreamEngine alone, same calls");
+        }
+    }
+
+    /** Heap per open stream: EngineMemoryBenchmark in a child JVM with a 256 MiB heap. */
+    private void memory() throws Exception {
+        System.out.println("heap per open stream (child JVM, 1,000 open streams)…");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", HostClasspath.join(HostClasspath.entries()),
+                "io.bedrockstream.engine.EngineMemoryBenchmark").redirectErrorStream(true).start();
+        Double kib = null;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.startsWith("retained heap per open stream:")) {
+                    kib = Double.parseDouble(line.replaceAll("^[^:]*: ([0-9.]+) KiB.*$", "$1"));
+                }
+            }
+        }
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+        }
+        if (kib != null) {
+            results.number("heap_per_open_stream_kib", kib, "<= 16", "EngineMemoryBenchmark, 1,000 open streams");
+        } else {
+            results.note("heap_per_open_stream_kib", "not measured: EngineMemoryBenchmark printed no figure");
+        }
+    }
+
+    /** The figures, in the order measured, for the table and results.json. */
+    static final class Results {
+        private final Map<String, Double> numbers = new LinkedHashMap<>();
+        private final List<String[]> rows = new ArrayList<>();
+
+        synchronized void number(String key, double value, String target, String what) {
+            numbers.put(key, value);
+            rows.add(new String[] {key, format(value), target, what});
+        }
+
+        synchronized void note(String key, String text) {
+            rows.add(new String[] {key, "", "", text});
+        }
+
+        Double get(String key) {
+            return numbers.get(key);
+        }
+
+        void ratio(String key, String over, String under, String target, String what) {
+            Double a = numbers.get(over);
+            Double b = numbers.get(under);
+            if (a != null && b != null && b > 0) {
+                number(key, Math.round(a / b * 100) / 100.0, target, what);
+            }
+        }
+
+        void ratios() {
+            ratio("engine_vs_bare", "engine_chunks_per_s", "bare_sdk_chunks_per_s", ">= 0.95", "engine ÷ bare SDK");
+            ratio("sink_vs_bare", "sink_chunks_per_s", "bare_sdk_chunks_per_s", ">= 0.8", "sink end to end ÷ bare SDK");
+            ratio("sink_vs_kafka_alone", "sink_chunks_per_s", "kafka_alone_records_per_s", "",
+                    "sink end to end ÷ Kafka alone at the same record size");
+            ratio("source_vs_bare", "source_chunks_per_s", "bare_sdk_chunks_per_s", ">= 0.8",
+                    "source end to end ÷ bare SDK");
+            ratio("vs_naive_loop", "latency_bound_requests_per_s", "naive_loop_requests_per_s", ">= 50",
+                    "latency-bound sink ÷ a sequential consume-invoke-produce loop");
+        }
+
+        static String format(double v) {
+            if (v == Math.rint(v) && Math.abs(v) >= 100) {
+                return String.format(Locale.ROOT, "%,.0f", v);
+            }
+            return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+        }
+
+        void print(java.io.PrintStream out) {
+            out.println();
+            out.println("==== bench (" + Runtime.getRuntime().availableProcessors() + " cpus) ====");
+            out.printf("%-32s %14s %10s  %s%n", "figure", "value", "target", "what");
+            for (String[] r : rows) {
+                out.printf("%-32s %14s %10s  %s%n", r[0], r[1], r[2], r[3]);
+            }
+        }
+
+        String json() throws Exception {
+            ObjectNode n = new ObjectMapper().createObjectNode();
+            numbers.forEach(n::put);
+            return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(n);
+        }
+    }
+}
