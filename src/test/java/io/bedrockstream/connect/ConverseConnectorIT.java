@@ -96,7 +96,7 @@ class ConverseConnectorIT {
         JsonNode terminal = tool.get(tool.size() - 1);
         assertThat(terminal.path("stop_reason").asText()).isEqualTo("tool_use");
         assertThat(terminal.path("cache_read_input_tokens").asLong()).isEqualTo(3);
-        assertThat(terminal.path("latency_ms").isNull()).isFalse();
+        assertThat(terminal.path("latency_ms").isNumber()).isTrue();
         assertThat(terminal.path("model_id").asText()).isEqualTo(PROFILE_ARN);
 
         List<ConsumerRecord<byte[], byte[]>> done = h.readUntil("cv-done", WAIT, rs -> rs.size() >= 2);
@@ -111,7 +111,7 @@ class ConverseConnectorIT {
         JsonNode plain = done.stream().filter(r -> "cv-text".equals(key(r))).map(SinkHarness::json)
                 .findFirst().orElseThrow();
         assertThat(plain.path("stop_reason").asText()).isEqualTo("end_turn");
-        assertThat(plain.path("tool_calls").isNull()).isTrue();
+        assertThat(plain.path("tool_calls").isNull() || plain.path("tool_calls").isMissingNode()).isTrue();
     }
 
     @Test
