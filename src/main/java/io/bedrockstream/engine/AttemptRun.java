@@ -171,14 +171,7 @@ final class AttemptRun implements InvocationListener {
         String raw = heldRaw == null ? null
                 : heldRaw.size() == 1 ? heldRaw.get(0) : "[" + String.join(",", heldRaw) + "]";
         int n = held;
-        held = 0;
-        heldText = null;
-        heldRaw = null;
-        ScheduledFuture<?> timer = flushTimer;
-        flushTimer = null;
-        if (timer != null) {
-            timer.cancel(false);
-        }
+        dropHeld();
         run.emit(run.chunkEvent(invocationId, attempt, chunks, t, raw, n));
         chunks++;
     }
@@ -289,6 +282,7 @@ final class AttemptRun implements InvocationListener {
         }
     }
 
+    /** Forgets what is held and its flush timer. Caller holds run's monitor. */
     private void dropHeld() {
         held = 0;
         heldText = null;
