@@ -209,7 +209,8 @@ public final class Demo {
                 + DemoConnectorConfig.CONNECTOR_NAME + "/config) and waiting for it to run…");
         rest.putConnectorConfig(DemoConnectorConfig.CONNECTOR_NAME, config, CONNECTOR_TIMEOUT);
         awaitRunning(rest, DemoConnectorConfig.CONNECTOR_NAME, CONNECTOR_TIMEOUT);
-        out.println("      connector and task RUNNING");
+        awaitPartitionsAssigned(bootstrap, "connect-" + DemoConnectorConfig.CONNECTOR_NAME, CONNECTOR_TIMEOUT);
+        out.println("      connector and task RUNNING, request partitions assigned");
 
         out.println("[6/6] sending " + requests.size() + " requests to " + DemoConnectorConfig.REQUESTS_TOPIC
                 + "; chunks stream in below as the connector writes them to " + DemoConnectorConfig.CHUNKS_TOPIC);
@@ -260,6 +261,36 @@ public final class Demo {
             live.finishLine();
             throw new DemoFailure(failure.get());
         }
+    }
+
+    /**
+     * Waits until the sink task's consumer group is stable with the request partitions assigned, so that the
+     * first-chunk column measures the model and the pipeline, not the task's first group join.
+     */
+    static void awaitPartitionsAssigned(String bootstrap, String groupId, Duration timeout)
+            throws DemoFailure, InterruptedException {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                org.apache.kafka.clients.admin.ConsumerGroupDescription group;
+                try {
+                    group = admin.describeConsumerGroups(List.of(groupId)).describedGroups().get(groupId).get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Thread.sleep(100); // the group does not exist yet
+                    continue;
+                }
+                boolean assigned = group.groupState() == org.apache.kafka.common.GroupState.STABLE
+                        && group.members().stream().anyMatch(m -> !m.assignment().topicPartitions().isEmpty());
+                if (assigned) {
+                    return;
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new DemoFailure("the sink task's consumer group " + groupId + " has no partitions after "
+                + timeout.toSeconds() + " s");
     }
 
     /** Waits for the connector and all its tasks to be RUNNING; a FAILED one ends the demo with its trace. */
