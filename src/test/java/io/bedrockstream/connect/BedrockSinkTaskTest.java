@@ -158,13 +158,10 @@ class BedrockSinkTaskTest {
         Map<String, String> c = config();
         c.put("request.model.override.header", "model");
         c.put("request.model.allowed", "anthropic.claude-3-haiku-20240307-v1:0");
-        List<SinkRecord> reported = new ArrayList<>();
-        List<Throwable> reasons = new ArrayList<>();
-        start(c, (record, error) -> {
-            reported.add(record);
-            reasons.add(error);
-            return CompletableFuture.completedFuture(null);
-        });
+        RecordingReporter reporter = new RecordingReporter();
+        List<SinkRecord> reported = reporter.records;
+        List<Throwable> reasons = reporter.reasons;
+        start(c, reporter);
         driver.assign(task, List.of(P0));
         SinkRecord overridden = new SinkRecord("requests", 0, null, "o-1", null, "question", 0);
         overridden.headers().addString("model", "anthropic.claude-3-haiku-20240307-v1:0");
@@ -266,13 +263,10 @@ class BedrockSinkTaskTest {
     void aValueTooLargeForTheDeadLetterTopicIsLeftOutOfItsFirstDeadLetter() throws Exception {
         Map<String, String> c = config();
         c.put("producer.override.max.request.size", "70000");
-        List<SinkRecord> reported = new ArrayList<>();
-        List<Throwable> reasons = new ArrayList<>();
-        start(c, (record, error) -> {
-            reported.add(record);
-            reasons.add(error);
-            return CompletableFuture.completedFuture(null);
-        });
+        RecordingReporter reporter = new RecordingReporter();
+        List<SinkRecord> reported = reporter.records;
+        List<Throwable> reasons = reporter.reasons;
+        start(c, reporter);
         driver.assign(task, List.of(P0));
         task.put(List.of(new SinkRecord("requests", 0, null, "huge-1", null, "x".repeat(10_000), 0)));
         invoker.awaitOpen(1, x -> true, WAIT).get(0).fail(ErrorKind.INVALID_REQUEST, "ValidationException");
@@ -423,5 +417,18 @@ class BedrockSinkTaskTest {
     @SuppressWarnings("unused")
     private static RecordHeader header(String k, String v) {
         return new RecordHeader(k, v.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A dead-letter reporter that keeps what it was given and succeeds at once. */
+    private static final class RecordingReporter implements org.apache.kafka.connect.sink.ErrantRecordReporter {
+        final List<SinkRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<Throwable> reasons = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public Future<Void> report(SinkRecord record, Throwable error) {
+            records.add(record);
+            reasons.add(error);
+            return CompletableFuture.completedFuture(null);
+        }
     }
 }
