@@ -1,5 +1,7 @@
 package io.bedrockstream.bedrock;
 
+import io.bedrockstream.model.ConfigNamed;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -18,7 +20,15 @@ public record BedrockClientSettings(String region, URI endpointOverride, HttpPro
                                     Duration streamIdleTimeout, Duration invocationTimeout,
                                     int maxConnections) {
 
-    public enum HttpProtocol { HTTP2, HTTP1_1 }
+    /** {@code bedrock.http.protocol}, written as the constant's name. */
+    public enum HttpProtocol implements ConfigNamed {
+        HTTP2, HTTP1_1;
+
+        @Override
+        public String configName() {
+            return name();
+        }
+    }
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofSeconds(60);

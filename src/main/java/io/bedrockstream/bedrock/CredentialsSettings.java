@@ -1,6 +1,9 @@
 package io.bedrockstream.bedrock;
 
+import io.bedrockstream.model.ConfigNamed;
+
 import java.net.URI;
+import java.util.Locale;
 
 /**
  * How the client finds AWS credentials. Only the fields the chosen provider needs are used.
@@ -12,7 +15,15 @@ public record CredentialsSettings(Provider provider, String accessKeyId, String 
                                   String sessionToken, String profileName, String roleArn,
                                   String roleExternalId, String roleSessionName, URI stsEndpointOverride) {
 
-    public enum Provider { DEFAULT, STATIC, PROFILE, ASSUME_ROLE }
+    /** {@code bedrock.credentials.provider}, written lower-case with '-' for '_' (assume-role). */
+    public enum Provider implements ConfigNamed {
+        DEFAULT, STATIC, PROFILE, ASSUME_ROLE;
+
+        @Override
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
 
     public CredentialsSettings {
         provider = provider == null ? Provider.DEFAULT : provider;

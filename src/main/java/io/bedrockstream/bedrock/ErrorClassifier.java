@@ -32,6 +32,18 @@ public final class ErrorClassifier {
     public static final String CANCELLED = "Cancelled";
     /** No credentials to sign with: the message says which provider failed and what to fix. */
     public static final String CREDENTIALS_ERROR = "CredentialsError";
+    // Bedrock's own transient error codes
+    public static final String MODEL_STREAM_ERROR = "ModelStreamErrorException";
+    public static final String INTERNAL_SERVER = "InternalServerException";
+    public static final String SERVICE_UNAVAILABLE = "ServiceUnavailableException";
+    public static final String MODEL_NOT_READY = "ModelNotReadyException";
+    public static final String MODEL_TIMEOUT = "ModelTimeoutException";
+    public static final String MODEL_ERROR = "ModelErrorException";
+    /** Every error type a transient failure may carry, the service's and our own: what a retry policy can name. */
+    public static final List<String> TRANSIENT_ERROR_TYPES = List.of(
+            MODEL_STREAM_ERROR, INTERNAL_SERVER, SERVICE_UNAVAILABLE, MODEL_NOT_READY, MODEL_TIMEOUT,
+            STREAM_TRUNCATED, STREAM_IDLE_TIMEOUT, INVOCATION_TIMEOUT, CONNECTION_ERROR, MODEL_ERROR, MALFORMED_CHUNK,
+            CLIENT_ERROR, CREDENTIALS_ERROR);
 
     private ErrorClassifier() {
     }

@@ -11,11 +11,8 @@ import io.bedrockstream.connect.config.BedrockConnectorConfig;
 import io.bedrockstream.connect.config.Choice;
 import io.bedrockstream.engine.EngineSettings;
 import io.bedrockstream.model.ModelFamily;
-import io.bedrockstream.request.IdSource;
-import io.bedrockstream.request.BedrockApi;
 import io.bedrockstream.request.RequestMappingSettings;
 import io.bedrockstream.request.RequestMetadata;
-import io.bedrockstream.request.RequestMode;
 import org.apache.kafka.common.config.types.Password;
 
 import java.time.Duration;
@@ -42,7 +39,7 @@ final class EngineWiring {
 
     static RequestMappingSettings requestMapping(BedrockConnectorConfig c) {
         return RequestMappingSettings.builder(c.modelId())
-                .mode(RequestMode.fromConfigName(c.requestMode().configName()).orElseThrow())
+                .mode(c.requestMode())
                 .template(c.requestTemplate().orElse(null))
                 .promptPointer(c.promptPointer())
                 .systemPointer(c.systemPointer().orElse(null))
@@ -51,7 +48,7 @@ final class EngineWiring {
                 .temperature(c.temperature().orElse(null))
                 .topP(c.topP().orElse(null))
                 .stopSequences(c.stopSequences())
-                .idSource(IdSource.fromConfigName(c.requestIdSource().configName()).orElseThrow())
+                .idSource(c.requestIdSource())
                 .idHeader(c.requestIdHeader().orElse(null))
                 .idPointer(c.requestIdPointer().orElse(null))
                 .familyOverride(c.modelFamily().map(ModelFamily::configName).orElse(null))
@@ -64,7 +61,7 @@ final class EngineWiring {
                 .guardrailVersion(c.guardrailVersion().orElse(null))
                 .trace(c.trace().orElse(null))
                 .performanceConfigLatency(c.performanceLatency().orElse(null))
-                .api(BedrockApi.fromConfigName(c.api()).orElseThrow())
+                .api(c.api())
                 .serviceTier(c.serviceTier().orElse(null))
                 .guardrailStreamProcessingMode(c.guardrailStreamMode().orElse(null))
                 .cacheSystemPrompt(c.cacheSystemPrompt())
@@ -98,8 +95,7 @@ final class EngineWiring {
     static BedrockClientSettings client(BedrockConnectorConfig c) {
         return BedrockClientSettings.builder(c.region())
                 .endpointOverride(c.endpointOverride().orElse(null))
-                .httpProtocol(c.httpProtocol() == Choice.HttpProtocol.HTTP1_1
-                        ? BedrockClientSettings.HttpProtocol.HTTP1_1 : BedrockClientSettings.HttpProtocol.HTTP2)
+                .httpProtocol(c.httpProtocol())
                 .credentials(credentials(c))
                 .connectTimeout(c.connectTimeout())
                 .streamIdleTimeout(c.streamIdleTimeout())

@@ -1,7 +1,5 @@
 package io.bedrockstream.engine;
 
-import io.bedrockstream.bedrock.ErrorClassifier;
-
 import java.util.Set;
 
 /**
@@ -39,14 +37,6 @@ public record EngineSettings(int maxInFlight, int retryMaxAttempts, int retryThr
                              boolean perKeyOrdering, int requestsPerMinute, long tokensPerMinute,
                              boolean adaptiveConcurrency, int minInFlight, long invocationTimeoutMs,
                              long coalesceMs, int coalesceMaxChars) {
-
-    /** Our own transient error types, plus the service's, in the spelling the classifier reports. */
-    public static final Set<String> ALL_TRANSIENT_TYPES = Set.of(
-            ErrorClassifier.STREAM_TRUNCATED, ErrorClassifier.STREAM_IDLE_TIMEOUT,
-            ErrorClassifier.INVOCATION_TIMEOUT, ErrorClassifier.CONNECTION_ERROR,
-            ErrorClassifier.MALFORMED_CHUNK, ErrorClassifier.CLIENT_ERROR,
-            "ServiceUnavailableException", "InternalServerException", "ModelNotReadyException",
-            "ModelStreamErrorException", "ModelTimeoutException", "ModelErrorException");
 
     public EngineSettings {
         if (maxInFlight < 1) {

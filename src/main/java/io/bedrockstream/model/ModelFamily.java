@@ -1,10 +1,9 @@
 package io.bedrockstream.model;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /** The model families whose native request and chunk formats the connector understands. */
-public enum ModelFamily {
+public enum ModelFamily implements ConfigNamed {
     ANTHROPIC("anthropic"),
     TITAN("titan"),
     NOVA("nova"),
@@ -23,20 +22,12 @@ public enum ModelFamily {
     }
 
     /** The value users write in {@code bedrock.model.family}. */
+    @Override
     public String configName() {
         return configName;
     }
 
     public static Optional<ModelFamily> fromConfigName(String name) {
-        if (name == null) {
-            return Optional.empty();
-        }
-        String wanted = name.trim().toLowerCase(Locale.ROOT);
-        for (ModelFamily f : values()) {
-            if (f.configName.equals(wanted)) {
-                return Optional.of(f);
-            }
-        }
-        return Optional.empty();
+        return ConfigNamed.fromConfigName(ModelFamily.class, name);
     }
 }

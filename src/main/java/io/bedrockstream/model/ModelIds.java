@@ -1,11 +1,9 @@
 package io.bedrockstream.model;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Recognises the model family from what users put in {@code bedrock.model.id}: a bare model id, a
@@ -72,7 +70,7 @@ public final class ModelIds {
 
     /** The family names accepted by {@code bedrock.model.family}, comma separated. */
     public static String validNames() {
-        return Arrays.stream(ModelFamily.values()).map(ModelFamily::configName).collect(Collectors.joining(", "));
+        return String.join(", ", ConfigNamed.names(ModelFamily.class));
     }
 
     /**

@@ -1,10 +1,11 @@
 package io.bedrockstream.request;
 
-import java.util.Locale;
+import io.bedrockstream.model.ConfigNamed;
+
 import java.util.Optional;
 
 /** Where the request id comes from ({@code request.id.source}). All fall back to {@code <topic>-<partition>-<offset>}. */
-public enum IdSource {
+public enum IdSource implements ConfigNamed {
     /** The record key as a string. */
     KEY("key"),
     /** A header of the record ({@code request.id.header}). */
@@ -20,20 +21,12 @@ public enum IdSource {
         this.configName = configName;
     }
 
+    @Override
     public String configName() {
         return configName;
     }
 
     public static Optional<IdSource> fromConfigName(String name) {
-        if (name == null) {
-            return Optional.empty();
-        }
-        String wanted = name.trim().toLowerCase(Locale.ROOT);
-        for (IdSource s : values()) {
-            if (s.configName.equals(wanted)) {
-                return Optional.of(s);
-            }
-        }
-        return Optional.empty();
+        return ConfigNamed.fromConfigName(IdSource.class, name);
     }
 }

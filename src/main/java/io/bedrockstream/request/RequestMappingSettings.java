@@ -37,7 +37,8 @@ public record RequestMappingSettings(
         BedrockApi api, String serviceTier, String guardrailStreamProcessingMode, boolean cacheSystemPrompt,
         Map<String, String> metadata, Map<String, String> metadataHeaders) {
 
-    // Config keys named in validation problems and request errors; the connect layer's ConfigDef uses the same.
+    // Config keys named in validation problems and request errors: their one spelling, which the connect
+    // layer's ConfigDef defines under the same names.
     public static final String MODE_KEY = "request.mode";
     public static final String TEMPLATE_KEY = "request.template";
     public static final String PROMPT_POINTER_KEY = "request.prompt.pointer";
@@ -63,8 +64,10 @@ public record RequestMappingSettings(
     public static final String CACHE_SYSTEM_PROMPT_KEY = "request.cache.system.prompt";
     public static final String METADATA_KEY = "request.metadata";
     public static final String METADATA_HEADERS_KEY = "request.metadata.headers";
-    public static final Set<String> SERVICE_TIER_VALUES = Set.of("default", "priority", "flex", "reserved");
-    public static final Set<String> GUARDRAIL_STREAM_MODE_VALUES = Set.of("sync", "async");
+    /** The values of {@code bedrock.service.tier}, as the API spells them. */
+    public static final List<String> SERVICE_TIER_VALUES = List.of("default", "priority", "flex", "reserved");
+    /** The values of {@code bedrock.guardrail.stream.processing.mode}, as the API spells them. */
+    public static final List<String> GUARDRAIL_STREAM_MODE_VALUES = List.of("sync", "async");
 
     public static final long DEFAULT_MAX_BYTES = 1_000_000L;
     public static final String DEFAULT_CONTENT_TYPE = "application/json";
@@ -72,9 +75,13 @@ public record RequestMappingSettings(
     /** Bedrock's own limit on a request body. */
     public static final long BEDROCK_MAX_BODY_BYTES = 25_000_000L;
 
-    public static final Set<String> TRACE_VALUES = Set.of("ENABLED", "DISABLED", "ENABLED_FULL");
-    public static final Set<String> PERFORMANCE_LATENCY_VALUES = Set.of("standard", "optimized");
-    private static final Pattern GUARDRAIL_VERSION = Pattern.compile("[1-9][0-9]{0,7}|DRAFT");
+    /** The values of {@code bedrock.trace}, as the InvokeModel API spells them. */
+    public static final List<String> TRACE_VALUES = List.of("ENABLED", "DISABLED", "ENABLED_FULL");
+    /** The values of {@code bedrock.performance.latency}, as the InvokeModel API spells them. */
+    public static final List<String> PERFORMANCE_LATENCY_VALUES = List.of("standard", "optimized");
+    /** What {@code bedrock.guardrail.version} accepts: a version number (1-99999999) or DRAFT. */
+    public static final String GUARDRAIL_VERSION_REGEX = "[1-9][0-9]{0,7}|DRAFT";
+    private static final Pattern GUARDRAIL_VERSION = Pattern.compile(GUARDRAIL_VERSION_REGEX);
 
     public RequestMappingSettings {
         mode = mode == null ? RequestMode.PASSTHROUGH : mode;
@@ -200,20 +207,20 @@ public record RequestMappingSettings(
                     + guardrailVersion + "'");
         }
         if (blankToNull(trace) != null && !TRACE_VALUES.contains(trace)) {
-            problems.add(TRACE_KEY + " must be one of ENABLED, DISABLED, ENABLED_FULL, was '" + trace + "'");
+            problems.add(TRACE_KEY + " must be " + oneOf(TRACE_VALUES) + ", was '" + trace + "'");
         }
         if (blankToNull(performanceConfigLatency) != null
                 && !PERFORMANCE_LATENCY_VALUES.contains(performanceConfigLatency)) {
-            problems.add(PERFORMANCE_LATENCY_KEY + " must be standard or optimized, was '"
+            problems.add(PERFORMANCE_LATENCY_KEY + " must be " + oneOf(PERFORMANCE_LATENCY_VALUES) + ", was '"
                     + performanceConfigLatency + "'");
         }
         if (blankToNull(serviceTier) != null && !SERVICE_TIER_VALUES.contains(serviceTier)) {
-            problems.add(SERVICE_TIER_KEY + " must be one of default, priority, flex, reserved, was '"
+            problems.add(SERVICE_TIER_KEY + " must be " + oneOf(SERVICE_TIER_VALUES) + ", was '"
                     + serviceTier + "'");
         }
         if (blankToNull(guardrailStreamProcessingMode) != null) {
             if (!GUARDRAIL_STREAM_MODE_VALUES.contains(guardrailStreamProcessingMode)) {
-                problems.add(GUARDRAIL_STREAM_MODE_KEY + " must be sync or async, was '"
+                problems.add(GUARDRAIL_STREAM_MODE_KEY + " must be " + oneOf(GUARDRAIL_STREAM_MODE_VALUES) + ", was '"
                         + guardrailStreamProcessingMode + "'");
             } else if (api != BedrockApi.CONVERSE) {
                 problems.add(GUARDRAIL_STREAM_MODE_KEY + " applies to " + API_KEY + "=converse only");
@@ -244,6 +251,11 @@ public record RequestMappingSettings(
         } catch (IllegalArgumentException e) {
             problems.add(key + " must be a JSON pointer starting with / (such as /question), was '" + pointer + "'");
         }
+    }
+
+    /** "a or b", or "one of a, b, c". */
+    private static String oneOf(List<String> values) {
+        return values.size() == 2 ? values.get(0) + " or " + values.get(1) : "one of " + String.join(", ", values);
     }
 
     static String blankToNull(String s) {

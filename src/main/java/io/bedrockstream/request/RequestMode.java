@@ -1,10 +1,11 @@
 package io.bedrockstream.request;
 
-import java.util.Locale;
+import io.bedrockstream.model.ConfigNamed;
+
 import java.util.Optional;
 
 /** How a request record's value becomes a Bedrock body ({@code request.mode}). */
-public enum RequestMode {
+public enum RequestMode implements ConfigNamed {
     /** The value is the model-native body. */
     PASSTHROUGH("passthrough"),
     /** The value (or a field of it) is a prompt; the body is built for the model's family. */
@@ -18,20 +19,12 @@ public enum RequestMode {
         this.configName = configName;
     }
 
+    @Override
     public String configName() {
         return configName;
     }
 
     public static Optional<RequestMode> fromConfigName(String name) {
-        if (name == null) {
-            return Optional.empty();
-        }
-        String wanted = name.trim().toLowerCase(Locale.ROOT);
-        for (RequestMode m : values()) {
-            if (m.configName.equals(wanted)) {
-                return Optional.of(m);
-            }
-        }
-        return Optional.empty();
+        return ConfigNamed.fromConfigName(RequestMode.class, name);
     }
 }

@@ -1,12 +1,14 @@
 package io.bedrockstream.connect.config;
 
-import io.bedrockstream.connect.config.Choice.CredentialsProvider;
-import io.bedrockstream.connect.config.Choice.HttpProtocol;
-import io.bedrockstream.connect.config.Choice.RequestIdSource;
-import io.bedrockstream.connect.config.Choice.RequestMode;
+import io.bedrockstream.bedrock.BedrockClientSettings.HttpProtocol;
+import io.bedrockstream.bedrock.CredentialsSettings;
 import io.bedrockstream.connect.config.Choice.RequestOrdering;
 import io.bedrockstream.connect.config.Choice.SetupErrorAction;
 import io.bedrockstream.model.ModelFamily;
+import io.bedrockstream.request.BedrockApi;
+import io.bedrockstream.request.IdSource;
+import io.bedrockstream.request.RequestMappingSettings;
+import io.bedrockstream.request.RequestMode;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.types.Password;
@@ -51,35 +53,35 @@ public class BedrockConnectorConfig extends AbstractConfig {
     public static final String ROLE_EXTERNAL_ID = "bedrock.role.external.id";
     public static final String ROLE_SESSION_NAME = "bedrock.role.session.name";
     public static final String STS_ENDPOINT_OVERRIDE = "bedrock.sts.endpoint.override";
-    // Model
-    public static final String MODEL_ID = "bedrock.model.id";
-    public static final String MODEL_FAMILY = "bedrock.model.family";
-    public static final String MODEL_OVERRIDE_HEADER = "request.model.override.header";
-    public static final String MODEL_ALLOWED = "request.model.allowed";
-    public static final String GUARDRAIL_IDENTIFIER = "bedrock.guardrail.identifier";
-    public static final String GUARDRAIL_VERSION = "bedrock.guardrail.version";
-    public static final String TRACE = "bedrock.trace";
-    public static final String PERFORMANCE_LATENCY = "bedrock.performance.latency";
-    public static final String API = "bedrock.api";
-    public static final String SERVICE_TIER = "bedrock.service.tier";
-    public static final String GUARDRAIL_STREAM_MODE = "bedrock.guardrail.stream.processing.mode";
-    public static final String CACHE_SYSTEM_PROMPT = "request.cache.system.prompt";
-    public static final String REQUEST_METADATA = "request.metadata";
-    public static final String REQUEST_METADATA_HEADERS = "request.metadata.headers";
+    // Model (the keys the request mapping also names in its problems are spelled in RequestMappingSettings)
+    public static final String MODEL_ID = RequestMappingSettings.MODEL_ID_KEY;
+    public static final String MODEL_FAMILY = RequestMappingSettings.MODEL_FAMILY_KEY;
+    public static final String MODEL_OVERRIDE_HEADER = RequestMappingSettings.MODEL_OVERRIDE_HEADER_KEY;
+    public static final String MODEL_ALLOWED = RequestMappingSettings.ALLOWED_MODEL_OVERRIDES_KEY;
+    public static final String GUARDRAIL_IDENTIFIER = RequestMappingSettings.GUARDRAIL_IDENTIFIER_KEY;
+    public static final String GUARDRAIL_VERSION = RequestMappingSettings.GUARDRAIL_VERSION_KEY;
+    public static final String TRACE = RequestMappingSettings.TRACE_KEY;
+    public static final String PERFORMANCE_LATENCY = RequestMappingSettings.PERFORMANCE_LATENCY_KEY;
+    public static final String API = RequestMappingSettings.API_KEY;
+    public static final String SERVICE_TIER = RequestMappingSettings.SERVICE_TIER_KEY;
+    public static final String GUARDRAIL_STREAM_MODE = RequestMappingSettings.GUARDRAIL_STREAM_MODE_KEY;
+    public static final String CACHE_SYSTEM_PROMPT = RequestMappingSettings.CACHE_SYSTEM_PROMPT_KEY;
+    public static final String REQUEST_METADATA = RequestMappingSettings.METADATA_KEY;
+    public static final String REQUEST_METADATA_HEADERS = RequestMappingSettings.METADATA_HEADERS_KEY;
     // Request mapping
-    public static final String REQUEST_MODE = "request.mode";
-    public static final String REQUEST_TEMPLATE = "request.template";
-    public static final String PROMPT_POINTER = "request.prompt.pointer";
-    public static final String SYSTEM_POINTER = "request.system.pointer";
+    public static final String REQUEST_MODE = RequestMappingSettings.MODE_KEY;
+    public static final String REQUEST_TEMPLATE = RequestMappingSettings.TEMPLATE_KEY;
+    public static final String PROMPT_POINTER = RequestMappingSettings.PROMPT_POINTER_KEY;
+    public static final String SYSTEM_POINTER = RequestMappingSettings.SYSTEM_POINTER_KEY;
     public static final String SYSTEM_PROMPT = "request.system.prompt";
-    public static final String MAX_TOKENS = "request.max.tokens";
-    public static final String TEMPERATURE = "request.temperature";
-    public static final String TOP_P = "request.top.p";
+    public static final String MAX_TOKENS = RequestMappingSettings.MAX_TOKENS_KEY;
+    public static final String TEMPERATURE = RequestMappingSettings.TEMPERATURE_KEY;
+    public static final String TOP_P = RequestMappingSettings.TOP_P_KEY;
     public static final String STOP_SEQUENCES = "request.stop.sequences";
-    public static final String REQUEST_ID_SOURCE = "request.id.source";
-    public static final String REQUEST_ID_HEADER = "request.id.header";
-    public static final String REQUEST_ID_POINTER = "request.id.pointer";
-    public static final String REQUEST_MAX_BYTES = "request.max.bytes";
+    public static final String REQUEST_ID_SOURCE = RequestMappingSettings.ID_SOURCE_KEY;
+    public static final String REQUEST_ID_HEADER = RequestMappingSettings.ID_HEADER_KEY;
+    public static final String REQUEST_ID_POINTER = RequestMappingSettings.ID_POINTER_KEY;
+    public static final String REQUEST_MAX_BYTES = RequestMappingSettings.MAX_BYTES_KEY;
     public static final String REQUEST_CONTENT_TYPE = "request.content.type";
     public static final String REQUEST_ACCEPT = "request.accept";
     // Output
@@ -118,7 +120,6 @@ public class BedrockConnectorConfig extends AbstractConfig {
 
     public static final List<String> OPAQUE_MODEL_ARN_PARTS = List.of(
             ":provisioned-model/", ":imported-model/", ":custom-model/", ":application-inference-profile/");
-    public static final String ANY_MODEL = "*";
 
     public BedrockConnectorConfig(Map<?, ?> props) {
         this(configDef(), props);
@@ -158,8 +159,8 @@ public class BedrockConnectorConfig extends AbstractConfig {
 
     // ---- Credentials
 
-    public CredentialsProvider credentialsProvider() {
-        return Choice.parse(CredentialsProvider.class, getString(CREDENTIALS_PROVIDER));
+    public CredentialsSettings.Provider credentialsProvider() {
+        return Choice.parse(CredentialsSettings.Provider.class, getString(CREDENTIALS_PROVIDER));
     }
 
     public Optional<Password> accessKeyId() {
@@ -216,7 +217,8 @@ public class BedrockConnectorConfig extends AbstractConfig {
     /** Whether a record may override the model with this id ({@code request.model.allowed}). */
     public boolean modelOverrideAllowed(String modelId) {
         List<String> allowed = allowedModels();
-        return modelId != null && (allowed.contains(ANY_MODEL) || allowed.contains(modelId.trim()));
+        return modelId != null
+                && (allowed.contains(RequestMappingSettings.ALLOW_ANY_MODEL) || allowed.contains(modelId.trim()));
     }
 
     public Optional<String> guardrailIdentifier() {
@@ -238,8 +240,8 @@ public class BedrockConnectorConfig extends AbstractConfig {
     }
 
     /** invoke or converse. */
-    public String api() {
-        return getString(API).trim().toLowerCase(Locale.ROOT);
+    public BedrockApi api() {
+        return Choice.parse(BedrockApi.class, getString(API));
     }
 
     /** default, priority, flex or reserved; empty when not sent. */
@@ -303,8 +305,8 @@ public class BedrockConnectorConfig extends AbstractConfig {
         return List.copyOf(getList(STOP_SEQUENCES));
     }
 
-    public RequestIdSource requestIdSource() {
-        return Choice.parse(RequestIdSource.class, getString(REQUEST_ID_SOURCE));
+    public IdSource requestIdSource() {
+        return Choice.parse(IdSource.class, getString(REQUEST_ID_SOURCE));
     }
 
     public Optional<String> requestIdHeader() {

@@ -1,22 +1,27 @@
 package io.bedrockstream.connect.config;
 
-import io.bedrockstream.connect.config.Choice.CredentialsProvider;
-import io.bedrockstream.connect.config.Choice.HttpProtocol;
-import io.bedrockstream.connect.config.Choice.RequestIdSource;
-import io.bedrockstream.connect.config.Choice.RequestMode;
+import io.bedrockstream.bedrock.BedrockClientSettings.HttpProtocol;
+import io.bedrockstream.bedrock.CredentialsSettings.Provider;
 import io.bedrockstream.connect.config.Choice.RequestOrdering;
 import io.bedrockstream.connect.config.Choice.SetupErrorAction;
 import io.bedrockstream.model.ModelFamily;
+import io.bedrockstream.request.BedrockApi;
+import io.bedrockstream.request.IdSource;
+import io.bedrockstream.request.RequestMappingSettings;
+import io.bedrockstream.request.RequestMode;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 
-import java.util.Arrays;
 import java.util.List;
 
 import static io.bedrockstream.connect.config.BedrockConnectorConfig.*;
+import static io.bedrockstream.request.RequestMappingSettings.GUARDRAIL_STREAM_MODE_VALUES;
+import static io.bedrockstream.request.RequestMappingSettings.PERFORMANCE_LATENCY_VALUES;
+import static io.bedrockstream.request.RequestMappingSettings.SERVICE_TIER_VALUES;
+import static io.bedrockstream.request.RequestMappingSettings.TRACE_VALUES;
 
 /**
  * The definitions of the shared keys: type, default, validator, importance, documentation, group, order,
@@ -73,9 +78,9 @@ final class CommonConfigDef {
     }
 
     private static void defineCredentials(ConfigDef def) {
-        List<String> providers = Choice.names(CredentialsProvider.class);
+        List<String> providers = Choice.names(Provider.class);
         new Group(def, GROUP_CREDENTIALS)
-                .define(CREDENTIALS_PROVIDER, Type.STRING, CredentialsProvider.DEFAULT.configName(),
+                .define(CREDENTIALS_PROVIDER, Type.STRING, Provider.DEFAULT.configName(),
                         OneOf.of(providers), Importance.HIGH, Width.SHORT, "Credentials provider",
                         "Where AWS credentials come from. 'default' (the default) uses the SDK's default chain "
                                 + "(environment, system properties, web identity as on EKS with IRSA, profile file, "
@@ -93,20 +98,20 @@ final class CommonConfigDef {
                         "The AWS access key id, used only when bedrock.credentials.provider is 'static'. Hidden in "
                                 + "logs and REST output; use a config provider such as ${file:...} or ${env:...} "
                                 + "to keep it out of the connector config. Unset by default.",
-                        new VisibleWhen(CREDENTIALS_PROVIDER, "static"))
+                        new VisibleWhen(CREDENTIALS_PROVIDER, Provider.STATIC.configName()))
                 .define(SECRET_ACCESS_KEY, Type.PASSWORD, null, null, Importance.HIGH, Width.MEDIUM,
                         "Secret access key",
                         "The AWS secret access key paired with bedrock.access.key.id, used only when "
                                 + "bedrock.credentials.provider is 'static'. Hidden in logs and REST output; use a "
                                 + "config provider to keep it out of the connector config. Unset by default.",
-                        new VisibleWhen(CREDENTIALS_PROVIDER, "static"))
+                        new VisibleWhen(CREDENTIALS_PROVIDER, Provider.STATIC.configName()))
                 .define(SESSION_TOKEN, Type.PASSWORD, null, null, Importance.MEDIUM, Width.LONG, "Session token",
                         "An AWS session token for temporary 'static' credentials. Unset by default (long-term keys).",
-                        new VisibleWhen(CREDENTIALS_PROVIDER, "static"))
+                        new VisibleWhen(CREDENTIALS_PROVIDER, Provider.STATIC.configName()))
                 .define(PROFILE_NAME, Type.STRING, "", null, Importance.MEDIUM, Width.MEDIUM, "Profile name",
                         "The named profile to read when bedrock.credentials.provider is 'profile'. Empty (the "
                                 + "default) uses the SDK's default profile (AWS_PROFILE or 'default').",
-                        new VisibleWhen(CREDENTIALS_PROVIDER, "profile"))
+                        new VisibleWhen(CREDENTIALS_PROVIDER, Provider.PROFILE.configName()))
                 .define(ROLE_ARN, Type.STRING, "",
                         new PatternOrEmpty("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+",
                                 "an IAM role ARN such as arn:aws:iam::123456789012:role/bedrock-invoker"),
@@ -114,29 +119,30 @@ final class CommonConfigDef {
                         "The IAM role to assume when bedrock.credentials.provider is 'assume-role', e.g. "
                                 + "arn:aws:iam::123456789012:role/bedrock-invoker. Required for that provider; "
                                 + "empty by default.",
-                        new VisibleWhen(CREDENTIALS_PROVIDER, "assume-role"))
+                        new VisibleWhen(CREDENTIALS_PROVIDER, Provider.ASSUME_ROLE.configName()))
                 .define(ROLE_EXTERNAL_ID, Type.PASSWORD, null, null, Importance.LOW, Width.MEDIUM,
                         "Role external id",
                         "The external id the role's trust policy requires, if any, when assuming bedrock.role.arn. "
                                 + "Unset by default.",
-                        new VisibleWhen(CREDENTIALS_PROVIDER, "assume-role"))
+                        new VisibleWhen(CREDENTIALS_PROVIDER, Provider.ASSUME_ROLE.configName()))
                 .define(ROLE_SESSION_NAME, Type.STRING, "kafka-connect-bedrock-stream",
                         new PatternOrEmpty("[\\w+=,.@-]{2,64}", "2 to 64 characters of letters, digits and +=,.@_-"),
                         Importance.LOW, Width.MEDIUM, "Role session name",
                         "The session name recorded in CloudTrail when assuming bedrock.role.arn. Defaults to "
                                 + "kafka-connect-bedrock-stream.",
-                        new VisibleWhen(CREDENTIALS_PROVIDER, "assume-role"))
+                        new VisibleWhen(CREDENTIALS_PROVIDER, Provider.ASSUME_ROLE.configName()))
                 .define(STS_ENDPOINT_OVERRIDE, Type.STRING, "", new HttpUriOrEmpty(), Importance.LOW, Width.LONG,
                         "STS endpoint override",
                         "An absolute http:// or https:// URI of the STS endpoint that 'assume-role' calls, e.g. a "
                                 + "VPC interface endpoint for STS. Empty (the default) uses the region's STS "
                                 + "endpoint (or AWS_ENDPOINT_URL_STS if the worker sets it, which the SDK's own web "
                                 + "identity and profile role_arn providers also follow).",
-                        new VisibleWhen(CREDENTIALS_PROVIDER, "assume-role"));
+                        new VisibleWhen(CREDENTIALS_PROVIDER, Provider.ASSUME_ROLE.configName()));
     }
 
     private static void defineModel(ConfigDef def) {
-        List<String> families = Arrays.stream(ModelFamily.values()).map(ModelFamily::configName).toList();
+        List<String> families = Choice.names(ModelFamily.class);
+        List<String> apis = Choice.names(BedrockApi.class);
         new Group(def, GROUP_MODEL)
                 .define(MODEL_ID, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                         Importance.HIGH, Width.LONG, "Model id",
@@ -166,21 +172,22 @@ final class CommonConfigDef {
                                 + "applies none. Requires bedrock.guardrail.version.",
                         null, List.of(GUARDRAIL_VERSION))
                 .define(GUARDRAIL_VERSION, Type.STRING, "",
-                        new PatternOrEmpty("[1-9][0-9]{0,7}|DRAFT", "a version number (1-99999999) or DRAFT"),
+                        new PatternOrEmpty(RequestMappingSettings.GUARDRAIL_VERSION_REGEX,
+                                "a version number (1-99999999) or DRAFT"),
                         Importance.MEDIUM, Width.SHORT, "Guardrail version",
                         "The guardrail version to apply: a number such as 1, or DRAFT. Empty by default; required "
                                 + "when bedrock.guardrail.identifier is set.")
-                .define(TRACE, Type.STRING, "", OneOf.orEmpty(Choice.TRACE), Importance.LOW, Width.SHORT,
+                .define(TRACE, Type.STRING, "", OneOf.orEmpty(TRACE_VALUES), Importance.LOW, Width.SHORT,
                         "Guardrail trace",
                         "Whether the guardrail trace is returned: ENABLED, DISABLED or ENABLED_FULL. Empty (the "
                                 + "default) leaves the API's default.",
-                        new EnumRecommender(Choice.TRACE))
-                .define(PERFORMANCE_LATENCY, Type.STRING, "", OneOf.orEmpty(Choice.LATENCY), Importance.LOW,
+                        new EnumRecommender(TRACE_VALUES))
+                .define(PERFORMANCE_LATENCY, Type.STRING, "", OneOf.orEmpty(PERFORMANCE_LATENCY_VALUES), Importance.LOW,
                         Width.SHORT, "Performance latency",
                         "Bedrock's latency-optimized inference setting: standard or optimized (only some models "
                                 + "and regions support it). Empty (the default) leaves the API's default.",
-                        new EnumRecommender(Choice.LATENCY))
-                .define(API, Type.STRING, "invoke", OneOf.of(Choice.API), Importance.HIGH, Width.SHORT,
+                        new EnumRecommender(PERFORMANCE_LATENCY_VALUES))
+                .define(API, Type.STRING, BedrockApi.INVOKE.configName(), OneOf.of(apis), Importance.HIGH, Width.SHORT,
                         "Bedrock API",
                         "Which streaming API each request goes to. 'invoke' (the default) calls "
                                 + "InvokeModelWithResponseStream with the model family's native body. 'converse' "
@@ -188,26 +195,26 @@ final class CommonConfigDef {
                                 + "inferenceConfig, toolConfig, ...), typed deltas (text, tool use, reasoning, "
                                 + "citations) in the output records; with bedrock.model.family empty any model id "
                                 + "or inference-profile ARN is accepted.",
-                        new EnumRecommender(Choice.API))
-                .define(SERVICE_TIER, Type.STRING, "", OneOf.orEmpty(Choice.SERVICE_TIER), Importance.LOW,
+                        new EnumRecommender(apis))
+                .define(SERVICE_TIER, Type.STRING, "", OneOf.orEmpty(SERVICE_TIER_VALUES), Importance.LOW,
                         Width.SHORT, "Service tier",
                         "Bedrock's service tier for every call of either API: default, priority, flex or reserved "
                                 + "(not every model offers every tier; Bedrock refuses an unsupported one with a "
                                 + "ValidationException, which dead-letters). Empty (the default) sends none. The "
                                 + "tier Converse reports is on the complete record as service_tier.",
-                        new EnumRecommender(Choice.SERVICE_TIER))
-                .define(GUARDRAIL_STREAM_MODE, Type.STRING, "", OneOf.orEmpty(Choice.GUARDRAIL_STREAM_MODE),
+                        new EnumRecommender(SERVICE_TIER_VALUES))
+                .define(GUARDRAIL_STREAM_MODE, Type.STRING, "", OneOf.orEmpty(GUARDRAIL_STREAM_MODE_VALUES),
                         Importance.LOW, Width.SHORT, "Guardrail stream processing mode",
                         "With bedrock.api=converse and a guardrail: 'sync' holds chunks back until the guardrail "
                                 + "has checked them, 'async' streams them while it checks. Empty (the default) "
                                 + "leaves the API's default. An intervention ends the call normally with "
                                 + "stop_reason guardrail_intervened.",
-                        new EnumRecommender(Choice.GUARDRAIL_STREAM_MODE));
+                        new EnumRecommender(GUARDRAIL_STREAM_MODE_VALUES));
     }
 
     private static void defineRequest(ConfigDef def) {
         List<String> modes = Choice.names(RequestMode.class);
-        List<String> idSources = Choice.names(RequestIdSource.class);
+        List<String> idSources = Choice.names(IdSource.class);
         new Group(def, GROUP_REQUEST)
                 .define(REQUEST_MODE, Type.STRING, RequestMode.PASSTHROUGH.configName(), OneOf.of(modes),
                         Importance.HIGH, Width.SHORT, "Request mode",
@@ -238,39 +245,39 @@ final class CommonConfigDef {
                         "The body template for request.mode=template: the model's native JSON body with placeholders "
                                 + "that are filled from fields of the record value. Required in template mode; "
                                 + "empty by default.",
-                        new VisibleWhen(REQUEST_MODE, "template"))
+                        new VisibleWhen(REQUEST_MODE, RequestMode.TEMPLATE.configName()))
                 .define(PROMPT_POINTER, Type.STRING, "", new JsonPointerOrEmpty(), Importance.MEDIUM, Width.MEDIUM,
                         "Prompt pointer",
                         "In prompt mode, the JSON pointer of the prompt text inside the record value, e.g. "
                                 + "/question. Empty (the default) uses the whole value as the prompt.",
-                        new VisibleWhen(REQUEST_MODE, "prompt"))
+                        new VisibleWhen(REQUEST_MODE, RequestMode.PROMPT.configName()))
                 .define(SYSTEM_POINTER, Type.STRING, "", new JsonPointerOrEmpty(), Importance.LOW, Width.MEDIUM,
                         "System prompt pointer",
                         "In prompt mode, the JSON pointer of a per-record system prompt inside the value. Empty (the "
                                 + "default) uses request.system.prompt.",
-                        new VisibleWhen(REQUEST_MODE, "prompt"))
+                        new VisibleWhen(REQUEST_MODE, RequestMode.PROMPT.configName()))
                 .define(SYSTEM_PROMPT, Type.STRING, "", null, Importance.LOW, Width.LONG, "System prompt",
                         "In prompt mode, a system prompt sent with every request (for families that support one). "
                                 + "Empty (the default) sends none.",
-                        new VisibleWhen(REQUEST_MODE, "prompt"))
+                        new VisibleWhen(REQUEST_MODE, RequestMode.PROMPT.configName()))
                 .define(MAX_TOKENS, Type.INT, 512, Range.atLeast(1), Importance.MEDIUM, Width.SHORT, "Max tokens",
                         "In prompt mode, the most tokens the model may generate per request. At least 1; default "
                                 + "512.",
-                        new VisibleWhen(REQUEST_MODE, "prompt"))
+                        new VisibleWhen(REQUEST_MODE, RequestMode.PROMPT.configName()))
                 .define(TEMPERATURE, Type.DOUBLE, null, new NullableRange(0.0, 2.0), Importance.LOW, Width.SHORT,
                         "Temperature",
                         "In prompt mode, the sampling temperature, between 0.0 and 2.0 (models accept narrower "
                                 + "ranges). Unset (the default) uses the model's default.",
-                        new VisibleWhen(REQUEST_MODE, "prompt"))
+                        new VisibleWhen(REQUEST_MODE, RequestMode.PROMPT.configName()))
                 .define(TOP_P, Type.DOUBLE, null, new NullableRange(0.0, 1.0), Importance.LOW, Width.SHORT, "Top P",
                         "In prompt mode, nucleus sampling probability, between 0.0 and 1.0. Unset (the default) "
                                 + "uses the model's default.",
-                        new VisibleWhen(REQUEST_MODE, "prompt"))
+                        new VisibleWhen(REQUEST_MODE, RequestMode.PROMPT.configName()))
                 .define(STOP_SEQUENCES, Type.LIST, "", null, Importance.LOW, Width.LONG, "Stop sequences",
                         "In prompt mode, comma-separated sequences that stop generation. Empty (the default) sends "
                                 + "none.",
-                        new VisibleWhen(REQUEST_MODE, "prompt"))
-                .define(REQUEST_ID_SOURCE, Type.STRING, RequestIdSource.KEY.configName(), OneOf.of(idSources),
+                        new VisibleWhen(REQUEST_MODE, RequestMode.PROMPT.configName()))
+                .define(REQUEST_ID_SOURCE, Type.STRING, IdSource.KEY.configName(), OneOf.of(idSources),
                         Importance.MEDIUM, Width.SHORT, "Request id source",
                         "Where each request's id (the output records' key) comes from: 'key' (the default: the "
                                 + "record key as a string, or <topic>-<partition>-<offset> when the key is null), "
@@ -280,12 +287,12 @@ final class CommonConfigDef {
                 .define(REQUEST_ID_HEADER, Type.STRING, "", null, Importance.LOW, Width.MEDIUM, "Request id header",
                         "The header carrying the request id when request.id.source=header. Empty by default; "
                                 + "required for that source.",
-                        new VisibleWhen(REQUEST_ID_SOURCE, "header"))
+                        new VisibleWhen(REQUEST_ID_SOURCE, IdSource.HEADER.configName()))
                 .define(REQUEST_ID_POINTER, Type.STRING, "", new JsonPointerOrEmpty(), Importance.LOW,
                         Width.MEDIUM, "Request id pointer",
                         "The JSON pointer of the request id inside the value when request.id.source=field, e.g. "
                                 + "/id. Empty by default; required for that source.",
-                        new VisibleWhen(REQUEST_ID_SOURCE, "field"))
+                        new VisibleWhen(REQUEST_ID_SOURCE, IdSource.FIELD.configName()))
                 .define(REQUEST_MAX_BYTES, Type.INT, 1_000_000, Range.between(1, 25_000_000), Importance.LOW,
                         Width.SHORT, "Max request bytes",
                         "The largest request body sent to Bedrock, in bytes; larger requests are dead-lettered "

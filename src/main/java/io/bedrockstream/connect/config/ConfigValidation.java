@@ -1,5 +1,10 @@
 package io.bedrockstream.connect.config;
 
+import io.bedrockstream.bedrock.CredentialsSettings.Provider;
+import io.bedrockstream.model.ConfigNamed;
+import io.bedrockstream.request.BedrockApi;
+import io.bedrockstream.request.IdSource;
+import io.bedrockstream.request.RequestMode;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
@@ -8,7 +13,6 @@ import org.apache.kafka.common.config.types.Password;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -152,20 +156,20 @@ public final class ConfigValidation {
     }
 
     private static void checkRequestMapping(Map<String, ?> v, List<Problem> out) {
-        if (is(v, REQUEST_MODE, "template") && blank(v, REQUEST_TEMPLATE)) {
+        if (is(v, REQUEST_MODE, RequestMode.TEMPLATE) && blank(v, REQUEST_TEMPLATE)) {
             out.add(new Problem(REQUEST_MODE + "=template needs a body template: set " + REQUEST_TEMPLATE
                     + ", or use " + REQUEST_MODE + "=passthrough or prompt.", REQUEST_MODE, REQUEST_TEMPLATE));
-        } else if (is(v, REQUEST_MODE, "template")) {
+        } else if (is(v, REQUEST_MODE, RequestMode.TEMPLATE)) {
             for (String problem : io.bedrockstream.request.RequestMappingSettings.templateProblems(
                     text(v, REQUEST_TEMPLATE))) {
                 out.add(new Problem(problem, REQUEST_TEMPLATE));
             }
         }
-        if (is(v, REQUEST_ID_SOURCE, "header") && blank(v, REQUEST_ID_HEADER)) {
+        if (is(v, REQUEST_ID_SOURCE, IdSource.HEADER) && blank(v, REQUEST_ID_HEADER)) {
             out.add(new Problem(REQUEST_ID_SOURCE + "=header needs the header's name: set " + REQUEST_ID_HEADER + ".",
                     REQUEST_ID_SOURCE, REQUEST_ID_HEADER));
         }
-        if (is(v, REQUEST_ID_SOURCE, "field") && blank(v, REQUEST_ID_POINTER)) {
+        if (is(v, REQUEST_ID_SOURCE, IdSource.FIELD) && blank(v, REQUEST_ID_POINTER)) {
             out.add(new Problem(REQUEST_ID_SOURCE + "=field needs the field's JSON pointer: set " + REQUEST_ID_POINTER
                     + " (e.g. /id).", REQUEST_ID_SOURCE, REQUEST_ID_POINTER));
         }
@@ -196,7 +200,7 @@ public final class ConfigValidation {
 
     private static void checkModel(Map<String, ?> v, List<Problem> out) {
         String modelId = text(v, MODEL_ID);
-        boolean converse = is(v, API, "converse");
+        boolean converse = is(v, API, BedrockApi.CONVERSE);
         if (converse) {
             // one format for every model: no family to tell
         } else if (blank(v, MODEL_FAMILY) && OPAQUE_MODEL_ARN_PARTS.stream().anyMatch(modelId::contains)) {
@@ -230,7 +234,7 @@ public final class ConfigValidation {
         }
         Object cache = v.get(CACHE_SYSTEM_PROMPT);
         if ((Boolean.TRUE.equals(cache) || "true".equalsIgnoreCase(String.valueOf(cache)))
-                && (!converse || !is(v, REQUEST_MODE, "prompt"))) {
+                && (!converse || !is(v, REQUEST_MODE, RequestMode.PROMPT))) {
             out.add(new Problem(CACHE_SYSTEM_PROMPT + " needs " + API + "=converse and " + REQUEST_MODE
                     + "=prompt (the connector builds the system prompt only then).", CACHE_SYSTEM_PROMPT, API,
                     REQUEST_MODE));
@@ -248,13 +252,13 @@ public final class ConfigValidation {
         boolean access = !blank(v, ACCESS_KEY_ID);
         boolean secret = !blank(v, SECRET_ACCESS_KEY);
         boolean token = !blank(v, SESSION_TOKEN);
-        if (is(v, CREDENTIALS_PROVIDER, "static") && !(access && secret)) {
+        if (is(v, CREDENTIALS_PROVIDER, Provider.STATIC) && !(access && secret)) {
             String missing = !access && !secret ? ACCESS_KEY_ID + " and " + SECRET_ACCESS_KEY
                     : access ? SECRET_ACCESS_KEY : ACCESS_KEY_ID;
             out.add(new Problem(CREDENTIALS_PROVIDER + "=static needs both an access key id and a secret access key: "
                     + "set " + missing + ".", CREDENTIALS_PROVIDER, ACCESS_KEY_ID, SECRET_ACCESS_KEY));
         }
-        if (!blank(v, CREDENTIALS_PROVIDER) && !is(v, CREDENTIALS_PROVIDER, "static") && (access || secret || token)) {
+        if (!blank(v, CREDENTIALS_PROVIDER) && !is(v, CREDENTIALS_PROVIDER, Provider.STATIC) && (access || secret || token)) {
             List<String> keys = new ArrayList<>(List.of(CREDENTIALS_PROVIDER));
             if (access) {
                 keys.add(ACCESS_KEY_ID);
@@ -269,7 +273,7 @@ public final class ConfigValidation {
                     + "', so they would be ignored: set " + CREDENTIALS_PROVIDER + "=static, or remove "
                     + String.join(", ", keys.subList(1, keys.size())) + ".", keys));
         }
-        if (is(v, CREDENTIALS_PROVIDER, "assume-role") && blank(v, ROLE_ARN)) {
+        if (is(v, CREDENTIALS_PROVIDER, Provider.ASSUME_ROLE) && blank(v, ROLE_ARN)) {
             out.add(new Problem(CREDENTIALS_PROVIDER + "=assume-role needs the role to assume: set " + ROLE_ARN
                     + " (arn:aws:iam::<account>:role/<name>).", CREDENTIALS_PROVIDER, ROLE_ARN));
         }
@@ -310,8 +314,8 @@ public final class ConfigValidation {
                 : 0;
     }
 
-    private static boolean is(Map<String, ?> v, String key, String expected) {
-        return text(v, key).toLowerCase(Locale.ROOT).equals(expected);
+    private static boolean is(Map<String, ?> v, String key, ConfigNamed expected) {
+        return text(v, key).equalsIgnoreCase(expected.configName());
     }
 
     private static boolean blank(Map<String, ?> v, String key) {

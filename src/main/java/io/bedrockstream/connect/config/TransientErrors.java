@@ -1,5 +1,6 @@
 package io.bedrockstream.connect.config;
 
+import io.bedrockstream.bedrock.ErrorClassifier;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -17,11 +18,8 @@ import java.util.stream.Collectors;
 public final class TransientErrors {
     public static final String ALL = "all";
     public static final String NONE = "none";
-    public static final List<String> KNOWN = List.of(
-            "ModelStreamErrorException", "InternalServerException", "ServiceUnavailableException",
-            "ModelNotReadyException", "ModelTimeoutException", "StreamTruncated", "StreamIdleTimeout",
-            "InvocationTimeout", "ConnectionError", "ModelErrorException", "MalformedChunk", "ClientError",
-            "CredentialsError");
+    /** The error types a list may name: {@link ErrorClassifier}'s. */
+    public static final List<String> KNOWN = ErrorClassifier.TRANSIENT_ERROR_TYPES;
 
     private final boolean all;
     private final Set<String> names;

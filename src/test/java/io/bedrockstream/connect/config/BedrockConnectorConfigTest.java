@@ -1,12 +1,12 @@
 package io.bedrockstream.connect.config;
 
 import io.bedrockstream.connect.TestConfigs;
-import io.bedrockstream.connect.config.Choice.CredentialsProvider;
-import io.bedrockstream.connect.config.Choice.HttpProtocol;
-import io.bedrockstream.connect.config.Choice.RequestIdSource;
-import io.bedrockstream.connect.config.Choice.RequestMode;
+import io.bedrockstream.bedrock.BedrockClientSettings.HttpProtocol;
+import io.bedrockstream.bedrock.CredentialsSettings.Provider;
 import io.bedrockstream.connect.config.Choice.RequestOrdering;
 import io.bedrockstream.connect.config.Choice.SetupErrorAction;
+import io.bedrockstream.request.IdSource;
+import io.bedrockstream.request.RequestMode;
 import io.bedrockstream.model.ModelFamily;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -45,7 +45,7 @@ class BedrockConnectorConfigTest {
         assertThat(c.endpointOverride()).isEmpty();
         assertThat(c.httpProtocol()).isEqualTo(HttpProtocol.HTTP2);
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(c.credentialsProvider()).isEqualTo(CredentialsProvider.DEFAULT);
+        assertThat(c.credentialsProvider()).isEqualTo(Provider.DEFAULT);
         assertThat(c.accessKeyId()).isEmpty();
         assertThat(c.secretAccessKey()).isEmpty();
         assertThat(c.sessionToken()).isEmpty();
@@ -71,7 +71,7 @@ class BedrockConnectorConfigTest {
         assertThat(c.temperature()).isEmpty();
         assertThat(c.topP()).isEmpty();
         assertThat(c.stopSequences()).isEmpty();
-        assertThat(c.requestIdSource()).isEqualTo(RequestIdSource.KEY);
+        assertThat(c.requestIdSource()).isEqualTo(IdSource.KEY);
         assertThat(c.requestIdHeader()).isEmpty();
         assertThat(c.requestIdPointer()).isEmpty();
         assertThat(c.requestMaxBytes()).isEqualTo(1_000_000);
@@ -126,7 +126,7 @@ class BedrockConnectorConfigTest {
                 "errors.tolerance", "ALL");
         assertThat(c.endpointOverride()).contains(URI.create("http://localhost:4566"));
         assertThat(c.httpProtocol()).isEqualTo(HttpProtocol.HTTP1_1);
-        assertThat(c.credentialsProvider()).isEqualTo(CredentialsProvider.ASSUME_ROLE);
+        assertThat(c.credentialsProvider()).isEqualTo(Provider.ASSUME_ROLE);
         assertThat(c.roleArn()).contains("arn:aws:iam::123456789012:role/invoker");
         assertThat(c.roleExternalId()).map(p -> p.value()).contains("ext-1");
         assertThat(c.stsEndpointOverride()).contains(URI.create("https://sts.us-east-1.amazonaws.com"));
@@ -141,7 +141,7 @@ class BedrockConnectorConfigTest {
         assertThat(c.temperature()).contains(0.7);
         assertThat(c.topP()).contains(0.9);
         assertThat(c.stopSequences()).containsExactly("END", "STOP");
-        assertThat(c.requestIdSource()).isEqualTo(RequestIdSource.HEADER);
+        assertThat(c.requestIdSource()).isEqualTo(IdSource.HEADER);
         assertThat(c.retryDeadline()).isEmpty();
         assertThat(c.retryThrottlingMaxAttempts()).isEqualTo(12);
         assertThat(c.retryTransientErrors().retries("ConnectionError")).isTrue();
