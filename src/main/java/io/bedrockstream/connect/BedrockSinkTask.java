@@ -5,6 +5,7 @@ import io.bedrockstream.bedrock.ErrorClassifier;
 import io.bedrockstream.bedrock.Invoker;
 import io.bedrockstream.connect.config.BedrockConnectorConfig;
 import io.bedrockstream.connect.config.BedrockSinkConfig;
+import io.bedrockstream.connect.config.BedrockSinkTaskConfig;
 import io.bedrockstream.engine.EngineListener;
 import io.bedrockstream.engine.EventType;
 import io.bedrockstream.engine.OffsetTracker;
@@ -130,7 +131,7 @@ public class BedrockSinkTask extends SinkTask {
 
     @Override
     public void start(Map<String, String> props) {
-        config = new BedrockSinkConfig(props);
+        config = new BedrockSinkTaskConfig(props);
         mapper = EngineWiring.mapper(config);
         reporter = errantRecordReporter();
         backpressure = new Backpressure(config.maxInFlightRequests());

@@ -5,6 +5,7 @@ import io.bedrockstream.bedrock.ErrorClassifier;
 import io.bedrockstream.bedrock.Invoker;
 import io.bedrockstream.connect.config.BedrockConnectorConfig;
 import io.bedrockstream.connect.config.BedrockSourceConfig;
+import io.bedrockstream.connect.config.BedrockSourceTaskConfig;
 import io.bedrockstream.engine.EngineListener;
 import io.bedrockstream.engine.EventType;
 import io.bedrockstream.engine.OutputEvent;
@@ -91,7 +92,7 @@ public class BedrockSourceTask extends SourceTask {
     private final Function<BedrockSourceConfig, Consumer<byte[], byte[]>> consumers;
     private final Function<BedrockConnectorConfig, Invoker> invokers;
 
-    private BedrockSourceConfig config;
+    private BedrockSourceTaskConfig config;
     private RequestMapper mapper;
     private Converter keyConverter;
     private Converter valueConverter;
@@ -179,7 +180,7 @@ public class BedrockSourceTask extends SourceTask {
 
     @Override
     public void start(Map<String, String> props) {
-        config = new BedrockSourceConfig(props);
+        config = new BedrockSourceTaskConfig(props);
         mapper = EngineWiring.mapper(config);
         keyConverter = config.sourceKeyConverter();
         valueConverter = config.sourceValueConverter();

@@ -2,6 +2,7 @@ package io.bedrockstream.connect;
 
 import io.bedrockstream.Version;
 import io.bedrockstream.connect.config.BedrockSinkConfig;
+import io.bedrockstream.connect.config.BedrockSinkTaskConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +43,7 @@ class BedrockSinkConnectorTest {
         for (int i = 0; i < 3; i++) {
             assertThat(tasks.get(i)).containsEntry(BedrockSinkConfig.TASK_INDEX, Integer.toString(i))
                     .containsAllEntriesOf(TestConfigs.validSink());
-            assertThat(new BedrockSinkConfig(tasks.get(i)).taskIndex()).isEqualTo(i);
+            assertThat(new BedrockSinkTaskConfig(tasks.get(i)).taskIndex()).isEqualTo(i);
         }
         connector.stop();
     }

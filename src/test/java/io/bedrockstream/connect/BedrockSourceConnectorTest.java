@@ -2,6 +2,7 @@ package io.bedrockstream.connect;
 
 import io.bedrockstream.Version;
 import io.bedrockstream.connect.config.BedrockSourceConfig;
+import io.bedrockstream.connect.config.BedrockSourceTaskConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
@@ -49,10 +50,10 @@ class BedrockSourceConnectorTest {
         assertThat(tasks).hasSize(2);
         assertThat(tasks.get(0)).containsAllEntriesOf(props)
                 .containsEntry(BedrockSourceConfig.TASK_ASSIGNED_PARTITIONS, "my-requests-0,my-requests-10");
-        BedrockSourceConfig first = new BedrockSourceConfig(tasks.get(0));
+        BedrockSourceTaskConfig first = new BedrockSourceTaskConfig(tasks.get(0));
         assertThat(first.taskIndex()).isZero();
         assertThat(first.assignedPartitions()).containsExactly(tp("my-requests", 0), tp("my-requests", 10));
-        BedrockSourceConfig second = new BedrockSourceConfig(tasks.get(1));
+        BedrockSourceTaskConfig second = new BedrockSourceTaskConfig(tasks.get(1));
         assertThat(second.taskIndex()).isEqualTo(1);
         assertThat(second.assignedPartitions()).containsExactly(tp("my-requests", 1));
     }

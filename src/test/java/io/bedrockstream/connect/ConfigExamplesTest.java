@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bedrockstream.connect.config.BedrockConnectorConfig;
 import io.bedrockstream.connect.config.BedrockSinkConfig;
+import io.bedrockstream.connect.config.BedrockSinkTaskConfig;
 import io.bedrockstream.connect.config.BedrockSourceConfig;
+import io.bedrockstream.connect.config.BedrockSourceTaskConfig;
 import io.bedrockstream.docker.KsqlStatements;
 import io.bedrockstream.docker.ProjectFiles;
 import io.bedrockstream.request.RequestMapper;
@@ -307,7 +309,7 @@ class ConfigExamplesTest {
             connector.start(resolved);
             int tasks = Integer.parseInt(resolved.getOrDefault("tasks.max", "1"));
             for (Map<String, String> task : connector.taskConfigs(tasks)) {
-                BedrockSinkConfig c = new BedrockSinkConfig(task);
+                BedrockSinkConfig c = new BedrockSinkTaskConfig(task);
                 new RequestMapper(EngineWiring.requestMapping(c));
                 EngineWiring.engine(c);
                 EngineWiring.client(c);
@@ -360,7 +362,7 @@ class ConfigExamplesTest {
             }
             int tasks = Integer.parseInt(config.getOrDefault("tasks.max", "1"));
             for (Map<String, String> task : BedrockSourceConnector.taskConfigs(config, partitions, tasks)) {
-                BedrockSourceConfig c = new BedrockSourceConfig(task);
+                BedrockSourceTaskConfig c = new BedrockSourceTaskConfig(task);
                 new RequestMapper(EngineWiring.requestMapping(c));
                 EngineWiring.engine(c);
                 EngineWiring.client(c);

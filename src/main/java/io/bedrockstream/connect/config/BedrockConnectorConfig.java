@@ -114,10 +114,13 @@ public class BedrockConnectorConfig extends AbstractConfig {
     /** Connect's own key, owned by the worker: read from the originals, never redefined here. */
     public static final String ERRORS_TOLERANCE = "errors.tolerance";
 
-    /** Model ids of this shape name a model whose family cannot be told from the id. */
-    /** Set by a connector in each task config: the task's index. */
+    /**
+     * Set by a connector in each task config: the task's index, 0-based. Not a user setting: only the task
+     * configs ({@link BedrockSinkTaskConfig}, {@link BedrockSourceTaskConfig}) define it.
+     */
     public static final String TASK_INDEX = "task.index";
 
+    /** Model ids of this shape name a model whose family cannot be told from the id. */
     public static final List<String> OPAQUE_MODEL_ARN_PARTS = List.of(
             ":provisioned-model/", ":imported-model/", ":custom-model/", ":application-inference-profile/");
 
@@ -132,6 +135,15 @@ public class BedrockConnectorConfig extends AbstractConfig {
     /** Every shared key, grouped and documented; see {@link CommonConfigDef}. */
     public static ConfigDef configDef() {
         return CommonConfigDef.build();
+    }
+
+    /**
+     * A task config def: the connector's keys plus {@code task.index}, which the connector sets in each task
+     * config (as MirrorMaker's task configs extend their connector's def).
+     */
+    protected static ConfigDef withTaskIndex(ConfigDef connectorDef) {
+        return new ConfigDef(connectorDef).define(TASK_INDEX, ConfigDef.Type.INT, 0, ConfigDef.Importance.LOW,
+                "The task's index, 0-based, set by the connector in each task config. Not a user setting.");
     }
 
     /** The shared keys without output.key/value.converter, for a connector whose worker serialises the output. */
@@ -467,10 +479,9 @@ public class BedrockConnectorConfig extends AbstractConfig {
         return s == null || s.trim().isEmpty() ? Optional.empty() : Optional.of(s.trim());
     }
 
-    /** The task's index from its task config ({@code task.index}); 0 when absent (the connector's own config). */
+    /** The task's index ({@code task.index}) in a task config; 0 in the connector's own config, which has none. */
     public int taskIndex() {
-        Object v = originals().get(TASK_INDEX);
-        return v == null ? 0 : Integer.parseInt(v.toString().trim());
+        return typeOf(TASK_INDEX) == null ? 0 : getInt(TASK_INDEX);
     }
 
     /** The entries of a list setting, trimmed, blanks dropped. */

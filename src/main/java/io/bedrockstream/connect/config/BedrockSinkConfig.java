@@ -23,12 +23,15 @@ public class BedrockSinkConfig extends BedrockConnectorConfig {
     public static final String GROUP_PRODUCER = "Output producer";
     public static final String OUTPUT_BOOTSTRAP_SERVERS = "output.bootstrap.servers";
     public static final String OUTPUT_PRODUCER_PREFIX = "output.producer.";
-    /** Set by the connector in each task config: the task's index, 0-based. Not a user setting. */
     /** Idempotence allows at most this many in-flight batches per connection without reordering. */
     static final int MAX_IDEMPOTENT_IN_FLIGHT = 5;
 
     public BedrockSinkConfig(Map<?, ?> props) {
         super(configDef(), props);
+    }
+
+    protected BedrockSinkConfig(ConfigDef def, Map<?, ?> props) {
+        super(def, props);
     }
 
     public static ConfigDef configDef() {

@@ -11,7 +11,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.connect.storage.Converter;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,14 +35,20 @@ public class BedrockSourceConfig extends BedrockConnectorConfig {
     public static final String SOURCE_VALUE_CONVERTER_PREFIX = SOURCE_VALUE_CONVERTER + ".";
     public static final String SOURCE_POLL_TIMEOUT_MS = "source.poll.timeout.ms";
     public static final String SOURCE_DLQ_TOPIC = "source.dlq.topic";
-    /** Set by the connector in each task config: the partitions the task reads. Not a user setting. */
+    /**
+     * Set by the connector in each task config: the partitions the task reads. Not a user setting: only
+     * {@link BedrockSourceTaskConfig} defines it.
+     */
     public static final String TASK_ASSIGNED_PARTITIONS = "task.assigned.partitions";
-    /** Set by the connector in each task config: the task's index, 0-based. Not a user setting. */
 
     private static final String STRING_CONVERTER = "org.apache.kafka.connect.storage.StringConverter";
 
     public BedrockSourceConfig(Map<?, ?> props) {
         super(configDef(), props);
+    }
+
+    protected BedrockSourceConfig(ConfigDef def, Map<?, ?> props) {
+        super(def, props);
     }
 
     public static ConfigDef configDef() {
@@ -131,28 +136,15 @@ public class BedrockSourceConfig extends BedrockConnectorConfig {
         return nonEmpty(getString(SOURCE_DLQ_TOPIC));
     }
 
-    /** The partitions dealt to this task (task configs only). */
-    public List<TopicPartition> assignedPartitions() {
-        Object v = originals().get(TASK_ASSIGNED_PARTITIONS);
-        return v == null ? List.of() : decodePartitions(v.toString());
-    }
-
     /** {@code topic-partition} pairs, comma-separated, as {@link TopicPartition#toString()} writes them. */
     public static String encodePartitions(List<TopicPartition> partitions) {
         return String.join(",", partitions.stream().map(TopicPartition::toString).toList());
     }
 
-    public static List<TopicPartition> decodePartitions(String encoded) {
-        List<TopicPartition> out = new ArrayList<>();
-        for (String s : encoded.split(",")) {
-            String tp = s.trim();
-            if (tp.isEmpty()) {
-                continue;
-            }
-            int dash = tp.lastIndexOf('-'); // topic names may contain '-', the partition number never does
-            out.add(new TopicPartition(tp.substring(0, dash), Integer.parseInt(tp.substring(dash + 1))));
-        }
-        return out;
+    /** One {@code topic-partition} pair, as {@link TopicPartition#toString()} writes it. */
+    public static TopicPartition decodePartition(String tp) {
+        int dash = tp.lastIndexOf('-'); // topic names may contain '-', the partition number never does
+        return new TopicPartition(tp.substring(0, dash), Integer.parseInt(tp.substring(dash + 1)));
     }
 
     /**

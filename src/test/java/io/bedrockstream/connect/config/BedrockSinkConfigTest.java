@@ -22,6 +22,15 @@ class BedrockSinkConfigTest {
         return new BedrockSinkConfig(props);
     }
 
+    /** A task's config: the connector's plus the keys the connector sets per task. */
+    static BedrockSinkTaskConfig taskConfig(String... kv) {
+        Map<String, String> props = TestConfigs.validSink();
+        for (int i = 0; i < kv.length; i += 2) {
+            props.put(kv[i], kv[i + 1]);
+        }
+        return new BedrockSinkTaskConfig(props);
+    }
+
     @Test
     void producerConfigsForceTheDeliveryInvariants() {
         Map<String, Object> p = config(
@@ -66,9 +75,9 @@ class BedrockSinkConfigTest {
 
     @Test
     void clientIdNamesConnectorAndTaskUnlessSet() {
-        assertThat(config("task.index", "3").producerConfigs())
+        assertThat(taskConfig("task.index", "3").producerConfigs())
                 .containsEntry(ProducerConfig.CLIENT_ID_CONFIG, "bedrock-stream-bedrock-sink-3");
-        assertThat(config("task.index", "3", "output.producer.client.id", "mine").producerConfigs())
+        assertThat(taskConfig("task.index", "3", "output.producer.client.id", "mine").producerConfigs())
                 .containsEntry(ProducerConfig.CLIENT_ID_CONFIG, "mine");
     }
 

@@ -59,7 +59,7 @@ class BedrockSourceConfigTest {
         assertThat(c.dlqTopic()).isEmpty();
         assertThat(c.sourceKeyConverter()).isInstanceOf(StringConverter.class);
         assertThat(c.sourceValueConverter()).isInstanceOf(StringConverter.class);
-        assertThat(c.assignedPartitions()).isEmpty();
+        assertThat(new BedrockSourceTaskConfig(props).assignedPartitions()).isEmpty();
         props.put("source.dlq.topic", "dead");
         assertThat(new BedrockSourceConfig(props).dlqTopic()).contains("dead");
     }
