@@ -16,6 +16,7 @@ import io.bedrockstream.request.InvalidRequestException;
 import io.bedrockstream.request.ModelRequest;
 import io.bedrockstream.request.RequestMapper;
 import io.bedrockstream.request.RequestRecord;
+import io.bedrockstream.request.SourceCoordinates;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.common.TopicPartition;
@@ -74,7 +75,7 @@ public class BedrockSinkTask extends SinkTask {
     private TaskMetrics metrics;
     private final OffsetTracker offsets = new OffsetTracker();
 
-    private final Map<PendingRequest.SourceKey, PendingRequest> pending = new ConcurrentHashMap<>();
+    private final Map<SourceCoordinates, PendingRequest> pending = new ConcurrentHashMap<>();
     /** Requests that failed for good, waiting for the task thread to dead-letter them. */
     private final ConcurrentLinkedQueue<PendingRequest> failed = new ConcurrentLinkedQueue<>();
     /** Dead letters reported and not yet acknowledged (task thread only). */
@@ -101,7 +102,7 @@ public class BedrockSinkTask extends SinkTask {
      */
     private record DeadLetter(PendingRequest p, BedrockRequestFailedException reason, Future<Void> future,
                               boolean valueDropped) {
-        PendingRequest.SourceKey key() {
+        SourceCoordinates key() {
             return p.key;
         }
     }
@@ -190,7 +191,7 @@ public class BedrockSinkTask extends SinkTask {
         @Override
         public long maxPartitionBacklog() {
             Map<TopicPartition, Long> counts = new HashMap<>();
-            pending.keySet().forEach(k -> counts.merge(new TopicPartition(k.topic(), k.partition()), 1L, Long::sum));
+            pending.keySet().forEach(k -> counts.merge(RequestRecords.topicPartition(k), 1L, Long::sum));
             return counts.values().stream().mapToLong(Long::longValue).max().orElse(0);
         }
 
@@ -203,13 +204,12 @@ public class BedrockSinkTask extends SinkTask {
 
     private void accept(SinkRecord record) {
         RequestRecord request = RequestRecords.from(record);
-        PendingRequest.SourceKey key = new PendingRequest.SourceKey(request.topic(), request.partition(),
-                request.offset());
-        if (offsets.isRegistered(key.topic(), key.partition(), key.offset())) {
+        SourceCoordinates key = request.source();
+        if (offsets.isRegistered(key)) {
             // redelivered after Connect rewound the consumer (a failed offset commit): it is running or done
             return;
         }
-        offsets.register(key.topic(), key.partition(), key.offset());
+        offsets.register(key);
         metrics.requestsStarted.incrementAndGet();
         ModelRequest modelRequest;
         try {
@@ -294,17 +294,16 @@ public class BedrockSinkTask extends SinkTask {
             metrics.trackPartitions(owned);
         }
         if (engine != null) {
-            int abandoned = engine.abandon(r -> revoked.contains(
-                    new TopicPartition(r.sourceTopic(), r.sourcePartition())));
+            int abandoned = engine.abandon(r -> revoked.contains(RequestRecords.topicPartition(r.source())));
             if (abandoned > 0) {
                 log.info("Abandoned {} unfinished requests of revoked partitions {}; they run again on the "
                         + "partitions' next owner", abandoned, revoked);
             }
         }
         synchronized (assignmentLock) {
-            pending.keySet().removeIf(k -> revoked.contains(new TopicPartition(k.topic(), k.partition())));
-            failed.removeIf(p -> revoked.contains(new TopicPartition(p.key.topic(), p.key.partition())));
-            deadLetters.removeIf(d -> revoked.contains(new TopicPartition(d.key().topic(), d.key().partition())));
+            pending.keySet().removeIf(k -> revoked.contains(RequestRecords.topicPartition(k)));
+            failed.removeIf(p -> revoked.contains(RequestRecords.topicPartition(p.key)));
+            deadLetters.removeIf(d -> revoked.contains(RequestRecords.topicPartition(d.key())));
             for (TopicPartition tp : revoked) {
                 offsets.forget(tp.topic(), tp.partition());
             }
@@ -356,25 +355,23 @@ public class BedrockSinkTask extends SinkTask {
             BedrockRequestFailedException reason = p.outputFailure() != null
                     ? BedrockRequestFailedException.outputRefused(p.requestId, p.outputFailure())
                     : BedrockRequestFailedException.from(p.outcome());
-            log.warn("Request {} at {}-{}@{} failed: {}", p.requestId, p.key.topic(), p.key.partition(),
-                    p.key.offset(), reason.getMessage());
+            log.warn("Request {} at {} failed: {}", p.requestId, p.key, reason.getMessage());
             deadLetter(p, reason);
         }
     }
 
     private void deadLetter(PendingRequest p, BedrockRequestFailedException reason) {
         if (!config.errorsTolerateAll()) {
-            throw new ConnectException("Request " + p.requestId + " at " + p.key.topic() + "-" + p.key.partition()
-                    + "@" + p.key.offset() + " failed and errors.tolerance=none, so the task stops. Set "
+            throw new ConnectException("Request " + p.requestId + " at " + p.key
+                    + " failed and errors.tolerance=none, so the task stops. Set "
                     + "errors.tolerance=all and errors.deadletterqueue.topic.name to dead-letter such requests. "
                     + "Reason: " + reason.getMessage(), reason);
         }
         metrics.recordDeadLetter();
         if (reporter == null) {
-            log.error("Request {} at {}-{}@{} is skipped: no dead-letter queue is configured "
-                            + "(errors.deadletterqueue.topic.name). Reason: {}", p.requestId, p.key.topic(),
-                    p.key.partition(), p.key.offset(), reason.getMessage());
-            offsets.markDone(p.key.topic(), p.key.partition(), p.key.offset());
+            log.error("Request {} at {} is skipped: no dead-letter queue is configured "
+                    + "(errors.deadletterqueue.topic.name). Reason: {}", p.requestId, p.key, reason.getMessage());
+            offsets.markDone(p.key);
             return;
         }
         if (deadLetterSizes.valueTooLarge(p.record.value())) {
@@ -401,7 +398,7 @@ public class BedrockSinkTask extends SinkTask {
             it.remove();
             try {
                 d.future().get();
-                offsets.markDone(d.key().topic(), d.key().partition(), d.key().offset());
+                offsets.markDone(d.key());
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof RecordTooLargeException && !d.valueDropped()) {
                     again.add(d);
@@ -440,7 +437,7 @@ public class BedrockSinkTask extends SinkTask {
     private final class Listener implements EngineListener {
         @Override
         public void onEvent(OutputEvent event) {
-            PendingRequest p = pending.get(keyOf(event.sourceTopic(), event.sourcePartition(), event.sourceOffset()));
+            PendingRequest p = pending.get(event.source());
             if (p == null) {
                 return; // abandoned: its partition was revoked
             }
@@ -463,7 +460,7 @@ public class BedrockSinkTask extends SinkTask {
         @Override
         public void onOutcome(RequestOutcome outcome) {
             ModelRequest r = outcome.request();
-            PendingRequest p = pending.get(keyOf(r.sourceTopic(), r.sourcePartition(), r.sourceOffset()));
+            PendingRequest p = pending.get(r.source());
             if (p == null) {
                 return;
             }
@@ -536,7 +533,7 @@ public class BedrockSinkTask extends SinkTask {
                 if (!pending.remove(p.key, p)) {
                     return;
                 }
-                offsets.markDone(p.key.topic(), p.key.partition(), p.key.offset());
+                offsets.markDone(p.key);
             }
             metrics.requestsCompleted.incrementAndGet();
             if (o.result() != null) {
@@ -561,9 +558,6 @@ public class BedrockSinkTask extends SinkTask {
         }
     }
 
-    private static PendingRequest.SourceKey keyOf(String topic, int partition, long offset) {
-        return new PendingRequest.SourceKey(topic, partition, offset);
-    }
 
     /** For tests: the task's metrics. */
     TaskMetrics metrics() {

@@ -15,6 +15,7 @@ import io.bedrockstream.request.InvalidRequestException;
 import io.bedrockstream.request.ModelRequest;
 import io.bedrockstream.request.RequestMapper;
 import io.bedrockstream.request.RequestRecord;
+import io.bedrockstream.request.SourceCoordinates;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -104,7 +105,7 @@ public class BedrockSourceTask extends SourceTask {
     private final SourceOffsets offsets = new SourceOffsets();
 
     /** Requests accepted and not finished, by source coordinates; read by SDK threads. */
-    private final Map<Coordinates, Request> requests = new ConcurrentHashMap<>();
+    private final Map<SourceCoordinates, Request> requests = new ConcurrentHashMap<>();
     /** Engine output waiting to be handed to Connect, in the order the engine emitted it. */
     private final LinkedBlockingQueue<Item> output = new LinkedBlockingQueue<>();
 
@@ -116,25 +117,9 @@ public class BedrockSourceTask extends SourceTask {
     private final Semaphore consumerAccess = new Semaphore(1);
     private volatile boolean stopping;
 
-    private record Coordinates(String topic, int partition, long offset) {
-        TopicPartition topicPartition() {
-            return new TopicPartition(topic, partition);
-        }
-
-        /** The request id a record without a readable key gets, as request.id.source=offset spells it. */
-        String requestId() {
-            return topic + "-" + partition + "-" + offset;
-        }
-
-        @Override
-        public String toString() {
-            return topic + "-" + partition + "@" + offset;
-        }
-    }
-
     /** One accepted request record, kept until it finishes for its dead letter. */
     private static final class Request {
-        final Coordinates at;
+        final SourceCoordinates at;
         final String requestId;
         final ConsumerRecord<byte[], byte[]> record;
         final SchemaAndValue key;
@@ -143,7 +128,7 @@ public class BedrockSourceTask extends SourceTask {
         /** Its complete terminal, held back until its outcome so that the two go to Connect together. */
         volatile OutputEvent complete;
 
-        Request(Coordinates at, String requestId, ConsumerRecord<byte[], byte[]> record, SchemaAndValue key,
+        Request(SourceCoordinates at, String requestId, ConsumerRecord<byte[], byte[]> record, SchemaAndValue key,
                 SchemaAndValue value) {
             this.at = at;
             this.requestId = requestId;
@@ -263,8 +248,8 @@ public class BedrockSourceTask extends SourceTask {
     // ---- requests in (task thread)
 
     private void accept(ConsumerRecord<byte[], byte[]> record, List<SourceRecord> out) {
-        Coordinates at = new Coordinates(record.topic(), record.partition(), record.offset());
-        if (offsets.read(at.topicPartition(), at.offset()) != SourceOffsets.Read.RUN) {
+        SourceCoordinates at = new SourceCoordinates(record.topic(), record.partition(), record.offset());
+        if (offsets.read(RequestRecords.topicPartition(at), at.offset()) != SourceOffsets.Read.RUN) {
             // read before, or finished before a restart ahead of a request that was not: its output is written
             return;
         }
@@ -285,8 +270,7 @@ public class BedrockSourceTask extends SourceTask {
             unreadable(at, record, key, raw(record.value()), BedrockSourceConfig.SOURCE_VALUE_CONVERTER, e, out);
             return;
         }
-        RequestRecord requestRecord = RequestRecords.from(at.topic(), at.partition(), at.offset(), key, value,
-                record.headers());
+        RequestRecord requestRecord = RequestRecords.from(at, key, value, record.headers());
         ModelRequest modelRequest;
         try {
             modelRequest = mapper.map(requestRecord);
@@ -302,7 +286,7 @@ public class BedrockSourceTask extends SourceTask {
     }
 
     /** A record a source converter cannot read is an invalid request; what could not be read goes on raw. */
-    private void unreadable(Coordinates at, ConsumerRecord<byte[], byte[]> record, SchemaAndValue key,
+    private void unreadable(SourceCoordinates at, ConsumerRecord<byte[], byte[]> record, SchemaAndValue key,
                             SchemaAndValue value, String converterKey, RuntimeException e, List<SourceRecord> out) {
         String requestId = key.value() instanceof String k ? k : at.requestId();
         Request request = new Request(at, requestId, record, key, value);
@@ -352,7 +336,7 @@ public class BedrockSourceTask extends SourceTask {
     private void handle(Item item, List<SourceRecord> out) {
         if (item instanceof Event e) {
             OutputEvent event = e.event();
-            TopicPartition tp = new TopicPartition(event.sourceTopic(), event.sourcePartition());
+            TopicPartition tp = RequestRecords.topicPartition(event.source());
             out.add(chunkRecord(tp, event));
             if (event.event() == EventType.CHUNK) {
                 metrics.chunksWritten.incrementAndGet();
@@ -364,12 +348,12 @@ public class BedrockSourceTask extends SourceTask {
 
     private void finish(RequestOutcome outcome, List<SourceRecord> out) {
         ModelRequest r = outcome.request();
-        Coordinates at = new Coordinates(r.sourceTopic(), r.sourcePartition(), r.sourceOffset());
+        SourceCoordinates at = r.source();
         Request request = requests.remove(at);
         if (request == null) {
             return;
         }
-        TopicPartition tp = at.topicPartition();
+        TopicPartition tp = RequestRecords.topicPartition(at);
         if (outcome.completed()) {
             // Only the request's last record may carry the offset that includes it: Connect commits the offset
             // of the acknowledged prefix of a partition's records, so an earlier record (the complete terminal
@@ -427,7 +411,7 @@ public class BedrockSourceTask extends SourceTask {
                 + "Reason: " + reason.getMessage(), reason));
         metrics.recordDeadLetter();
         markDone(request.at);
-        TopicPartition tp = request.at.topicPartition();
+        TopicPartition tp = RequestRecords.topicPartition(request.at);
         SourceRecord letter = deadLetterRecord(request, reason, dlq, tp, request.value);
         String tooLarge = sizes.tooLarge(letter);
         if (tooLarge != null) {
@@ -472,8 +456,8 @@ public class BedrockSourceTask extends SourceTask {
         }
     }
 
-    private void markDone(Coordinates at) {
-        offsets.finished(at.topicPartition(), at.offset());
+    private void markDone(SourceCoordinates at) {
+        offsets.finished(RequestRecords.topicPartition(at), at.offset());
     }
 
     private SourceRecord chunkRecord(TopicPartition tp, OutputEvent event) {
@@ -545,8 +529,7 @@ public class BedrockSourceTask extends SourceTask {
     private final class Listener implements EngineListener {
         @Override
         public void onEvent(OutputEvent event) {
-            Request request = requests.get(new Coordinates(event.sourceTopic(), event.sourcePartition(),
-                    event.sourceOffset()));
+            Request request = requests.get(event.source());
             if (request == null) {
                 return;
             }
@@ -590,13 +573,13 @@ public class BedrockSourceTask extends SourceTask {
         @Override
         public long maxPartitionBacklog() {
             Map<TopicPartition, Long> counts = new HashMap<>();
-            requests.keySet().forEach(c -> counts.merge(c.topicPartition(), 1L, Long::sum));
+            requests.keySet().forEach(c -> counts.merge(RequestRecords.topicPartition(c), 1L, Long::sum));
             return counts.values().stream().mapToLong(Long::longValue).max().orElse(0);
         }
 
         @Override
         public long backlogOf(TopicPartition tp) {
-            return requests.keySet().stream().filter(c -> c.topicPartition().equals(tp)).count();
+            return requests.keySet().stream().filter(c -> RequestRecords.topicPartition(c).equals(tp)).count();
         }
     }
 

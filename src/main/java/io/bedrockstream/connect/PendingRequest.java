@@ -1,6 +1,7 @@
 package io.bedrockstream.connect;
 
 import io.bedrockstream.engine.RequestOutcome;
+import io.bedrockstream.request.SourceCoordinates;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
@@ -8,7 +9,7 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * (chunks, terminals, completion) has been acknowledged by the broker. Only then may its offset be committed.
  */
 final class PendingRequest {
-    final SourceKey key;
+    final SourceCoordinates key;
     final SinkRecord record;
     final String requestId;
     final long acceptedNanos = System.nanoTime();
@@ -19,7 +20,7 @@ final class PendingRequest {
     /** Why an output record of this request could not be written (e.g. larger than max.request.size). */
     private String outputFailure;
 
-    PendingRequest(SourceKey key, SinkRecord record, String requestId) {
+    PendingRequest(SourceCoordinates key, SinkRecord record, String requestId) {
         this.key = key;
         this.record = record;
         this.requestId = requestId;
@@ -62,9 +63,5 @@ final class PendingRequest {
         }
         finished = true;
         return true;
-    }
-
-    /** Where a request record came from: its original topic, partition and offset. */
-    record SourceKey(String topic, int partition, long offset) {
     }
 }

@@ -1,6 +1,8 @@
 package io.bedrockstream.connect;
 
 import io.bedrockstream.request.RequestRecord;
+import io.bedrockstream.request.SourceCoordinates;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Field;
@@ -47,7 +49,7 @@ public final class RequestRecords {
      * A request record the source task consumed itself: its key and value as the {@code source.*.converter}
      * read them, its headers as raw bytes (last value per name).
      */
-    public static RequestRecord from(String topic, int partition, long offset,
+    public static RequestRecord from(SourceCoordinates at,
                                      org.apache.kafka.connect.data.SchemaAndValue key,
                                      org.apache.kafka.connect.data.SchemaAndValue value,
                                      org.apache.kafka.common.header.Headers headers) {
@@ -59,8 +61,13 @@ public final class RequestRecords {
                 out.put(h.key(), h.value());
             }
         }
-        return new RequestRecord(topic, partition, offset, toPlain(key.schema(), key.value()),
+        return new RequestRecord(at.topic(), at.partition(), at.offset(), toPlain(key.schema(), key.value()),
                 toPlain(value.schema(), value.value()), out);
+    }
+
+    /** The Kafka partition a request record came from. */
+    static TopicPartition topicPartition(SourceCoordinates at) {
+        return new TopicPartition(at.topic(), at.partition());
     }
 
     /** Last value per header name; a header whose last value is null is absent. */

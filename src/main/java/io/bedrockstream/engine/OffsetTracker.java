@@ -1,5 +1,7 @@
 package io.bedrockstream.engine;
 
+import io.bedrockstream.request.SourceCoordinates;
+
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,9 +22,9 @@ public final class OffsetTracker {
     private int pendingTotal;
 
     /** Offsets of one partition must be registered in increasing order. */
-    public synchronized void register(String topic, int partition, long offset) {
-        partitions.computeIfAbsent(new SourcePartition(topic, partition), p -> new PartitionOffsets())
-                .register(offset);
+    public synchronized void register(SourceCoordinates at) {
+        partitions.computeIfAbsent(new SourcePartition(at.topic(), at.partition()), p -> new PartitionOffsets())
+                .register(at.offset());
         pendingTotal++;
     }
 
@@ -30,15 +32,15 @@ public final class OffsetTracker {
      * Whether an offset was already registered: after a failed offset commit Connect rewinds the consumer and
      * delivers records again that are still running or already finished here.
      */
-    public synchronized boolean isRegistered(String topic, int partition, long offset) {
-        PartitionOffsets p = partitions.get(new SourcePartition(topic, partition));
-        return p != null && offset <= p.lastRegistered;
+    public synchronized boolean isRegistered(SourceCoordinates at) {
+        PartitionOffsets p = partitions.get(new SourcePartition(at.topic(), at.partition()));
+        return p != null && at.offset() <= p.lastRegistered;
     }
 
     /** Marks an offset's request done (its terminal record or dead-letter record is acknowledged). */
-    public synchronized void markDone(String topic, int partition, long offset) {
-        PartitionOffsets p = partitions.get(new SourcePartition(topic, partition));
-        if (p != null && p.markDone(offset)) {
+    public synchronized void markDone(SourceCoordinates at) {
+        PartitionOffsets p = partitions.get(new SourcePartition(at.topic(), at.partition()));
+        if (p != null && p.markDone(at.offset())) {
             pendingTotal--;
         }
     }

@@ -2,6 +2,7 @@ package io.bedrockstream.engine;
 
 import io.bedrockstream.model.ContentDelta;
 import io.bedrockstream.model.ConverseUsage;
+import io.bedrockstream.request.SourceCoordinates;
 
 /**
  * One output record, field for field as in ARCHITECTURE.md's output record contract. Fields that do not
@@ -58,5 +59,10 @@ public record OutputEvent(
 
     public boolean isTerminal() {
         return event != EventType.CHUNK;
+    }
+
+    /** The request record this event's invocation was made from. */
+    public SourceCoordinates source() {
+        return new SourceCoordinates(sourceTopic, sourcePartition, sourceOffset);
     }
 }

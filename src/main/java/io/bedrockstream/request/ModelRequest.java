@@ -28,6 +28,11 @@ public record ModelRequest(String requestId, String modelId, ModelFamily family,
         requestMetadata = requestMetadata == null ? java.util.Map.of() : requestMetadata;
     }
 
+    /** The request record this request was made from. */
+    public SourceCoordinates source() {
+        return new SourceCoordinates(sourceTopic, sourcePartition, sourceOffset);
+    }
+
     /** An InvokeModel request. */
     public ModelRequest(String requestId, String modelId, ModelFamily family, byte[] body,
                         String contentType, String accept,

@@ -269,7 +269,7 @@ public final class RequestMapper {
     }
 
     private static String offsetId(RequestRecord r) {
-        return r.topic() + "-" + r.partition() + "-" + r.offset();
+        return r.source().requestId();
     }
 
     private static JsonPointer pointerOrNull(String pointer, String key) {

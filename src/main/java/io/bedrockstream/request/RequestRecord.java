@@ -15,4 +15,9 @@ public record RequestRecord(String topic, int partition, long offset, Object key
     public RequestRecord {
         headers = headers == null ? Map.of() : Map.copyOf(headers);
     }
+
+    /** Where this record came from. */
+    public SourceCoordinates source() {
+        return new SourceCoordinates(topic, partition, offset);
+    }
 }

@@ -1,6 +1,7 @@
 package io.bedrockstream.connect;
 
 import io.bedrockstream.engine.RequestOutcome;
+import io.bedrockstream.request.SourceCoordinates;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -11,7 +12,7 @@ class PendingRequestTest {
     private static final RequestOutcome DONE = new RequestOutcome(null, 1, List.of("i-1"), "text", null, null);
 
     private static PendingRequest request() {
-        return new PendingRequest(new PendingRequest.SourceKey("in", 0, 7), null, "r-1");
+        return new PendingRequest(new SourceCoordinates("in", 0, 7), null, "r-1");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.bedrockstream.connect;
 
 import io.bedrockstream.request.RequestRecord;
+import io.bedrockstream.request.SourceCoordinates;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
@@ -115,7 +116,7 @@ class RequestRecordsTest {
         headers.add("gone", "x".getBytes(StandardCharsets.UTF_8));
         headers.add("gone", null);
         Schema valueSchema = SchemaBuilder.struct().field("question", Schema.STRING_SCHEMA).build();
-        RequestRecord r = RequestRecords.from("requests", 2, 41L,
+        RequestRecord r = RequestRecords.from(new SourceCoordinates("requests", 2, 41L),
                 new org.apache.kafka.connect.data.SchemaAndValue(Schema.STRING_SCHEMA, "k-1"),
                 new org.apache.kafka.connect.data.SchemaAndValue(valueSchema,
                         new Struct(valueSchema).put("question", "why?")), headers);

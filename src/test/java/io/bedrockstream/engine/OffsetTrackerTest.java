@@ -1,5 +1,6 @@
 package io.bedrockstream.engine;
 
+import io.bedrockstream.request.SourceCoordinates;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -19,18 +20,18 @@ class OffsetTrackerTest {
     void committableIsOnePastTheContiguousDonePrefix() {
         OffsetTracker t = new OffsetTracker();
         for (long o = 10; o < 15; o++) {
-            t.register("in", 0, o);
+            t.register(new SourceCoordinates("in", 0, o));
         }
         assertThat(t.committable("in", 0)).isEmpty();
-        t.markDone("in", 0, 12);
+        t.markDone(new SourceCoordinates("in", 0, 12));
         assertThat(t.committable("in", 0)).isEmpty();
-        t.markDone("in", 0, 10);
+        t.markDone(new SourceCoordinates("in", 0, 10));
         assertThat(t.committable("in", 0)).hasValue(11);
-        t.markDone("in", 0, 11);
+        t.markDone(new SourceCoordinates("in", 0, 11));
         assertThat(t.committable("in", 0)).hasValue(13);
         assertThat(t.pending("in", 0)).isEqualTo(2);
-        t.markDone("in", 0, 14);
-        t.markDone("in", 0, 13);
+        t.markDone(new SourceCoordinates("in", 0, 14));
+        t.markDone(new SourceCoordinates("in", 0, 13));
         assertThat(t.committable("in", 0)).hasValue(15);
         assertThat(t.pendingTotal()).isZero();
     }
@@ -38,26 +39,26 @@ class OffsetTrackerTest {
     @Test
     void gapsInRegisteredOffsetsDoNotBlock() {
         OffsetTracker t = new OffsetTracker();
-        t.register("in", 1, 3);
-        t.register("in", 1, 7);   // 4..6 compacted away or transaction markers
-        t.register("in", 1, 20);
-        t.markDone("in", 1, 3);
-        t.markDone("in", 1, 7);
+        t.register(new SourceCoordinates("in", 1, 3));
+        t.register(new SourceCoordinates("in", 1, 7));   // 4..6 compacted away or transaction markers
+        t.register(new SourceCoordinates("in", 1, 20));
+        t.markDone(new SourceCoordinates("in", 1, 3));
+        t.markDone(new SourceCoordinates("in", 1, 7));
         assertThat(t.committable("in", 1)).hasValue(8);
-        t.markDone("in", 1, 5); // never registered: ignored
+        t.markDone(new SourceCoordinates("in", 1, 5)); // never registered: ignored
         assertThat(t.pending("in", 1)).isEqualTo(1);
-        t.markDone("in", 1, 20);
+        t.markDone(new SourceCoordinates("in", 1, 20));
         assertThat(t.committable("in", 1)).hasValue(21);
     }
 
     @Test
     void partitionsAreIndependentAndForgetDropsPending() {
         OffsetTracker t = new OffsetTracker();
-        t.register("a", 0, 0);
-        t.register("a", 1, 0);
-        t.register("b", 0, 5);
-        t.markDone("a", 1, 0);
-        t.markDone("b", 0, 5);
+        t.register(new SourceCoordinates("a", 0, 0));
+        t.register(new SourceCoordinates("a", 1, 0));
+        t.register(new SourceCoordinates("b", 0, 5));
+        t.markDone(new SourceCoordinates("a", 1, 0));
+        t.markDone(new SourceCoordinates("b", 0, 5));
         assertThat(t.committableOffsets()).isEqualTo(Map.of(
                 new SourcePartition("a", 1), 1L, new SourcePartition("b", 0), 6L));
         assertThat(t.pendingTotal()).isEqualTo(1);
@@ -69,10 +70,10 @@ class OffsetTrackerTest {
     @Test
     void rejectsOffsetsOutOfOrderAndIgnoresRepeatedDone() {
         OffsetTracker t = new OffsetTracker();
-        t.register("a", 0, 5);
-        assertThatThrownBy(() -> t.register("a", 0, 5)).isInstanceOf(IllegalArgumentException.class);
-        t.markDone("a", 0, 5);
-        t.markDone("a", 0, 5);
+        t.register(new SourceCoordinates("a", 0, 5));
+        assertThatThrownBy(() -> t.register(new SourceCoordinates("a", 0, 5))).isInstanceOf(IllegalArgumentException.class);
+        t.markDone(new SourceCoordinates("a", 0, 5));
+        t.markDone(new SourceCoordinates("a", 0, 5));
         assertThat(t.pendingTotal()).isZero();
         assertThat(t.committable("a", 0)).hasValue(6);
     }
@@ -88,7 +89,7 @@ class OffsetTrackerTest {
             for (int i = 0; i < n; i++) {
                 o += 1 + (rnd.nextInt(4) == 0 ? rnd.nextInt(5) : 0); // gaps now and then
                 offsets.add(o);
-                t.register("t", 0, o);
+                t.register(new SourceCoordinates("t", 0, o));
             }
             List<Long> order = new ArrayList<>(offsets);
             Collections.shuffle(order, rnd);
@@ -96,7 +97,7 @@ class OffsetTrackerTest {
             TreeSet<Long> registered = new TreeSet<>(offsets);
             long lastCommittable = -1;
             for (long done : order) {
-                t.markDone("t", 0, done);
+                t.markDone(new SourceCoordinates("t", 0, done));
                 unfinished.remove(done);
                 OptionalLong c = t.committable("t", 0);
                 if (c.isPresent()) {
@@ -123,11 +124,11 @@ class OffsetTrackerTest {
         OffsetTracker t = new OffsetTracker();
         int n = 100_000;
         for (int i = 0; i < n; i++) {
-            t.register("t", 0, i);
+            t.register(new SourceCoordinates("t", 0, i));
         }
         long start = System.nanoTime();
         for (int i = n - 1; i >= 0; i--) { // worst order: the head finishes last
-            t.markDone("t", 0, i);
+            t.markDone(new SourceCoordinates("t", 0, i));
         }
         assertThat(t.committable("t", 0)).hasValue(n);
         assertThat(System.nanoTime() - start).isLessThan(2_000_000_000L);
