@@ -20,6 +20,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import static io.bedrockstream.bedrock.BedrockClientSettings.REGION_KEY;
+import static io.bedrockstream.bedrock.CredentialsSettings.PROVIDER_KEY;
+import static io.bedrockstream.bedrock.CredentialsSettings.ROLE_ARN_KEY;
+import static io.bedrockstream.bedrock.CredentialsSettings.ROLE_EXTERNAL_ID_KEY;
+import static io.bedrockstream.bedrock.CredentialsSettings.STS_ENDPOINT_OVERRIDE_KEY;
+
 /**
  * {@code assume-role}: assumes {@code bedrock.role.arn} through STS with the default chain's credentials, and
  * keeps the role's credentials fresh on its own refresh thread ({@link RefreshingCredentialsProvider}). The STS
@@ -28,7 +34,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class AssumeRoleCredentialsProvider implements AwsCredentialsProvider, SdkAutoCloseable {
 
-    static final String DEFAULT_SESSION_NAME = "kafka-connect-bedrock-stream";
+    static final String DEFAULT_SESSION_NAME = CredentialsSettings.DEFAULT_ROLE_SESSION_NAME;
     private static final Duration STS_CALL_TIMEOUT = Duration.ofSeconds(30);
 
     private final String roleArn;
@@ -72,12 +78,12 @@ final class AssumeRoleCredentialsProvider implements AwsCredentialsProvider, Sdk
                 .roleSessionName(sessionName == null || sessionName.isBlank() ? DEFAULT_SESSION_NAME : sessionName)
                 .build();
         List<String> secrets = Arrays.asList(externalId);
-        String source = "assume-role of bedrock.role.arn=" + roleArn + " (bedrock.credentials.provider=assume-role)";
+        String source = "assume-role of " + ROLE_ARN_KEY + "=" + roleArn + " (" + PROVIDER_KEY + "=assume-role)";
         String fix = "Check that the worker's own identity (the AWS SDK default chain: environment, web identity, "
                 + "profile, container or instance role) may call sts:AssumeRole on the role, that the role's trust "
-                + "policy trusts that identity" + (secrets.get(0) == null ? "" : " with bedrock.role.external.id")
-                + ", and that bedrock.region"
-                + (stsEndpoint == null ? "" : " and bedrock.sts.endpoint.override") + " are right.";
+                + "policy trusts that identity" + (secrets.get(0) == null ? "" : " with " + ROLE_EXTERNAL_ID_KEY)
+                + ", and that " + REGION_KEY
+                + (stsEndpoint == null ? "" : " and " + STS_ENDPOINT_OVERRIDE_KEY) + " are right.";
         RefreshingCredentialsProvider refreshing = new RefreshingCredentialsProvider(source,
                 () -> toSessionCredentials(sts.assumeRole(request).credentials()),
                 e -> CredentialFailures.describe(source, fix, e, secrets), timing, () -> {

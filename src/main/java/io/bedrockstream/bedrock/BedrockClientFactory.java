@@ -23,6 +23,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
+import static io.bedrockstream.bedrock.CredentialsSettings.ACCESS_KEY_ID_KEY;
+import static io.bedrockstream.bedrock.CredentialsSettings.PROFILE_NAME_KEY;
+import static io.bedrockstream.bedrock.CredentialsSettings.PROVIDER_KEY;
+import static io.bedrockstream.bedrock.CredentialsSettings.ROLE_ARN_KEY;
+import static io.bedrockstream.bedrock.CredentialsSettings.SECRET_ACCESS_KEY_KEY;
+
 /**
  * Builds the Bedrock Runtime async client. The SDK's retries are switched off: the engine's retry policy is
  * the only one (SDK retries replay a half-delivered stream, BEDROCK.md §6). The timeouts live on the Netty
@@ -106,24 +112,24 @@ public final class BedrockClientFactory {
             case PROFILE -> {
                 boolean named = c.profileName() != null && !c.profileName().isBlank();
                 String source = (named ? "profile '" + c.profileName() + "'" : "the default profile (AWS_PROFILE or "
-                        + "'default')") + " (bedrock.credentials.provider=profile, bedrock.profile.name)";
+                        + "'default')") + " (" + PROVIDER_KEY + "=profile, " + PROFILE_NAME_KEY + ")";
                 yield refreshing(source, PROFILE_FIX, named ? ProfileCredentialsProvider.create(c.profileName())
                         : ProfileCredentialsProvider.create(), timing);
             }
             case ASSUME_ROLE -> c.roleArn() == null || c.roleArn().isBlank()
-                    ? new UnavailableCredentialsProvider("bedrock.credentials.provider=assume-role needs "
-                    + "bedrock.role.arn, which is not set. Set it to the IAM role to assume, e.g. "
+                    ? new UnavailableCredentialsProvider(PROVIDER_KEY + "=assume-role needs "
+                    + ROLE_ARN_KEY + ", which is not set. Set it to the IAM role to assume, e.g. "
                     + "arn:aws:iam::123456789012:role/bedrock-invoker.")
                     : AssumeRoleCredentialsProvider.create(settings.region(), c.roleArn(), c.roleExternalId(),
                     c.roleSessionName(), c.stsEndpointOverride(), settings.connectTimeout());
         };
     }
 
-    static final String DEFAULT_CHAIN = "the AWS SDK default credential chain (bedrock.credentials.provider=default)";
+    static final String DEFAULT_CHAIN = "the AWS SDK default credential chain (" + PROVIDER_KEY + "=default)";
     static final String DEFAULT_CHAIN_FIX = "Give the worker process credentials the chain can find: "
             + "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; on EKS (IRSA) AWS_WEB_IDENTITY_TOKEN_FILE naming a "
             + "readable token file and AWS_ROLE_ARN; AWS_PROFILE with the AWS config files; or a container or "
-            + "instance role. Or set bedrock.credentials.provider to static, profile or assume-role.";
+            + "instance role. Or set " + PROVIDER_KEY + " to static, profile or assume-role.";
     static final String PROFILE_FIX = "Check that the AWS config and credentials files the worker reads "
             + "(AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/config and ~/.aws/credentials) define "
             + "the profile, with keys or with role_arn and a source_profile (or credential_source) whose identity "
@@ -140,12 +146,12 @@ public final class BedrockClientFactory {
         boolean key = c.accessKeyId() != null && !c.accessKeyId().isBlank();
         boolean secret = c.secretAccessKey() != null && !c.secretAccessKey().isBlank();
         if (!key || !secret) {
-            String missing = !key && !secret ? "bedrock.access.key.id and bedrock.secret.access.key are"
-                    : (key ? "bedrock.secret.access.key" : "bedrock.access.key.id") + " is";
-            return new UnavailableCredentialsProvider("bedrock.credentials.provider=static needs "
-                    + "bedrock.access.key.id and bedrock.secret.access.key; " + missing + " not set. Set "
+            String missing = !key && !secret ? ACCESS_KEY_ID_KEY + " and " + SECRET_ACCESS_KEY_KEY + " are"
+                    : (key ? SECRET_ACCESS_KEY_KEY : ACCESS_KEY_ID_KEY) + " is";
+            return new UnavailableCredentialsProvider(PROVIDER_KEY + "=static needs "
+                    + ACCESS_KEY_ID_KEY + " and " + SECRET_ACCESS_KEY_KEY + "; " + missing + " not set. Set "
                     + (key ? "it" : "them") + " (a ${file:...} or ${env:...} config provider keeps secrets out of the "
-                    + "connector config), or choose another bedrock.credentials.provider.");
+                    + "connector config), or choose another " + PROVIDER_KEY + ".");
         }
         return StaticCredentialsProvider.create(c.sessionToken() == null || c.sessionToken().isBlank()
                 ? AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey())

@@ -30,6 +30,11 @@ public record BedrockClientSettings(String region, URI endpointOverride, HttpPro
         }
     }
 
+    // Config keys this layer names in its errors: their one spelling, which the connect layer's ConfigDef uses
+    public static final String REGION_KEY = "bedrock.region";
+    public static final String INVOCATION_TIMEOUT_KEY = "invocation.timeout.ms";
+    public static final String STREAM_IDLE_TIMEOUT_KEY = "stream.idle.timeout.ms";
+
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_INVOCATION_TIMEOUT = Duration.ofMinutes(10);
@@ -37,7 +42,7 @@ public record BedrockClientSettings(String region, URI endpointOverride, HttpPro
 
     public BedrockClientSettings {
         if (region == null || region.isBlank()) {
-            throw new IllegalArgumentException("bedrock.region is required");
+            throw new IllegalArgumentException(REGION_KEY + " is required");
         }
         httpProtocol = httpProtocol == null ? HttpProtocol.HTTP2 : httpProtocol;
         credentials = credentials == null ? CredentialsSettings.defaults() : credentials;

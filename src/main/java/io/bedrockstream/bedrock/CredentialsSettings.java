@@ -25,6 +25,20 @@ public record CredentialsSettings(Provider provider, String accessKeyId, String 
         }
     }
 
+    // The credentials config keys, named in credentials errors: their one spelling, which the connect layer's
+    // ConfigDef uses
+    public static final String PROVIDER_KEY = "bedrock.credentials.provider";
+    public static final String ACCESS_KEY_ID_KEY = "bedrock.access.key.id";
+    public static final String SECRET_ACCESS_KEY_KEY = "bedrock.secret.access.key";
+    public static final String SESSION_TOKEN_KEY = "bedrock.session.token";
+    public static final String PROFILE_NAME_KEY = "bedrock.profile.name";
+    public static final String ROLE_ARN_KEY = "bedrock.role.arn";
+    public static final String ROLE_EXTERNAL_ID_KEY = "bedrock.role.external.id";
+    public static final String ROLE_SESSION_NAME_KEY = "bedrock.role.session.name";
+    public static final String STS_ENDPOINT_OVERRIDE_KEY = "bedrock.sts.endpoint.override";
+    /** The session name an assumed role's sessions get when bedrock.role.session.name is empty. */
+    public static final String DEFAULT_ROLE_SESSION_NAME = "kafka-connect-bedrock-stream";
+
     public CredentialsSettings {
         provider = provider == null ? Provider.DEFAULT : provider;
     }

@@ -15,6 +15,14 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
+import static io.bedrockstream.bedrock.BedrockClientSettings.INVOCATION_TIMEOUT_KEY;
+import static io.bedrockstream.bedrock.BedrockClientSettings.REGION_KEY;
+import static io.bedrockstream.bedrock.BedrockClientSettings.STREAM_IDLE_TIMEOUT_KEY;
+import static io.bedrockstream.bedrock.CredentialsSettings.PROVIDER_KEY;
+import static io.bedrockstream.bedrock.CredentialsSettings.SESSION_TOKEN_KEY;
+import static io.bedrockstream.request.RequestMappingSettings.MODEL_ID_KEY;
+import static io.bedrockstream.request.RequestMappingSettings.SERVICE_TIER_KEY;
+
 /**
  * Maps whatever the SDK threw to the error taxonomy of ARCHITECTURE.md. Service errors are matched by the
  * error code the service sent (case-insensitively: mid-stream events use camelCase member names, BEDROCK.md
@@ -59,16 +67,16 @@ public final class ErrorClassifier {
             return classifyService(service, chunksSoFar);
         }
         if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException) {
-            return transientFailure(INVOCATION_TIMEOUT, "the invocation took longer than invocation.timeout.ms",
+            return transientFailure(INVOCATION_TIMEOUT, "the invocation took longer than " + INVOCATION_TIMEOUT_KEY,
                     chunksSoFar);
         }
         if (hasCause(t, "ReadTimeoutException")) {
             return transientFailure(STREAM_IDLE_TIMEOUT,
-                    "no bytes from Bedrock for longer than stream.idle.timeout.ms", chunksSoFar);
+                    "no bytes from Bedrock for longer than " + STREAM_IDLE_TIMEOUT_KEY, chunksSoFar);
         }
         if (isCredentialProblem(t)) {
             return new InvocationFailure(ErrorKind.CONFIGURATION, CREDENTIALS_ERROR,
-                    "could not load AWS credentials (" + safeMessage(t) + "); check bedrock.credentials.provider "
+                    "could not load AWS credentials (" + safeMessage(t) + "); check " + PROVIDER_KEY + " "
                             + "and the keys, profile or role it needs", null, null, null, chunksSoFar);
         }
         if (hasMessage(t, CredentialFailures.MISSING_HTTP_CLIENT)) {
@@ -106,7 +114,7 @@ public final class ErrorClassifier {
         if (kind == ErrorKind.INVALID_REQUEST && isServiceTierRefusal(message)) {
             // the same for every record: the setup is wrong, not this request
             return new InvocationFailure(ErrorKind.CONFIGURATION, errorType, message + "; the model does not offer "
-                    + "this service tier: change or clear bedrock.service.tier", httpStatus, null, null, chunks);
+                    + "this service tier: change or clear " + SERVICE_TIER_KEY, httpStatus, null, null, chunks);
         }
         if (kind == ErrorKind.CONFIGURATION) {
             message = message + "; " + configurationHint(lower);
@@ -162,12 +170,12 @@ public final class ErrorClassifier {
             case "accessdeniedexception", "accessdenied" ->
                     "check the IAM policy allows bedrock:InvokeModelWithResponseStream on this model, "
                             + "and that model access is enabled in this region";
-            case "resourcenotfoundexception" -> "check bedrock.model.id and bedrock.region";
+            case "resourcenotfoundexception" -> "check " + MODEL_ID_KEY + " and " + REGION_KEY;
             case "expiredtokenexception" -> "the session token had expired when the call was signed: temporary keys "
-                    + "in bedrock.session.token cannot be renewed by the connector; use bedrock.credentials.provider "
+                    + "in " + SESSION_TOKEN_KEY + " cannot be renewed by the connector; use " + PROVIDER_KEY + " "
                     + "default, profile or assume-role, which refresh credentials before they expire";
-            default -> "check the credentials (bedrock.credentials.provider, access key, secret, session token)"
-                    + " and bedrock.region";
+            default -> "check the credentials (" + PROVIDER_KEY + ", access key, secret, session token)"
+                    + " and " + REGION_KEY;
         };
     }
 

@@ -7,6 +7,12 @@ import org.apache.kafka.connect.errors.ConnectException;
 
 import java.util.List;
 
+import static io.bedrockstream.connect.config.BedrockConnectorConfig.MAX_IN_FLIGHT;
+import static io.bedrockstream.connect.config.BedrockConnectorConfig.MODEL_ID;
+import static io.bedrockstream.connect.config.BedrockConnectorConfig.RATE_TOKENS_PER_MINUTE;
+import static io.bedrockstream.connect.config.BedrockConnectorConfig.REGION;
+import static io.bedrockstream.connect.config.BedrockConnectorConfig.RETRY_DEADLINE_MS;
+
 /**
  * Why a request record was dead-lettered. Connect's dead-letter queue copies the exception's class and
  * message into the {@code __connect.errors.*} headers, so the message is what users read there: error kind,
@@ -84,9 +90,9 @@ public class BedrockRequestFailedException extends ConnectException {
     private static String hint(ErrorKind kind) {
         return switch (kind) {
             case CONFIGURATION -> "Check the credentials, the IAM permission bedrock:InvokeModelWithResponseStream "
-                    + "on the model, model access in the region, and bedrock.model.id / bedrock.region";
-            case THROTTLING -> "Raise the Bedrock quota or retry.deadline.ms, or lower max.in.flight.requests or "
-                    + "rate.tokens.per.minute";
+                    + "on the model, model access in the region, and " + MODEL_ID + " / " + REGION;
+            case THROTTLING -> "Raise the Bedrock quota or " + RETRY_DEADLINE_MS + ", or lower " + MAX_IN_FLIGHT
+                    + " or " + RATE_TOKENS_PER_MINUTE;
             default -> null;
         };
     }

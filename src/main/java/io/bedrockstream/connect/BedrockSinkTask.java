@@ -46,6 +46,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 
+import static io.bedrockstream.connect.config.BedrockConnectorConfig.ERRORS_TOLERANCE;
+import static io.bedrockstream.connect.config.BedrockConnectorConfig.MAX_TOKENS;
+
 /**
  * Runs the request records of its partitions through the streaming engine and writes their output.
  *
@@ -363,8 +366,8 @@ public class BedrockSinkTask extends SinkTask {
     private void deadLetter(PendingRequest p, BedrockRequestFailedException reason) {
         if (!config.errorsTolerateAll()) {
             throw new ConnectException("Request " + p.requestId + " at " + p.key
-                    + " failed and errors.tolerance=none, so the task stops. Set "
-                    + "errors.tolerance=all and errors.deadletterqueue.topic.name to dead-letter such requests. "
+                    + " failed and " + ERRORS_TOLERANCE + "=none, so the task stops. Set "
+                    + ERRORS_TOLERANCE + "=all and errors.deadletterqueue.topic.name to dead-letter such requests. "
                     + "Reason: " + reason.getMessage(), reason);
         }
         metrics.recordDeadLetter();
@@ -505,7 +508,7 @@ public class BedrockSinkTask extends SinkTask {
             if (exception instanceof RecordTooLargeException) {
                 p.outputFailed("an output record was larger than the output producer's max.request.size ("
                         + exception.getMessage() + "); raise output.producer.max.request.size and the topic's "
-                        + "max.message.bytes, or shorten the answer with request.max.tokens");
+                        + "max.message.bytes, or shorten the answer with " + MAX_TOKENS);
             } else if (exception != null) {
                 fatal.raise(new ConnectException("Could not write an output record of request "
                         + p.requestId + " to Kafka; the task stops so the request runs again after a restart",

@@ -8,6 +8,10 @@ import org.apache.kafka.connect.errors.ConnectException;
 
 import java.util.Optional;
 
+import static io.bedrockstream.connect.config.BedrockConnectorConfig.MODEL_ID;
+import static io.bedrockstream.connect.config.BedrockConnectorConfig.REGION;
+import static io.bedrockstream.connect.config.BedrockConnectorConfig.SETUP_ERROR_ACTION;
+
 /**
  * Which failed requests fail the task rather than go to the dead-letter topic. Only Bedrock refusing the
  * connector's own setup does (credentials, permissions, the configured model), and only with
@@ -28,9 +32,9 @@ final class SetupErrors {
             return Optional.empty();
         }
         return Optional.of(new ConnectException("Bedrock refused request " + outcome.request().requestId() + where
-                + " because of the connector's setup, so the task stops (setup.error.action=fail): "
+                + " because of the connector's setup, so the task stops (" + SETUP_ERROR_ACTION + "=fail): "
                 + outcome.failure().errorType() + ": " + outcome.failure().message()
-                + ". Fix the credentials, permissions, bedrock.model.id or bedrock.region, then restart the task; "
-                + "set setup.error.action=dlq to dead-letter such requests instead"));
+                + ". Fix the credentials, permissions, " + MODEL_ID + " or " + REGION + ", then restart the task; "
+                + "set " + SETUP_ERROR_ACTION + "=dlq to dead-letter such requests instead"));
     }
 }

@@ -1,5 +1,6 @@
 package io.bedrockstream.engine;
 
+import io.bedrockstream.bedrock.BedrockClientSettings;
 import io.bedrockstream.bedrock.ErrorClassifier;
 import io.bedrockstream.bedrock.ErrorKind;
 import io.bedrockstream.bedrock.InvocationFailure;
@@ -85,7 +86,7 @@ final class AttemptRun implements InvocationListener {
 
     private void timedOut() {
         InvocationFailure f = new InvocationFailure(ErrorKind.TRANSIENT, ErrorClassifier.INVOCATION_TIMEOUT,
-                "the invocation took longer than invocation.timeout.ms", null, null, null, 0);
+                "the invocation took longer than " + BedrockClientSettings.INVOCATION_TIMEOUT_KEY, null, null, null, 0);
         Invoker.InvocationHandle h = handle;
         if (h != null) {
             h.cancel(f);

@@ -1,5 +1,6 @@
 package io.bedrockstream.connect.config;
 
+import io.bedrockstream.bedrock.BedrockClientSettings;
 import io.bedrockstream.bedrock.BedrockClientSettings.HttpProtocol;
 import io.bedrockstream.bedrock.CredentialsSettings;
 import io.bedrockstream.connect.config.Choice.RequestOrdering;
@@ -38,22 +39,24 @@ public class BedrockConnectorConfig extends AbstractConfig {
     public static final String GROUP_FLOW = "Flow control & retry";
     public static final String GROUP_ERRORS = "Errors";
 
+    // Each key is spelled once: a key the layers below name in their errors (RequestMappingSettings,
+    // BedrockClientSettings, CredentialsSettings) is spelled there and named here by the same constant.
     // Bedrock connection
-    public static final String REGION = "bedrock.region";
+    public static final String REGION = BedrockClientSettings.REGION_KEY;
     public static final String ENDPOINT_OVERRIDE = "bedrock.endpoint.override";
     public static final String HTTP_PROTOCOL = "bedrock.http.protocol";
     public static final String CONNECT_TIMEOUT_MS = "bedrock.connect.timeout.ms";
     // Credentials
-    public static final String CREDENTIALS_PROVIDER = "bedrock.credentials.provider";
-    public static final String ACCESS_KEY_ID = "bedrock.access.key.id";
-    public static final String SECRET_ACCESS_KEY = "bedrock.secret.access.key";
-    public static final String SESSION_TOKEN = "bedrock.session.token";
-    public static final String PROFILE_NAME = "bedrock.profile.name";
-    public static final String ROLE_ARN = "bedrock.role.arn";
-    public static final String ROLE_EXTERNAL_ID = "bedrock.role.external.id";
-    public static final String ROLE_SESSION_NAME = "bedrock.role.session.name";
-    public static final String STS_ENDPOINT_OVERRIDE = "bedrock.sts.endpoint.override";
-    // Model (the keys the request mapping also names in its problems are spelled in RequestMappingSettings)
+    public static final String CREDENTIALS_PROVIDER = CredentialsSettings.PROVIDER_KEY;
+    public static final String ACCESS_KEY_ID = CredentialsSettings.ACCESS_KEY_ID_KEY;
+    public static final String SECRET_ACCESS_KEY = CredentialsSettings.SECRET_ACCESS_KEY_KEY;
+    public static final String SESSION_TOKEN = CredentialsSettings.SESSION_TOKEN_KEY;
+    public static final String PROFILE_NAME = CredentialsSettings.PROFILE_NAME_KEY;
+    public static final String ROLE_ARN = CredentialsSettings.ROLE_ARN_KEY;
+    public static final String ROLE_EXTERNAL_ID = CredentialsSettings.ROLE_EXTERNAL_ID_KEY;
+    public static final String ROLE_SESSION_NAME = CredentialsSettings.ROLE_SESSION_NAME_KEY;
+    public static final String STS_ENDPOINT_OVERRIDE = CredentialsSettings.STS_ENDPOINT_OVERRIDE_KEY;
+    // Model
     public static final String MODEL_ID = RequestMappingSettings.MODEL_ID_KEY;
     public static final String MODEL_FAMILY = RequestMappingSettings.MODEL_FAMILY_KEY;
     public static final String MODEL_OVERRIDE_HEADER = RequestMappingSettings.MODEL_OVERRIDE_HEADER_KEY;
@@ -95,6 +98,8 @@ public class BedrockConnectorConfig extends AbstractConfig {
     public static final String OUTPUT_VALUE_CONVERTER = "output.value.converter";
     public static final String OUTPUT_KEY_CONVERTER_PREFIX = OUTPUT_KEY_CONVERTER + ".";
     public static final String OUTPUT_VALUE_CONVERTER_PREFIX = OUTPUT_VALUE_CONVERTER + ".";
+    /** The default key converter (and the source's request converters): Connect's StringConverter. */
+    static final String STRING_CONVERTER = "org.apache.kafka.connect.storage.StringConverter";
     // Flow control & retry
     public static final String MAX_IN_FLIGHT = "max.in.flight.requests";
     public static final String RETRY_MAX_ATTEMPTS = "retry.max.attempts";
@@ -103,8 +108,8 @@ public class BedrockConnectorConfig extends AbstractConfig {
     public static final String RETRY_BACKOFF_MAX_MS = "retry.backoff.max.ms";
     public static final String RETRY_DEADLINE_MS = "retry.deadline.ms";
     public static final String RETRY_TRANSIENT_ERRORS = "retry.transient.errors";
-    public static final String INVOCATION_TIMEOUT_MS = "invocation.timeout.ms";
-    public static final String STREAM_IDLE_TIMEOUT_MS = "stream.idle.timeout.ms";
+    public static final String INVOCATION_TIMEOUT_MS = BedrockClientSettings.INVOCATION_TIMEOUT_KEY;
+    public static final String STREAM_IDLE_TIMEOUT_MS = BedrockClientSettings.STREAM_IDLE_TIMEOUT_KEY;
     public static final String REQUEST_ORDERING = "request.ordering";
     public static final String RATE_REQUESTS_PER_MINUTE = "rate.requests.per.minute";
     public static final String RATE_TOKENS_PER_MINUTE = "rate.tokens.per.minute";
@@ -200,7 +205,7 @@ public class BedrockConnectorConfig extends AbstractConfig {
     }
 
     public String roleSessionName() {
-        return nonEmpty(getString(ROLE_SESSION_NAME)).orElse("kafka-connect-bedrock-stream");
+        return nonEmpty(getString(ROLE_SESSION_NAME)).orElse(CredentialsSettings.DEFAULT_ROLE_SESSION_NAME);
     }
 
     public Optional<URI> stsEndpointOverride() {

@@ -41,8 +41,6 @@ public class BedrockSourceConfig extends BedrockConnectorConfig {
      */
     public static final String TASK_ASSIGNED_PARTITIONS = "task.assigned.partitions";
 
-    private static final String STRING_CONVERTER = "org.apache.kafka.connect.storage.StringConverter";
-
     public BedrockSourceConfig(Map<?, ?> props) {
         super(configDef(), props);
     }

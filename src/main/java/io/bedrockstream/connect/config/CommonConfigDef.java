@@ -1,6 +1,7 @@
 package io.bedrockstream.connect.config;
 
 import io.bedrockstream.bedrock.BedrockClientSettings.HttpProtocol;
+import io.bedrockstream.bedrock.CredentialsSettings;
 import io.bedrockstream.bedrock.CredentialsSettings.Provider;
 import io.bedrockstream.connect.config.Choice.RequestOrdering;
 import io.bedrockstream.connect.config.Choice.SetupErrorAction;
@@ -125,7 +126,7 @@ final class CommonConfigDef {
                         "The external id the role's trust policy requires, if any, when assuming bedrock.role.arn. "
                                 + "Unset by default.",
                         new VisibleWhen(CREDENTIALS_PROVIDER, Provider.ASSUME_ROLE.configName()))
-                .define(ROLE_SESSION_NAME, Type.STRING, "kafka-connect-bedrock-stream",
+                .define(ROLE_SESSION_NAME, Type.STRING, CredentialsSettings.DEFAULT_ROLE_SESSION_NAME,
                         new PatternOrEmpty("[\\w+=,.@-]{2,64}", "2 to 64 characters of letters, digits and +=,.@_-"),
                         Importance.LOW, Width.MEDIUM, "Role session name",
                         "The session name recorded in CloudTrail when assuming bedrock.role.arn. Defaults to "
@@ -293,15 +294,16 @@ final class CommonConfigDef {
                         "The JSON pointer of the request id inside the value when request.id.source=field, e.g. "
                                 + "/id. Empty by default; required for that source.",
                         new VisibleWhen(REQUEST_ID_SOURCE, IdSource.FIELD.configName()))
-                .define(REQUEST_MAX_BYTES, Type.INT, 1_000_000, Range.between(1, 25_000_000), Importance.LOW,
+                .define(REQUEST_MAX_BYTES, Type.INT, (int) RequestMappingSettings.DEFAULT_MAX_BYTES,
+                        Range.between(1, (int) RequestMappingSettings.BEDROCK_MAX_BODY_BYTES), Importance.LOW,
                         Width.SHORT, "Max request bytes",
                         "The largest request body sent to Bedrock, in bytes; larger requests are dead-lettered "
                                 + "without a call. Between 1 and 25000000; default 1000000.")
-                .define(REQUEST_CONTENT_TYPE, Type.STRING, "application/json", new ConfigDef.NonEmptyString(),
-                        Importance.LOW, Width.MEDIUM, "Request content type",
+                .define(REQUEST_CONTENT_TYPE, Type.STRING, RequestMappingSettings.DEFAULT_CONTENT_TYPE,
+                        new ConfigDef.NonEmptyString(), Importance.LOW, Width.MEDIUM, "Request content type",
                         "The contentType sent with each invocation. Default application/json.")
-                .define(REQUEST_ACCEPT, Type.STRING, "application/json", new ConfigDef.NonEmptyString(),
-                        Importance.LOW, Width.MEDIUM, "Accept",
+                .define(REQUEST_ACCEPT, Type.STRING, RequestMappingSettings.DEFAULT_CONTENT_TYPE,
+                        new ConfigDef.NonEmptyString(), Importance.LOW, Width.MEDIUM, "Accept",
                         "The accept type sent with each invocation. Default application/json.");
     }
 
@@ -345,11 +347,11 @@ final class CommonConfigDef {
         if (!outputConverters) {
             return;
         }
-        output.define(OUTPUT_KEY_CONVERTER, Type.CLASS, "org.apache.kafka.connect.storage.StringConverter", null,
+        output.define(OUTPUT_KEY_CONVERTER, Type.CLASS, STRING_CONVERTER, null,
                         Importance.LOW, Width.LONG, "Output key converter",
                         "The Converter that serializes output record keys (request ids). Its settings go under "
                                 + "the prefix output.key.converter. Default "
-                                + "org.apache.kafka.connect.storage.StringConverter.")
+                                + STRING_CONVERTER + ".")
                 .define(OUTPUT_VALUE_CONVERTER, Type.CLASS, "io.bedrockstream.connect.LeanJsonConverter", null,
                         Importance.MEDIUM, Width.LONG, "Output value converter",
                         "The Converter that serializes output record values (io.bedrockstream.ChunkRecord and "
