@@ -561,7 +561,6 @@ public class BedrockSinkTask extends SinkTask {
         }
     }
 
-
     /** For tests: the task's metrics. */
     TaskMetrics metrics() {
         return metrics;

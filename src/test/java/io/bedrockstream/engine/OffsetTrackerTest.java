@@ -71,7 +71,8 @@ class OffsetTrackerTest {
     void rejectsOffsetsOutOfOrderAndIgnoresRepeatedDone() {
         OffsetTracker t = new OffsetTracker();
         t.register(new SourceCoordinates("a", 0, 5));
-        assertThatThrownBy(() -> t.register(new SourceCoordinates("a", 0, 5))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> t.register(new SourceCoordinates("a", 0, 5)))
+                .isInstanceOf(IllegalArgumentException.class);
         t.markDone(new SourceCoordinates("a", 0, 5));
         t.markDone(new SourceCoordinates("a", 0, 5));
         assertThat(t.pendingTotal()).isZero();

@@ -258,7 +258,8 @@ public final class ConfigValidation {
             out.add(new Problem(CREDENTIALS_PROVIDER + "=static needs both an access key id and a secret access key: "
                     + "set " + missing + ".", CREDENTIALS_PROVIDER, ACCESS_KEY_ID, SECRET_ACCESS_KEY));
         }
-        if (!blank(v, CREDENTIALS_PROVIDER) && !is(v, CREDENTIALS_PROVIDER, Provider.STATIC) && (access || secret || token)) {
+        if (!blank(v, CREDENTIALS_PROVIDER) && !is(v, CREDENTIALS_PROVIDER, Provider.STATIC)
+                && (access || secret || token)) {
             List<String> keys = new ArrayList<>(List.of(CREDENTIALS_PROVIDER));
             if (access) {
                 keys.add(ACCESS_KEY_ID);
