@@ -10,8 +10,8 @@ import static io.bedrockstream.connect.SinkHarness.recordsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.bedrockstream.demo.ConnectRest;
-import io.bedrockstream.demo.ProjectLayout;
+import io.bedrockstream.testkit.ConnectRest;
+import io.bedrockstream.testkit.ProjectLayout;
 import io.bedrockstream.emulator.Attempt;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
