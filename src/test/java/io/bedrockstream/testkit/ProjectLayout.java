@@ -47,6 +47,21 @@ public record ProjectLayout(Path baseDir) {
         return pluginDir().resolve("lib");
     }
 
+    /** The emulator's runnable jar (`mvn package`); the plugin archive holds no emulator. */
+    public Path emulatorJar() {
+        Path jar = target().resolve("emulator").resolve("bedrock-emulator-" + pluginVersion() + ".jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("The emulator jar is missing: " + jar + ". Run `mvn package -DskipTests`"
+                    + " first.");
+        }
+        return jar;
+    }
+
+    /** The Kafka Streams assembler library's jar (`mvn package`). */
+    public Path assemblerJar() {
+        return target().resolve("assembler").resolve("bedrock-stream-assembler-" + pluginVersion() + ".jar");
+    }
+
     /** The zip users install (Confluent Hub layout); target/plugin holds the same tree unpacked. */
     public Path pluginArchive() {
         return target().resolve("bedrockstream-" + PLUGIN_NAME + "-" + pluginVersion() + ".zip");
