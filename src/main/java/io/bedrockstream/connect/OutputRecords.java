@@ -1,6 +1,7 @@
 package io.bedrockstream.connect;
 
 import io.bedrockstream.bedrock.InvocationResult;
+import io.bedrockstream.contract.ChunkField;
 import io.bedrockstream.engine.ConverseAnswer;
 import io.bedrockstream.engine.OutputEvent;
 import io.bedrockstream.engine.RequestOutcome;
@@ -24,44 +25,8 @@ public final class OutputRecords {
     /** Keys are request ids. */
     public static final Schema KEY_SCHEMA = Schema.STRING_SCHEMA;
 
-    public static final Schema CHUNK_SCHEMA = SchemaBuilder.struct()
-            .name("io.bedrockstream.ChunkRecord").version(2)
-            .doc("One streamed chunk of a Bedrock invocation, or the invocation's terminal record (complete or "
-                    + "error). Group by invocation_id, order by seq; trust the invocation whose terminal is complete.")
-            .field("request_id", Schema.STRING_SCHEMA)
-            .field("invocation_id", Schema.STRING_SCHEMA)
-            .field("attempt", Schema.INT32_SCHEMA)
-            .field("seq", Schema.INT64_SCHEMA)
-            .field("event", Schema.STRING_SCHEMA)
-            .field("model_id", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("text", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("chunk", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("stop_reason", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("input_tokens", Schema.OPTIONAL_INT64_SCHEMA)
-            .field("output_tokens", Schema.OPTIONAL_INT64_SCHEMA)
-            .field("first_byte_latency_ms", Schema.OPTIONAL_INT64_SCHEMA)
-            .field("invocation_latency_ms", Schema.OPTIONAL_INT64_SCHEMA)
-            .field("error_type", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("error_message", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("original_status_code", Schema.OPTIONAL_INT32_SCHEMA)
-            .field("original_message", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("retrying", Schema.OPTIONAL_BOOLEAN_SCHEMA)
-            .field("source_topic", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("source_partition", Schema.OPTIONAL_INT32_SCHEMA)
-            .field("source_offset", Schema.OPTIONAL_INT64_SCHEMA)
-            // version 2: optional, set on ConverseStream records only (bedrock.api=converse)
-            .field("block_index", Schema.OPTIONAL_INT32_SCHEMA)
-            .field("delta_type", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("tool_use_id", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("tool_name", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("cache_read_input_tokens", Schema.OPTIONAL_INT64_SCHEMA)
-            .field("cache_write_input_tokens", Schema.OPTIONAL_INT64_SCHEMA)
-            .field("latency_ms", Schema.OPTIONAL_INT64_SCHEMA)
-            .field("service_tier", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("guardrail_trace", Schema.OPTIONAL_STRING_SCHEMA)
-            // optional: how many deltas a coalesced chunk record holds (output.chunk.coalesce.*)
-            .field("deltas", Schema.OPTIONAL_INT32_SCHEMA)
-            .build();
+    /** The chunk record, built from the contract's one definition, {@link ChunkField}. */
+    public static final Schema CHUNK_SCHEMA = chunkSchema();
 
     /** One tool call of a Converse answer; {@code input} is the tool input JSON reassembled from its deltas. */
     public static final Schema TOOL_CALL_SCHEMA = SchemaBuilder.struct()
@@ -98,6 +63,21 @@ public final class OutputRecords {
             .build();
 
     private OutputRecords() {
+    }
+
+    private static Schema chunkSchema() {
+        SchemaBuilder b = SchemaBuilder.struct().name(ChunkField.SCHEMA_NAME).version(ChunkField.VERSION)
+                .doc(ChunkField.DOC);
+        for (ChunkField f : ChunkField.all()) {
+            Schema s = switch (f.type()) {
+                case STRING -> f.required() ? Schema.STRING_SCHEMA : Schema.OPTIONAL_STRING_SCHEMA;
+                case INT32 -> f.required() ? Schema.INT32_SCHEMA : Schema.OPTIONAL_INT32_SCHEMA;
+                case INT64 -> f.required() ? Schema.INT64_SCHEMA : Schema.OPTIONAL_INT64_SCHEMA;
+                case BOOLEAN -> f.required() ? Schema.BOOLEAN_SCHEMA : Schema.OPTIONAL_BOOLEAN_SCHEMA;
+            };
+            b.field(f.wireName(), s);
+        }
+        return b.build();
     }
 
     /** The value of one output record with the invocation's context on every record. */

@@ -1,50 +1,59 @@
 package io.bedrockstream.streams;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.bedrockstream.contract.ChunkField;
+import java.lang.reflect.RecordComponent;
 
 /**
- * One record of the connector's output topic: a chunk or an invocation's terminal, field for field as in
- * ARCHITECTURE.md's output record contract. Fields that do not apply to the event are null.
+ * One record of the connector's output topic: a chunk or an invocation's terminal, field for field as the
+ * contract's one definition, {@link ChunkField}, lists them (the JSON names are the components' names in snake
+ * case). Fields that do not apply to the event are null. This class checks, when it loads, that its components
+ * are exactly the contract's fields in order and with their types, so the two cannot drift apart.
  *
- * <p>The identifying fields are required so that a JSON value which is not an output record at all is
- * rejected by {@link ChunkRecordSerde} rather than read as a chunk with seq 0.
+ * <p>The required fields ({@link ChunkField#required()}) are checked by {@link ChunkRecordSerde}, so that a JSON
+ * value which is not an output record at all is rejected rather than read as a chunk with seq 0.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+// isChunk() and the like are not properties: "chunk" is the raw chunk component
+@JsonAutoDetect(isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ChunkRecord(
-        @JsonProperty("request_id") String requestId,
-        @JsonProperty(value = "invocation_id", required = true) String invocationId,
-        @JsonProperty(value = "attempt", required = true) int attempt,
-        @JsonProperty(value = "seq", required = true) long seq,
-        @JsonProperty(value = "event", required = true) String event,
-        @JsonProperty("model_id") String modelId,
-        @JsonProperty("text") String text,
-        @JsonProperty("chunk") String chunk,
-        @JsonProperty("stop_reason") String stopReason,
-        @JsonProperty("input_tokens") Long inputTokens,
-        @JsonProperty("output_tokens") Long outputTokens,
-        @JsonProperty("first_byte_latency_ms") Long firstByteLatencyMs,
-        @JsonProperty("invocation_latency_ms") Long invocationLatencyMs,
-        @JsonProperty("error_type") String errorType,
-        @JsonProperty("error_message") String errorMessage,
-        @JsonProperty("original_status_code") Integer originalStatusCode,
-        @JsonProperty("original_message") String originalMessage,
-        @JsonProperty("retrying") Boolean retrying,
-        @JsonProperty("source_topic") String sourceTopic,
-        @JsonProperty("source_partition") Integer sourcePartition,
-        @JsonProperty("source_offset") Long sourceOffset,
+        String requestId,
+        String invocationId,
+        int attempt,
+        long seq,
+        String event,
+        String modelId,
+        String text,
+        String chunk,
+        String stopReason,
+        Long inputTokens,
+        Long outputTokens,
+        Long firstByteLatencyMs,
+        Long invocationLatencyMs,
+        String errorType,
+        String errorMessage,
+        Integer originalStatusCode,
+        String originalMessage,
+        Boolean retrying,
+        String sourceTopic,
+        Integer sourcePartition,
+        Long sourceOffset,
         // record contract version 2: ConverseStream records only; null on InvokeModel records and version-1 writers
-        @JsonProperty("block_index") Integer blockIndex,
-        @JsonProperty("delta_type") String deltaType,
-        @JsonProperty("tool_use_id") String toolUseId,
-        @JsonProperty("tool_name") String toolName,
-        @JsonProperty("cache_read_input_tokens") Long cacheReadInputTokens,
-        @JsonProperty("cache_write_input_tokens") Long cacheWriteInputTokens,
-        @JsonProperty("latency_ms") Long latencyMs,
-        @JsonProperty("service_tier") String serviceTier,
-        @JsonProperty("guardrail_trace") String guardrailTrace,
+        Integer blockIndex,
+        String deltaType,
+        String toolUseId,
+        String toolName,
+        Long cacheReadInputTokens,
+        Long cacheWriteInputTokens,
+        Long latencyMs,
+        String serviceTier,
+        String guardrailTrace,
         // how many deltas a coalesced chunk holds (output.chunk.coalesce.*); null when it holds one
-        @JsonProperty("deltas") Integer deltas) {
+        Integer deltas) {
 
     /** A version-1 record holding one delta. */
     public ChunkRecord(String requestId, String invocationId, int attempt, long seq, String event, String modelId,
@@ -58,9 +67,37 @@ public record ChunkRecord(
                 null, null, null, null, null);
     }
 
-    public static final String CHUNK = "chunk";
-    public static final String COMPLETE = "complete";
-    public static final String ERROR = "error";
+    public static final String CHUNK = ChunkField.EVENT_CHUNK;
+    public static final String COMPLETE = ChunkField.EVENT_COMPLETE;
+    public static final String ERROR = ChunkField.EVENT_ERROR;
+
+    static {
+        checkAgainstTheContract();
+    }
+
+    private static void checkAgainstTheContract() {
+        RecordComponent[] components = ChunkRecord.class.getRecordComponents();
+        if (components.length != ChunkField.all().size()) {
+            throw new IllegalStateException("ChunkRecord has " + components.length + " components, the contract "
+                    + ChunkField.all().size() + " fields");
+        }
+        for (int i = 0; i < components.length; i++) {
+            ChunkField f = ChunkField.all().get(i);
+            Class<?> t = components[i].getType();
+            Class<?> expected = switch (f.type()) {
+                case STRING -> String.class;
+                case INT32 -> f.required() ? int.class : Integer.class;
+                case INT64 -> f.required() ? long.class : Long.class;
+                case BOOLEAN -> f.required() ? boolean.class : Boolean.class;
+            };
+            boolean nameMatches = components[i].getName().equals(f.javaName());
+            if (!nameMatches || !t.equals(expected)) {
+                throw new IllegalStateException("ChunkRecord component " + i + " is " + t.getSimpleName() + " "
+                        + components[i].getName() + ", the contract's field " + f.wireName() + " wants "
+                        + expected.getSimpleName() + " " + f.javaName());
+            }
+        }
+    }
 
     public boolean isChunk() {
         return CHUNK.equals(event);

@@ -1,6 +1,7 @@
 package io.bedrockstream.streams;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bedrockstream.contract.ChunkField;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -41,6 +42,12 @@ public final class ChunkRecordSerde implements Serde<ChunkRecord> {
         }
         if (!node.isObject()) {
             throw new SerializationException("Output record value is not a JSON object but " + node.getNodeType());
+        }
+        for (ChunkField f : ChunkField.all()) {
+            // request_id is required of writers, but the record's key carries it too: a record without it is read
+            if (f.required() && f != ChunkField.REQUEST_ID && !node.has(f.wireName())) {
+                throw new SerializationException("Output record value has no " + f.wireName());
+            }
         }
         return Json.convert(node, ChunkRecord.class);
     }

@@ -1,5 +1,8 @@
 package io.bedrockstream.demo;
 
+import io.bedrockstream.testkit.ProjectLayout;
+import io.bedrockstream.testkit.ConnectRest;
+import io.bedrockstream.testkit.LocalKafkaConnect;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;

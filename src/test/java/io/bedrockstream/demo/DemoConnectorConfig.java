@@ -1,5 +1,6 @@
 package io.bedrockstream.demo;
 
+import io.bedrockstream.testkit.LocalKafkaConnect;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -70,9 +70,9 @@ class ComposeFileTest {
             }
         }
         assertThat(targetMounts).containsExactlyInAnyOrder(
-                "emulator:./target/plugin/kafka-connect-bedrock-stream/lib",
+                "emulator:./target/emulator",
                 "connect:./target/plugin",
-                "assembler:./target/plugin/kafka-connect-bedrock-stream/lib");
+                "assembler:./target/assembler");
     }
 
     @Test

@@ -3,8 +3,8 @@ package io.bedrockstream.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.bedrockstream.demo.ConnectRest;
-import io.bedrockstream.demo.ProjectLayout;
+import io.bedrockstream.testkit.ConnectRest;
+import io.bedrockstream.testkit.ProjectLayout;
 import io.bedrockstream.emulator.Attempt;
 import io.bedrockstream.streams.AnswerRecord;
 import io.bedrockstream.streams.AnswerRecordSerde;

@@ -10,8 +10,8 @@ import static io.bedrockstream.connect.SinkHarness.recordsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.bedrockstream.demo.ConnectRest;
-import io.bedrockstream.demo.ProjectLayout;
+import io.bedrockstream.testkit.ConnectRest;
+import io.bedrockstream.testkit.ProjectLayout;
 import io.bedrockstream.emulator.Attempt;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -61,8 +61,8 @@ class ConnectorContainersDockerIT {
     private static final String KAFKA_IN_NETWORK = "kafka:19092";
     private static final String CLAUDE = "anthropic.claude-3-haiku-20240307-v1:0";
     /** The compose file's emulator command, with the answer length the in-JVM ITs use. */
-    private static final String EMULATOR_COMMAND = "exec java -cp \"/app/lib/*:$(ls /opt/kafka/libs/slf4j-api-*.jar"
-            + " | head -n 1)\" io.bedrockstream.emulator.BedrockEmulator --host 0.0.0.0 --port 8089"
+    private static final String EMULATOR_COMMAND = "exec java -cp \"/app/lib/*\""
+            + " io.bedrockstream.emulator.BedrockEmulator --host 0.0.0.0 --port 8089"
             + " --words 12 --per-chunk 2";
 
     private static Network network;
@@ -90,7 +90,7 @@ class ConnectorContainersDockerIT {
         emulator = new GenericContainer<>(kafkaImage)
                 .withNetwork(network)
                 .withNetworkAliases("emulator")
-                .withCopyFileToContainer(MountableFile.forHostPath(project.pluginLib()), "/app/lib")
+                .withCopyFileToContainer(MountableFile.forHostPath(project.emulatorJar()), "/app/lib/emulator.jar")
                 .withEnv("EMULATOR_ACCESS_KEY_ID", ACCESS_KEY)
                 .withEnv("EMULATOR_SECRET_ACCESS_KEY", SECRET_KEY)
                 .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint("/bin/sh", "-c", EMULATOR_COMMAND))

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import io.bedrockstream.demo.ProjectLayout;
+import io.bedrockstream.testkit.ProjectLayout;
 import io.bedrockstream.docker.ShellScript.Shell;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.bedrockstream.demo.ProjectLayout;
+import io.bedrockstream.testkit.ProjectLayout;
 import io.bedrockstream.docker.FakeKsqlDb.Reply;
 import io.bedrockstream.docker.KsqlStatements.Statement;
 import io.bedrockstream.docker.ShellScript.Shell;

@@ -2,7 +2,7 @@ package io.bedrockstream.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.bedrockstream.demo.ProjectLayout;
+import io.bedrockstream.testkit.ProjectLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

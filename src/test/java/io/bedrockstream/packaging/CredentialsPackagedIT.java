@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.bedrockstream.demo.LocalKafkaConnect;
-import io.bedrockstream.demo.ProjectLayout;
+import io.bedrockstream.testkit.LocalKafkaConnect;
+import io.bedrockstream.testkit.ProjectLayout;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -3,10 +3,10 @@ package io.bedrockstream.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.bedrockstream.demo.ChildProcess;
-import io.bedrockstream.demo.ConnectRest;
-import io.bedrockstream.demo.LocalKafkaConnect;
-import io.bedrockstream.demo.ProjectLayout;
+import io.bedrockstream.testkit.ChildProcess;
+import io.bedrockstream.testkit.ConnectRest;
+import io.bedrockstream.testkit.LocalKafkaConnect;
+import io.bedrockstream.testkit.ProjectLayout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.bedrockstream.packaging;
 
-import io.bedrockstream.demo.ChildProcess;
-import io.bedrockstream.demo.LocalKafkaConnect;
-import io.bedrockstream.demo.ProjectLayout;
+import io.bedrockstream.testkit.ChildProcess;
+import io.bedrockstream.testkit.LocalKafkaConnect;
+import io.bedrockstream.testkit.ProjectLayout;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;

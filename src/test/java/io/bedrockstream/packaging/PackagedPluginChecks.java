@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.bedrockstream.demo.ConnectRest;
+import io.bedrockstream.testkit.ConnectRest;
 import io.bedrockstream.demo.DemoConnectorConfig;
 import io.bedrockstream.demo.DemoRequest;
-import io.bedrockstream.demo.LocalKafkaConnect;
+import io.bedrockstream.testkit.LocalKafkaConnect;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

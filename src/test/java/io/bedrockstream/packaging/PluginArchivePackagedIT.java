@@ -2,10 +2,10 @@ package io.bedrockstream.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bedrockstream.demo.ChildProcess;
-import io.bedrockstream.demo.HostClasspath;
-import io.bedrockstream.demo.LocalKafkaConnect;
-import io.bedrockstream.demo.ProjectLayout;
+import io.bedrockstream.testkit.ChildProcess;
+import io.bedrockstream.testkit.HostClasspath;
+import io.bedrockstream.testkit.LocalKafkaConnect;
+import io.bedrockstream.testkit.ProjectLayout;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

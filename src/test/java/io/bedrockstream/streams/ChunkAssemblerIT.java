@@ -2,7 +2,7 @@ package io.bedrockstream.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bedrockstream.streams.OutputRecords.Invocation;
+import io.bedrockstream.streams.ConnectorRecords.Invocation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,18 +83,18 @@ class ChunkAssemblerIT {
                 ChunkAssembler.buildTopology(IN, OUT, ChunkAssembler.Options.defaults()), config);
              KafkaProducer<String, byte[]> producer = producer()) {
             streams.start();
-            send(producer, "req-a", OutputRecords.envelope(a.chunk(1, "world")));
-            send(producer, "req-b", OutputRecords.bare(bFailed.chunk(0, "lost")));
+            send(producer, "req-a", ConnectorRecords.envelope(a.chunk(1, "world")));
+            send(producer, "req-b", ConnectorRecords.bare(bFailed.chunk(0, "lost")));
             send(producer, "req-c", "not json at all".getBytes(StandardCharsets.UTF_8));
-            send(producer, "req-a", OutputRecords.envelope(a.chunk(0, "hello ")));
-            send(producer, "req-a", OutputRecords.envelope(a.chunk(0, "hello ")));
-            send(producer, "req-b", OutputRecords.bare(bFailed.error(1, true)));
-            send(producer, "req-a", OutputRecords.envelope(a.complete(2)));
-            send(producer, "req-b", OutputRecords.bare(bRetry.chunk(0, "kept")));
-            send(producer, "req-b", OutputRecords.bare(bRetry.complete(1)));
-            send(producer, "req-a", OutputRecords.envelope(aRerun.chunk(0, "again")));
-            send(producer, "req-a", OutputRecords.envelope(aRerun.complete(1)));
-            send(producer, "req-z", OutputRecords.envelope(sentinel.complete(0)));
+            send(producer, "req-a", ConnectorRecords.envelope(a.chunk(0, "hello ")));
+            send(producer, "req-a", ConnectorRecords.envelope(a.chunk(0, "hello ")));
+            send(producer, "req-b", ConnectorRecords.bare(bFailed.error(1, true)));
+            send(producer, "req-a", ConnectorRecords.envelope(a.complete(2)));
+            send(producer, "req-b", ConnectorRecords.bare(bRetry.chunk(0, "kept")));
+            send(producer, "req-b", ConnectorRecords.bare(bRetry.complete(1)));
+            send(producer, "req-a", ConnectorRecords.envelope(aRerun.chunk(0, "again")));
+            send(producer, "req-a", ConnectorRecords.envelope(aRerun.complete(1)));
+            send(producer, "req-z", ConnectorRecords.envelope(sentinel.complete(0)));
             producer.flush();
 
             List<AnswerRecord> answers = readAnswersUntil("req-z");

@@ -2,7 +2,7 @@ package io.bedrockstream.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bedrockstream.streams.OutputRecords.Invocation;
+import io.bedrockstream.streams.ConnectorRecords.Invocation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -171,9 +171,9 @@ class ChunkAssemblerTest {
 
     @Test
     void acceptsEnvelopeAndBareJsonInOneStream() {
-        input.pipeInput("req-1", OutputRecords.envelope(first.chunk(0, "env ")));
-        input.pipeInput("req-1", OutputRecords.bare(first.chunk(1, "bare")));
-        input.pipeInput("req-1", OutputRecords.envelope(first.complete(2)));
+        input.pipeInput("req-1", ConnectorRecords.envelope(first.chunk(0, "env ")));
+        input.pipeInput("req-1", ConnectorRecords.bare(first.chunk(1, "bare")));
+        input.pipeInput("req-1", ConnectorRecords.envelope(first.complete(2)));
 
         assertThat(texts()).containsExactly("env bare");
     }
@@ -282,7 +282,7 @@ class ChunkAssemblerTest {
 
     private void send(ChunkRecord... records) {
         for (ChunkRecord r : records) {
-            input.pipeInput(r.requestId(), OutputRecords.envelope(r));
+            input.pipeInput(r.requestId(), ConnectorRecords.envelope(r));
         }
     }
 

@@ -12,12 +12,12 @@ import org.junit.jupiter.api.Test;
 class ChunkRecordSerdeTest {
     private final ChunkRecordSerde serde = new ChunkRecordSerde();
     private final Deserializer<ChunkRecord> deserializer = serde.deserializer();
-    private final OutputRecords.Invocation inv = new OutputRecords.Invocation("req-1", "inv-1", 2);
+    private final ConnectorRecords.Invocation inv = new ConnectorRecords.Invocation("req-1", "inv-1", 2);
 
     @Test
     void readsTheSchemaEnvelopeOfJsonConverter() {
         ChunkRecord chunk = inv.chunk(3, "Hello");
-        byte[] bytes = OutputRecords.envelope(chunk);
+        byte[] bytes = ConnectorRecords.envelope(chunk);
         assertThat(new String(bytes, StandardCharsets.UTF_8)).startsWith("{\"schema\":");
 
         assertThat(deserializer.deserialize("t", bytes)).isEqualTo(chunk);
@@ -27,7 +27,7 @@ class ChunkRecordSerdeTest {
     void readsTheBarePayloadOfJsonConverter() {
         ChunkRecord error = new ChunkRecord("req-1", "inv-1", 2, 5, "error", "m", null, null, null, null, null,
                 null, null, "modelStreamErrorException", "boom", 503, "upstream", true, "bedrock-requests", 4, 99L);
-        assertThat(deserializer.deserialize("t", OutputRecords.bare(error))).isEqualTo(error);
+        assertThat(deserializer.deserialize("t", ConnectorRecords.bare(error))).isEqualTo(error);
     }
 
     @Test

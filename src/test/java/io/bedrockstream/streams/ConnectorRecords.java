@@ -1,5 +1,7 @@
 package io.bedrockstream.streams;
 
+import io.bedrockstream.contract.ChunkField;
+import java.lang.reflect.RecordComponent;
 import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -9,14 +11,14 @@ import org.apache.kafka.connect.json.JsonConverter;
  * Writes output records the way the connector does: a Connect Struct with the connector's schema, turned
  * into bytes by Connect's real {@link JsonConverter}, with or without the schema envelope.
  */
-final class OutputRecords {
+final class ConnectorRecords {
     /** The connector's own schema, so these tests fail if the contract and the assembler drift apart. */
     static final Schema VALUE_SCHEMA = io.bedrockstream.connect.OutputRecords.CHUNK_SCHEMA;
 
     private static final JsonConverter WITH_SCHEMA = converter(true);
     private static final JsonConverter BARE = converter(false);
 
-    private OutputRecords() {
+    private ConnectorRecords() {
     }
 
     static byte[] envelope(ChunkRecord r) {
@@ -27,39 +29,18 @@ final class OutputRecords {
         return BARE.fromConnectData("bedrock-chunks", VALUE_SCHEMA, struct(r));
     }
 
+    /** The Struct the connector would write for {@code r}: each contract field from the record's component. */
     static Struct struct(ChunkRecord r) {
-        return new Struct(VALUE_SCHEMA)
-                .put("request_id", r.requestId())
-                .put("invocation_id", r.invocationId())
-                .put("attempt", r.attempt())
-                .put("seq", r.seq())
-                .put("event", r.event())
-                .put("model_id", r.modelId())
-                .put("text", r.text())
-                .put("chunk", r.chunk())
-                .put("stop_reason", r.stopReason())
-                .put("input_tokens", r.inputTokens())
-                .put("output_tokens", r.outputTokens())
-                .put("first_byte_latency_ms", r.firstByteLatencyMs())
-                .put("invocation_latency_ms", r.invocationLatencyMs())
-                .put("error_type", r.errorType())
-                .put("error_message", r.errorMessage())
-                .put("original_status_code", r.originalStatusCode())
-                .put("original_message", r.originalMessage())
-                .put("retrying", r.retrying())
-                .put("source_topic", r.sourceTopic())
-                .put("source_partition", r.sourcePartition())
-                .put("source_offset", r.sourceOffset())
-                .put("block_index", r.blockIndex())
-                .put("delta_type", r.deltaType())
-                .put("tool_use_id", r.toolUseId())
-                .put("tool_name", r.toolName())
-                .put("cache_read_input_tokens", r.cacheReadInputTokens())
-                .put("cache_write_input_tokens", r.cacheWriteInputTokens())
-                .put("latency_ms", r.latencyMs())
-                .put("service_tier", r.serviceTier())
-                .put("guardrail_trace", r.guardrailTrace())
-                .put("deltas", r.deltas());
+        Struct s = new Struct(VALUE_SCHEMA);
+        RecordComponent[] components = ChunkRecord.class.getRecordComponents();
+        for (int i = 0; i < components.length; i++) {
+            try {
+                s.put(ChunkField.all().get(i).wireName(), components[i].getAccessor().invoke(r));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return s;
     }
 
     private static JsonConverter converter(boolean schemas) {

@@ -1,4 +1,4 @@
-package io.bedrockstream.demo;
+package io.bedrockstream.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.bedrockstream.demo;
+package io.bedrockstream.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

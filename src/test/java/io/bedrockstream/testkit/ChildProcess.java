@@ -1,4 +1,4 @@
-package io.bedrockstream.demo;
+package io.bedrockstream.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.bedrockstream.demo;
+package io.bedrockstream.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,18 +31,6 @@ class HostClasspathTest {
         assertThat(filtered.kept()).containsExactly(runtime, jackson, slf4j);
         assertThat(filtered.removed())
                 .containsExactly(testClasses, classes, projectJar, sdk, netty, streams, kafkaTestJar, installedJar);
-    }
-
-    @Test
-    void emulatorGetsOnlyTheLoggingJarsBesidesThePluginLib() {
-        Path slf4j = M2.resolve("org/slf4j/slf4j-api/1.7.36/slf4j-api-1.7.36.jar");
-        Path binding = M2.resolve("org/apache/logging/log4j/log4j-slf4j-impl/2.25.3/log4j-slf4j-impl-2.25.3.jar");
-        Path api = M2.resolve("org/apache/logging/log4j/log4j-api/2.25.3/log4j-api-2.25.3.jar");
-        Path core = M2.resolve("org/apache/logging/log4j/log4j-core/2.25.3/log4j-core-2.25.3.jar");
-        Path kafka = M2.resolve("org/apache/kafka/kafka-clients/4.3.1/kafka-clients-4.3.1.jar");
-
-        assertThat(HostClasspath.loggingJars(List.of(kafka, slf4j, binding, api, core)))
-                .containsExactly(slf4j, binding, api, core);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.bedrockstream.demo;
+package io.bedrockstream.testkit;
 
 import java.io.File;
 import java.io.IOException;
@@ -83,17 +83,6 @@ public final class HostClasspath {
             }
         }
         return new Filtered(List.copyOf(kept), List.copyOf(removed));
-    }
-
-    /** The entries a plugin-lib process (the emulator) needs besides lib/: the logging API the worker provides. */
-    public static List<Path> loggingJars(List<Path> entries) {
-        return entries.stream()
-                .filter(p -> {
-                    String name = p.getFileName().toString();
-                    return name.startsWith("slf4j-api-") || name.startsWith("log4j-slf4j-impl-")
-                            || name.startsWith("log4j-api-") || name.startsWith("log4j-core-");
-                })
-                .toList();
     }
 
     public static String join(List<Path> entries) {

@@ -1,4 +1,4 @@
-package io.bedrockstream.demo;
+package io.bedrockstream.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,6 +45,21 @@ public record ProjectLayout(Path baseDir) {
 
     public Path pluginLib() {
         return pluginDir().resolve("lib");
+    }
+
+    /** The emulator's runnable jar (`mvn package`); the plugin archive holds no emulator. */
+    public Path emulatorJar() {
+        Path jar = target().resolve("emulator").resolve("bedrock-emulator-" + pluginVersion() + ".jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("The emulator jar is missing: " + jar + ". Run `mvn package -DskipTests`"
+                    + " first.");
+        }
+        return jar;
+    }
+
+    /** The Kafka Streams assembler library's jar (`mvn package`). */
+    public Path assemblerJar() {
+        return target().resolve("assembler").resolve("bedrock-stream-assembler-" + pluginVersion() + ".jar");
     }
 
     /** The zip users install (Confluent Hub layout); target/plugin holds the same tree unpacked. */

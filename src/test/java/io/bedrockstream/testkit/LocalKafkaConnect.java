@@ -1,4 +1,4 @@
-package io.bedrockstream.demo;
+package io.bedrockstream.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -229,19 +229,18 @@ public final class LocalKafkaConnect implements AutoCloseable {
     }
 
     /**
-     * Starts the Bedrock emulator from the plugin's lib/ (it ships in the project jar) on a free port; returns at
-     * once — call {@link #awaitEmulator} before using it, so it can start while Kafka does.
+     * Starts the Bedrock emulator from its own runnable jar (target/emulator/, built by {@code mvn package}: the
+     * plugin holds no emulator) on a free port; returns at once — call {@link #awaitEmulator} before using it, so
+     * it can start while Kafka does.
      */
     public void launchEmulator(List<String> options) {
         emulatorPort = freePort();
-        List<Path> classpath = new ArrayList<>();
-        classpath.add(project.pluginLib().resolve("*"));
-        // the worker provides slf4j to plugins, so lib/ has none; the emulator needs it standing alone
-        classpath.addAll(HostClasspath.loggingJars(hostClasspath));
         List<String> args = new ArrayList<>(List.of(EMULATOR_CLASS,
                 "--port", String.valueOf(emulatorPort), "--host", "127.0.0.1"));
         args.addAll(options);
-        emulator = launch("bedrock-emulator", HostClasspath.join(classpath), args);
+        // the jar brings its own slf4j binding: no log4j2 option
+        emulator = launch("bedrock-emulator", project.emulatorJar().toString(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                args, Map.of());
     }
 
     public URI awaitEmulator(Duration timeout) throws InterruptedException {
