@@ -18,13 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static io.bedrockstream.connect.SinkHarness.allComplete;
-import static io.bedrockstream.connect.SinkHarness.assertInvocation;
-import static io.bedrockstream.connect.SinkHarness.byInvocation;
-import static io.bedrockstream.connect.SinkHarness.header;
-import static io.bedrockstream.connect.SinkHarness.json;
-import static io.bedrockstream.connect.SinkHarness.key;
-import static io.bedrockstream.connect.SinkHarness.recordsOf;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.allComplete;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.assertInvocation;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.byInvocation;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.header;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.json;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.key;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.recordsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -33,11 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BedrockSinkConnectorIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static SinkHarness h;
+    private static EmbeddedConnectHarness h;
 
     @BeforeAll
     static void start() {
-        h = new SinkHarness("bedrock-sink-it", EmulatorOptions.builder().words(12).perChunk(2));
+        h = new EmbeddedConnectHarness("bedrock-sink-it", EmulatorOptions.builder().words(12).perChunk(2));
     }
 
     @AfterAll
@@ -57,7 +57,7 @@ class BedrockSinkConnectorIT {
     }
 
     private static void awaitCommitted(String connector, int partition, long expected) throws InterruptedException {
-        SinkHarness.awaitOffset(connector + " partition " + partition, () -> committedOffset(connector, partition),
+        EmbeddedConnectHarness.awaitOffset(connector + " partition " + partition, () -> committedOffset(connector, partition),
                 expected, WAIT);
     }
 
@@ -202,7 +202,7 @@ class BedrockSinkConnectorIT {
         assertThat(failed.get(2).path("retrying").asBoolean()).isFalse();
         assertThat(h.emulator.stats().attempts("m-dlq")).hasSize(1);
         List<ConsumerRecord<byte[], byte[]>> dlq = h.readUntil("mid-dlq", WAIT, rs -> !rs.isEmpty());
-        assertThat(dlq).extracting(SinkHarness::key).containsExactly("m-dlq");
+        assertThat(dlq).extracting(EmbeddedConnectHarness::key).containsExactly("m-dlq");
         assertThat(header(dlq.get(0), "__connect.errors.exception.message"))
                 .containsIgnoringCase("modelStreamErrorException").contains("after 1 attempt");
     }
@@ -215,7 +215,7 @@ class BedrockSinkConnectorIT {
         config.put("request.mode", "passthrough");
         config.put("request.max.bytes", "300");
         config.put("request.model.override.header", "model");
-        config.put("request.model.allowed", SinkHarness.CLAUDE);
+        config.put("request.model.allowed", EmbeddedConnectHarness.CLAUDE);
         h.start("bad", config);
 
         String body = "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":64,"
@@ -379,7 +379,7 @@ class BedrockSinkConnectorIT {
     private static void assertNoSecrets(List<ConsumerRecord<byte[], byte[]>> records) {
         for (ConsumerRecord<byte[], byte[]> r : records) {
             r.headers().forEach(hd -> assertThat(new String(hd.value(), StandardCharsets.UTF_8))
-                    .doesNotContain(SinkHarness.SECRET_KEY).doesNotContain(SinkHarness.ACCESS_KEY));
+                    .doesNotContain(EmbeddedConnectHarness.SECRET_KEY).doesNotContain(EmbeddedConnectHarness.ACCESS_KEY));
         }
     }
 }

@@ -18,13 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static io.bedrockstream.connect.SinkHarness.allComplete;
-import static io.bedrockstream.connect.SinkHarness.assertInvocation;
-import static io.bedrockstream.connect.SinkHarness.byInvocation;
-import static io.bedrockstream.connect.SinkHarness.header;
-import static io.bedrockstream.connect.SinkHarness.json;
-import static io.bedrockstream.connect.SinkHarness.key;
-import static io.bedrockstream.connect.SinkHarness.recordsOf;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.allComplete;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.assertInvocation;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.byInvocation;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.header;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.json;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.key;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.recordsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -33,11 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BedrockSourceConnectorIT {
     static final Duration WAIT = Duration.ofSeconds(60);
-    private static SinkHarness h;
+    private static EmbeddedConnectHarness h;
 
     @BeforeAll
     static void start() {
-        h = new SinkHarness("bedrock-source-it", EmulatorOptions.builder().words(12).perChunk(2));
+        h = new EmbeddedConnectHarness("bedrock-source-it", EmulatorOptions.builder().words(12).perChunk(2));
     }
 
     @AfterAll
@@ -48,7 +48,7 @@ class BedrockSourceConnectorIT {
     }
 
     /** The committed source offset ("next offset to read") of a request partition, or -1. */
-    static long committedOffset(SinkHarness h, String connector, String topic, int partition) {
+    static long committedOffset(EmbeddedConnectHarness h, String connector, String topic, int partition) {
         for (ConnectorOffset o : h.connect.connectorOffsets(connector).offsets()) {
             if (o.offset() != null && topic.equals(o.partition().get("topic"))
                     && ((Number) o.partition().get("partition")).intValue() == partition) {
@@ -58,9 +58,9 @@ class BedrockSourceConnectorIT {
         return -1;
     }
 
-    static void awaitCommitted(SinkHarness h, String connector, String topic, int partition, long expected)
+    static void awaitCommitted(EmbeddedConnectHarness h, String connector, String topic, int partition, long expected)
             throws InterruptedException {
-        SinkHarness.awaitOffset(connector + " " + topic + "-" + partition,
+        EmbeddedConnectHarness.awaitOffset(connector + " " + topic + "-" + partition,
                 () -> committedOffset(h, connector, topic, partition), expected, WAIT);
     }
 
@@ -161,7 +161,7 @@ class BedrockSourceConnectorIT {
         assertThat(header(d, "bedrock.source.offset")).isEqualTo("1");
         for (ConsumerRecord<byte[], byte[]> r : dlq) {
             r.headers().forEach(hd -> assertThat(new String(hd.value(), StandardCharsets.UTF_8))
-                    .doesNotContain(SinkHarness.SECRET_KEY).doesNotContain(SinkHarness.ACCESS_KEY));
+                    .doesNotContain(EmbeddedConnectHarness.SECRET_KEY).doesNotContain(EmbeddedConnectHarness.ACCESS_KEY));
         }
         assertThat(h.emulator.stats().attempts("st-after")).extracting(Attempt::outcome).containsExactly("complete");
         awaitCommitted(h, "src-thr", "src-thr-in", 0, 3);
@@ -182,7 +182,7 @@ class BedrockSourceConnectorIT {
         h.produce("src-tpl-in", "tp-ok", "{\"question\":\"a \\\"quote\\\" [[emu id=tp-ok]]\"}");
 
         List<ConsumerRecord<byte[], byte[]>> dlq = h.readUntil("src-tpl-dlq", WAIT, rs -> rs.size() >= 2);
-        assertThat(dlq).extracting(SinkHarness::key).containsExactly("tp-missing", "tp-garbage");
+        assertThat(dlq).extracting(EmbeddedConnectHarness::key).containsExactly("tp-missing", "tp-garbage");
         ConsumerRecord<byte[], byte[]> missing = dlq.get(0);
         assertThat(json(missing).path("q").asText()).isEqualTo("no question field");
         assertThat(header(missing, "bedrock.error.kind")).isEqualTo("INVALID_REQUEST");

@@ -20,12 +20,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
-import static io.bedrockstream.connect.SinkHarness.assertInvocation;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.assertInvocation;
 import static io.bedrockstream.connect.BedrockSourceConnectorIT.awaitCommitted;
-import static io.bedrockstream.connect.SinkHarness.byInvocation;
-import static io.bedrockstream.connect.SinkHarness.recordsOf;
-import static io.bedrockstream.connect.SinkHarness.allComplete;
-import static io.bedrockstream.connect.SinkHarness.json;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.byInvocation;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.recordsOf;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.allComplete;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -34,14 +34,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * what a {@code read_committed} consumer sees.
  */
 class BedrockSourceExactlyOnceIT {
-    private static SinkHarness h;
+    private static EmbeddedConnectHarness h;
 
     @BeforeAll
     static void start() {
         Properties broker = new Properties();
         broker.put("transaction.state.log.replication.factor", "1");
         broker.put("transaction.state.log.min.isr", "1");
-        h = new SinkHarness("bedrock-source-eos-it", EmulatorOptions.builder().words(12).perChunk(2), 500,
+        h = new EmbeddedConnectHarness("bedrock-source-eos-it", EmulatorOptions.builder().words(12).perChunk(2), 500,
                 Map.of("exactly.once.source.support", "enabled"), broker);
     }
 

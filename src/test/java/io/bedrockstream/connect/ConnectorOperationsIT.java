@@ -18,7 +18,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
-import static io.bedrockstream.connect.SinkHarness.allComplete;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.allComplete;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class ConnectorOperationsIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static SinkHarness h;
+    private static EmbeddedConnectHarness h;
 
     @BeforeAll
     static void start() {
@@ -36,7 +36,7 @@ class ConnectorOperationsIT {
         java.util.Properties broker = new java.util.Properties();
         broker.put("transaction.state.log.replication.factor", "1");
         broker.put("transaction.state.log.min.isr", "1");
-        h = new SinkHarness("bedrock-operations-it", EmulatorOptions.builder().words(6).perChunk(2), 500,
+        h = new EmbeddedConnectHarness("bedrock-operations-it", EmulatorOptions.builder().words(6).perChunk(2), 500,
                 Map.of(), broker);
     }
 
@@ -170,7 +170,7 @@ class ConnectorOperationsIT {
         produce("soff-in", 0, "so-0");
         produce("soff-in", 0, "so-1");
         awaitComplete("soff-out", "so-0", "so-1");
-        SinkHarness.awaitOffset("soff", () -> sinkCommitted("soff"), 2, WAIT);
+        EmbeddedConnectHarness.awaitOffset("soff", () -> sinkCommitted("soff"), 2, WAIT);
 
         h.connect.stopConnector("soff");
         h.connect.assertions().assertConnectorIsStopped("soff", "not stopped");
@@ -180,7 +180,7 @@ class ConnectorOperationsIT {
         while (h.emulator.stats().attempts("so-1").size() < 2 && System.nanoTime() < deadline) { // at least once more
             Thread.sleep(100);
         }
-        SinkHarness.awaitOffset("soff", () -> sinkCommitted("soff"), 2, WAIT);
+        EmbeddedConnectHarness.awaitOffset("soff", () -> sinkCommitted("soff"), 2, WAIT);
         assertThat(h.emulator.stats().attempts("so-0")).as("before the altered offset: not run again").hasSize(1);
         // at least once more: a rebalance while the resumed tasks join the group may run it again too
         int so1 = h.emulator.stats().attempts("so-1").size();

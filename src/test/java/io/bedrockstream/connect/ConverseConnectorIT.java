@@ -16,12 +16,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import static io.bedrockstream.connect.SinkHarness.allComplete;
-import static io.bedrockstream.connect.SinkHarness.assertInvocation;
-import static io.bedrockstream.connect.SinkHarness.byInvocation;
-import static io.bedrockstream.connect.SinkHarness.json;
-import static io.bedrockstream.connect.SinkHarness.key;
-import static io.bedrockstream.connect.SinkHarness.recordsOf;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.allComplete;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.assertInvocation;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.byInvocation;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.json;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.key;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.recordsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -35,11 +35,11 @@ class ConverseConnectorIT {
             "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/converse-it";
     private static final String TOOL_INPUT = "{\"location\":\"Paris, \\\"FR\\\"\",\"unit\":\"celsius\",\"days\":[1,2]}";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static SinkHarness h;
+    private static EmbeddedConnectHarness h;
 
     @BeforeAll
     static void start() {
-        h = new SinkHarness("bedrock-converse-it", EmulatorOptions.builder().words(6).perChunk(2));
+        h = new EmbeddedConnectHarness("bedrock-converse-it", EmulatorOptions.builder().words(6).perChunk(2));
     }
 
     @AfterAll
@@ -100,7 +100,7 @@ class ConverseConnectorIT {
         assertThat(terminal.path("model_id").asText()).isEqualTo(PROFILE_ARN);
 
         List<ConsumerRecord<byte[], byte[]>> done = h.readUntil("cv-done", WAIT, rs -> rs.size() >= 2);
-        JsonNode completion = done.stream().filter(r -> "cv-tool".equals(key(r))).map(SinkHarness::json)
+        JsonNode completion = done.stream().filter(r -> "cv-tool".equals(key(r))).map(EmbeddedConnectHarness::json)
                 .findFirst().orElseThrow();
         assertThat(completion.path("text").asText()).isEqualTo(answer);
         assertThat(completion.path("reasoning").asText()).isEqualTo(reasoning.stream()
@@ -108,7 +108,7 @@ class ConverseConnectorIT {
         assertThat(completion.path("reasoning_signature").asText()).isNotBlank();
         assertThat(completion.at("/tool_calls/0/name").asText()).isEqualTo("get_weather");
         assertThat(JSON.readTree(completion.at("/tool_calls/0/input").asText())).isEqualTo(JSON.readTree(TOOL_INPUT));
-        JsonNode plain = done.stream().filter(r -> "cv-text".equals(key(r))).map(SinkHarness::json)
+        JsonNode plain = done.stream().filter(r -> "cv-text".equals(key(r))).map(EmbeddedConnectHarness::json)
                 .findFirst().orElseThrow();
         assertThat(plain.path("stop_reason").asText()).isEqualTo("end_turn");
         assertThat(plain.path("tool_calls").isNull() || plain.path("tool_calls").isMissingNode()).isTrue();

@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static io.bedrockstream.connect.SinkHarness.allComplete;
-import static io.bedrockstream.connect.SinkHarness.header;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.allComplete;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -30,12 +30,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SinkFailureModesIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static SinkHarness h;
+    private static EmbeddedConnectHarness h;
 
     @BeforeAll
     static void start() {
         // Connect's default commit interval: nothing here may depend on frequent preCommit calls
-        h = new SinkHarness("bedrock-sink-failures", EmulatorOptions.builder().words(8).perChunk(2), 60_000);
+        h = new EmbeddedConnectHarness("bedrock-sink-failures", EmulatorOptions.builder().words(8).perChunk(2), 60_000);
     }
 
     @AfterAll
@@ -66,7 +66,7 @@ class SinkFailureModesIT {
         ConnectorStateInfo.TaskState task = awaitTaskFailed("none");
         assertThat(task.trace()).contains("Request n-bad", "errors.tolerance=none",
                 "INVALID_REQUEST ValidationException");
-        assertThat(task.trace()).doesNotContain(SinkHarness.SECRET_KEY);
+        assertThat(task.trace()).doesNotContain(EmbeddedConnectHarness.SECRET_KEY);
         assertThat(h.emulator.stats().attempts("n-bad")).hasSize(1); // a ValidationException is never retried
         // the finished request's offset may be committed; the failed one's never is
         assertThat(h.connect.connectorOffsets("none").offsets()).allSatisfy(o ->
@@ -94,7 +94,7 @@ class SinkFailureModesIT {
         h.produce("setup3-in", "s-denied2", "x [[emu id=s-denied2 pre=AccessDeniedException]]");
         List<ConsumerRecord<byte[], byte[]>> dlq = h.readUntil("setup-dlq", WAIT, rs -> rs.size() >= 2);
         Map<String, String> reasons = new java.util.HashMap<>();
-        dlq.forEach(r -> reasons.put(SinkHarness.key(r), header(r, "__connect.errors.exception.message")));
+        dlq.forEach(r -> reasons.put(EmbeddedConnectHarness.key(r), header(r, "__connect.errors.exception.message")));
         assertThat(reasons).containsOnlyKeys("s-wrong", "s-denied2");
         assertThat(reasons.get("s-wrong")).contains("CONFIGURATION InvalidSignatureException", "check the credentials");
         assertThat(reasons.get("s-denied2"))
@@ -111,7 +111,7 @@ class SinkFailureModesIT {
     @Test
     void secretsComeFromAConfigProviderAndNeverShowInTheStoredConfig(@TempDir Path dir) throws Exception {
         Path secrets = dir.resolve("bedrock.properties");
-        Files.writeString(secrets, "secret_access_key=" + SinkHarness.SECRET_KEY + "\n");
+        Files.writeString(secrets, "secret_access_key=" + EmbeddedConnectHarness.SECRET_KEY + "\n");
         h.connect.kafka().createTopic("prov-in", 1);
         Map<String, String> config = h.sinkConfig("prov-in", "prov-out", "prov-dlq");
         config.put("bedrock.secret.access.key", "${file:" + secrets + ":secret_access_key}");
@@ -220,18 +220,18 @@ class SinkFailureModesIT {
         h.produce("poison-in", 0, "p-ok", "x [[emu id=p-ok]]".getBytes(StandardCharsets.UTF_8), Map.of());
 
         List<ConsumerRecord<byte[], byte[]>> dlq = h.readUntil("poison-dlq", WAIT, rs -> rs.size() >= 2);
-        assertThat(dlq).extracting(SinkHarness::key).containsExactlyInAnyOrder("p-long", "p-denied");
+        assertThat(dlq).extracting(EmbeddedConnectHarness::key).containsExactlyInAnyOrder("p-long", "p-denied");
         Map<String, String> reasons = new java.util.HashMap<>();
-        dlq.forEach(d -> reasons.put(SinkHarness.key(d), header(d, "__connect.errors.exception.message")));
+        dlq.forEach(d -> reasons.put(EmbeddedConnectHarness.key(d), header(d, "__connect.errors.exception.message")));
         assertThat(reasons.get("p-long")).contains("OUTPUT_REFUSED", "max.request.size");
         assertThat(reasons.get("p-denied")).contains("AccessDeniedException", "amazon.nova-lite-v1:0");
         // p-long's chunks and complete terminal are written; its completion record is what could not be
         List<ConsumerRecord<byte[], byte[]>> out = h.readUntil("poison-out", WAIT,
                 rs -> allComplete(rs, Set.of("p-long", "p-ok")));
-        SinkHarness.assertInvocation(SinkHarness.recordsOf(out, "p-long"), "complete", 1);
-        assertThat(h.readUntil("poison-done", WAIT, rs -> !rs.isEmpty())).extracting(SinkHarness::key)
+        EmbeddedConnectHarness.assertInvocation(EmbeddedConnectHarness.recordsOf(out, "p-long"), "complete", 1);
+        assertThat(h.readUntil("poison-done", WAIT, rs -> !rs.isEmpty())).extracting(EmbeddedConnectHarness::key)
                 .containsExactly("p-ok");
-        SinkHarness.awaitOffset("poison", () -> h.connect.connectorOffsets("poison").offsets().stream()
+        EmbeddedConnectHarness.awaitOffset("poison", () -> h.connect.connectorOffsets("poison").offsets().stream()
                 .mapToLong(o -> ((Number) o.offset().get("kafka_offset")).longValue()).max().orElse(-1), 3, WAIT);
         assertThat(h.connect.connectorStatus("poison").tasks().get(0).state()).isEqualTo("RUNNING");
     }

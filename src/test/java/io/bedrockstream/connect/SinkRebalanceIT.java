@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static io.bedrockstream.connect.SinkHarness.allComplete;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.allComplete;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -29,11 +29,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SinkRebalanceIT {
     private static final int PARTITIONS = 4;
     private static final int REQUESTS = 400;
-    private static SinkHarness h;
+    private static EmbeddedConnectHarness h;
 
     @BeforeAll
     static void start() {
-        h = new SinkHarness("bedrock-sink-rebalance-it", EmulatorOptions.builder().words(12).perChunk(2));
+        h = new EmbeddedConnectHarness("bedrock-sink-rebalance-it", EmulatorOptions.builder().words(12).perChunk(2));
     }
 
     @AfterAll
@@ -77,12 +77,12 @@ class SinkRebalanceIT {
             });
         } catch (AssertionError e) {
             Set<String> missing = new java.util.TreeSet<>(ids);
-            seen.stream().map(SinkHarness::json).filter(n -> "complete".equals(n.path("event").asText()))
+            seen.stream().map(EmbeddedConnectHarness::json).filter(n -> "complete".equals(n.path("event").asText()))
                     .forEach(n -> missing.remove(n.path("request_id").asText()));
             StringBuilder detail = new StringBuilder();
             missing.stream().limit(20).forEach(id -> detail.append(id).append(" attempts=")
                     .append(h.emulator.stats().attempts(id)).append(" records=")
-                    .append(seen.stream().filter(r -> id.equals(SinkHarness.key(r))).count()).append("; "));
+                    .append(seen.stream().filter(r -> id.equals(EmbeddedConnectHarness.key(r))).count()).append("; "));
             throw new AssertionError(missing.size() + " of " + ids.size() + " requests never completed: " + detail, e);
         }
     }
@@ -98,7 +98,7 @@ class SinkRebalanceIT {
         h.connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("join", 2, "tasks did not start");
         Set<String> ids = produce("join-in", "j-");
         h.readUntil("join-out", Duration.ofSeconds(60), rs -> rs.stream()
-                .filter(r -> "complete".equals(SinkHarness.json(r).path("event").asText())).count() >= 20);
+                .filter(r -> "complete".equals(EmbeddedConnectHarness.json(r).path("event").asText())).count() >= 20);
 
         // one more member of the sink's consumer group: a rebalance when it joins and another when it leaves;
         // it never commits, so what it was assigned meanwhile is read again from the committed offsets
@@ -116,7 +116,7 @@ class SinkRebalanceIT {
         awaitAllComplete("join-out", ids);
         for (int p = 0; p < PARTITIONS; p++) {
             int partition = p;
-            SinkHarness.awaitOffset("join partition " + p, () -> committed("join", partition),
+            EmbeddedConnectHarness.awaitOffset("join partition " + p, () -> committed("join", partition),
                     REQUESTS / PARTITIONS, Duration.ofSeconds(60));
         }
         assertThat(h.connect.connectorStatus("join").tasks()).allMatch(t -> "RUNNING".equals(t.state()));

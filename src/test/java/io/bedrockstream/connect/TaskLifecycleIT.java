@@ -28,7 +28,7 @@ class TaskLifecycleIT {
     @BeforeAll
     static void startEmulator() {
         emulator = BedrockEmulator.start(EmulatorOptions.builder().port(0)
-                .credentials(SinkHarness.ACCESS_KEY, SinkHarness.SECRET_KEY).words(4).perChunk(2).build());
+                .credentials(EmbeddedConnectHarness.ACCESS_KEY, EmbeddedConnectHarness.SECRET_KEY).words(4).perChunk(2).build());
     }
 
     @AfterAll
@@ -47,9 +47,9 @@ class TaskLifecycleIT {
             c.put("request.mode", "prompt");
             c.put("bedrock.endpoint.override", emulator.endpoint().toString());
             c.put("bedrock.credentials.provider", "static");
-            c.put("bedrock.access.key.id", SinkHarness.ACCESS_KEY);
-            c.put("bedrock.secret.access.key", SinkHarness.SECRET_KEY);
-            c.put("bedrock.model.id", SinkHarness.CLAUDE);
+            c.put("bedrock.access.key.id", EmbeddedConnectHarness.ACCESS_KEY);
+            c.put("bedrock.secret.access.key", EmbeddedConnectHarness.SECRET_KEY);
+            c.put("bedrock.model.id", EmbeddedConnectHarness.CLAUDE);
             c.put("bedrock.http.protocol", cycle % 2 == 0 ? "HTTP2" : "HTTP1_1");
             MockProducer<byte[], byte[]> producer =
                     new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());

@@ -1,12 +1,12 @@
 package io.bedrockstream.docker;
 
-import static io.bedrockstream.connect.SinkHarness.allComplete;
-import static io.bedrockstream.connect.SinkHarness.assertInvocation;
-import static io.bedrockstream.connect.SinkHarness.byInvocation;
-import static io.bedrockstream.connect.SinkHarness.header;
-import static io.bedrockstream.connect.SinkHarness.json;
-import static io.bedrockstream.connect.SinkHarness.key;
-import static io.bedrockstream.connect.SinkHarness.recordsOf;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.allComplete;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.assertInvocation;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.byInvocation;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.header;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.json;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.key;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.recordsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,7 +46,7 @@ import org.testcontainers.utility.MountableFile;
  *
  * <p>Docker tier (tag "docker", `mvn -B -ntp -Pdocker verify`): it needs a Docker engine, which the project's
  * build machine does not have, so it was compiled there but never run. It adds no check of its own: the same
- * requests and assertions run without Docker in BedrockSinkConnectorIT (in-JVM broker and worker, same SinkHarness
+ * requests and assertions run without Docker in BedrockSinkConnectorIT (in-JVM broker and worker, same EmbeddedConnectHarness
  * checks), and the archive loaded through plugin.path by separate worker processes in PluginArchivePackagedIT and
  * OldWorkerPackagedIT. What only this test exercises is the images: the apache/kafka image's Connect scripts, JVM
  * and classpath loading the plugin, the emulator on that image, and the compose worker config.

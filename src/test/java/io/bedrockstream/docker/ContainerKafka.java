@@ -23,7 +23,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Plain Kafka clients from the test JVM to a broker in a container (through its host-mapped listener): create
- * topics, produce requests, read output records as byte arrays, the form SinkHarness's checks take.
+ * topics, produce requests, read output records as byte arrays, the form EmbeddedConnectHarness's checks take.
  */
 final class ContainerKafka {
 

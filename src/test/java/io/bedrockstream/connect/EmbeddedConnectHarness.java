@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The static helpers that read output records are public: the docker tier (io.bedrockstream.docker) asserts
  * output from containers with the same checks.
  */
-public final class SinkHarness implements AutoCloseable {
+public final class EmbeddedConnectHarness implements AutoCloseable {
     static final String ACCESS_KEY = "AKIDSINKTEST";
     static final String SECRET_KEY = "sink-secret-never-logged-7f3a";
     static final String CLAUDE = "anthropic.claude-3-haiku-20240307-v1:0";
@@ -43,12 +43,12 @@ public final class SinkHarness implements AutoCloseable {
     final EmbeddedConnectCluster connect;
     final BedrockEmulator emulator;
 
-    SinkHarness(String name, EmulatorOptions.Builder emulatorOptions) {
+    EmbeddedConnectHarness(String name, EmulatorOptions.Builder emulatorOptions) {
         this(name, emulatorOptions, 500);
     }
 
     /** @param offsetFlushMs the worker's offset.flush.interval.ms: how often Connect commits (and calls preCommit) */
-    SinkHarness(String name, EmulatorOptions.Builder emulatorOptions, long offsetFlushMs) {
+    EmbeddedConnectHarness(String name, EmulatorOptions.Builder emulatorOptions, long offsetFlushMs) {
         this(name, emulatorOptions, offsetFlushMs, Map.of(), new Properties());
     }
 
@@ -56,7 +56,7 @@ public final class SinkHarness implements AutoCloseable {
      * @param extraWorkerProps added to the worker's settings, e.g. exactly.once.source.support=enabled
      * @param brokerProps      the broker's settings, e.g. the transaction state log's replication for one broker
      */
-    SinkHarness(String name, EmulatorOptions.Builder emulatorOptions, long offsetFlushMs,
+    EmbeddedConnectHarness(String name, EmulatorOptions.Builder emulatorOptions, long offsetFlushMs,
                 Map<String, String> extraWorkerProps, Properties brokerProps) {
         emulator = BedrockEmulator.start(emulatorOptions.port(0).credentials(ACCESS_KEY, SECRET_KEY).build());
         Map<String, String> workerProps = new HashMap<>();
@@ -184,7 +184,7 @@ public final class SinkHarness implements AutoCloseable {
         if (!mine.isEmpty()) {
             assertThat(mine.stream().map(ConsumerRecord::partition).distinct()).as("partitions of %s", id).hasSize(1);
         }
-        return mine.stream().map(SinkHarness::json).toList();
+        return mine.stream().map(EmbeddedConnectHarness::json).toList();
     }
 
     /** Groups a request's records by invocation, keeping order. */
