@@ -119,7 +119,13 @@ class BedrockSinkTaskTest {
 
         // an eager rebalance: revoke all, a poll that returns mid-rebalance with nothing assigned, assign back
         driver.revoke(task, List.of(P0, P1));
-        assertThat(first).allMatch(HeldInvoker.Call::ended); // abandoned: cancelled
+        // abandoned: cancelled (an attempt revoked while its invoke() was still starting is cancelled by the
+        // engine thread right after, so wait for it)
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!first.stream().allMatch(HeldInvoker.Call::ended) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(first).allMatch(HeldInvoker.Call::ended);
         driver.poll(task, 100);
         driver.assign(task, List.of(P0, P1));
         assertThat(driver.consumer.paused()).as("partitions the task got back are read again").isEmpty();
