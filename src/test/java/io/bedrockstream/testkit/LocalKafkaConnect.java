@@ -298,6 +298,11 @@ public final class LocalKafkaConnect implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (forBenchmark) {
             command.addAll(List.of("-Xmx1g", "-XX:+UseParallelGC"));
+            // e.g. -Dbench.jvm.connect-worker="-XX:StartFlightRecording=delay=60s,duration=30s,filename=w.jfr"
+            String extra = System.getProperty("bench.jvm." + name, "").trim();
+            if (!extra.isEmpty()) {
+                command.addAll(List.of(extra.split("\\s+")));
+            }
         } else {
             // C1 only: these JVMs live for a minute, so start-up matters more than peak speed
             command.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
