@@ -50,7 +50,69 @@ final class LatencyRun {
      */
     record Measured(double[] chunkMs, double[] firstChunkMs, double[] requestToInvocationMs, double requestsPerSecond,
                     int inFlight, long elapsedNanos, double[] requestToInputReaderMs,
-                    double[] inputReaderToInvocationMs, double deltasPerSecond, double recordsPerSecond) {
+                    double[] inputReaderToInvocationMs, double deltasPerSecond, double recordsPerSecond,
+                    Map<String, double[]> workerSplit) {
+    }
+
+    private static final java.util.regex.Pattern PUT_TRACE =
+            java.util.regex.Pattern.compile("latency: request (\\S+) put at nanoTime (\\d+)");
+    private static final java.util.regex.Pattern INVOKE_TRACE = java.util.regex.Pattern.compile(
+            "latency: request (\\S+) attempt 1 invoke from nanoTime (\\d+) to (\\d+)");
+
+    /**
+     * With {@code -Dbench.trace.latency=true} the worker logs, per request, when its task's put() had it and when
+     * the engine's invoke() started and returned, in System.nanoTime (one clock for the host's processes): the
+     * request-to-invocation time split into Kafka + Connect's poll, the engine's queue, the SDK's start, and the
+     * rest (network, the emulator accepting the call). Null without the traces.
+     */
+    private Map<String, double[]> workerSplit(String idPrefix, long[] produced, Map<String, Long> started,
+                                              int from, int total) throws java.io.IOException {
+        if (!Boolean.getBoolean("bench.trace.latency")) {
+            return null;
+        }
+        Map<String, Long> put = new java.util.HashMap<>();
+        Map<String, long[]> invoke = new java.util.HashMap<>();
+        for (var child : bench.local.processes()) {
+            if (!child.name().startsWith("connect-worker")) {
+                continue;
+            }
+            try (var lines = java.nio.file.Files.lines(child.log())) {
+                lines.filter(l -> l.contains("latency: request " + idPrefix)).forEach(l -> {
+                    var m = PUT_TRACE.matcher(l);
+                    if (m.find()) {
+                        put.putIfAbsent(m.group(1), Long.parseLong(m.group(2)));
+                    }
+                    var i = INVOKE_TRACE.matcher(l);
+                    if (i.find()) {
+                        invoke.putIfAbsent(i.group(1), new long[] {Long.parseLong(i.group(2)),
+                                Long.parseLong(i.group(3))});
+                    }
+                });
+            }
+        }
+        List<Double> toPut = new ArrayList<>();
+        List<Double> queued = new ArrayList<>();
+        List<Double> invoking = new ArrayList<>();
+        List<Double> toEmulator = new ArrayList<>();
+        for (int i = from; i < total; i++) {
+            String id = idPrefix + i;
+            Long p = put.get(id);
+            long[] inv = invoke.get(id);
+            Long s = started.get(id);
+            if (p == null || inv == null || s == null) {
+                continue;
+            }
+            toPut.add((p - produced[i]) / 1e6);
+            queued.add((inv[0] - p) / 1e6);
+            invoking.add((inv[1] - inv[0]) / 1e6);
+            toEmulator.add((s - inv[1]) / 1e6);
+        }
+        Map<String, double[]> split = new java.util.LinkedHashMap<>();
+        split.put("produced_to_put", sorted(toPut));
+        split.put("put_to_invoke", sorted(queued));
+        split.put("invoke_call", sorted(invoking));
+        split.put("invoke_return_to_emulator", sorted(toEmulator));
+        return split;
     }
 
     /**
@@ -126,6 +188,13 @@ final class LatencyRun {
         r.number("input_reader_to_invocation_p50_ms", percentile(m.inputReaderToInvocationMs, 50), "",
                 "that consumer has it → invocation at the emulator (the worker's part: poll, put, engine, SDK)");
         r.number("input_reader_to_invocation_p99_ms", percentile(m.inputReaderToInvocationMs, 99), "", "");
+        if (m.workerSplit != null) {
+            m.workerSplit.forEach((part, ms) -> {
+                r.number("r2i_" + part + "_p50_ms", percentile(ms, 50), "",
+                        "request-to-invocation part (worker traces, " + ms.length + " requests)");
+                r.number("r2i_" + part + "_p99_ms", percentile(ms, 99), "", "");
+            });
+        }
         r.number("latency_bound_requests_per_s", m.requestsPerSecond, "",
                 "64 in flight, ~" + LATENCY_S + " s per response, 1 task");
         r.number("latency_bound_vs_ideal", Math.round(m.requestsPerSecond / (inFlight / LATENCY_S) * 100) / 100.0,
@@ -351,7 +420,8 @@ final class LatencyRun {
             double rate = total > inFlight && tEnd > tSteady ? (total - inFlight) / seconds : 0;
             return new Measured(sorted(chunkMs), sorted(firstMs), sorted(toInvocation), rate, inFlight,
                     tEnd - tSteady, sorted(toInputReader), sorted(inputReaderToInvocation),
-                    seconds > 0 ? deltas / seconds : 0, seconds > 0 ? recordCount / seconds : 0);
+                    seconds > 0 ? deltas / seconds : 0, seconds > 0 ? recordCount / seconds : 0,
+                    workerSplit(idPrefix, produced, started, inFlight, total));
         } finally {
             stopReading.set(true);
             bench.emulator.observe(null);
