@@ -226,6 +226,11 @@ public class BedrockSinkTask extends SinkTask {
             return;
         }
         pending.put(key, new PendingRequest(key, record, modelRequest.requestId()));
+        if (log.isTraceEnabled()) {
+            // System.nanoTime is one clock for every process of a Linux host: the bench attributes a request's
+            // wait between Kafka, this task and the engine with it
+            log.trace("latency: request {} put at nanoTime {}", modelRequest.requestId(), System.nanoTime());
+        }
         engine.submit(modelRequest);
     }
 

@@ -100,8 +100,12 @@ final class EngineWiring {
                 .connectTimeout(c.connectTimeout())
                 .streamIdleTimeout(c.streamIdleTimeout())
                 .invocationTimeout(c.invocationTimeout())
-                // one connection per in-flight stream on HTTP/1.1; h2 multiplexes but the pool caps streams too
-                .maxConnections(Math.max(c.maxInFlightRequests(), 1))
+                // one connection per in-flight stream on HTTP/1.1; h2 multiplexes but the pool caps streams too.
+                // Twice the limit: the SDK gives a finished stream back to its pool a little after the engine has
+                // freed the request's slot, and a pool of exactly the limit made the next call wait for that
+                // (submit → call at Bedrock p50 25 → 13 ms, p99 96 → 59 ms, EngineLatencyProbe); the engine still
+                // bounds how many calls are open
+                .maxConnections(2 * Math.max(c.maxInFlightRequests(), 1))
                 .build();
     }
 

@@ -111,8 +111,14 @@ final class RequestRun {
             return;
         }
         Invoker.InvocationHandle handle;
+        long invokeNanos = log.isTraceEnabled() ? System.nanoTime() : 0;
         try {
             handle = engine.invoker.invoke(request, attempt);
+            if (invokeNanos != 0) {
+                // one clock for every process of a Linux host: see BedrockSinkTask's "latency:" trace
+                log.trace("latency: request {} attempt {} invoke from nanoTime {} to {}", request.requestId(),
+                        attempt.attempt, invokeNanos, System.nanoTime());
+            }
         } catch (RuntimeException e) {
             attempt.onFailure(new InvocationFailure(ErrorKind.TRANSIENT, ErrorClassifier.CLIENT_ERROR,
                     "could not start the invocation: " + e, null, null, null, 0));

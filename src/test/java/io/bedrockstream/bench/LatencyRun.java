@@ -42,8 +42,77 @@ final class LatencyRun {
         this.bench = bench;
     }
 
+    /**
+     * @param requestToInputReaderMs request record produced → a plain consumer of the input topic (Connect's
+     *                               consumer defaults) has it: the part of request-to-invocation Kafka accounts for
+     * @param inputReaderToInvocationMs that reader has it → the invocation starts at the emulator, per request:
+     *                                  the worker's part (its consumer's poll, put, the engine, the SDK's start)
+     */
     record Measured(double[] chunkMs, double[] firstChunkMs, double[] requestToInvocationMs, double requestsPerSecond,
-                    int inFlight, long elapsedNanos) {
+                    int inFlight, long elapsedNanos, double[] requestToInputReaderMs,
+                    double[] inputReaderToInvocationMs, double deltasPerSecond, double recordsPerSecond,
+                    Map<String, double[]> workerSplit) {
+    }
+
+    private static final java.util.regex.Pattern PUT_TRACE =
+            java.util.regex.Pattern.compile("latency: request (\\S+) put at nanoTime (\\d+)");
+    private static final java.util.regex.Pattern INVOKE_TRACE = java.util.regex.Pattern.compile(
+            "latency: request (\\S+) attempt 1 invoke from nanoTime (\\d+) to (\\d+)");
+
+    /**
+     * With {@code -Dbench.trace.latency=true} the worker logs, per request, when its task's put() had it and when
+     * the engine's invoke() started and returned, in System.nanoTime (one clock for the host's processes): the
+     * request-to-invocation time split into Kafka + Connect's poll, the engine's queue, the SDK's start, and the
+     * rest (network, the emulator accepting the call). Null without the traces.
+     */
+    private Map<String, double[]> workerSplit(String idPrefix, long[] produced, Map<String, Long> started,
+                                              int from, int total) throws java.io.IOException {
+        if (!Boolean.getBoolean("bench.trace.latency")) {
+            return null;
+        }
+        Map<String, Long> put = new java.util.HashMap<>();
+        Map<String, long[]> invoke = new java.util.HashMap<>();
+        for (var child : bench.local.processes()) {
+            if (!child.name().startsWith("connect-worker")) {
+                continue;
+            }
+            try (var lines = java.nio.file.Files.lines(child.log())) {
+                lines.filter(l -> l.contains("latency: request " + idPrefix)).forEach(l -> {
+                    var m = PUT_TRACE.matcher(l);
+                    if (m.find()) {
+                        put.putIfAbsent(m.group(1), Long.parseLong(m.group(2)));
+                    }
+                    var i = INVOKE_TRACE.matcher(l);
+                    if (i.find()) {
+                        invoke.putIfAbsent(i.group(1), new long[] {Long.parseLong(i.group(2)),
+                                Long.parseLong(i.group(3))});
+                    }
+                });
+            }
+        }
+        List<Double> toPut = new ArrayList<>();
+        List<Double> queued = new ArrayList<>();
+        List<Double> invoking = new ArrayList<>();
+        List<Double> toEmulator = new ArrayList<>();
+        for (int i = from; i < total; i++) {
+            String id = idPrefix + i;
+            Long p = put.get(id);
+            long[] inv = invoke.get(id);
+            Long s = started.get(id);
+            if (p == null || inv == null || s == null) {
+                continue;
+            }
+            toPut.add((p - produced[i]) / 1e6);
+            queued.add((inv[0] - p) / 1e6);
+            invoking.add((inv[1] - inv[0]) / 1e6);
+            toEmulator.add((s - inv[1]) / 1e6);
+        }
+        Map<String, double[]> split = new java.util.LinkedHashMap<>();
+        split.put("produced_to_put", sorted(toPut));
+        split.put("put_to_invoke", sorted(queued));
+        split.put("invoke_call", sorted(invoking));
+        split.put("invoke_return_to_emulator", sorted(toEmulator));
+        return split;
     }
 
     /**
@@ -113,10 +182,63 @@ final class LatencyRun {
         r.number("request_to_invocation_p50_ms", percentile(m.requestToInvocationMs, 50), "",
                 "request record produced → its invocation starts at the emulator");
         r.number("request_to_invocation_p99_ms", percentile(m.requestToInvocationMs, 99), "<= 50", "");
+        r.number("request_to_input_reader_p50_ms", percentile(m.requestToInputReaderMs, 50), "",
+                "request produced → a plain consumer of the input topic has it (Kafka's part)");
+        r.number("request_to_input_reader_p99_ms", percentile(m.requestToInputReaderMs, 99), "", "");
+        r.number("input_reader_to_invocation_p50_ms", percentile(m.inputReaderToInvocationMs, 50), "",
+                "that consumer has it → invocation at the emulator (the worker's part: poll, put, engine, SDK)");
+        r.number("input_reader_to_invocation_p99_ms", percentile(m.inputReaderToInvocationMs, 99), "", "");
+        if (m.workerSplit != null) {
+            m.workerSplit.forEach((part, ms) -> {
+                r.number("r2i_" + part + "_p50_ms", percentile(ms, 50), "",
+                        "request-to-invocation part (worker traces, " + ms.length + " requests)");
+                r.number("r2i_" + part + "_p99_ms", percentile(ms, 99), "", "");
+            });
+        }
         r.number("latency_bound_requests_per_s", m.requestsPerSecond, "",
                 "64 in flight, ~" + LATENCY_S + " s per response, 1 task");
         r.number("latency_bound_vs_ideal", Math.round(m.requestsPerSecond / (inFlight / LATENCY_S) * 100) / 100.0,
                 ">= 0.95", "÷ the ideal " + String.format("%.1f", inFlight / LATENCY_S) + "/s (64 ÷ response time)");
+    }
+
+    /**
+     * The coalescing trade-off: for each {@code output.chunk.coalesce.ms}, the zero-delay throughput (deltas/s and
+     * records/s, as the sink section) and the latency run's chunk latency (from the emulator writing a record's
+     * first delta to the reader having the record), 64 in flight, 1 task.
+     */
+    void coalesce(Pipelines pipelines) throws Exception {
+        System.out.println("coalescing trade-off…");
+        Pipelines.createTopics(bench, 8, "co-in", "co-out");
+        Pipelines.createTopics(bench, 1, "cot-in", "cot-out");
+        int inFlight = Pipelines.IN_FLIGHT;
+        var table = bench.results.table("coalesce");
+        for (int ms : new int[] {0, 5, 20, 50}) {
+            var config = Pipelines.sinkConfig(bench, "cot-in", "cot-out");
+            config.put("output.chunk.coalesce.ms", String.valueOf(ms));
+            bench.rest().putConnectorConfig("bench-co-tp", config, Bench.START);
+            Pipelines.awaitRunning(bench, "bench-co-tp", 1);
+            int requests = Bench.QUICK ? 64 : 200;
+            pipelines.endToEnd("cot-in", "cot-out", "cw" + ms, requests / 2);
+            Pipelines.Run t = pipelines.endToEnd("cot-in", "cot-out", "ct" + ms, requests);
+            bench.rest().delete("/connectors/bench-co-tp");
+
+            config = Pipelines.sinkConfig(bench, "co-in", "co-out");
+            config.put("output.chunk.coalesce.ms", String.valueOf(ms));
+            bench.rest().putConnectorConfig("bench-co", config, Bench.START);
+            Pipelines.awaitRunning(bench, "bench-co", 1);
+            measure("co-in", "co-out", "cl" + ms + "w", inFlight, 2 * inFlight);
+            Measured m = measure("co-in", "co-out", "cl" + ms, inFlight, Bench.QUICK ? 3 * inFlight : 6 * inFlight);
+            bench.rest().delete("/connectors/bench-co");
+
+            Map<String, Double> row = new java.util.LinkedHashMap<>();
+            row.put("coalesce_ms", (double) ms);
+            row.put("throughput_chunks_per_s", (double) Math.round(t.rate()));
+            row.put("throughput_records_per_s", (double) Math.round(t.recordsPerSecond()));
+            row.put("latency_run_records_per_s", (double) Math.round(m.recordsPerSecond));
+            row.put("chunk_latency_p50_ms", percentile(m.chunkMs, 50));
+            row.put("chunk_latency_p99_ms", percentile(m.chunkMs, 99));
+            table.add(row);
+        }
     }
 
     /** 1 worker / 1 task against 2 workers / 4 tasks, the same 64 in flight per task, latency-bound. */
@@ -170,6 +292,46 @@ final class LatencyRun {
             }
         });
         long[] produced = new long[total];
+        long[] inputRead = new long[total];
+        java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicBoolean stopReading = new java.util.concurrent.atomic.AtomicBoolean();
+        // a plain consumer of the input topic with Connect's consumer defaults (fetch.min.bytes=1,
+        // fetch.max.wait.ms=500), in this JVM: when the request record is readable from Kafka
+        Thread inputReader = new Thread(() -> {
+            try (KafkaConsumer<byte[], byte[]> c = Pipelines.consumer(bench, Map.of())) {
+                List<TopicPartition> inTps = new ArrayList<>();
+                for (int p = 0; p < 8; p++) {
+                    inTps.add(new TopicPartition(in, p));
+                }
+                c.assign(inTps);
+                c.seekToEnd(inTps);
+                inTps.forEach(c::position);
+                synchronized (inputRead) {
+                    inputRead.notifyAll();
+                    reading.set(false);
+                }
+                while (!stopReading.get()) {
+                    var records = c.poll(Duration.ofMillis(50));
+                    long now = System.nanoTime();
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
+                        String id = new String(r.key(), StandardCharsets.UTF_8);
+                        if (id.startsWith(idPrefix)) {
+                            inputRead[Integer.parseInt(id.substring(idPrefix.length()))] = now;
+                        }
+                    }
+                }
+            }
+        }, "bench-input-reader");
+        inputReader.setDaemon(true);
+        inputReader.start();
+        synchronized (inputRead) {
+            while (reading.get()) {
+                inputRead.wait(100);
+            }
+        }
+        Map<String, Integer> cumulative = new java.util.HashMap<>();
+        long recordCount = 0;
+        long deltas = 0;
         List<Double> chunkMs = new ArrayList<>();
         List<Double> firstMs = new ArrayList<>();
         int partitions = 8;
@@ -208,7 +370,15 @@ final class LatencyRun {
                     String event = v.path("event").asText();
                     if (event.equals("chunk")) {
                         long[] s = sent.get(id);
-                        int seq = v.path("seq").asInt();
+                        // a coalesced record's latency counts from its first delta: the emulator's frame index
+                        // is the number of deltas the records before it held
+                        int n = Math.max(1, v.path("deltas").asInt(1));
+                        int seq = cumulative.getOrDefault(id, 0);
+                        cumulative.put(id, seq + n);
+                        if (index >= inFlight && tSteady != 0) {
+                            recordCount++;
+                            deltas += n;
+                        }
                         if (index >= inFlight && s != null && seq < s.length && s[seq] != 0) {
                             double ms = (now - s[seq]) / 1e6;
                             chunkMs.add(ms);
@@ -231,17 +401,29 @@ final class LatencyRun {
                     }
                 }
             }
+            stopReading.set(true);
+            inputReader.join(5000);
             List<Double> toInvocation = new ArrayList<>();
+            List<Double> toInputReader = new ArrayList<>();
+            List<Double> inputReaderToInvocation = new ArrayList<>();
             for (int i = inFlight; i < total; i++) {
                 Long s = started.get(idPrefix + i);
                 if (s != null) {
                     toInvocation.add((s - produced[i]) / 1e6);
+                    if (inputRead[i] != 0) {
+                        toInputReader.add((inputRead[i] - produced[i]) / 1e6);
+                        inputReaderToInvocation.add((s - inputRead[i]) / 1e6);
+                    }
                 }
             }
-            double rate = total > inFlight && tEnd > tSteady ? (total - inFlight) / ((tEnd - tSteady) / 1e9) : 0;
+            double seconds = (tEnd - tSteady) / 1e9;
+            double rate = total > inFlight && tEnd > tSteady ? (total - inFlight) / seconds : 0;
             return new Measured(sorted(chunkMs), sorted(firstMs), sorted(toInvocation), rate, inFlight,
-                    tEnd - tSteady);
+                    tEnd - tSteady, sorted(toInputReader), sorted(inputReaderToInvocation),
+                    seconds > 0 ? deltas / seconds : 0, seconds > 0 ? recordCount / seconds : 0,
+                    workerSplit(idPrefix, produced, started, inFlight, total));
         } finally {
+            stopReading.set(true);
             bench.emulator.observe(null);
         }
     }

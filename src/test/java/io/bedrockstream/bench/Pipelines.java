@@ -99,10 +99,11 @@ final class Pipelines {
         Map<String, String> config = sinkConfig(bench, "tp-in", "tp-out");
         bench.rest().putConnectorConfig("bench-sink-tp", config, Bench.START);
         awaitRunning(bench, "bench-sink-tp", 1);
-        double rate = bestOfTwo("tp-in", "tp-out", "s");
+        Run run = bestOfTwo("tp-in", "tp-out", "s");
         bench.rest().delete("/connectors/bench-sink-tp");
-        bench.results.number("sink_chunks_per_s", rate, "", "sink connector end to end, zero delay, "
+        bench.results.number("sink_chunks_per_s", run.rate, "", "sink connector end to end, zero delay, "
                 + THROUGHPUT + ", " + IN_FLIGHT + " in flight, defaults");
+        cpu("sink", run);
     }
 
     void sourceThroughput() throws Exception {
@@ -111,25 +112,47 @@ final class Pipelines {
         Map<String, String> config = sourceConfig(bench, "src-in", "src-out");
         bench.rest().putConnectorConfig("bench-source-tp", config, Bench.START);
         awaitRunning(bench, "bench-source-tp", 1);
-        double rate = bestOfTwo("src-in", "src-out", "o");
+        Run run = bestOfTwo("src-in", "src-out", "o");
         bench.rest().delete("/connectors/bench-source-tp");
-        bench.results.number("source_chunks_per_s", rate, "", "source connector end to end, same load, "
+        bench.results.number("source_chunks_per_s", run.rate, "", "source connector end to end, same load, "
                 + "value.converter=LeanJsonConverter");
+        cpu("source", run);
+    }
+
+    /** One end-to-end run: chunks/s and the CPU each process used meanwhile. */
+    record Run(double rate, long chunks, CpuSample cpu, double recordsPerSecond) {
+    }
+
+    /** CPU µs per chunk over all processes, and each process's share, of the best run. */
+    private void cpu(String section, Run run) {
+        if (run.cpu.seconds().isEmpty() || run.chunks == 0) {
+            return;
+        }
+        bench.results.number(section + "_cpu_us_per_chunk", run.cpu.total() / run.chunks * 1e6, "",
+                "CPU µs per chunk, all processes (/proc stat)");
+        StringBuilder split = new StringBuilder();
+        run.cpu.seconds().forEach((name, s) -> split.append(split.length() == 0 ? "" : ", ").append(name)
+                .append(String.format(java.util.Locale.ROOT, " %.1f µs", s / run.chunks * 1e6)));
+        bench.results.note(section + " CPU per chunk by process", split.toString());
     }
 
     /** A warm-up, then two measured runs; the best is kept (the machine is shared). */
-    private double bestOfTwo(String in, String out, String prefix) throws Exception {
+    private Run bestOfTwo(String in, String out, String prefix) throws Exception {
         int requests = Bench.QUICK ? 64 : 300;
         endToEnd(in, out, prefix + "w", requests / 2);
-        double best = 0;
+        Run best = null;
         for (int round = 0; round < 2; round++) {
-            best = Math.max(best, endToEnd(in, out, prefix + round, requests));
+            Run run = endToEnd(in, out, prefix + round, requests);
+            if (best == null || run.rate > best.rate) {
+                best = run;
+            }
         }
         return best;
     }
 
     /** Produces {@code count} requests and reads the output until each has its complete terminal: chunks/s. */
-    private double endToEnd(String in, String out, String prefix, int count) throws Exception {
+    Run endToEnd(String in, String out, String prefix, int count) throws Exception {
+        CpuSample before = CpuSample.of(bench.pids());
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bench, Map.of());
              KafkaProducer<byte[], byte[]> producer = producer(bench, Map.of(ProducerConfig.LINGER_MS_CONFIG, 5))) {
             TopicPartition tp = new TopicPartition(out, 0);
@@ -146,6 +169,7 @@ final class Pipelines {
             }
             producer.flush();
             long chunks = 0;
+            long records = 0;
             Set<String> complete = new HashSet<>();
             long deadline = t0 + WAIT.toNanos();
             while (!complete.containsAll(ids)) {
@@ -155,13 +179,15 @@ final class Pipelines {
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
                     if (contains(r.value(), CHUNK_EVENT)) {
-                        chunks++;
+                        chunks += deltas(r.value()); // a coalesced record holds several
+                        records++;
                     } else if (contains(r.value(), COMPLETE_EVENT)) {
                         complete.add(new String(r.key(), StandardCharsets.UTF_8));
                     }
                 }
             }
-            return chunks / ((System.nanoTime() - t0) / 1e9);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            return new Run(chunks / seconds, chunks, CpuSample.of(bench.pids()).since(before), records / seconds);
         }
     }
 
@@ -272,7 +298,26 @@ final class Pipelines {
         throw new IllegalStateException(connector + " did not reach " + tasks + " running tasks");
     }
 
+    private static final byte[] DELTAS_FIELD = "\"deltas\":".getBytes(StandardCharsets.UTF_8);
+
+    /** The {@code deltas} a chunk record holds: its field's value, or 1 when absent (no coalescing). */
+    static int deltas(byte[] value) {
+        int at = indexOf(value, DELTAS_FIELD);
+        if (at < 0) {
+            return 1;
+        }
+        int n = 0;
+        for (int i = at + DELTAS_FIELD.length; i < value.length && value[i] >= '0' && value[i] <= '9'; i++) {
+            n = n * 10 + (value[i] - '0');
+        }
+        return Math.max(1, n);
+    }
+
     static boolean contains(byte[] haystack, byte[] needle) {
+        return indexOf(haystack, needle) >= 0;
+    }
+
+    static int indexOf(byte[] haystack, byte[] needle) {
         outer:
         for (int i = 0; i <= haystack.length - needle.length; i++) {
             for (int j = 0; j < needle.length; j++) {
@@ -280,8 +325,8 @@ final class Pipelines {
                     continue outer;
                 }
             }
-            return true;
+            return i;
         }
-        return false;
+        return -1;
     }
 }

@@ -75,7 +75,7 @@ public final class LocalKafkaConnect implements AutoCloseable {
         Path runDir = project.target().resolve("demo").resolve(runName);
         try {
             Files.createDirectories(runDir);
-            Files.writeString(runDir.resolve("log4j2.properties"), LOG4J2_CHILD, StandardCharsets.UTF_8);
+            Files.writeString(runDir.resolve("log4j2.properties"), log4j2Child(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare " + runDir, e);
         }
@@ -96,7 +96,7 @@ public final class LocalKafkaConnect implements AutoCloseable {
                 }
             }
             Files.createDirectories(runDir.resolve("empty-plugin-path"));
-            Files.writeString(runDir.resolve("log4j2.properties"), LOG4J2_CHILD, StandardCharsets.UTF_8);
+            Files.writeString(runDir.resolve("log4j2.properties"), log4j2Child(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare " + runDir, e);
         }
@@ -298,6 +298,11 @@ public final class LocalKafkaConnect implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (forBenchmark) {
             command.addAll(List.of("-Xmx1g", "-XX:+UseParallelGC"));
+            // e.g. -Dbench.jvm.connect-worker="-XX:StartFlightRecording=delay=60s,duration=30s,filename=w.jfr"
+            String extra = System.getProperty("bench.jvm." + name, "").trim();
+            if (!extra.isEmpty()) {
+                command.addAll(List.of(extra.split("\\s+")));
+            }
         } else {
             // C1 only: these JVMs live for a minute, so start-up matters more than peak speed
             command.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
@@ -409,6 +414,19 @@ public final class LocalKafkaConnect implements AutoCloseable {
     }
 
     /** Child processes log INFO to stdout (their log file); the chattiest Kafka internals at WARN. */
+    /** With -Dbench.trace.latency=true the worker logs the "latency:" traces the bench attributes waits with. */
+    private static String log4j2Child() {
+        if (!Boolean.getBoolean("bench.trace.latency")) {
+            return LOG4J2_CHILD;
+        }
+        return LOG4J2_CHILD + """
+                logger.latencyTask.name = io.bedrockstream.connect.BedrockSinkTask
+                logger.latencyTask.level = TRACE
+                logger.latencyRun.name = io.bedrockstream.engine.RequestRun
+                logger.latencyRun.level = TRACE
+                """;
+    }
+
     private static final String LOG4J2_CHILD = """
             status = warn
             appender.console.type = Console
