@@ -47,9 +47,17 @@ public record EngineSettings(int maxInFlight, int retryMaxAttempts, int retryThr
      * @param outputWeights   quota tokens per output token, per model (Bedrock's burndown rate)
      * @param defaultMaxTokens the max tokens reserved for a request whose body sets none
      * @param windowMs        the quota's minute: 60000, as Bedrock's; tests against an emulator shorten both
+     * @param reserveAtStart  true: reserve at start and settle at end, as Bedrock; false: only charge the usage
+     *                        when a call ends and start nothing while the budget is overdrawn (the accounting
+     *                        before reservations, kept for the benchmark's side-by-side figures)
      */
-    public record Quota(OutputTokenWeights outputWeights, long defaultMaxTokens, long windowMs) {
-        public static final Quota DEFAULTS = new Quota(OutputTokenWeights.NONE, 4096, 60_000);
+    public record Quota(OutputTokenWeights outputWeights, long defaultMaxTokens, long windowMs,
+                        boolean reserveAtStart) {
+        public static final Quota DEFAULTS = new Quota(OutputTokenWeights.NONE, 4096, 60_000, true);
+
+        public Quota(OutputTokenWeights outputWeights, long defaultMaxTokens, long windowMs) {
+            this(outputWeights, defaultMaxTokens, windowMs, true);
+        }
 
         public Quota {
             outputWeights = outputWeights == null ? OutputTokenWeights.NONE : outputWeights;

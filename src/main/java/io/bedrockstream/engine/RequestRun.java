@@ -77,7 +77,7 @@ final class RequestRun {
 
     /** What an attempt reserves when it starts, as Bedrock does: input (estimated) plus max tokens. */
     long tokenReservation() {
-        return inputEstimate + maxTokens;
+        return engine.settings.quota().reserveAtStart() ? inputEstimate + maxTokens : 0;
     }
 
     /**
@@ -86,7 +86,8 @@ final class RequestRun {
      * because of its input part, which may be high, is tried alone instead.)
      */
     boolean exceedsTokenQuota() {
-        return maxTokensInBody && engine.tokenQuotaOn() && maxTokens > engine.tokenQuota();
+        return maxTokensInBody && engine.tokenQuotaOn() && engine.settings.quota().reserveAtStart()
+                && maxTokens > engine.tokenQuota();
     }
 
     /**
