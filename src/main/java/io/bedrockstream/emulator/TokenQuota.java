@@ -3,8 +3,9 @@ package io.bedrockstream.emulator;
 /**
  * Bedrock's tokens-per-minute quota: a call reserves its input tokens plus its max tokens when it starts and
  * settles to input + output × the model's burndown weight when it ends (giving back the rest, or taking more when
- * the weighted output outgrew the max tokens: the level may go negative). The level refills continuously ({@code tokensPerMinute}
- * per {@code quotaWindowMs}) up to {@code tokensPerMinute}; a change of the quota starts it full.
+ * the weighted output outgrew the max tokens: the level may go negative). The level refills continuously
+ * ({@code tokensPerMinute} per {@code quotaWindowMs}) up to {@code tokensPerMinute}; a change of the quota starts
+ * it full.
  */
 final class TokenQuota {
 
@@ -23,7 +24,7 @@ final class TokenQuota {
             this.outputWeight = outputWeight;
         }
 
-        /** The call generated {@code outputTokens}, which cost their weight each; the rest of its max tokens go back. */
+        /** The call generated {@code outputTokens}, at their weight each; the rest of its max tokens go back. */
         void end(long outputTokens) {
             synchronized (this) {
                 if (ended || quota == null) {

@@ -256,6 +256,13 @@ public final class StreamEngine implements AutoCloseable {
         }
     }
 
+    /** The tokens-per-minute budget's level now (what a reservation may take), 0 without one. */
+    double tokenBudgetLevel() {
+        synchronized (lock) {
+            return tokenBudget == null ? 0 : tokenBudget.level(nanoTime.getAsLong());
+        }
+    }
+
     /** Attempts holding a token reservation now. */
     public int tokenReservations() {
         synchronized (lock) {

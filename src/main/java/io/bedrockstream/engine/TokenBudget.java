@@ -4,8 +4,8 @@ package io.bedrockstream.engine;
  * The engine's copy of Bedrock's tokens-per-minute quota, kept the way Bedrock keeps it: a call reserves its
  * estimated input plus its max tokens when it starts, and settles to what it used (input + output × weight) when
  * it ends, which gives back the rest. The level refills continuously, {@code perWindow} per window, up to
- * {@code perWindow}, and may go negative (a call whose weighted output outgrew its reservation); a call starts
- * only when its whole reservation fits. Not thread-safe: the engine calls it under its lock.
+ * {@code perWindow} less the reservations held (see {@link #refill}), and may go negative (a call whose weighted
+ * output outgrew its reservation); a call starts only when its whole reservation fits. Not thread-safe: the engine calls it under its lock.
  */
 final class TokenBudget {
     private final double capacity;
@@ -29,9 +29,18 @@ final class TokenBudget {
         return (long) capacity;
     }
 
+    /**
+     * Refills up to the capacity less what running calls hold. Bedrock caps its level at the capacity alone, but
+     * it sees a reservation later than the engine takes it (the request is on its way) and while its level sits
+     * at the cap it wastes the refill of that time; capping ours lower keeps our level at or under Bedrock's
+     * whatever the delay. At saturation the level stays far under either cap, so this costs no throughput.
+     */
     private void refill(long nowNanos) {
         if (nowNanos > lastNanos) {
-            level = Math.min(capacity, level + (nowNanos - lastNanos) * perNano);
+            double cap = capacity - reserved;
+            if (level < cap) {
+                level = Math.min(cap, level + (nowNanos - lastNanos) * perNano);
+            }
             lastNanos = nowNanos;
         }
     }
@@ -48,7 +57,12 @@ final class TokenBudget {
             }
             return level >= capacity ? 0 : (long) Math.ceil((capacity - level) / perNano);
         }
-        return level >= tokens ? 0 : (long) Math.ceil((tokens - level) / perNano);
+        if (level >= tokens) {
+            return 0;
+        }
+        // past capacity - reserved only a settle makes room, and a settle asks for a pump: wait a window at most
+        double reachable = Math.min(tokens, capacity - reserved);
+        return Math.max(1, (long) Math.ceil((Math.max(reachable, level + 1) - level) / perNano));
     }
 
     void reserve(long tokens, long nowNanos) {
@@ -62,8 +76,8 @@ final class TokenBudget {
     /** A call that reserved {@code reservation} ended having used {@code used}: the difference goes back. */
     void settle(long reservation, long used, long nowNanos) {
         refill(nowNanos);
-        level = Math.min(capacity, level + reservation - used);
         reserved -= reservation;
+        level = Math.min(capacity - reserved, level + reservation - used);
         holders--;
         settledTotal += used;
     }
