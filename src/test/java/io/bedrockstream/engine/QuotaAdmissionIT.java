@@ -39,7 +39,7 @@ class QuotaAdmissionIT {
         System.out.println(f);
         assertThat(f.backlogLeft()).as("the backlog lasted the whole run").isPositive();
         assertThat(f.attempts()).isGreaterThan(80);
-        assertThat(f.throttledPct()).as(f.toString()).isLessThanOrEqualTo(3.0);
+        assertThat(f.throttledPct()).as(f.toString()).isLessThanOrEqualTo(3.0); // after the fact: 7.3 in the bench
         assertThat(f.usedPct()).as(f.toString()).isGreaterThanOrEqualTo(80.0);
     }
 }
