@@ -35,7 +35,9 @@ public final class QuotaRun {
     /**
      * @param attempts     attempts that ended in the measured windows
      * @param throttled    of them, throttled
-     * @param usedPct      tokens the calls completed in the measured windows used, over the quota of those windows
+     * @param usedPct      tokens the calls completed in the measured windows used, over the quota's refill in those
+     *                     windows: above 100 by what was left of the quota when measuring began (at most
+     *                     100 / measured windows)
      * @param backlogLeft  requests still waiting at the end (0 would mean the backlog ran dry and usedPct is low)
      */
     public record Figures(Mode mode, long attempts, long throttled, double throttledPct, double usedPct,
@@ -113,8 +115,9 @@ public final class QuotaRun {
             while (System.nanoTime() < measureTo) {
                 TimeUnit.MILLISECONDS.sleep(500);
                 if (Boolean.getBoolean("quota.debug")) {
-                    System.out.printf("t %.1f running %d reservations %d reserved %d level %.0f limit %d settled %d"
-                                    + " emulator throttles %d streams %d%n", (System.nanoTime() - start) / 1e9, engine.running(),
+                    System.out.printf("t %.1f running %d reservations %d reserved %d level %.0f limit %d"
+                                    + " settled %d emulator throttles %d streams %d%n",
+                            (System.nanoTime() - start) / 1e9, engine.running(),
                             engine.tokenReservations(), engine.tokensReserved(), engine.tokenBudgetLevel(),
                             engine.effectiveLimit(), engine.tokensSettledTotal(),
                             emulator.stats().tokenQuotaThrottles(), emulator.stats().currentConcurrency());
