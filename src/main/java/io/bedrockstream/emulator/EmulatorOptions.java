@@ -268,11 +268,10 @@ public final class EmulatorOptions {
 
         /**
          * How many quota tokens one output token burns when a call ends, per model ({@code pattern:weight,…},
-         * {@code *} any run of characters, first match wins, else 1; see {@link
-         * io.bedrockstream.engine.OutputTokenWeights}). Defaults to {@link #BEDROCK_OUTPUT_WEIGHTS}.
+         * {@code *} any run of characters, first match wins, else 1). Defaults to {@link #BEDROCK_OUTPUT_WEIGHTS}.
          */
         public Builder quotaOutputWeights(String spec) {
-            io.bedrockstream.engine.OutputTokenWeights.parse(spec); // fail here on a bad one
+            BurndownWeights.parse(spec); // fail here on a bad one
             this.quotaOutputWeights = spec == null ? "" : spec;
             return this;
         }

@@ -38,7 +38,7 @@ final class TokenQuota {
 
     private long perWindow;
     private String weightsSpec = "";
-    private io.bedrockstream.engine.OutputTokenWeights weights = io.bedrockstream.engine.OutputTokenWeights.NONE;
+    private BurndownWeights weights = BurndownWeights.parse("");
     private long windowNanos;
     private double level;
     private long lastNanos;
@@ -64,7 +64,7 @@ final class TokenQuota {
         level -= needed;
         if (!options.quotaOutputWeights().equals(weightsSpec)) {
             weightsSpec = options.quotaOutputWeights();
-            weights = io.bedrockstream.engine.OutputTokenWeights.parse(weightsSpec);
+            weights = BurndownWeights.parse(weightsSpec);
         }
         return new Reservation(this, maxOutput, weights.weight(modelId));
     }
