@@ -148,7 +148,8 @@ public class BedrockSinkTask extends SinkTask {
         });
         invoker = invokers.apply(config);
         engine = new StreamEngine(EngineWiring.engine(config), invoker, new Listener());
-        metrics = new TaskMetrics(new Backlog(), () -> engine.effectiveLimit());
+        metrics = new TaskMetrics(new Backlog(), () -> engine.effectiveLimit(), () -> engine.tokensReserved(),
+                () -> engine.tokensSettledTotal());
         metrics.register(context, config);
         log.info("Bedrock sink task {} started: model {}, mode {}, output {}, max in flight {}",
                 config.taskIndex(), config.modelId(), config.requestMode().configName(), config.outputTopic(),

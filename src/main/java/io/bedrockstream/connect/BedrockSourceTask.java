@@ -174,7 +174,8 @@ public class BedrockSourceTask extends SourceTask {
         List<TopicPartition> assigned = config.assignedPartitions();
         invoker = invokers.apply(config);
         engine = new StreamEngine(EngineWiring.engine(config), invoker, new Listener());
-        metrics = new TaskMetrics(new Backlog(), () -> engine.effectiveLimit());
+        metrics = new TaskMetrics(new Backlog(), () -> engine.effectiveLimit(), () -> engine.tokensReserved(),
+                () -> engine.tokensSettledTotal());
         metrics.register(context, config);
         metrics.trackPartitions(assigned);
         consumer = consumers.apply(config);

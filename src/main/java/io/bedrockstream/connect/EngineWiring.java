@@ -85,6 +85,8 @@ final class EngineWiring {
                 .perKeyOrdering(c.requestOrdering() == Choice.RequestOrdering.KEY)
                 .requestsPerMinute(c.rateRequestsPerMinute())
                 .tokensPerMinute(c.rateTokensPerMinute())
+                .quota(new EngineSettings.Quota(c.rateTokensOutputWeights(), c.rateTokensDefaultMaxTokens(),
+                        EngineSettings.Quota.DEFAULTS.windowMs()))
                 .adaptiveConcurrency(c.adaptiveConcurrencyEnabled())
                 .invocationTimeoutMs(c.invocationTimeout().toMillis())
                 .coalesceMs(c.outputChunkCoalesceMs())

@@ -68,6 +68,15 @@ public final class TaskMetrics implements AutoCloseable {
     private final LongSupplier effectiveLimit;
 
     public TaskMetrics(Backlog backlog, LongSupplier effectiveLimit) {
+        this(backlog, effectiveLimit, () -> 0, () -> 0);
+    }
+
+    /**
+     * @param tokensReserved tokens reserved now against rate.tokens.per.minute by calls running
+     * @param tokensSettled  tokens calls used of it (input + output × weight) since the task started
+     */
+    public TaskMetrics(Backlog backlog, LongSupplier effectiveLimit, LongSupplier tokensReserved,
+                       LongSupplier tokensSettled) {
         this.backlog = backlog;
         this.effectiveLimit = effectiveLimit;
         define("in-flight-requests", "Requests accepted and not yet finished.", backlog::unfinished);
@@ -90,6 +99,10 @@ public final class TaskMetrics implements AutoCloseable {
         define("chunks-written-total", "Chunk records written to the output topic.", chunksWritten::get);
         define("input-tokens-total", "Input tokens reported by completed invocations.", inputTokens::get);
         define("output-tokens-total", "Output tokens reported by completed invocations.", outputTokens::get);
+        define("quota-tokens-reserved", "Tokens reserved now against rate.tokens.per.minute by running calls "
+                + "(input estimate + max tokens each); 0 without a quota.", tokensReserved);
+        define("quota-tokens-settled-total", "Tokens calls used of rate.tokens.per.minute when they ended (input + "
+                + "output x weight); 0 without a quota.", tokensSettled);
         define("time-to-first-chunk-avg-ms", "Average time from invocation start to its first chunk.", this::firstChunkAvg);
         define("time-to-first-chunk-last-ms", "Time from invocation start to first chunk, last invocation.",
                 lastFirstChunkMs::get);

@@ -63,6 +63,9 @@ final class AdminApi {
         if (s.has("quotaWindowMs")) {
             b.quotaWindowMs(s.get("quotaWindowMs").asLong());
         }
+        if (s.has("quotaOutputWeights")) {
+            b.quotaOutputWeights(s.get("quotaOutputWeights").asText());
+        }
         if (s.has("words")) {
             b.words(s.get("words").asInt());
         }
@@ -101,6 +104,7 @@ final class AdminApi {
         return JSON.createObjectNode().put("throttleFraction", o.throttleFraction())
                 .put("maxConcurrentStreams", o.maxConcurrentStreams())
                 .put("tokensPerMinute", o.tokensPerMinute()).put("quotaWindowMs", o.quotaWindowMs())
+                .put("quotaOutputWeights", o.quotaOutputWeights())
                 .put("words", o.words())
                 .put("perChunk", o.perChunk()).put("ttftMs", o.ttftMs()).put("delayMs", o.delayMs())
                 .put("seed", o.seed()).put("logCalls", o.logCalls())

@@ -175,7 +175,7 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         long maxOutput = parsed.maxTokens().isPresent() ? Math.max(0, parsed.maxTokens().getAsInt())
                 : generation.outputTokens();
         if (!streaming) {
-            TokenQuota.Reservation tokens = state.reserveTokens(generation.inputTokens, maxOutput);
+            TokenQuota.Reservation tokens = state.reserveTokens(modelId, generation.inputTokens, maxOutput);
             if (tokens == null) {
                 refusal.send("ThrottlingException", TOO_MANY_TOKENS, null);
                 return;
@@ -188,7 +188,7 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             refusal.send("ThrottlingException", null, null);
             return;
         }
-        TokenQuota.Reservation tokens = state.reserveTokens(generation.inputTokens, maxOutput);
+        TokenQuota.Reservation tokens = state.reserveTokens(modelId, generation.inputTokens, maxOutput);
         if (tokens == null) {
             state.recorder.closeStream();
             refusal.send("ThrottlingException", TOO_MANY_TOKENS, null);

@@ -12,12 +12,20 @@ public final class EmulatorOptions {
     private final long seed;
     private final int words;
     private final int perChunk;
+    /**
+     * Bedrock's 5× burndown of output tokens for Claude 3.7 Sonnet and the Claude 4 models ("How tokens are counted
+     * in Amazon Bedrock", the Bedrock user guide); every other model burns 1.
+     */
+    public static final String BEDROCK_OUTPUT_WEIGHTS =
+            "*anthropic.claude-3-7-sonnet*:5,*anthropic.claude-sonnet-4*:5,*anthropic.claude-opus-4*:5";
+
     private final long ttftMs;
     private final long delayMs;
     private final double throttleFraction;
     private final int maxConcurrentStreams;
     private final long tokensPerMinute;
     private final long quotaWindowMs;
+    private final String quotaOutputWeights;
     private final String accessKeyId;
     private final String secretAccessKey;
     private final boolean logCalls;
@@ -38,6 +46,7 @@ public final class EmulatorOptions {
         this.maxConcurrentStreams = b.maxConcurrentStreams;
         this.tokensPerMinute = b.tokensPerMinute;
         this.quotaWindowMs = b.quotaWindowMs;
+        this.quotaOutputWeights = b.quotaOutputWeights;
         this.accessKeyId = b.accessKeyId;
         this.secretAccessKey = b.secretAccessKey;
         this.logCalls = b.logCalls;
@@ -68,6 +77,7 @@ public final class EmulatorOptions {
         b.maxConcurrentStreams = maxConcurrentStreams;
         b.tokensPerMinute = tokensPerMinute;
         b.quotaWindowMs = quotaWindowMs;
+        b.quotaOutputWeights = quotaOutputWeights;
         b.accessKeyId = accessKeyId;
         b.secretAccessKey = secretAccessKey;
         b.logCalls = logCalls;
@@ -124,6 +134,11 @@ public final class EmulatorOptions {
         return quotaWindowMs;
     }
 
+    /** Output tokens' burndown weight per model pattern against the quota ({@code pattern:weight,…}). */
+    public String quotaOutputWeights() {
+        return quotaOutputWeights;
+    }
+
     /** The access key whose signatures are verified; empty means any signature is accepted. */
     public Optional<String> accessKeyId() {
         return Optional.ofNullable(accessKeyId);
@@ -172,6 +187,7 @@ public final class EmulatorOptions {
         private int maxConcurrentStreams = 0;
         private long tokensPerMinute = 0;
         private long quotaWindowMs = 60_000;
+        private String quotaOutputWeights = BEDROCK_OUTPUT_WEIGHTS;
         private String accessKeyId;
         private String secretAccessKey;
         private boolean logCalls = false;
@@ -247,6 +263,16 @@ public final class EmulatorOptions {
          */
         public Builder tokensPerMinute(long tokensPerMinute) {
             this.tokensPerMinute = Math.max(0, tokensPerMinute);
+            return this;
+        }
+
+        /**
+         * How many quota tokens one output token burns when a call ends, per model ({@code pattern:weight,…},
+         * {@code *} any run of characters, first match wins, else 1). Defaults to {@link #BEDROCK_OUTPUT_WEIGHTS}.
+         */
+        public Builder quotaOutputWeights(String spec) {
+            BurndownWeights.parse(spec); // fail here on a bad one
+            this.quotaOutputWeights = spec == null ? "" : spec;
             return this;
         }
 

@@ -56,8 +56,9 @@ final class EmulatorState {
      * Reserves input plus max tokens against the tokens-per-minute quota (a no-op reservation when there is
      * none); null, counted in the stats, when they do not fit.
      */
-    TokenQuota.Reservation reserveTokens(long inputTokens, long maxOutputTokens) {
-        TokenQuota.Reservation r = tokenQuota.reserve(options, inputTokens, maxOutputTokens, System.nanoTime());
+    TokenQuota.Reservation reserveTokens(String modelId, long inputTokens, long maxOutputTokens) {
+        TokenQuota.Reservation r = tokenQuota.reserve(options, modelId, inputTokens, maxOutputTokens,
+                System.nanoTime());
         if (r == null) {
             recorder.tokenQuotaThrottled();
         }

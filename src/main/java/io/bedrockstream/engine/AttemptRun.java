@@ -101,7 +101,14 @@ final class AttemptRun implements InvocationListener {
             h.cancel(reason);
         }
         cancelTimeout();
-        releaseSlot(false, false, 0);
+        releaseSlot(false, false, usedSoFar());
+    }
+
+    /** An attempt that ends without usage (failed, cancelled) used its input and what it generated so far. */
+    private long usedSoFar() {
+        synchronized (run) {
+            return run.tokensUsed(null, null, text);
+        }
     }
 
     @Override
@@ -234,9 +241,11 @@ final class AttemptRun implements InvocationListener {
             return;
         }
         cancelTimeout();
-        long tokens = (result.inputTokens() == null ? 0 : result.inputTokens())
-                + (result.outputTokens() == null ? 0 : result.outputTokens());
-        releaseSlot(false, true, tokens);
+        long used;
+        synchronized (run) {
+            used = run.tokensUsed(result.inputTokens(), result.outputTokens(), text);
+        }
+        releaseSlot(false, true, used);
         if (delivered) {
             run.engine.requestFinished(run);
         }
@@ -245,10 +254,14 @@ final class AttemptRun implements InvocationListener {
     @Override
     public void onFailure(InvocationFailure failure) {
         boolean delivered = false;
+        long used;
         synchronized (run) {
             if (finished) {
                 return;
             }
+            // Bedrock answers a throttled call before reserving anything; any other failed call had its input
+            // counted, and what it generated before it failed
+            used = StreamEngine.isThrottling(failure) && chunks == 0 ? 0 : run.tokensUsed(null, null, text);
             if (!run.isAbandoned() && held > 0) {
                 try {
                     flushHeld(); // held chunks go out before the terminal, as they would have uncoalesced
@@ -265,7 +278,8 @@ final class AttemptRun implements InvocationListener {
                 if (retrying) {
                     // before the event, so inFlight() already counts the backoff; the attempt's slot becomes the
                     // backoff's in one step, so it is never counted twice (releaseSlot below is then a no-op)
-                    run.beginBackoff(delayMs, slotHeld.compareAndSet(true, false), StreamEngine.isThrottling(f));
+                    run.beginBackoff(delayMs, slotHeld.compareAndSet(true, false), StreamEngine.isThrottling(f),
+                            used);
                 }
                 run.emitSafely(run.event(invocationId, attempt, chunks, EventType.ERROR, null, null, null, null,
                         null, null, null, f.errorType(), f.message(), f.originalStatusCode(), f.originalMessage(),
@@ -277,7 +291,7 @@ final class AttemptRun implements InvocationListener {
             }
         }
         cancelTimeout();
-        releaseSlot(StreamEngine.isThrottling(failure), false, 0);
+        releaseSlot(StreamEngine.isThrottling(failure), false, used);
         if (delivered) {
             run.engine.requestFinished(run);
         }
@@ -303,9 +317,9 @@ final class AttemptRun implements InvocationListener {
                 f.originalMessage(), chunks);
     }
 
-    private void releaseSlot(boolean throttled, boolean completed, long tokens) {
+    private void releaseSlot(boolean throttled, boolean completed, long usedTokens) {
         if (slotHeld.compareAndSet(true, false)) {
-            run.engine.attemptEnded(throttled, completed, tokens);
+            run.engine.attemptEnded(run, throttled, completed, usedTokens);
         }
     }
 

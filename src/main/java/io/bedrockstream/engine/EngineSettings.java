@@ -22,7 +22,9 @@ import java.util.Set;
  *                             {@link io.bedrockstream.request.ModelRequest#orderingKey()}) has its outcome; requests
  *                             without one never wait
  * @param requestsPerMinute    cap on invocation starts per minute, 0 = off
- * @param tokensPerMinute      cap on input+output tokens per minute, 0 = off
+ * @param tokensPerMinute      Bedrock's tokens-per-minute quota to stay under, 0 = off: each attempt reserves its
+ *                             estimated input plus its max tokens when it starts and settles to its reported
+ *                             input + output × weight when it ends ({@link TokenBudget})
  * @param adaptiveConcurrency  halve the limit on throttling, grow it back on success (AIMD)
  * @param minInFlight          the adaptive limit's floor
  * @param invocationTimeoutMs  backstop for the SDK's apiCallTimeout: the engine cancels an invocation running
@@ -31,12 +33,37 @@ import java.util.Set;
  *                             long after the first of them arrived, 0 = off (one event per chunk)
  * @param coalesceMaxChars     with coalescing on, emit the merged event at once when its text reaches this many
  *                             characters, 0 = no limit
+ * @param quota                how tokens are counted against {@code tokensPerMinute}
  */
 public record EngineSettings(int maxInFlight, int retryMaxAttempts, int retryThrottlingMaxAttempts,
                              long retryBackoffMs, long retryBackoffMaxMs, long retryDeadlineMs, boolean retryTransient, Set<String> retryableErrorTypes,
                              boolean perKeyOrdering, int requestsPerMinute, long tokensPerMinute,
                              boolean adaptiveConcurrency, int minInFlight, long invocationTimeoutMs,
-                             long coalesceMs, int coalesceMaxChars) {
+                             long coalesceMs, int coalesceMaxChars, Quota quota) {
+
+    /**
+     * @param outputWeights   quota tokens per output token, per model (Bedrock's burndown rate)
+     * @param defaultMaxTokens the max tokens reserved for a request whose body sets none
+     * @param windowMs        the quota's minute: 60000, as Bedrock's; tests against an emulator shorten both
+     * @param reserveAtStart  true: reserve at start and settle at end, as Bedrock; false: only charge the usage
+     *                        when a call ends and start nothing while the budget is overdrawn (the accounting
+     *                        before reservations, kept for the benchmark's side-by-side figures)
+     */
+    public record Quota(OutputTokenWeights outputWeights, long defaultMaxTokens, long windowMs,
+                        boolean reserveAtStart) {
+        public static final Quota DEFAULTS = new Quota(OutputTokenWeights.NONE, 4096, 60_000, true);
+
+        public Quota(OutputTokenWeights outputWeights, long defaultMaxTokens, long windowMs) {
+            this(outputWeights, defaultMaxTokens, windowMs, true);
+        }
+
+        public Quota {
+            outputWeights = outputWeights == null ? OutputTokenWeights.NONE : outputWeights;
+            if (defaultMaxTokens < 0 || windowMs < 1) {
+                throw new IllegalArgumentException("need defaultMaxTokens >= 0 and windowMs >= 1");
+            }
+        }
+    }
 
     public EngineSettings {
         if (maxInFlight < 1) {
@@ -53,6 +80,7 @@ public record EngineSettings(int maxInFlight, int retryMaxAttempts, int retryThr
         }
         minInFlight = Math.max(1, Math.min(minInFlight, maxInFlight));
         retryableErrorTypes = retryableErrorTypes == null ? Set.of() : Set.copyOf(retryableErrorTypes);
+        quota = quota == null ? Quota.DEFAULTS : quota;
     }
 
     public static EngineSettings defaults() {
@@ -90,7 +118,8 @@ public record EngineSettings(int maxInFlight, int retryMaxAttempts, int retryThr
                 .retryableErrorTypes(retryableErrorTypes).perKeyOrdering(perKeyOrdering)
                 .requestsPerMinute(requestsPerMinute).tokensPerMinute(tokensPerMinute)
                 .adaptiveConcurrency(adaptiveConcurrency).minInFlight(minInFlight)
-                .invocationTimeoutMs(invocationTimeoutMs).coalesceMs(coalesceMs).coalesceMaxChars(coalesceMaxChars);
+                .invocationTimeoutMs(invocationTimeoutMs).coalesceMs(coalesceMs).coalesceMaxChars(coalesceMaxChars)
+                .quota(quota);
     }
 
     public boolean coalescing() {
@@ -114,6 +143,7 @@ public record EngineSettings(int maxInFlight, int retryMaxAttempts, int retryThr
         private long invocationTimeoutMs = 600_000;
         private long coalesceMs;
         private int coalesceMaxChars;
+        private Quota quota = Quota.DEFAULTS;
 
         public Builder maxInFlight(int v) { maxInFlight = v; return this; }
         public Builder retryMaxAttempts(int v) { retryMaxAttempts = v; return this; }
@@ -131,12 +161,13 @@ public record EngineSettings(int maxInFlight, int retryMaxAttempts, int retryThr
         public Builder invocationTimeoutMs(long v) { invocationTimeoutMs = v; return this; }
         public Builder coalesceMs(long v) { coalesceMs = v; return this; }
         public Builder coalesceMaxChars(int v) { coalesceMaxChars = v; return this; }
+        public Builder quota(Quota v) { quota = v; return this; }
 
         public EngineSettings build() {
             return new EngineSettings(maxInFlight, retryMaxAttempts, retryThrottlingMaxAttempts, retryBackoffMs,
                     retryBackoffMaxMs, retryDeadlineMs, retryTransient, retryableErrorTypes, perKeyOrdering,
                     requestsPerMinute, tokensPerMinute, adaptiveConcurrency, minInFlight, invocationTimeoutMs,
-                    coalesceMs, coalesceMaxChars);
+                    coalesceMs, coalesceMaxChars, quota);
         }
     }
 }

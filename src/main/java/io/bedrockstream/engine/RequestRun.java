@@ -9,11 +9,13 @@ import io.bedrockstream.bedrock.InvocationFailure;
 import io.bedrockstream.bedrock.InvocationResult;
 import io.bedrockstream.bedrock.Invoker;
 import io.bedrockstream.request.ModelRequest;
+import io.bedrockstream.request.TokenEstimator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -27,6 +29,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class RequestRun {
     private static final Logger log = LoggerFactory.getLogger(RequestRun.class);
+    /** The error type of a request whose max tokens exceed the whole tokens-per-minute quota. */
+    static final String EXCEEDS_TOKEN_QUOTA = "ExceedsTokenQuota";
 
     final StreamEngine engine;
     final ModelRequest request;
@@ -46,9 +50,54 @@ final class RequestRun {
     private final AtomicBoolean backoffPending = new AtomicBoolean();
     private volatile ScheduledFuture<?> backoffTimer;
 
+    /** With a tokens-per-minute quota: the input estimate, the max tokens and the output weight; else 0, 0, 1. */
+    private final long inputEstimate;
+    private final long maxTokens;
+    private final boolean maxTokensInBody;
+    private final double outputWeight;
+    /** The running attempt's token reservation, -1 when it holds none; guarded by the engine's lock. */
+    long heldTokens = -1;
+
     RequestRun(StreamEngine engine, ModelRequest request) {
         this.engine = engine;
         this.request = request;
+        if (engine.tokenQuotaOn()) {
+            inputEstimate = TokenEstimator.inputTokens(request.body());
+            OptionalLong max = TokenEstimator.maxTokens(request);
+            maxTokensInBody = max.isPresent();
+            maxTokens = max.orElse(engine.settings.quota().defaultMaxTokens());
+            outputWeight = engine.settings.quota().outputWeights().weight(request.modelId());
+        } else {
+            inputEstimate = 0;
+            maxTokens = 0;
+            maxTokensInBody = false;
+            outputWeight = 1;
+        }
+    }
+
+    /** What an attempt reserves when it starts, as Bedrock does: input (estimated) plus max tokens. */
+    long tokenReservation() {
+        return engine.settings.quota().reserveAtStart() ? inputEstimate + maxTokens : 0;
+    }
+
+    /**
+     * The body's own max tokens exceed the whole per-minute quota: Bedrock could never reserve them, so the request
+     * fails at once instead of waiting or being throttled until its deadline. (An estimate over the quota only
+     * because of its input part, which may be high, is tried alone instead.)
+     */
+    boolean exceedsTokenQuota() {
+        return maxTokensInBody && engine.tokenQuotaOn() && engine.settings.quota().reserveAtStart()
+                && maxTokens > engine.tokenQuota();
+    }
+
+    /**
+     * What an attempt used of the quota: input plus output × weight, from the reported usage, else from the input
+     * estimate and the text received (its estimate, as for input).
+     */
+    long tokensUsed(Long inputTokens, Long outputTokens, CharSequence text) {
+        long in = inputTokens != null ? inputTokens : inputEstimate;
+        long out = outputTokens != null ? outputTokens : TokenEstimator.textTokens(text);
+        return in + (long) Math.ceil(out * outputWeight);
     }
 
     boolean isAbandoned() {
@@ -107,7 +156,14 @@ final class RequestRun {
             }
         }
         if (attempt == null) {
-            engine.attemptEnded(false, false, 0);
+            engine.attemptEnded(this, false, false, 0);
+            return;
+        }
+        if (exceedsTokenQuota()) {
+            attempt.onFailure(new InvocationFailure(ErrorKind.INVALID_REQUEST, EXCEEDS_TOKEN_QUOTA,
+                    "the request's max tokens (" + maxTokens + ") exceed rate.tokens.per.minute ("
+                            + engine.tokenQuota() + "): Bedrock reserves input plus max tokens when a call starts, so"
+                            + " it could never start; lower its max tokens or raise the quota", null, null, null, 0));
             return;
         }
         Invoker.InvocationHandle handle;
@@ -205,10 +261,13 @@ final class RequestRun {
         }
     }
 
-    /** @param fromSlot the failed attempt's slot passes to the backoff (else it was given back already) */
-    void beginBackoff(long delayMs, boolean fromSlot, boolean throttled) {
+    /**
+     * @param fromSlot   the failed attempt's slot passes to the backoff (else it was given back already)
+     * @param usedTokens what the failed attempt used of the token quota (its reservation settles to it)
+     */
+    void beginBackoff(long delayMs, boolean fromSlot, boolean throttled, long usedTokens) {
         backoffPending.set(true);
-        engine.backoffStarted(fromSlot, throttled);
+        engine.backoffStarted(this, fromSlot, throttled, usedTokens);
         try {
             backoffTimer = engine.scheduler.schedule(() -> {
                 if (backoffPending.compareAndSet(true, false)) {

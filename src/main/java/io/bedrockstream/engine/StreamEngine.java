@@ -68,10 +68,11 @@ public final class StreamEngine implements AutoCloseable {
     private final Set<String> activeKeys = new java.util.HashSet<>();
     private final AdaptiveLimit adaptive;
     private final TokenBucket requestBucket;
-    private final TokenBucket tokenBucket;
+    private final TokenBudget tokenBudget;
     private int running;
     private int backingOff;
     private ScheduledFuture<?> pumpTimer;
+    private long pumpTimerAtNanos;
     /** A pump task is queued or running; it admits again before it ends, so more requests need no new task. */
     private boolean pumpQueued;
     private boolean closed;
@@ -115,7 +116,7 @@ public final class StreamEngine implements AutoCloseable {
         int rpm = settings.requestsPerMinute();
         this.requestBucket = rpm <= 0 ? null : new TokenBucket(rpm, Math.max(1, Math.ceil(rpm / 60.0)), now);
         long tpm = settings.tokensPerMinute();
-        this.tokenBucket = tpm <= 0 ? null : new TokenBucket(tpm, tpm, now);
+        this.tokenBudget = tpm <= 0 ? null : new TokenBudget(tpm, settings.quota().windowMs(), now);
     }
 
     /** Accepts a request; never blocks. It queues, and starts on the engine's executor as soon as a slot is free. */
@@ -238,8 +239,56 @@ public final class StreamEngine implements AutoCloseable {
 
     // --- called by RequestRun / AttemptRun
 
-    /** An attempt gave its slot back; {@code throttled}/{@code completed} feed the adaptive limit. */
-    void attemptEnded(boolean throttled, boolean completed, long tokens) {
+    /** Whether requests reserve tokens against {@code tokensPerMinute} (RequestRun estimates them only then). */
+    boolean tokenQuotaOn() {
+        return tokenBudget != null;
+    }
+
+    /** The tokens-per-minute budget, 0 when off. */
+    long tokenQuota() {
+        return tokenBudget == null ? 0 : tokenBudget.capacity();
+    }
+
+    /** Tokens reserved now by attempts that have not ended; 0 when idle, or without a tokens-per-minute quota. */
+    public long tokensReserved() {
+        synchronized (lock) {
+            return tokenBudget == null ? 0 : tokenBudget.reserved();
+        }
+    }
+
+    /** The tokens-per-minute budget's level now (what a reservation may take), 0 without one. */
+    double tokenBudgetLevel() {
+        synchronized (lock) {
+            return tokenBudget == null ? 0 : tokenBudget.level(nanoTime.getAsLong());
+        }
+    }
+
+    /** Attempts holding a token reservation now. */
+    public int tokenReservations() {
+        synchronized (lock) {
+            return tokenBudget == null ? 0 : tokenBudget.holders();
+        }
+    }
+
+    /** All tokens reserved at attempt starts since the engine started. */
+    public long tokensReservedTotal() {
+        synchronized (lock) {
+            return tokenBudget == null ? 0 : tokenBudget.reservedTotal();
+        }
+    }
+
+    /** All tokens settled (input + output × weight) at attempt ends since the engine started. */
+    public long tokensSettledTotal() {
+        synchronized (lock) {
+            return tokenBudget == null ? 0 : tokenBudget.settledTotal();
+        }
+    }
+
+    /**
+     * An attempt gave its slot back; {@code throttled}/{@code completed} feed the adaptive limit, and its token
+     * reservation settles to {@code usedTokens}.
+     */
+    void attemptEnded(RequestRun run, boolean throttled, boolean completed, long usedTokens) {
         synchronized (lock) {
             running--;
             long now = nanoTime.getAsLong();
@@ -248,25 +297,33 @@ public final class StreamEngine implements AutoCloseable {
             } else if (completed) {
                 adaptive.onSuccess();
             }
-            if (tokenBucket != null && tokens > 0) {
-                tokenBucket.take(tokens, now);
-            }
+            settleLocked(run, usedTokens, now);
         }
         requestPump();
+    }
+
+    /** Settles the run's reservation, once: a second call (its slot already given back) finds none. */
+    private void settleLocked(RequestRun run, long usedTokens, long now) {
+        if (tokenBudget != null && run.heldTokens >= 0) {
+            tokenBudget.settle(run.heldTokens, usedTokens, now);
+            run.heldTokens = -1;
+        }
     }
 
     /**
      * A request starts backing off. With {@code fromSlot} its failed attempt's slot passes to the backoff in the
      * same step (running - 1, backing off + 1), so in flight never counts the request twice.
      */
-    void backoffStarted(boolean fromSlot, boolean throttled) {
+    void backoffStarted(RequestRun run, boolean fromSlot, boolean throttled, long usedTokens) {
         synchronized (lock) {
             backingOff++;
             if (fromSlot) {
                 running--;
+                long now = nanoTime.getAsLong();
                 if (throttled) {
-                    adaptive.onThrottle(nanoTime.getAsLong());
+                    adaptive.onThrottle(now);
                 }
+                settleLocked(run, usedTokens, now);
             }
         }
     }
@@ -406,17 +463,28 @@ public final class StreamEngine implements AutoCloseable {
                 queue.pollFirst();
                 continue;
             }
-            waitNanos = rateWaitNanos(now);
+            RequestRun head = queue.peekFirst();
+            waitNanos = rateWaitNanos(head, now);
             if (waitNanos > 0) {
                 break;
             }
             if (requestBucket != null) {
                 requestBucket.take(1, now);
             }
+            if (tokenBudget != null && !head.exceedsTokenQuota()) {
+                tokenBudget.reserve(head.tokenReservation(), now);
+                head.heldTokens = head.tokenReservation();
+            }
             toStart.add(queue.pollFirst());
             running++;
         }
+        if (waitNanos > 0 && pumpTimer != null && now + waitNanos < pumpTimerAtNanos) {
+            // a settle made room sooner than the timer armed before it
+            pumpTimer.cancel(false);
+            pumpTimer = null;
+        }
         if (waitNanos > 0 && pumpTimer == null) {
+            pumpTimerAtNanos = now + waitNanos;
             pumpTimer = scheduler.schedule(() -> {
                 synchronized (lock) {
                     pumpTimer = null;
@@ -426,13 +494,13 @@ public final class StreamEngine implements AutoCloseable {
         }
     }
 
-    private long rateWaitNanos(long now) {
+    private long rateWaitNanos(RequestRun head, long now) {
         long wait = 0;
         if (requestBucket != null) {
             wait = Math.max(wait, requestBucket.nanosUntil(1, now));
         }
-        if (tokenBucket != null) {
-            wait = Math.max(wait, tokenBucket.nanosUntil(0, now));
+        if (tokenBudget != null && !head.exceedsTokenQuota()) {
+            wait = Math.max(wait, tokenBudget.nanosUntilFits(head.tokenReservation(), now));
         }
         return wait;
     }

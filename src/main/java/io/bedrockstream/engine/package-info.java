@@ -18,8 +18,10 @@
  *   <li>AIMD: a throttling failure halves the limit (floor {@code minInFlight}) at most once per
  *       {@code retryBackoffMs} window; each completion adds 1/limit up to {@code maxInFlight}.</li>
  *   <li>Rate caps: requests-per-minute bucket (burst one second's worth) charged per attempt start;
- *       tokens-per-minute bucket (burst one minute's worth) charged input+output tokens on completion, and no
- *       start while it is negative. Waits are scheduler timers, never blocking.</li>
+ *       tokens-per-minute budget kept as Bedrock keeps its quota ({@code TokenBudget}):
+ *       an attempt reserves its input estimate plus its max tokens when it starts and starts only when that
+ *       fits, settles to input + output × weight when it ends, and a throttled attempt gives its reservation
+ *       back. Waits are scheduler timers, never blocking.</li>
  *   <li>The invocation timeout is enforced by the SDK (apiCallTimeout) and, as a backstop, by an engine timer
  *       that cancels the invocation with {@code InvocationTimeout}.</li>
  * </ul>

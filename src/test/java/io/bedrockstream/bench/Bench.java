@@ -11,6 +11,7 @@ import io.bedrockstream.testkit.ProjectLayout;
 import io.bedrockstream.emulator.BedrockEmulator;
 import io.bedrockstream.emulator.EmulatorOptions;
 import io.bedrockstream.engine.EngineThroughputBenchmark;
+import io.bedrockstream.engine.QuotaRun;
 import io.bedrockstream.request.ModelRequest;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 
@@ -34,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * the readers run in this JVM, so the emulator's send times and the reader's receive times are on one clock.
  * Prints a table and writes target/bench/results.json. Not a test, and not run by {@code mvn verify}.
  *
- * <p>System properties: {@code bench.skip} (comma-separated sections to skip: memory, engine, kafka, sink,
+ * <p>System properties: {@code bench.skip} (comma-separated sections to skip: memory, engine, quota, kafka, sink,
  * source, latency, naive, coalesce, scale), {@code bench.quick} (fewer requests, for a smoke run), {@code bench.connector.<key>}
  * (a setting added to every connector the bench starts).
  */
@@ -45,6 +46,8 @@ public final class Bench {
     static final Duration START = Duration.ofMinutes(2);
     static final boolean QUICK = Boolean.getBoolean("bench.quick");
     private static final List<String> SKIP = List.of(System.getProperty("bench.skip", "").split(","));
+    private static final List<String> KAFKA_SECTIONS =
+            List.of("kafka", "sink", "source", "latency", "naive", "coalesce", "scale");
 
     final BedrockEmulator emulator;
     final LocalKafkaConnect local;
@@ -89,6 +92,13 @@ public final class Bench {
         }
         if (!skipped("engine")) {
             engine();
+        }
+        if (!skipped("quota")) {
+            quota();
+        }
+        if (KAFKA_SECTIONS.stream().allMatch(Bench::skipped)) {
+            results.ratios();
+            return; // nothing left that needs the broker and the worker
         }
         System.out.println("starting the Kafka broker and the Connect worker as child processes…");
         local.startBroker(START);
@@ -175,6 +185,40 @@ public final class Bench {
                         "CPU µs per chunk, SDK + emulator (one JVM), /proc stat");
             }
             results.number("engine_chunks_per_s", engine, "", "StreamEngine alone, same calls");
+        }
+    }
+
+    /**
+     * Quota-aware admission (QuotaRun): the engine with the real SDK against the emulator enforcing a
+     * tokens-per-minute quota as Bedrock does (5,000 tokens per 5 s "minute"), the engine at defaults (time-based
+     * ones shrunk alike) with tokensPerMinute = the quota, side by side with the after-the-fact counting it replaced
+     * and with no tokensPerMinute (the adaptive limit alone); windows 3–8 measured (the first two warm up).
+     */
+    private void quota() throws Exception {
+        System.out.println("quota-aware admission (3 runs of 40 s)…");
+        try (BedrockRuntimeAsyncClient client = EmulatorFixtures.client(emulator,
+                BedrockClientSettings.HttpProtocol.HTTP2)) {
+            int windows = QUICK ? 4 : 8;
+            QuotaRun.Figures reserve = QuotaRun.run(emulator, client, QuotaRun.Mode.RESERVE, 5_000, 5_000, windows);
+            System.out.println(reserve);
+            QuotaRun.Figures after = QuotaRun.run(emulator, client, QuotaRun.Mode.AFTER_THE_FACT, 5_000, 5_000,
+                    windows);
+            System.out.println(after);
+            QuotaRun.Figures unset = QuotaRun.run(emulator, client, QuotaRun.Mode.UNSET, 5_000, 5_000, windows);
+            System.out.println(unset);
+            emulator.setTokensPerMinute(0, 60_000);
+            emulator.setLatency(0, 0);
+            emulator.reset();
+            results.number("quota_throttled_pct", reserve.throttledPct(), "<= 1",
+                    "attempts throttled, rate.tokens.per.minute = the quota (reserve at start), windows 3-8");
+            results.number("quota_used_pct", reserve.usedPct(), ">= 90",
+                    "quota used by completed calls, same run (backlog left " + reserve.backlogLeft() + ")");
+            results.number("quota_after_the_fact_throttled_pct", after.throttledPct(), "",
+                    "same, tokens counted only when calls end (before this change)");
+            results.number("quota_after_the_fact_used_pct", after.usedPct(), "", "same run");
+            results.number("quota_unset_throttled_pct", unset.throttledPct(), "",
+                    "same, rate.tokens.per.minute unset (adaptive limit alone)");
+            results.number("quota_unset_used_pct", unset.usedPct(), "", "same run");
         }
     }
 

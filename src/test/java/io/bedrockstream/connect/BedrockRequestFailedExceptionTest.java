@@ -61,6 +61,21 @@ class BedrockRequestFailedExceptionTest {
     }
 
     @Test
+    void maxTokensOverTheWholeQuotaSaysWhatToChange() {
+        RequestOutcome outcome = new RequestOutcome(REQUEST, 1, List.of("inv-a"), null, null,
+                new InvocationFailure(ErrorKind.INVALID_REQUEST, "ExceedsTokenQuota", "the request's max tokens "
+                        + "(8000) exceed rate.tokens.per.minute (5000): Bedrock reserves input plus max tokens when a "
+                        + "call starts, so it could never start; lower its max tokens or raise the quota", null, null,
+                        null, 0));
+        BedrockRequestFailedException e = BedrockRequestFailedException.from(outcome);
+        assertThat(e.getMessage()).isEqualTo("Bedrock request 'req-9' failed after 1 attempt "
+                + "[INVALID_REQUEST ExceedsTokenQuota]: the request's max tokens (8000) exceed rate.tokens.per.minute "
+                + "(5000): Bedrock reserves input plus max tokens when a call starts, so it could never start; lower "
+                + "its max tokens or raise the quota; model amazon.nova-lite-v1:0; invocations inv-a");
+        assertThat(e.errorType()).isEqualTo("ExceedsTokenQuota");
+    }
+
+    @Test
     void invalidRequestBeforeAnyCall() {
         BedrockRequestFailedException e = BedrockRequestFailedException.invalidRequest("req-1",
                 "request.template refers to /question, which the value lacks");

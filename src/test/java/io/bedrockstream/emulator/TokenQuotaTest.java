@@ -93,6 +93,34 @@ class TokenQuotaTest {
     }
 
     @Test
+    void outputTokensOfClaude4ModelsBurnFiveQuotaTokensEachWhenTheCallEnds() throws Exception {
+        emulator.setTokensPerMinute(1_100, SLOW_WINDOW_MS);
+        String sonnet4 = "anthropic.claude-sonnet-4-20250514-v1:0";
+        // reserves 5 + 512; ends having spent 5 + 5 × 100 = 505: 595 left
+        assertThat(SdkHarness.stream(client, sonnet4, body("s4", "words=100")).error()).isNull();
+        // reserves 517 of 595; spends 5 + 100: 490 left, under one reservation (at weight 1 it would be 890)
+        assertThat(SdkHarness.stream(client, SdkHarness.CLAUDE, body("haiku", "words=100")).error()).isNull();
+        assertThat(SdkHarness.stream(client, SdkHarness.CLAUDE, body("refused", "words=1")).error())
+                .isInstanceOf(ThrottlingException.class);
+        assertThat(emulator.stats().tokenQuotaThrottles()).isEqualTo(1);
+    }
+
+    @Test
+    void theOutputWeightsAreASetting() throws Exception {
+        emulator.updateSettings(b -> b.tokensPerMinute(1_100).quotaWindowMs(SLOW_WINDOW_MS)
+                .quotaOutputWeights("*haiku*:2"));
+        try {
+            // 1100 - (5 + 2 × 300) = 495: the next reservation (517) does not fit
+            assertThat(SdkHarness.stream(client, SdkHarness.CLAUDE, body("h1", "words=300")).error()).isNull();
+            assertThat(SdkHarness.stream(client, SdkHarness.CLAUDE, body("h2", "words=1")).error())
+                    .isInstanceOf(ThrottlingException.class);
+            assertThat(emulator.options().quotaOutputWeights()).isEqualTo("*haiku*:2");
+        } finally {
+            emulator.updateSettings(b -> b.quotaOutputWeights(EmulatorOptions.BEDROCK_OUTPUT_WEIGHTS));
+        }
+    }
+
+    @Test
     void theQuotaRefillsOverItsWindow() throws Exception {
         emulator.setTokensPerMinute(600, 4_000); // 150 per second
         assertThat(SdkHarness.stream(client, SdkHarness.CLAUDE, body("a", "words=500")).error()).isNull();

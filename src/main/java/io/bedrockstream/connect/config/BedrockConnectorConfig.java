@@ -113,6 +113,8 @@ public class BedrockConnectorConfig extends AbstractConfig {
     public static final String REQUEST_ORDERING = "request.ordering";
     public static final String RATE_REQUESTS_PER_MINUTE = "rate.requests.per.minute";
     public static final String RATE_TOKENS_PER_MINUTE = "rate.tokens.per.minute";
+    public static final String RATE_TOKENS_OUTPUT_WEIGHTS = "rate.tokens.output.weights";
+    public static final String RATE_TOKENS_DEFAULT_MAX_TOKENS = "rate.tokens.default.max.tokens";
     public static final String ADAPTIVE_CONCURRENCY = "adaptive.concurrency.enabled";
     // Errors
     public static final String SETUP_ERROR_ACTION = "setup.error.action";
@@ -445,6 +447,15 @@ public class BedrockConnectorConfig extends AbstractConfig {
     /** 0 = no cap. */
     public long rateTokensPerMinute() {
         return getLong(RATE_TOKENS_PER_MINUTE);
+    }
+
+    /** Validated by the ConfigDef. */
+    public io.bedrockstream.engine.OutputTokenWeights rateTokensOutputWeights() {
+        return io.bedrockstream.engine.OutputTokenWeights.parse(getString(RATE_TOKENS_OUTPUT_WEIGHTS));
+    }
+
+    public long rateTokensDefaultMaxTokens() {
+        return getLong(RATE_TOKENS_DEFAULT_MAX_TOKENS);
     }
 
     public boolean adaptiveConcurrencyEnabled() {

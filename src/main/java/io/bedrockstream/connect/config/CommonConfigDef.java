@@ -439,8 +439,30 @@ final class CommonConfigDef {
                                 + "default) means no cap.")
                 .define(RATE_TOKENS_PER_MINUTE, Type.LONG, 0L, Range.atLeast(0), Importance.LOW, Width.SHORT,
                         "Tokens per minute",
-                        "A per-task cap on tokens (input plus output, as reported) per minute. 0 (the default) means "
-                                + "no cap.")
+                        "Bedrock's tokens-per-minute quota for this task to stay under, 0 (the default) for none "
+                                + "(the adaptive concurrency limit alone then reacts to throttling). Counted as "
+                                + "Bedrock counts it: a call reserves its input tokens (estimated from the request "
+                                + "body: one per 4 ASCII bytes plus one per other character) plus its max tokens "
+                                + "when it starts, and starts only when that fits; when it ends it settles to the "
+                                + "reported input plus output tokens x rate.tokens.output.weights, giving back the "
+                                + "rest. A throttled attempt gives its whole reservation back. A request whose own "
+                                + "max tokens exceed this is dead-lettered at once (ExceedsTokenQuota). With several "
+                                + "tasks, give each its share of the quota.",
+                        null, List.of(RATE_TOKENS_OUTPUT_WEIGHTS, RATE_TOKENS_DEFAULT_MAX_TOKENS))
+                .define(RATE_TOKENS_OUTPUT_WEIGHTS, Type.STRING, "", new OutputWeights(), Importance.LOW,
+                        Width.LONG, "Output token weights",
+                        "With rate.tokens.per.minute: how many quota tokens one output token burns, per model "
+                                + "(Bedrock's burndown rate, 5 for Claude 3.7 Sonnet and the Claude 4 models), as "
+                                + "comma-separated pattern:weight entries, e.g. "
+                                + "'*anthropic.claude-sonnet-4*:5,*anthropic.claude-opus-4*:5'. A pattern is a "
+                                + "model id where * matches anything, compared with the whole bedrock.model.id, "
+                                + "case-insensitively; the weight (1 to 100) follows the last colon; the first "
+                                + "matching entry wins; other models weigh 1. Empty (the default): every model 1.")
+                .define(RATE_TOKENS_DEFAULT_MAX_TOKENS, Type.LONG, 4096L, Range.atLeast(1), Importance.LOW,
+                        Width.SHORT, "Default max tokens",
+                        "With rate.tokens.per.minute: the max tokens reserved for a request whose body sets none "
+                                + "(Bedrock then reserves the model's own maximum output, so set this to it). "
+                                + "Default 4096.")
                 .define(ADAPTIVE_CONCURRENCY, Type.BOOLEAN, true, null, Importance.LOW, Width.SHORT,
                         "Adaptive concurrency",
                         "Whether throttling lowers the task's concurrency (additive increase, multiplicative "
