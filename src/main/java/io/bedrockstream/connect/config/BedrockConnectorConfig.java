@@ -51,6 +51,7 @@ public class BedrockConnectorConfig extends AbstractConfig {
     public static final String ROLE_EXTERNAL_ID = "bedrock.role.external.id";
     public static final String ROLE_SESSION_NAME = "bedrock.role.session.name";
     public static final String STS_ENDPOINT_OVERRIDE = "bedrock.sts.endpoint.override";
+    public static final String API_KEY = "bedrock.api.key";
     // Model
     public static final String MODEL_ID = "bedrock.model.id";
     public static final String MODEL_FAMILY = "bedrock.model.family";
@@ -188,6 +189,11 @@ public class BedrockConnectorConfig extends AbstractConfig {
 
     public String roleSessionName() {
         return nonEmpty(getString(ROLE_SESSION_NAME)).orElse("kafka-connect-bedrock-stream");
+    }
+
+    /** The Bedrock API key {@code api-key} sends as its bearer token. */
+    public Optional<Password> apiKey() {
+        return password(API_KEY);
     }
 
     public Optional<URI> stsEndpointOverride() {

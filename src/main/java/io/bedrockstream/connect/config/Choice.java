@@ -39,7 +39,7 @@ public final class Choice {
     }
 
     public enum CredentialsProvider implements Named {
-        DEFAULT, STATIC, PROFILE, ASSUME_ROLE;
+        DEFAULT, STATIC, PROFILE, ASSUME_ROLE, API_KEY;
 
         @Override
         public String configName() {

@@ -269,6 +269,17 @@ public final class ConfigValidation {
                     + "', so they would be ignored: set " + CREDENTIALS_PROVIDER + "=static, or remove "
                     + String.join(", ", keys.subList(1, keys.size())) + ".", keys));
         }
+        boolean apiKeySet = !blank(v, API_KEY);
+        if (is(v, CREDENTIALS_PROVIDER, "api-key") && !apiKeySet) {
+            out.add(new Problem(CREDENTIALS_PROVIDER + "=api-key needs a Bedrock API key: set " + API_KEY
+                    + " (ideally through a config provider, e.g. ${file:/etc/kafka/bedrock.properties:api.key}).",
+                    CREDENTIALS_PROVIDER, API_KEY));
+        }
+        if (!blank(v, CREDENTIALS_PROVIDER) && !is(v, CREDENTIALS_PROVIDER, "api-key") && apiKeySet) {
+            out.add(new Problem(API_KEY + " is set but " + CREDENTIALS_PROVIDER + " is '" + text(v, CREDENTIALS_PROVIDER)
+                    + "', so it would be ignored: set " + CREDENTIALS_PROVIDER + "=api-key, or remove " + API_KEY + ".",
+                    CREDENTIALS_PROVIDER, API_KEY));
+        }
         if (is(v, CREDENTIALS_PROVIDER, "assume-role") && blank(v, ROLE_ARN)) {
             out.add(new Problem(CREDENTIALS_PROVIDER + "=assume-role needs the role to assume: set " + ROLE_ARN
                     + " (arn:aws:iam::<account>:role/<name>).", CREDENTIALS_PROVIDER, ROLE_ARN));
