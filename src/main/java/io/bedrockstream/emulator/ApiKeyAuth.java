@@ -25,12 +25,13 @@ final class ApiKeyAuth {
     /**
      * How one call authenticated.
      *
+     * @param id             the call's {@code [[emu id=…]]} marker
      * @param scheme         {@code Bearer}, {@code AWS4-HMAC-SHA256}, another scheme word, or {@code none}
      * @param signingHeaders the SigV4 headers it carried ({@code X-Amz-Date}, {@code X-Amz-Security-Token},
      *                       {@code x-amz-content-sha256}), in that order; empty for a bearer-only call
      * @param accepted       whether the authorization was accepted
      */
-    record Seen(String scheme, List<String> signingHeaders, boolean accepted) {
+    record Seen(String id, String scheme, List<String> signingHeaders, boolean accepted) {
     }
 
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
@@ -58,7 +59,7 @@ final class ApiKeyAuth {
         return known ? Optional.empty() : Optional.of(NOT_VALID);
     }
 
-    void note(HttpHeaders headers, boolean accepted) {
+    void note(String id, HttpHeaders headers, boolean accepted) {
         if (seen.size() >= MAX_SEEN) {
             return;
         }
@@ -71,7 +72,7 @@ final class ApiKeyAuth {
                 signing.add(name);
             }
         }
-        seen.add(new Seen(scheme, List.copyOf(signing), accepted));
+        seen.add(new Seen(id, scheme, List.copyOf(signing), accepted));
     }
 
     List<Seen> seen() {

@@ -102,7 +102,13 @@ public final class BedrockEmulator implements AutoCloseable {
      * call that carried no SigV4 header, {@code "AWS4-HMAC-SHA256 accepted X-Amz-Date x-amz-content-sha256"}.
      */
     public java.util.List<String> authorizations() {
+        return authorizations(null);
+    }
+
+    /** As {@link #authorizations()}, for the calls of one request marker ({@code id=}) only; null for all. */
+    public java.util.List<String> authorizations(String id) {
         return state.apiKeyAuth.seen().stream()
+                .filter(s -> id == null || id.equals(s.id()))
                 .map(s -> s.scheme() + (s.accepted() ? " accepted" : " refused")
                         + (s.signingHeaders().isEmpty() ? "" : " " + String.join(" ", s.signingHeaders())))
                 .toList();

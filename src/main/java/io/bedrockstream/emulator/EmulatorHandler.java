@@ -101,7 +101,7 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         }
         if (ApiKeyAuth.isBearer(request.headers())) {
             Optional<String> refused = ApiKeyAuth.check(options.apiKeys(), request.headers());
-            state.apiKeyAuth.note(request.headers(), refused.isEmpty());
+            state.apiKeyAuth.note(id, request.headers(), refused.isEmpty());
             if (refused.isPresent()) {
                 refusal.send("AccessDeniedException", refused.get(), null);
                 return;
@@ -109,7 +109,7 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         } else {
             SigV4Verifier.Verdict auth = SigV4Verifier.check(options, state.temporaryCredentials,
                     request.method().name(), request.uri(), request.headers(), body);
-            state.apiKeyAuth.note(request.headers(), auth.error().isEmpty());
+            state.apiKeyAuth.note(id, request.headers(), auth.error().isEmpty());
             if (auth.error().isPresent()) {
                 refusal.send(auth.error().get(), null, null);
                 return;

@@ -130,6 +130,51 @@ class ConfigValidationTest {
     }
 
     @Test
+    void apiKeyProviderWithoutAKeySaysWhatToSet() {
+        Map<String, List<String>> errors = errors(with("bedrock.credentials.provider", "api-key"));
+        assertThat(errors).containsOnlyKeys("bedrock.credentials.provider", "bedrock.api.key");
+        assertThat(errors.get("bedrock.api.key")).containsExactly("bedrock.credentials.provider=api-key needs a "
+                + "Bedrock API key: set bedrock.api.key (ideally through a config provider, e.g. "
+                + "${file:/etc/kafka/bedrock.properties:api.key}).");
+        assertThat(errors.get("bedrock.credentials.provider")).isEqualTo(errors.get("bedrock.api.key"));
+        assertOneRuleOn(with("bedrock.credentials.provider", "api-key", "bedrock.api.key", "  "),
+                "set bedrock.api.key", "bedrock.credentials.provider", "bedrock.api.key");
+        assertThat(errors(with("bedrock.credentials.provider", "API-KEY", "bedrock.api.key", "ABSKexample00000")))
+                .isEmpty();
+    }
+
+    @Test
+    void anApiKeyWithAnotherProviderIsAnErrorNotSilentlyIgnored() {
+        for (String provider : List.of("default", "static", "profile", "assume-role")) {
+            Map<String, String> props = with("bedrock.credentials.provider", provider,
+                    "bedrock.api.key", "ABSKexample00000", "bedrock.access.key.id", "AKIAEXAMPLE",
+                    "bedrock.secret.access.key", "s3cr3t", "bedrock.role.arn",
+                    "arn:aws:iam::123456789012:role/bedrock-invoker");
+            if (!provider.equals("static")) {
+                props.remove("bedrock.access.key.id");
+                props.remove("bedrock.secret.access.key");
+            }
+            Map<String, List<String>> errors = errors(props);
+            assertThat(errors).as(provider).containsOnlyKeys("bedrock.credentials.provider", "bedrock.api.key");
+            assertThat(errors.get("bedrock.api.key")).as(provider).containsExactly("bedrock.api.key is set but "
+                    + "bedrock.credentials.provider is '" + provider + "', so it would be ignored: set "
+                    + "bedrock.credentials.provider=api-key, or remove bedrock.api.key.");
+        }
+    }
+
+    @Test
+    void theApiKeyIsAPasswordAndNeverInTheValidationMessages() {
+        String key = "ABSKc2VjcmV0LWFwaS1rZXktbmV2ZXItc2hvd24=";
+        assertThat(new BedrockSinkConnector().config().configKeys().get("bedrock.api.key").type)
+                .isEqualTo(org.apache.kafka.common.config.ConfigDef.Type.PASSWORD);
+        for (ConfigValue v : new BedrockSinkConnector().validate(with("bedrock.credentials.provider", "static",
+                "bedrock.api.key", key)).configValues()) {
+            assertThat(v.errorMessages()).allSatisfy(m -> assertThat(m).doesNotContain(key));
+            assertThat(String.valueOf(v.value())).doesNotContain(key);
+        }
+    }
+
+    @Test
     void assumeRoleWithoutRoleArn() {
         assertOneRuleOn(with("bedrock.credentials.provider", "assume-role"), "set bedrock.role.arn",
                 "bedrock.credentials.provider", "bedrock.role.arn");
