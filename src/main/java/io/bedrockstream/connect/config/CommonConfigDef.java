@@ -233,9 +233,13 @@ final class CommonConfigDef {
                                 MAX_TOKENS, TEMPERATURE, TOP_P, STOP_SEQUENCES))
                 .define(CACHE_SYSTEM_PROMPT, Type.BOOLEAN, false, null, Importance.LOW, Width.SHORT,
                         "Cache the system prompt",
-                        "With bedrock.api=converse and request.mode=prompt: put a cachePoint after the system "
-                                + "prompt, so models that support prompt caching reuse it across requests (the "
-                                + "cache tokens are on the complete record). False by default.")
+                        "With request.mode=prompt: mark the system prompt as a prompt-cache point, so models "
+                                + "that support prompt caching reuse it across requests. With bedrock.api=converse "
+                                + "a cachePoint follows the system prompt (any model; the cache tokens are on the "
+                                + "complete record); with bedrock.api=invoke the anthropic family's system prompt "
+                                + "becomes a text block with cache_control {\"type\":\"ephemeral\"}, and other "
+                                + "families, which have no native cache point, are refused at validation (a record "
+                                + "whose override header names one is dead-lettered). False by default.")
                 .define(REQUEST_METADATA, Type.LIST, "", new MetadataEntries(REQUEST_METADATA), Importance.LOW,
                         Width.LONG, "Request metadata",
                         "key=value pairs sent as Bedrock's requestMetadata with every call of either API (for cost "

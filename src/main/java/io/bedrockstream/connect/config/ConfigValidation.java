@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -229,11 +230,19 @@ public final class ConfigValidation {
                     REQUEST_METADATA, REQUEST_METADATA_HEADERS));
         }
         Object cache = v.get(CACHE_SYSTEM_PROMPT);
-        if ((Boolean.TRUE.equals(cache) || "true".equalsIgnoreCase(String.valueOf(cache)))
-                && (!converse || !is(v, REQUEST_MODE, "prompt"))) {
-            out.add(new Problem(CACHE_SYSTEM_PROMPT + " needs " + API + "=converse and " + REQUEST_MODE
-                    + "=prompt (the connector builds the system prompt only then).", CACHE_SYSTEM_PROMPT, API,
-                    REQUEST_MODE));
+        boolean caching = Boolean.TRUE.equals(cache) || "true".equalsIgnoreCase(String.valueOf(cache));
+        if (caching && !is(v, REQUEST_MODE, "prompt")) {
+            out.add(new Problem(CACHE_SYSTEM_PROMPT + " needs " + REQUEST_MODE + "=prompt (the connector builds the "
+                    + "system prompt only then).", CACHE_SYSTEM_PROMPT, REQUEST_MODE));
+        } else if (caching && !converse) {
+            Optional<io.bedrockstream.model.ModelFamily> family = configuredFamily(v);
+            if (family.isPresent() && !io.bedrockstream.model.PromptBodies.hasNativeCachePoint(family.get())) {
+                out.add(new Problem(CACHE_SYSTEM_PROMPT + " on " + API + "=invoke puts Anthropic's cache_control on "
+                        + "the system prompt, but " + (blank(v, MODEL_FAMILY) ? MODEL_ID : MODEL_FAMILY) + " is the "
+                        + family.get().configName() + " family, which has no native cache point the connector "
+                        + "builds: set " + API + "=converse (a cachePoint for every model that caches), or turn "
+                        + CACHE_SYSTEM_PROMPT + " off.", CACHE_SYSTEM_PROMPT, API, MODEL_ID, MODEL_FAMILY));
+            }
         }
         boolean id = !blank(v, GUARDRAIL_IDENTIFIER);
         boolean version = !blank(v, GUARDRAIL_VERSION);
@@ -283,6 +292,15 @@ public final class ConfigValidation {
         if (is(v, CREDENTIALS_PROVIDER, "assume-role") && blank(v, ROLE_ARN)) {
             out.add(new Problem(CREDENTIALS_PROVIDER + "=assume-role needs the role to assume: set " + ROLE_ARN
                     + " (arn:aws:iam::<account>:role/<name>).", CREDENTIALS_PROVIDER, ROLE_ARN));
+        }
+    }
+
+    /** The family bedrock.model.family names, else the one bedrock.model.id shows; empty when neither tells. */
+    private static Optional<io.bedrockstream.model.ModelFamily> configuredFamily(Map<String, ?> v) {
+        try {
+            return Optional.of(io.bedrockstream.model.ModelIds.resolve(text(v, MODEL_ID), text(v, MODEL_FAMILY)));
+        } catch (RuntimeException e) {
+            return Optional.empty(); // reported by checkModel
         }
     }
 

@@ -130,6 +130,25 @@ class ConfigValidationTest {
     }
 
     @Test
+    void aCachedSystemPromptOnInvokeNeedsTheAnthropicFamily() {
+        Map<String, String> anthropic = with("request.mode", "prompt", "request.cache.system.prompt", "true",
+                "bedrock.model.id", "anthropic.claude-3-haiku-20240307-v1:0");
+        assertThat(errors(anthropic)).isEmpty();
+        assertOneRuleOn(with("request.mode", "prompt", "request.cache.system.prompt", "true",
+                        "bedrock.model.id", "meta.llama3-8b-instruct-v1:0"),
+                "bedrock.model.id is the llama family, which has no native cache point the connector builds: set "
+                        + "bedrock.api=converse", "request.cache.system.prompt", "bedrock.api", "bedrock.model.id",
+                "bedrock.model.family");
+        assertOneRuleOn(with("request.mode", "prompt", "request.cache.system.prompt", "true",
+                        "bedrock.model.id", "arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abc",
+                        "bedrock.model.family", "nova"),
+                "bedrock.model.family is the nova family", "request.cache.system.prompt", "bedrock.api",
+                "bedrock.model.id", "bedrock.model.family");
+        assertOneRuleOn(with("request.mode", "passthrough", "request.cache.system.prompt", "true"),
+                "needs request.mode=prompt", "request.cache.system.prompt", "request.mode");
+    }
+
+    @Test
     void apiKeyProviderWithoutAKeySaysWhatToSet() {
         Map<String, List<String>> errors = errors(with("bedrock.credentials.provider", "api-key"));
         assertThat(errors).containsOnlyKeys("bedrock.credentials.provider", "bedrock.api.key");
