@@ -6,7 +6,6 @@ import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Bedrock API keys: {@code Authorization: Bearer <key>} instead of a SigV4 signature. A key must carry one of
@@ -34,7 +33,8 @@ final class ApiKeyAuth {
     record Seen(String id, String scheme, List<String> signingHeaders, boolean accepted) {
     }
 
-    private final List<Seen> seen = new CopyOnWriteArrayList<>();
+    /** Bounded; appended on the event loops, so a plain list under its own lock (no copy per call). */
+    private final List<Seen> seen = new java.util.ArrayList<>();
 
     static boolean isBearer(HttpHeaders headers) {
         String authorization = headers.get("Authorization");
@@ -60,9 +60,6 @@ final class ApiKeyAuth {
     }
 
     void note(String id, HttpHeaders headers, boolean accepted) {
-        if (seen.size() >= MAX_SEEN) {
-            return;
-        }
         String authorization = headers.get("Authorization");
         String scheme = authorization == null || authorization.isBlank() ? "none"
                 : authorization.strip().split("\\s+", 2)[0];
@@ -72,14 +69,23 @@ final class ApiKeyAuth {
                 signing.add(name);
             }
         }
-        seen.add(new Seen(id, scheme, List.copyOf(signing), accepted));
+        Seen call = new Seen(id, scheme, List.copyOf(signing), accepted);
+        synchronized (seen) {
+            if (seen.size() < MAX_SEEN) {
+                seen.add(call);
+            }
+        }
     }
 
     List<Seen> seen() {
-        return List.copyOf(seen);
+        synchronized (seen) {
+            return List.copyOf(seen);
+        }
     }
 
     void reset() {
-        seen.clear();
+        synchronized (seen) {
+            seen.clear();
+        }
     }
 }
