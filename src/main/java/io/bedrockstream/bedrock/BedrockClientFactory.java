@@ -16,12 +16,14 @@ import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClientBuilder;
+import software.amazon.awssdk.services.bedrockruntime.auth.scheme.BedrockRuntimeAuthSchemeProvider;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 import software.amazon.awssdk.utils.ThreadFactoryBuilder;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.Consumer;
 
 import static io.bedrockstream.bedrock.CredentialsSettings.ACCESS_KEY_ID_KEY;
 import static io.bedrockstream.bedrock.CredentialsSettings.PROFILE_NAME_KEY;
@@ -35,18 +37,48 @@ import static io.bedrockstream.bedrock.CredentialsSettings.SECRET_ACCESS_KEY_KEY
  * builder because a custom HTTP client ignores those set on the service client builder. Closing the client
  * releases everything it was built with, within a bounded time: its connections, event loops and timer thread
  * ({@link DedicatedNettyHttpClient}) and its credentials provider (the SDK closes that too).
+ *
+ * <p>Authentication: AWS credentials sign with SigV4; {@code api-key} sends {@code bedrock.api.key} as a bearer
+ * token. With the {@code default} provider, a Bedrock API key the SDK finds itself ({@code AWS_BEARER_TOKEN_BEDROCK}
+ * or the {@code aws.bearerTokenBedrock} system property) is used as the SDK uses it: bearer auth preferred, the
+ * default credential chain not consulted. The other providers pin SigV4, so an API key in the worker's
+ * environment never overrides credentials the connector config chose.
  */
 public final class BedrockClientFactory {
+
+    /** Auth scheme preferences name a scheme by the part of its id after '#' (aws.auth#sigv4). */
+    static final String SIGV4 = "sigv4";
+    static final String BEARER = "httpBearerAuth";
 
     private BedrockClientFactory() {
     }
 
     public static BedrockRuntimeAsyncClient create(BedrockClientSettings settings) {
+        CredentialsSettings c = settings.credentials();
+        if (c.provider() == CredentialsSettings.Provider.API_KEY) {
+            return build(settings, builder -> builder
+                    .tokenProvider(new ApiKeyTokenProvider(c.apiKey()))
+                    .authSchemeProvider(BedrockRuntimeAuthSchemeProvider.defaultProvider(List.of(BEARER)))
+                    .credentialsProvider(new UnavailableCredentialsProvider("bedrock.credentials.provider=api-key "
+                            + "sends bedrock.api.key and uses no AWS credentials")), null);
+        }
+        if (c.provider() == CredentialsSettings.Provider.DEFAULT && ApiKeyTokenProvider.sdkHasBearerToken()) {
+            // nothing set: the SDK takes its own API key setting, prefers bearer auth, and never signs
+            return build(settings, builder -> { }, null);
+        }
         return create(settings, credentialsProvider(settings));
     }
 
-    /** With the given credentials provider, which the client closes when it is closed. */
+    /** With the given credentials provider (SigV4), which the client closes when it is closed. */
     static BedrockRuntimeAsyncClient create(BedrockClientSettings settings, AwsCredentialsProvider credentials) {
+        return build(settings, builder -> builder.credentialsProvider(credentials)
+                        .authSchemeProvider(BedrockRuntimeAuthSchemeProvider.defaultProvider(List.of(SIGV4))),
+                credentials instanceof SdkAutoCloseable closeable ? closeable : null);
+    }
+
+    private static BedrockRuntimeAsyncClient build(BedrockClientSettings settings,
+                                                   Consumer<BedrockRuntimeAsyncClientBuilder> auth,
+                                                   SdkAutoCloseable closeOnFailure) {
         // the SDK's own timer pool would keep a thread waiting on a timeout cancelled just after close()
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
                 new ThreadFactoryBuilder().threadNamePrefix("bedrock-sdk-timer").daemonThreads(true).build());
@@ -54,7 +86,6 @@ public final class BedrockClientFactory {
         BedrockRuntimeAsyncClientBuilder builder = BedrockRuntimeAsyncClient.builder()
                 .region(Region.of(settings.region()))
                 .httpClientBuilder(DedicatedNettyHttpClient.builder(httpClient(settings), eventLoopThreads(), timer))
-                .credentialsProvider(credentials)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallTimeout(settings.invocationTimeout())
@@ -63,12 +94,13 @@ public final class BedrockClientFactory {
         if (settings.endpointOverride() != null) {
             builder.endpointOverride(settings.endpointOverride());
         }
+        auth.accept(builder);
         try {
             return builder.build();
         } catch (RuntimeException e) {
             timer.shutdownNow();
-            if (credentials instanceof SdkAutoCloseable closeable) {
-                closeable.close();
+            if (closeOnFailure != null) {
+                closeOnFailure.close();
             }
             throw e;
         }
@@ -122,6 +154,8 @@ public final class BedrockClientFactory {
                     + "arn:aws:iam::123456789012:role/bedrock-invoker.")
                     : AssumeRoleCredentialsProvider.create(settings.region(), c.roleArn(), c.roleExternalId(),
                     c.roleSessionName(), c.stsEndpointOverride(), settings.connectTimeout());
+            case API_KEY -> new UnavailableCredentialsProvider("bedrock.credentials.provider=api-key sends "
+                    + "bedrock.api.key and uses no AWS credentials");
         };
     }
 

@@ -21,8 +21,12 @@ final class CredentialFailures {
     static final String MISSING_HTTP_CLIENT = "unable to load an http implementation";
     private static final int MAX_DETAIL = 1200;
     private static final Pattern SECRET_ASSIGNMENT = Pattern.compile(
-            "(?i)(aws_secret_access_key|aws_session_token|secretAccessKey|sessionToken|webIdentityToken"
+            "(?i)(aws_secret_access_key|aws_session_token|aws_bearer_token_bedrock|bearerTokenBedrock|secretAccessKey"
+                    + "|sessionToken|webIdentityToken"
                     + "|x-amz-security-token)(\\s*[=:]\\s*)[^\\s,;)\\]}&'\"]+");
+    /** A bearer token as sent ({@code Bearer …}) and Bedrock API keys by their prefixes, wherever they appear. */
+    private static final Pattern BEARER_TOKEN = Pattern.compile(
+            "(?i)(bearer\\s+)[^\\s,;)\\]}&'\"]+|\\bABSK[A-Za-z0-9+/=_-]{8,}|\\bbedrock-api-key-[^\\s,;)\\]}&'\"]+");
     /**
      * STS (query protocol) answers SignatureDoesNotMatch with the canonical request and the string to sign it
      * expected: the signed headers, session token included. Nothing from there on is worth showing.
@@ -95,6 +99,7 @@ final class CredentialFailures {
     static String scrub(String text, Collection<String> secrets) {
         String out = SIGNING_DETAILS.matcher(text).replaceFirst(" (the signing details STS sent are left out)");
         out = SECRET_ASSIGNMENT.matcher(out).replaceAll("$1$2****");
+        out = BEARER_TOKEN.matcher(out).replaceAll(m -> m.group(1) != null ? m.group(1) + "****" : "****");
         for (String secret : secrets) {
             if (secret != null && secret.length() >= 4) {
                 out = out.replace(secret, "****");

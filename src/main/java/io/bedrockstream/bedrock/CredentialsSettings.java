@@ -6,18 +6,21 @@ import java.net.URI;
 import java.util.Locale;
 
 /**
- * How the client finds AWS credentials. Only the fields the chosen provider needs are used.
- * {@link #toString()} masks the secret and the session token so settings can be logged.
+ * How the client authenticates: AWS credentials (SigV4) or, with {@code API_KEY}, a Bedrock API key sent as a
+ * bearer token. Only the fields the chosen provider needs are used. {@link #toString()} masks the secret, the
+ * session token and the API key so settings can be logged.
  *
  * @param stsEndpointOverride the STS endpoint {@code ASSUME_ROLE} calls; null for the region's standard one
+ * @param apiKey              the Bedrock API key {@code API_KEY} sends
  */
 public record CredentialsSettings(Provider provider, String accessKeyId, String secretAccessKey,
                                   String sessionToken, String profileName, String roleArn,
-                                  String roleExternalId, String roleSessionName, URI stsEndpointOverride) {
+                                  String roleExternalId, String roleSessionName, URI stsEndpointOverride,
+                                  String apiKey) {
 
     /** {@code bedrock.credentials.provider}, written lower-case with '-' for '_' (assume-role). */
     public enum Provider implements ConfigNamed {
-        DEFAULT, STATIC, PROFILE, ASSUME_ROLE;
+        DEFAULT, STATIC, PROFILE, ASSUME_ROLE, API_KEY;
 
         @Override
         public String configName() {
@@ -36,6 +39,7 @@ public record CredentialsSettings(Provider provider, String accessKeyId, String 
     public static final String ROLE_EXTERNAL_ID_KEY = "bedrock.role.external.id";
     public static final String ROLE_SESSION_NAME_KEY = "bedrock.role.session.name";
     public static final String STS_ENDPOINT_OVERRIDE_KEY = "bedrock.sts.endpoint.override";
+    public static final String API_KEY_KEY = "bedrock.api.key";
     /** The session name an assumed role's sessions get when bedrock.role.session.name is empty. */
     public static final String DEFAULT_ROLE_SESSION_NAME = "kafka-connect-bedrock-stream";
 
@@ -44,16 +48,16 @@ public record CredentialsSettings(Provider provider, String accessKeyId, String 
     }
 
     public static CredentialsSettings defaults() {
-        return new CredentialsSettings(Provider.DEFAULT, null, null, null, null, null, null, null, null);
+        return new CredentialsSettings(Provider.DEFAULT, null, null, null, null, null, null, null, null, null);
     }
 
     public static CredentialsSettings staticKeys(String accessKeyId, String secretAccessKey, String sessionToken) {
         return new CredentialsSettings(Provider.STATIC, accessKeyId, secretAccessKey, sessionToken,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
     }
 
     public static CredentialsSettings profile(String profileName) {
-        return new CredentialsSettings(Provider.PROFILE, null, null, null, profileName, null, null, null, null);
+        return new CredentialsSettings(Provider.PROFILE, null, null, null, profileName, null, null, null, null, null);
     }
 
     public static CredentialsSettings assumeRole(String roleArn, String externalId, String sessionName) {
@@ -63,7 +67,12 @@ public record CredentialsSettings(Provider provider, String accessKeyId, String 
     public static CredentialsSettings assumeRole(String roleArn, String externalId, String sessionName,
                                                  URI stsEndpointOverride) {
         return new CredentialsSettings(Provider.ASSUME_ROLE, null, null, null, null, roleArn, externalId,
-                sessionName, stsEndpointOverride);
+                sessionName, stsEndpointOverride, null);
+    }
+
+    /** A Bedrock API key, sent as {@code Authorization: Bearer <key>} instead of a SigV4 signature. */
+    public static CredentialsSettings apiKey(String apiKey) {
+        return new CredentialsSettings(Provider.API_KEY, null, null, null, null, null, null, null, null, apiKey);
     }
 
     @Override
@@ -76,7 +85,8 @@ public record CredentialsSettings(Provider provider, String accessKeyId, String 
                 + ", roleArn=" + roleArn
                 + ", roleExternalId=" + mask(roleExternalId)
                 + ", roleSessionName=" + roleSessionName
-                + ", stsEndpointOverride=" + stsEndpointOverride + "]";
+                + ", stsEndpointOverride=" + stsEndpointOverride
+                + ", apiKey=" + mask(apiKey) + "]";
     }
 
     private static String mask(String secret) {

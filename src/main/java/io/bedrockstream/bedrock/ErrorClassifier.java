@@ -117,7 +117,7 @@ public final class ErrorClassifier {
                     + "this service tier: change or clear " + SERVICE_TIER_KEY, httpStatus, null, null, chunks);
         }
         if (kind == ErrorKind.CONFIGURATION) {
-            message = message + "; " + configurationHint(lower);
+            message = message + "; " + (isApiKeyRefusal(message) ? API_KEY_HINT : configurationHint(lower));
         }
         return new InvocationFailure(kind, errorType, message, httpStatus, originalStatus, originalMessage, chunks);
     }
@@ -158,6 +158,15 @@ public final class ErrorClassifier {
             return ErrorKind.INVALID_REQUEST;
         }
         return ErrorKind.TRANSIENT;
+    }
+
+    static final String API_KEY_HINT = "Bedrock refused the API key: check that bedrock.api.key (with "
+            + "bedrock.credentials.provider=api-key) or the worker's AWS_BEARER_TOKEN_BEDROCK (with the default "
+            + "provider) holds a whole, unexpired Bedrock API key issued for bedrock.region";
+
+    /** Bedrock's words for a bearer token it does not accept ("…API Key is valid", "Invalid API Key format…"). */
+    private static boolean isApiKeyRefusal(String message) {
+        return message != null && message.toLowerCase(Locale.ROOT).contains("api key");
     }
 
     private static boolean isServiceTierRefusal(String message) {

@@ -120,6 +120,7 @@ final class EngineWiring {
             case ASSUME_ROLE -> CredentialsSettings.assumeRole(c.roleArn().orElse(null),
                     secret(c.roleExternalId().orElse(null)), c.roleSessionName(),
                     c.stsEndpointOverride().orElse(null));
+            case API_KEY -> CredentialsSettings.apiKey(secret(c.apiKey().orElse(null)));
         };
     }
 

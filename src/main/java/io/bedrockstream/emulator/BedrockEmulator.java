@@ -96,6 +96,24 @@ public final class BedrockEmulator implements AutoCloseable {
         return state.recorder.snapshot();
     }
 
+    /**
+     * How each Bedrock call since the last reset authenticated, oldest first, as
+     * {@code "<scheme> <accepted|refused>[ <SigV4 headers>]"}: e.g. {@code "Bearer accepted"} for an API key
+     * call that carried no SigV4 header, {@code "AWS4-HMAC-SHA256 accepted X-Amz-Date x-amz-content-sha256"}.
+     */
+    public java.util.List<String> authorizations() {
+        return authorizations(null);
+    }
+
+    /** As {@link #authorizations()}, for the calls of one request marker ({@code id=}) only; null for all. */
+    public java.util.List<String> authorizations(String id) {
+        return state.apiKeyAuth.seen().stream()
+                .filter(s -> id == null || id.equals(s.id()))
+                .map(s -> s.scheme() + (s.accepted() ? " accepted" : " refused")
+                        + (s.signingHeaders().isEmpty() ? "" : " " + String.join(" ", s.signingHeaders())))
+                .toList();
+    }
+
     /** Reports every call's start and chunk send times to {@code observer} (benchmarks); null stops reporting. */
     public void observe(CallObserver observer) {
         state.observer = observer == null ? CallObserver.NONE : observer;

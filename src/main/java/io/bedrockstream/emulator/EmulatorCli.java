@@ -15,8 +15,9 @@ final class EmulatorCli {
                                    [--tokens-per-minute 0] [--quota-window-ms 60000]
                                    [--access-key-id ID --secret-access-key SECRET] [--log-calls true|false]
                                    [--sts-roles ARN,ARN] [--sts-web-identity-tokens TOKEN,TOKEN]
-                                   [--credential-lifetime-ms 3600000] [--tls=false]
-              env EMULATOR_ACCESS_KEY_ID / EMULATOR_SECRET_ACCESS_KEY also turn on SigV4 verification""";
+                                   [--credential-lifetime-ms 3600000] [--api-keys KEY,KEY] [--tls=false]
+              env EMULATOR_ACCESS_KEY_ID / EMULATOR_SECRET_ACCESS_KEY also turn on SigV4 verification;
+              --api-keys (or env EMULATOR_API_KEYS) lists the Bedrock API keys bearer-token calls may use""";
 
     private EmulatorCli() {
     }
@@ -25,6 +26,9 @@ final class EmulatorCli {
         EmulatorOptions.Builder b = EmulatorOptions.builder().port(8089).logCalls(true).logToStdout(true);
         String accessKey = env.get("EMULATOR_ACCESS_KEY_ID");
         String secret = env.get("EMULATOR_SECRET_ACCESS_KEY");
+        if (env.get("EMULATOR_API_KEYS") != null) {
+            b.apiKeys(list(env.get("EMULATOR_API_KEYS")));
+        }
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value;
@@ -56,6 +60,7 @@ final class EmulatorCli {
                     case "--sts-roles" -> b.stsRoles(list(value));
                     case "--sts-web-identity-tokens" -> b.webIdentityTokens(list(value));
                     case "--credential-lifetime-ms" -> b.credentialLifetime(Duration.ofMillis(Long.parseLong(value)));
+                    case "--api-keys" -> b.apiKeys(list(value));
                     case "--tls" -> {
                         if (!value.equals("false")) {
                             throw new IllegalArgumentException("TLS is not supported; only --tls=false");

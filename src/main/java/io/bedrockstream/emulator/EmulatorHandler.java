@@ -99,14 +99,24 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             refusal.send("ValidationException", "Only POST is supported.", null);
             return;
         }
-        SigV4Verifier.Verdict auth = SigV4Verifier.check(options, state.temporaryCredentials,
-                request.method().name(), request.uri(), request.headers(), body);
-        if (auth.error().isPresent()) {
-            refusal.send(auth.error().get(), null, null);
-            return;
-        }
-        if (auth.temporary().isPresent()) {
-            state.recorder.sessionTokenCall();
+        if (ApiKeyAuth.isBearer(request.headers())) {
+            Optional<String> refused = ApiKeyAuth.check(options.apiKeys(), request.headers());
+            state.apiKeyAuth.note(id, request.headers(), refused.isEmpty());
+            if (refused.isPresent()) {
+                refusal.send("AccessDeniedException", refused.get(), null);
+                return;
+            }
+        } else {
+            SigV4Verifier.Verdict auth = SigV4Verifier.check(options, state.temporaryCredentials,
+                    request.method().name(), request.uri(), request.headers(), body);
+            state.apiKeyAuth.note(id, request.headers(), auth.error().isEmpty());
+            if (auth.error().isPresent()) {
+                refusal.send(auth.error().get(), null, null);
+                return;
+            }
+            if (auth.temporary().isPresent()) {
+                state.recorder.sessionTokenCall();
+            }
         }
         if (body.length > MAX_BODY_BYTES) {
             refusal.send("ValidationException", "Input is too long for requested model.", null);

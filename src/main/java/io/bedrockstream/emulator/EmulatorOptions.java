@@ -33,6 +33,7 @@ public final class EmulatorOptions {
     private final Set<String> stsRoles;
     private final Set<String> webIdentityTokens;
     private final Duration credentialLifetime;
+    private final Set<String> apiKeys;
 
     private EmulatorOptions(Builder b) {
         this.host = b.host;
@@ -54,6 +55,7 @@ public final class EmulatorOptions {
         this.stsRoles = b.stsRoles;
         this.webIdentityTokens = b.webIdentityTokens;
         this.credentialLifetime = b.credentialLifetime;
+        this.apiKeys = b.apiKeys;
     }
 
     public static Builder builder() {
@@ -85,6 +87,7 @@ public final class EmulatorOptions {
         b.stsRoles = stsRoles;
         b.webIdentityTokens = webIdentityTokens;
         b.credentialLifetime = credentialLifetime;
+        b.apiKeys = apiKeys;
         return b;
     }
 
@@ -175,6 +178,15 @@ public final class EmulatorOptions {
         return credentialLifetime;
     }
 
+    /**
+     * The Bedrock API keys bearer-token calls ({@code Authorization: Bearer <key>}) may use; empty (the default)
+     * accepts any key with one of Bedrock's prefixes ({@code ABSK}, {@code bedrock-api-key-}). SigV4-signed
+     * calls are checked as before, whatever this holds.
+     */
+    public Set<String> apiKeys() {
+        return apiKeys;
+    }
+
     public static final class Builder {
         private String host = "127.0.0.1";
         private int port = 0;
@@ -195,6 +207,7 @@ public final class EmulatorOptions {
         private Set<String> stsRoles = Set.of();
         private Set<String> webIdentityTokens = Set.of();
         private Duration credentialLifetime = Duration.ofHours(1);
+        private Set<String> apiKeys = Set.of();
 
         private Builder() {
         }
@@ -321,6 +334,12 @@ public final class EmulatorOptions {
                 throw new IllegalArgumentException("credentialLifetime must be at least 1 ms");
             }
             this.credentialLifetime = lifetime;
+            return this;
+        }
+
+        /** The API keys bearer-token calls may use (see {@link EmulatorOptions#apiKeys()}); empty means any. */
+        public Builder apiKeys(Set<String> apiKeys) {
+            this.apiKeys = Set.copyOf(apiKeys);
             return this;
         }
 

@@ -14,6 +14,7 @@ final class EmulatorState {
     final CallRecorder recorder = new CallRecorder();
     private final TokenQuota tokenQuota = new TokenQuota();
     final TemporaryCredentials temporaryCredentials = new TemporaryCredentials(Clock.systemUTC());
+    final ApiKeyAuth apiKeyAuth = new ApiKeyAuth();
     private volatile EmulatorOptions options;
     volatile CallObserver observer = CallObserver.NONE;
     private Random throttleRandom;
@@ -48,6 +49,7 @@ final class EmulatorState {
     /** Clears the stats and the throttle draws, and fills the tokens-per-minute quota. */
     void reset() {
         recorder.reset();
+        apiKeyAuth.reset();
         resetRandom();
         tokenQuota.reset();
     }

@@ -38,6 +38,7 @@ record RequestBody(String promptText, OptionalInt maxTokens) {
                 require(root, "anthropic_version");
                 require(root, "max_tokens");
                 requireMessages(root);
+                checkAnthropicSystem(root.get("system"));
                 yield new RequestBody(join(texts(root.get("system")), texts(root.get("messages"))),
                         intField(root, "max_tokens"));
             }
@@ -92,6 +93,34 @@ record RequestBody(String promptText, OptionalInt maxTokens) {
         if (!root.hasNonNull(field)) {
             throw new Invalid("Malformed input request: #: required key [" + field
                     + "] not found, please reformat your input and try again.");
+        }
+    }
+
+    /**
+     * Anthropic's {@code system}: a string, or a list of text blocks, each of which may carry
+     * {@code cache_control} {@code {"type":"ephemeral"}} (with an optional {@code ttl} of 5m or 1h).
+     */
+    private static void checkAnthropicSystem(JsonNode system) throws Invalid {
+        if (system == null || system.isNull() || system.isTextual()) {
+            return;
+        }
+        if (!system.isArray()) {
+            throw new Invalid("Malformed input request: #/system: expected type: String or JSONArray, found: "
+                    + system.getNodeType() + ", please reformat your input and try again.");
+        }
+        for (int i = 0; i < system.size(); i++) {
+            JsonNode block = system.get(i);
+            String at = "#/system/" + i;
+            if (!block.isObject() || !"text".equals(block.path("type").asText(null)) || !block.path("text").isTextual()) {
+                throw new Invalid("Malformed input request: " + at + ": a system block needs type \"text\" and a "
+                        + "string text, please reformat your input and try again.");
+            }
+            JsonNode cache = block.get("cache_control");
+            if (cache != null && (!cache.isObject() || !"ephemeral".equals(cache.path("type").asText(null))
+                    || cache.has("ttl") && !java.util.Set.of("5m", "1h").contains(cache.get("ttl").asText()))) {
+                throw new Invalid("Malformed input request: " + at + "/cache_control: expected {\"type\":"
+                        + "\"ephemeral\"} (ttl 5m or 1h), please reformat your input and try again.");
+            }
         }
     }
 

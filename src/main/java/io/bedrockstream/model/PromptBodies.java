@@ -26,11 +26,28 @@ public final class PromptBodies {
 
     /** The UTF-8 JSON body for {@code InvokeModelWithResponseStream}. */
     public static byte[] build(ModelFamily family, PromptSpec spec) {
+        return build(family, spec, false);
+    }
+
+    /**
+     * As {@link #build(ModelFamily, PromptSpec)}; with {@code cacheSystemPrompt}, the system prompt is marked as a
+     * prompt-cache point in the family's own form. Only Anthropic's Messages body has one the connector builds
+     * ({@link #hasNativeCachePoint}): {@code "system":[{"type":"text","text":…,"cache_control":{"type":"ephemeral"}}]}.
+     *
+     * @throws IllegalArgumentException {@code cacheSystemPrompt} for a family without a native cache point
+     */
+    public static byte[] build(ModelFamily family, PromptSpec spec, boolean cacheSystemPrompt) {
         Objects.requireNonNull(family, "family");
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(spec.prompt(), "spec.prompt");
+        if (cacheSystemPrompt && !hasNativeCachePoint(family)) {
+            throw new IllegalArgumentException("the " + family.configName() + " family has no prompt-cache point "
+                    + "the connector can build in an InvokeModel body (only anthropic has one); use "
+                    + "bedrock.api=converse, whose cachePoint works for every model that caches, or turn "
+                    + "request.cache.system.prompt off");
+        }
         ObjectNode body = switch (family) {
-            case ANTHROPIC -> anthropic(spec);
+            case ANTHROPIC -> anthropic(spec, cacheSystemPrompt);
             case TITAN -> titan(spec);
             case NOVA -> nova(spec);
             case LLAMA -> llama(spec);
@@ -47,11 +64,20 @@ public final class PromptBodies {
         }
     }
 
-    private static ObjectNode anthropic(PromptSpec spec) {
+    /** Whether {@link #build(ModelFamily, PromptSpec, boolean)} can mark the family's system prompt for caching. */
+    public static boolean hasNativeCachePoint(ModelFamily family) {
+        return family == ModelFamily.ANTHROPIC;
+    }
+
+    private static ObjectNode anthropic(PromptSpec spec, boolean cacheSystemPrompt) {
         ObjectNode body = MAPPER.createObjectNode();
         body.put("anthropic_version", "bedrock-2023-05-31");
         body.put("max_tokens", spec.maxTokens() != null ? spec.maxTokens() : ANTHROPIC_DEFAULT_MAX_TOKENS);
-        if (hasSystem(spec)) {
+        if (hasSystem(spec) && cacheSystemPrompt) {
+            // the block form: Messages' system takes a string or text blocks, and only a block carries cache_control
+            body.putArray("system").addObject().put("type", "text").put("text", spec.systemPrompt())
+                    .putObject("cache_control").put("type", "ephemeral");
+        } else if (hasSystem(spec)) {
             body.put("system", spec.systemPrompt());
         }
         body.putArray("messages").addObject().put("role", "user").put("content", spec.prompt());

@@ -23,7 +23,9 @@ public class InvalidRequestException extends Exception {
         /** A Converse request with a member Converse does not have, or without messages. */
         CONVERSE_MEMBER_UNKNOWN,
         /** A record header meant for request metadata holds a value Bedrock refuses. */
-        METADATA_INVALID
+        METADATA_INVALID,
+        /** request.cache.system.prompt on InvokeModel for a family without a native cache point. */
+        CACHE_POINT_UNSUPPORTED
     }
 
     private final Reason reason;

@@ -85,7 +85,7 @@ public final class RequestMapper {
         byte[] body = switch (settings.mode()) {
             case PASSTHROUGH -> passthroughBody(value);
             case PROMPT -> converse ? ConverseBodies.fromPrompt(promptSpec(value), settings.cacheSystemPrompt())
-                    : PromptBodies.build(family, promptSpec(value));
+                    : invokePromptBody(family, promptSpec(value));
             case TEMPLATE -> templateBody(value);
         };
         checkSize(body.length);
@@ -101,6 +101,17 @@ public final class RequestMapper {
                 r.topic(), r.partition(), r.offset(), orderingKey(r.key()), settings.api(),
                 RequestMappingSettings.blankToNull(settings.serviceTier()),
                 RequestMappingSettings.blankToNull(settings.guardrailStreamProcessingMode()), metadata(r));
+    }
+
+    /** A record whose model (request.model.override.header) has no native cache point cannot have one. */
+    private byte[] invokePromptBody(ModelFamily family, io.bedrockstream.model.PromptSpec spec)
+            throws InvalidRequestException {
+        if (settings.cacheSystemPrompt() && !PromptBodies.hasNativeCachePoint(family)) {
+            throw new InvalidRequestException(Reason.CACHE_POINT_UNSUPPORTED, RequestMappingSettings.CACHE_SYSTEM_PROMPT_KEY
+                    + " is on, but the " + family.configName() + " family has no prompt-cache point the connector "
+                    + "can build in an InvokeModel body (only anthropic has one); use bedrock.api=converse");
+        }
+        return PromptBodies.build(family, spec, settings.cacheSystemPrompt());
     }
 
     /** The fixed request metadata plus the values of the configured headers the record carries. */

@@ -3,10 +3,12 @@ package io.bedrockstream.request;
 import com.fasterxml.jackson.core.JsonPointer;
 import io.bedrockstream.model.ModelFamily;
 import io.bedrockstream.model.ModelIds;
+import io.bedrockstream.model.PromptBodies;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -23,7 +25,8 @@ import java.util.regex.Pattern;
  * @param api                   {@code bedrock.api}: InvokeModel (family-native bodies) or Converse
  * @param serviceTier           {@code bedrock.service.tier}, passed on every call of both APIs; null: not sent
  * @param guardrailStreamProcessingMode Converse's guardrail stream mode ({@code sync}|{@code async}); null: not sent
- * @param cacheSystemPrompt     Converse prompt mode: a cache point after the system prompt
+ * @param cacheSystemPrompt     prompt mode: a cache point after the system prompt (Converse's cachePoint, or
+ *                              Anthropic's cache_control on InvokeModel)
  * @param metadata              fixed request metadata sent with every call
  * @param metadataHeaders       request metadata taken from record headers: metadata key → header name
  */
@@ -227,11 +230,25 @@ public record RequestMappingSettings(
             }
         }
         problems.addAll(RequestMetadata.problems(metadata, metadataHeaders));
-        if (cacheSystemPrompt && (api != BedrockApi.CONVERSE || mode != RequestMode.PROMPT)) {
-            problems.add(CACHE_SYSTEM_PROMPT_KEY + " applies to " + API_KEY + "=converse with " + MODE_KEY
-                    + "=prompt only");
+        if (cacheSystemPrompt && mode != RequestMode.PROMPT) {
+            problems.add(CACHE_SYSTEM_PROMPT_KEY + " applies to " + MODE_KEY + "=prompt only");
+        } else if (cacheSystemPrompt && api != BedrockApi.CONVERSE) {
+            cachelessFamily().ifPresent(family -> problems.add(CACHE_SYSTEM_PROMPT_KEY + " on " + API_KEY
+                    + "=invoke needs a family with a native prompt-cache point (anthropic), but " + MODEL_ID_KEY
+                    + " is the " + family.configName() + " family: use " + API_KEY + "=converse, or turn "
+                    + CACHE_SYSTEM_PROMPT_KEY + " off"));
         }
         return problems;
+    }
+
+    /** The configured model's family when it has no native cache point; empty when it has one or is unknown. */
+    private Optional<ModelFamily> cachelessFamily() {
+        try {
+            ModelFamily family = ModelIds.resolve(modelId, familyOverride);
+            return PromptBodies.hasNativeCachePoint(family) ? Optional.empty() : Optional.of(family);
+        } catch (RuntimeException e) {
+            return Optional.empty(); // an unknown family is a problem of its own
+        }
     }
 
     /**

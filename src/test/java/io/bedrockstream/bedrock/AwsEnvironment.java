@@ -28,7 +28,8 @@ final class AwsEnvironment implements AutoCloseable {
         set("aws.region", "us-east-1");
         set("aws.disableEc2Metadata", "true");
         for (String clear : new String[] {"aws.accessKeyId", "aws.secretAccessKey", "aws.sessionToken",
-                "aws.webIdentityTokenFile", "aws.roleArn", "aws.roleSessionName", "aws.profile"}) {
+                "aws.webIdentityTokenFile", "aws.roleArn", "aws.roleSessionName", "aws.profile",
+                "aws.bearerTokenBedrock"}) {
             set(clear, null);
         }
     }
@@ -55,6 +56,12 @@ final class AwsEnvironment implements AutoCloseable {
     AwsEnvironment keys(String accessKeyId, String secret) {
         set("aws.accessKeyId", accessKeyId);
         set("aws.secretAccessKey", secret);
+        return this;
+    }
+
+    /** A Bedrock API key as AWS_BEARER_TOKEN_BEDROCK would give it (null clears it). */
+    AwsEnvironment bearerTokenBedrock(String apiKey) {
+        set("aws.bearerTokenBedrock", apiKey);
         return this;
     }
 

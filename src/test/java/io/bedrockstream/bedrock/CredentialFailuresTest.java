@@ -45,4 +45,19 @@ class CredentialFailuresTest {
         assertThat(CredentialFailures.scrub("SignatureDoesNotMatch: bad. The String to Sign should have been "
                 + "'AWS4-HMAC-SHA256 x'", List.of())).doesNotContain("AWS4-HMAC").startsWith("SignatureDoesNotMatch");
     }
+
+    @Test
+    void bearerTokensAndBedrockApiKeysAreScrubbedWhereverTheyAppear() {
+        String longTerm = "ABSKQmVkcm9ja0FQSUtleS1sZWFrOnNlY3JldA==";
+        String shortTerm = "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29tLz9BY3Rpb249Q2FsbFdpdGhCZWFyZXJUb2tlbg%3D%3D";
+        for (String leak : List.of("Authorization: Bearer " + longTerm, "authorization=bearer " + shortTerm,
+                "key " + longTerm + " refused", "(" + shortTerm + ")", "AWS_BEARER_TOKEN_BEDROCK=" + longTerm,
+                "aws.bearerTokenBedrock: " + shortTerm)) {
+            String scrubbed = CredentialFailures.scrub("failed: " + leak + " (more)", List.of());
+            assertThat(scrubbed).as(leak).doesNotContain(longTerm).doesNotContain(shortTerm).contains("****")
+                    .startsWith("failed: ").endsWith(" (more)");
+        }
+        assertThat(CredentialFailures.scrub("Authorization: Bearer " + longTerm, List.of()))
+                .isEqualTo("Authorization: Bearer ****");
+    }
 }

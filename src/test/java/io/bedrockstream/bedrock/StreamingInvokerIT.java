@@ -58,6 +58,33 @@ class StreamingInvokerIT {
         return t;
     }
 
+    private static ModelRequest anthropicBody(String id, byte[] body) {
+        return new ModelRequest(id, EmulatorFixtures.MODEL_IDS.get(io.bedrockstream.model.ModelFamily.ANTHROPIC),
+                io.bedrockstream.model.ModelFamily.ANTHROPIC, body, "application/json", "application/json",
+                null, null, null, null, "requests", 0, 0);
+    }
+
+    @Test
+    void aSystemPromptMarkedForCachingStreamsAndAMalformedCacheControlIsAValidationException() throws Exception {
+        byte[] cached = io.bedrockstream.model.PromptBodies.build(io.bedrockstream.model.ModelFamily.ANTHROPIC,
+                new io.bedrockstream.model.PromptSpec("Hi [[emu id=cache-ok words=6]]", "You are terse.", 64, null,
+                        null, null), true);
+        RecordingInvocationListener ok = new RecordingInvocationListener();
+        assertThat(run(h2, anthropicBody("cache-ok", cached), ok)).isInstanceOfSatisfying(InvocationResult.class,
+                r -> assertThat(r.stopReason()).isEqualTo("end_turn"));
+        assertThat(emulator.stats().attempts("cache-ok")).extracting(Attempt::outcome).containsExactly("complete");
+
+        String wrong = new String(cached, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("cache-ok", "cache-bad").replace("ephemeral", "persistent");
+        RecordingInvocationListener bad = new RecordingInvocationListener();
+        assertThat(run(h2, anthropicBody("cache-bad", wrong.getBytes(java.nio.charset.StandardCharsets.UTF_8)), bad))
+                .isInstanceOfSatisfying(InvocationFailure.class, f -> {
+                    assertThat(f.kind()).isEqualTo(ErrorKind.INVALID_REQUEST);
+                    assertThat(f.errorType()).isEqualTo("ValidationException");
+                    assertThat(f.message()).contains("#/system/0/cache_control");
+                });
+    }
+
     @ParameterizedTest
     @EnumSource(BedrockClientSettings.HttpProtocol.class)
     void completesOverBothProtocols(BedrockClientSettings.HttpProtocol protocol) throws Exception {

@@ -64,4 +64,12 @@ class EngineWiringTest {
                 "bedrock.secret.access.key", "secret"))
                 .isEqualTo(CredentialsSettings.staticKeys("AKID", "secret", null));
     }
+
+    @Test
+    void apiKeyHandsTheKeyOverAndNothingElse() {
+        assertThat(credentials("bedrock.credentials.provider", "api-key", "bedrock.api.key", "ABSKkey-0001"))
+                .isEqualTo(CredentialsSettings.apiKey("ABSKkey-0001"));
+        assertThat(credentials("bedrock.credentials.provider", "api-key", "bedrock.api.key", " "))
+                .isEqualTo(CredentialsSettings.apiKey(null));
+    }
 }

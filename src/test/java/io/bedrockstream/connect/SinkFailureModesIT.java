@@ -125,6 +125,52 @@ class SinkFailureModesIT {
     }
 
     @Test
+    void anApiKeyFromAConfigProviderStreamsAsABearerTokenAndAWrongOneIsDeadLetteredWithoutIt(@TempDir Path dir)
+            throws Exception {
+        String key = "ABSKQmVkcm9ja0FQSUtleS1zaW5rOmtleS1wYXJ0LTAwMDE=";
+        String wrongKey = "ABSKQmVkcm9ja0FQSUtleS1zaW5rOndyb25nLXBhcnQtOTk5OQ==";
+        h.emulator.updateSettings(b -> b.apiKeys(Set.of(key)));
+        Path secrets = dir.resolve("bedrock.properties");
+        Files.writeString(secrets, "api_key=" + key + "\nwrong_key=" + wrongKey + "\n");
+        h.connect.kafka().createTopic("key-in", 1);
+        Map<String, String> config = h.sinkConfig("key-in", "key-out", "key-dlq");
+        config.remove("bedrock.access.key.id");
+        config.remove("bedrock.secret.access.key");
+        config.put("bedrock.credentials.provider", "api-key");
+        config.put("bedrock.api.key", "${file:" + secrets + ":api_key}");
+        h.start("key", config);
+        h.produce("key-in", "k-1", "hello [[emu id=k-1]]");
+
+        List<ConsumerRecord<byte[], byte[]>> out = h.readUntil("key-out", WAIT, rs -> allComplete(rs, Set.of("k-1")));
+        assertThat(out).extracting(r -> new String(r.key(), StandardCharsets.UTF_8)).containsOnly("k-1");
+        assertThat(h.emulator.stats().attempts("k-1")).extracting(Attempt::outcome).containsExactly("complete");
+        // one bearer call carrying the key the file holds, and no SigV4 header at all
+        assertThat(h.emulator.authorizations("k-1")).containsExactly("Bearer accepted");
+        assertThat(h.connect.connectorInfo("key").config().get("bedrock.api.key")).startsWith("${file:");
+
+        h.connect.kafka().createTopic("key2-in", 1);
+        Map<String, String> wrong = new java.util.HashMap<>(config);
+        wrong.put("topics", "key2-in");
+        wrong.put("bedrock.api.key", "${file:" + secrets + ":wrong_key}");
+        wrong.put("setup.error.action", "dlq");
+        h.start("key2", wrong);
+        h.produce("key2-in", "k-wrong", "hello [[emu id=k-wrong]]");
+
+        List<ConsumerRecord<byte[], byte[]>> dlq = h.readUntil("key-dlq", WAIT, rs -> !rs.isEmpty());
+        assertThat(dlq).extracting(r -> new String(r.key(), StandardCharsets.UTF_8)).containsExactly("k-wrong");
+        assertThat(header(dlq.get(0), "__connect.errors.exception.message")).contains(
+                "CONFIGURATION AccessDeniedException",
+                "Authentication failed: Please make sure your API Key is valid.", "check that bedrock.api.key");
+        for (ConsumerRecord<byte[], byte[]> r : dlq) {
+            r.headers().forEach(hd -> assertThat(new String(hd.value(), StandardCharsets.UTF_8))
+                    .doesNotContain(wrongKey).doesNotContain(wrongKey.substring(4, 24)));
+        }
+        // a setup error is never retried
+        assertThat(h.emulator.authorizations("k-wrong")).containsExactly("Bearer refused");
+        assertThat(h.connect.connectorStatus("key2").tasks().get(0).state()).isEqualTo("RUNNING");
+    }
+
+    @Test
     void theTaskPublishesItsMetricsOnTheWorker() throws Exception {
         h.connect.kafka().createTopic("met-in", 1);
         h.start("met", h.sinkConfig("met-in", "met-out", "met-dlq"));

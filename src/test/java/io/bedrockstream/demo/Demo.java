@@ -41,7 +41,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The README's first command: {@code mvn -q -B -ntp package -DskipTests exec:java@demo}. Starts a Kafka broker, a
  * Connect worker that loads the packaged plugin from target/plugin, and the Bedrock emulator, as real processes;
  * registers the sink connector, sends a handful of prompts to several model families and prints the answers
- * token by token as the chunk records arrive, then a summary. No Docker, no AWS account.
+ * token by token as the chunk records arrive, then a summary. Against the emulator a second sink, with
+ * bedrock.api=converse, streams two ConverseStream requests the same way: one that calls a tool (its input JSON
+ * reassembled from the deltas) and one that reasons first (its signature kept). No Docker, no AWS account.
  *
  * <p>{@code --bedrock} (or {@code DEMO_USE_BEDROCK=1}) uses Amazon Bedrock instead of the emulator; see {@link #USAGE}.
  */
@@ -189,6 +191,7 @@ public final class Demo {
                 + plugin.path("version").asText() + " from plugin.path");
 
         Map<String, String> config;
+        Map<String, String> converseConfig = null;
         List<DemoRequest> requests;
         URI emulator = null;
         if (options.useBedrock()) {
@@ -200,13 +203,16 @@ public final class Demo {
             emulator = local.awaitEmulator(EMULATOR_TIMEOUT);
             out.println("[3/6] Bedrock emulator ready at " + emulator + " (seed 42, 150 ms to first token, 40 ms between chunks)");
             config = DemoConnectorConfig.forEmulator(emulator, bootstrap);
-            requests = DemoRequest.forEmulator();
+            converseConfig = DemoConnectorConfig.forEmulatorConverse(emulator, bootstrap);
+            requests = new ArrayList<>(DemoRequest.forEmulator());
+            requests.addAll(DemoRequest.converseForEmulator());
         }
 
         out.println("[4/6] creating topics " + DemoConnectorConfig.REQUESTS_TOPIC + " (3 partitions), "
                 + DemoConnectorConfig.CHUNKS_TOPIC + ", " + DemoConnectorConfig.COMPLETIONS_TOPIC + ", "
-                + DemoConnectorConfig.DLQ_TOPIC + "…");
-        createTopics(bootstrap);
+                + DemoConnectorConfig.DLQ_TOPIC + (converseConfig == null ? ""
+                : ", " + DemoConnectorConfig.CONVERSE_REQUESTS_TOPIC) + "…");
+        createTopics(bootstrap, converseConfig != null);
 
         out.println("[5/6] registering connector " + DemoConnectorConfig.CONNECTOR_NAME + " (PUT /connectors/"
                 + DemoConnectorConfig.CONNECTOR_NAME + "/config) and waiting for it to run…");
@@ -214,9 +220,22 @@ public final class Demo {
         awaitRunning(rest, DemoConnectorConfig.CONNECTOR_NAME, CONNECTOR_TIMEOUT);
         awaitPartitionsAssigned(bootstrap, "connect-" + DemoConnectorConfig.CONNECTOR_NAME, CONNECTOR_TIMEOUT);
         out.println("      connector and task RUNNING, request partitions assigned");
+        if (converseConfig != null) {
+            String name = DemoConnectorConfig.CONVERSE_CONNECTOR_NAME;
+            out.println("      and " + name + " (bedrock.api=converse, Converse requests from "
+                    + DemoConnectorConfig.CONVERSE_REQUESTS_TOPIC + ") in the same worker…");
+            rest.putConnectorConfig(name, converseConfig, CONNECTOR_TIMEOUT);
+            awaitRunning(rest, name, CONNECTOR_TIMEOUT);
+            awaitPartitionsAssigned(bootstrap, "connect-" + name, CONNECTOR_TIMEOUT);
+            out.println("      " + name + " and task RUNNING, request partition assigned");
+        }
 
-        out.println("[6/6] sending " + requests.size() + " requests to " + DemoConnectorConfig.REQUESTS_TOPIC
-                + "; chunks stream in below as the connector writes them to " + DemoConnectorConfig.CHUNKS_TOPIC);
+        long converseCount = requests.stream().filter(DemoRequest::converse).count();
+        out.println("[6/6] sending " + (requests.size() - converseCount) + " requests to "
+                + DemoConnectorConfig.REQUESTS_TOPIC + (converseCount == 0 ? "" : " and " + converseCount + " to "
+                + DemoConnectorConfig.CONVERSE_REQUESTS_TOPIC) + "; chunks stream in below as the connector"
+                + (converseCount == 0 ? "" : "s") + " write" + (converseCount == 0 ? "s" : "") + " them to "
+                + DemoConnectorConfig.CHUNKS_TOPIC);
         out.println();
         LiveStream live = new LiveStream(out, requests);
         long started = System.nanoTime();
@@ -247,13 +266,17 @@ public final class Demo {
         return 0;
     }
 
-    private static void createTopics(String bootstrap) throws InterruptedException, ExecutionException {
+    private static void createTopics(String bootstrap, boolean converse) throws InterruptedException, ExecutionException {
+        List<NewTopic> topics = new ArrayList<>(List.of(
+                new NewTopic(DemoConnectorConfig.REQUESTS_TOPIC, 3, (short) 1),
+                new NewTopic(DemoConnectorConfig.CHUNKS_TOPIC, 3, (short) 1),
+                new NewTopic(DemoConnectorConfig.COMPLETIONS_TOPIC, 1, (short) 1),
+                new NewTopic(DemoConnectorConfig.DLQ_TOPIC, 1, (short) 1)));
+        if (converse) {
+            topics.add(new NewTopic(DemoConnectorConfig.CONVERSE_REQUESTS_TOPIC, 1, (short) 1));
+        }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(
-                    new NewTopic(DemoConnectorConfig.REQUESTS_TOPIC, 3, (short) 1),
-                    new NewTopic(DemoConnectorConfig.CHUNKS_TOPIC, 3, (short) 1),
-                    new NewTopic(DemoConnectorConfig.COMPLETIONS_TOPIC, 1, (short) 1),
-                    new NewTopic(DemoConnectorConfig.DLQ_TOPIC, 1, (short) 1))).all().get();
+            admin.createTopics(topics).all().get();
         }
     }
 
@@ -340,8 +363,9 @@ public final class Demo {
             consumer.seekToBeginning(partitions);
 
             for (DemoRequest request : requests) {
-                ProducerRecord<String, String> record =
-                        new ProducerRecord<>(DemoConnectorConfig.REQUESTS_TOPIC, request.id(), request.prompt());
+                ProducerRecord<String, String> record = new ProducerRecord<>(request.converse()
+                        ? DemoConnectorConfig.CONVERSE_REQUESTS_TOPIC : DemoConnectorConfig.REQUESTS_TOPIC,
+                        request.id(), request.prompt());
                 if (request.modelHeader() != null) {
                     record.headers().add(DemoRequest.MODEL_HEADER, request.modelHeader().getBytes(StandardCharsets.UTF_8));
                 }
@@ -356,6 +380,9 @@ public final class Demo {
                 if (System.nanoTime() >= nextStatusCheck) {
                     // a task that failed (e.g. Bedrock refused the credentials) will never finish a request
                     requireNotFailed(rest, DemoConnectorConfig.CONNECTOR_NAME, live);
+                    if (requests.stream().anyMatch(DemoRequest::converse)) {
+                        requireNotFailed(rest, DemoConnectorConfig.CONVERSE_CONNECTOR_NAME, live);
+                    }
                     nextStatusCheck = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
                 }
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {

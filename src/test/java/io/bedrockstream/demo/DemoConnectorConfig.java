@@ -9,7 +9,9 @@ import java.util.Map;
 public final class DemoConnectorConfig {
 
     public static final String CONNECTOR_NAME = "bedrock-demo";
+    public static final String CONVERSE_CONNECTOR_NAME = "bedrock-demo-converse";
     public static final String REQUESTS_TOPIC = "bedrock-requests";
+    public static final String CONVERSE_REQUESTS_TOPIC = "bedrock-converse-requests";
     public static final String CHUNKS_TOPIC = "bedrock-chunks";
     public static final String COMPLETIONS_TOPIC = "bedrock-completions";
     public static final String DLQ_TOPIC = "bedrock-dlq";
@@ -29,6 +31,22 @@ public final class DemoConnectorConfig {
         config.put("bedrock.model.id", DemoRequest.DEFAULT_EMULATED_MODEL);
         config.put("request.model.override.header", DemoRequest.MODEL_HEADER);
         config.put("request.model.allowed", String.join(",", DemoRequest.ALLOWED_MODELS));
+        return config;
+    }
+
+    /**
+     * A second sink on its own request topic, with bedrock.api=converse: each record value is a Converse request
+     * (passthrough), and its typed deltas (text, tool use, reasoning) go to the same chunks, completions and
+     * dead-letter topics.
+     */
+    public static Map<String, String> forEmulatorConverse(URI emulatorEndpoint, String bootstrapServers) {
+        Map<String, String> config = forEmulator(emulatorEndpoint, bootstrapServers);
+        config.remove("request.model.override.header");
+        config.remove("request.model.allowed");
+        config.put("topics", CONVERSE_REQUESTS_TOPIC);
+        config.put("bedrock.api", "converse");
+        config.put("bedrock.model.id", DemoRequest.CONVERSE_MODEL);
+        config.put("request.mode", "passthrough");
         return config;
     }
 

@@ -6,10 +6,17 @@ import java.util.List;
  * One sample request record: key = id, value = a plain prompt, and optionally a {@code model} header that
  * asks the connector for another model than its default.
  *
+ * @param prompt      the record value: a plain prompt, or for {@code converse} a whole Converse request as JSON
  * @param modelHeader the model override header's value, or null to use the connector's bedrock.model.id
  * @param expectDeadLetter true when the connector is meant to refuse it (model not in the allow-list)
+ * @param converse    sent to the ConverseStream connector's request topic instead of the InvokeModel one
  */
-public record DemoRequest(String id, String prompt, String modelHeader, String model, boolean expectDeadLetter) {
+public record DemoRequest(String id, String prompt, String modelHeader, String model, boolean expectDeadLetter,
+                          boolean converse) {
+
+    public DemoRequest(String id, String prompt, String modelHeader, String model, boolean expectDeadLetter) {
+        this(id, prompt, modelHeader, model, expectDeadLetter, false);
+    }
 
     public static final String MODEL_HEADER = "model";
     private static final List<String> PROFILE_PREFIXES = List.of("us", "eu", "apac", "global", "us-gov", "jp", "au", "ca");
@@ -38,6 +45,23 @@ public record DemoRequest(String id, String prompt, String modelHeader, String m
                         "cohere.command-r-v1:0", "cohere.command-r-v1:0", true));
     }
 
+    /** The model the ConverseStream connector calls (any model id works with Converse). */
+    public static final String CONVERSE_MODEL = "us.anthropic.claude-3-7-sonnet-20250219-v1:0";
+
+    /**
+     * Converse requests (passthrough: the record value is the Converse request) for the emulator: one that answers
+     * with a tool call, its input JSON split over several deltas, and one that reasons first, its signature in a
+     * delta of its own. The {@code [[emu …]]} directive picks what the emulator streams.
+     */
+    public static List<DemoRequest> converseForEmulator() {
+        String tool = """
+                {"messages":[{"role":"user","content":[{"text":"What is the weather in Paris?                 [[emu id=req-tool tool=get_weather words=8]]"}]}],                "inferenceConfig":{"maxTokens":300},                "toolConfig":{"tools":[{"toolSpec":{"name":"get_weather","description":"Current weather for a city",                "inputSchema":{"json":{"type":"object","properties":{"location":{"type":"string"},                "unit":{"type":"string"},"days":{"type":"array","items":{"type":"integer"}}},                "required":["location"]}}}}]}}""";
+        String reasoning = """
+                {"messages":[{"role":"user","content":[{"text":"Which is larger, 9.11 or 9.9?                 [[emu id=req-reasoning reasoning=12 words=10]]"}]}],                "inferenceConfig":{"maxTokens":2048},                "additionalModelRequestFields":{"thinking":{"type":"enabled","budget_tokens":1024}}}""";
+        return List.of(new DemoRequest("req-8", tool, null, CONVERSE_MODEL, false, true),
+                new DemoRequest("req-9", reasoning, null, CONVERSE_MODEL, false, true));
+    }
+
     /** Requests for real Bedrock: all on the configured model, short answers, nothing meant to fail. */
     public static List<DemoRequest> forBedrock(String modelId) {
         return List.of(
@@ -53,9 +77,12 @@ public record DemoRequest(String id, String prompt, String modelHeader, String m
         return new DemoRequest(id, prompt, model, model, false);
     }
 
-    /** A short family name for the live output: "claude", "nova", "llama", "mistral", "titan", "command". */
+    /**
+     * A short name for the live output: the family, "claude", "nova", "llama", "mistral", "titan", "command", or
+     * "converse" for a ConverseStream request.
+     */
     public String tag() {
-        return tagOf(model);
+        return converse ? "converse" : tagOf(model);
     }
 
     static String tagOf(String modelId) {

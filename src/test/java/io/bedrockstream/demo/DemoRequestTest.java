@@ -37,6 +37,27 @@ class DemoRequestTest {
     }
 
     @Test
+    void converseSetIsOneToolCallAndOneReasoningRequestAsConverseJson() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<DemoRequest> requests = DemoRequest.converseForEmulator();
+
+        assertThat(requests).extracting(DemoRequest::id).containsExactly("req-8", "req-9");
+        assertThat(requests).allSatisfy(r -> {
+            assertThat(r.converse()).isTrue();
+            assertThat(r.tag()).isEqualTo("converse");
+            assertThat(r.modelHeader()).isNull();
+            assertThat(r.expectDeadLetter()).isFalse();
+        });
+        var tool = json.readTree(requests.get(0).prompt());
+        assertThat(tool.at("/toolConfig/tools/0/toolSpec/name").asText()).isEqualTo("get_weather");
+        assertThat(tool.at("/messages/0/content/0/text").asText()).contains("[[emu id=req-tool tool=get_weather");
+        var reasoning = json.readTree(requests.get(1).prompt());
+        assertThat(reasoning.at("/additionalModelRequestFields/thinking/type").asText()).isEqualTo("enabled");
+        assertThat(reasoning.at("/messages/0/content/0/text").asText()).contains("reasoning=12");
+        assertThat(DemoRequest.forEmulator()).noneMatch(DemoRequest::converse);
+    }
+
+    @Test
     void bedrockSetUsesNoHeadersAndNoDirectives() {
         assertThat(DemoRequest.forBedrock("us.anthropic.claude-3-5-haiku-20241022-v1:0"))
                 .isNotEmpty()

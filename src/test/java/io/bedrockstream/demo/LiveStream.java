@@ -56,8 +56,11 @@ public final class LiveStream {
         switch (value.path("event").asText()) {
             case "chunk" -> {
                 request.chunk(invocation, attempt, nanos);
+                String deltaType = textOrNull(value, "delta_type");
                 JsonNode text = value.path("text");
-                if (text.isTextual() && !text.asText().isEmpty()) {
+                if (deltaType != null && !deltaType.equals("text")) {
+                    converseDelta(request, invocation, deltaType, value);
+                } else if (text.isTextual() && !text.asText().isEmpty()) {
                     printDelta(request, text.asText());
                 }
             }
@@ -68,6 +71,7 @@ public final class LiveStream {
                 line("= " + requestId + " complete (attempt " + attempt + ", " + request.chunks() + " chunks"
                         + (request.outputTokens() == null ? "" : ", " + request.outputTokens() + " tokens out")
                         + (request.stopReason() == null ? "" : ", stop " + request.stopReason()) + ")");
+                printConverseSummary(request);
             }
             case "error" -> {
                 request.error(attempt);
@@ -125,16 +129,81 @@ public final class LiveStream {
     }
 
     private void printDelta(RequestProgress request, String text) {
-        String id = request.request().id();
+        printDelta(request, request.request().id(), "", text);
+    }
+
+    /**
+     * Prints {@code text} on the line {@code owner} holds (a request's answer, or one of its Converse content
+     * blocks), starting a new tagged line, led by {@code label}, when another owner had the line.
+     */
+    private void printDelta(RequestProgress request, String owner, String label, String text) {
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
-            if (i > 0 || !id.equals(lineOwner)) {
+            if (i > 0 || !owner.equals(lineOwner)) {
                 finishLine();
-                out.print(prefix(request.request()));
-                lineOwner = id;
+                out.print(prefix(request.request()) + (i == 0 ? label : ""));
+                lineOwner = owner;
             }
             out.print(lines[i]);
         }
+        out.flush();
+    }
+
+    /**
+     * A ConverseStream delta other than answer text, shown as it arrives: reasoning text after "thinking:", the
+     * reasoning signature (kept, in a delta of its own), tool input JSON fragments after the tool's name.
+     */
+    private void converseDelta(RequestProgress request, String invocation, String deltaType, JsonNode value) {
+        String id = request.request().id();
+        int block = value.path("block_index").asInt();
+        JsonNode delta = parse(textOrNull(value, "chunk")).path("delta");
+        String owner = id + "#" + invocation + "#" + block;
+        switch (deltaType) {
+            case "reasoning" -> {
+                String text = value.path("text").asText("");
+                request.reasoning(invocation, text);
+                printDelta(request, owner, "thinking: ", text);
+            }
+            case "reasoning_signature" -> {
+                String signature = delta.path("reasoningContent").path("signature").asText(null);
+                request.reasoningSignature(invocation, signature);
+                tagged(request, "signature: " + signature + " (kept with the reasoning)");
+            }
+            case "reasoning_redacted" -> tagged(request, "redacted reasoning ("
+                    + delta.path("reasoningContent").path("redactedContent").asText("").length() + " base64 chars, kept)");
+            case "tool_use" -> {
+                String name = textOrNull(value, "tool_name");
+                String toolUseId = textOrNull(value, "tool_use_id");
+                String fragment = delta.path("toolUse").path("input").asText("");
+                request.toolInput(invocation, block, name, toolUseId, fragment);
+                printDelta(request, owner, "tool " + name + " (" + toolUseId + ") input: ", fragment);
+            }
+            case "citation" -> tagged(request, "citation: " + delta.path("citation").path("title").asText("?"));
+            default -> tagged(request, deltaType + " delta");
+        }
+    }
+
+    /** After a Converse request's complete line: its tool calls, input reassembled and parsed, and its reasoning. */
+    private void printConverseSummary(RequestProgress request) {
+        for (RequestProgress.ToolCall call : request.toolCalls()) {
+            String input;
+            try {
+                input = JSON.writeValueAsString(JSON.readTree(call.input()));
+            } catch (IOException e) {
+                input = "(not JSON: " + call.input() + ")";
+            }
+            line("  tool call " + call.name() + " " + input);
+        }
+        if (!request.reasoning().isEmpty()) {
+            line("  reasoning: " + request.reasoning().length() + " chars, signature "
+                    + (request.reasoningSignature() == null ? "missing" : "kept (" + request.reasoningSignature().length()
+                    + " chars)"));
+        }
+    }
+
+    private void tagged(RequestProgress request, String text) {
+        finishLine();
+        out.println(prefix(request.request()) + text);
         out.flush();
     }
 

@@ -79,6 +79,50 @@ class LiveStreamTest {
         assertThat(live.allDone()).isFalse();
     }
 
+    @Test
+    void converseDeltasShowThinkingTheSignatureAndTheToolInputAsTheyArriveThenTheReassembledCall() {
+        LiveStream converse = new LiveStream(out, List.of(
+                new DemoRequest("req-8", "{}", null, DemoRequest.CONVERSE_MODEL, false, true)));
+        converse.onChunkRecord(typed("req-8", 0, 0, "reasoning", "Compare the", null), 1);
+        converse.onChunkRecord(typed("req-8", 1, 0, "reasoning", " decimals.", null), 2);
+        converse.onChunkRecord(typed("req-8", 2, 0, "reasoning_signature", null,
+                "{\\\"contentBlockIndex\\\":0,\\\"delta\\\":{\\\"reasoningContent\\\":{\\\"signature\\\":\\\"SIG=\\\"}}}"), 3);
+        converse.onChunkRecord(typed("req-8", 3, 1, "text", "Checking.", null), 4);
+        converse.onChunkRecord(typed("req-8", 4, 2, "tool_use", null,
+                "{\\\"delta\\\":{\\\"toolUse\\\":{\\\"input\\\":\\\"{\\\\\\\"location\\\\\\\":\\\"}}}"), 5);
+        converse.onChunkRecord(typed("req-8", 5, 2, "tool_use", null,
+                "{\\\"delta\\\":{\\\"toolUse\\\":{\\\"input\\\":\\\"\\\\\\\"Paris\\\\\\\"}\\\"}}}"), 6);
+        converse.onChunkRecord(record("bedrock-chunks", "req-8", """
+                {"request_id":"req-8","invocation_id":"c1","attempt":1,"seq":6,"event":"complete",
+                 "stop_reason":"tool_use","output_tokens":9}"""), 7);
+        converse.finishLine();
+
+        assertThat(printed()).isEqualTo("""
+                [req-8 converse] thinking: Compare the decimals.
+                [req-8 converse] signature: SIG= (kept with the reasoning)
+                [req-8 converse] Checking.
+                [req-8 converse] tool get_weather (tooluse_1) input: {"location":"Paris"}
+                = req-8 complete (attempt 1, 6 chunks, 9 tokens out, stop tool_use)
+                  tool call get_weather {"location":"Paris"}
+                  reasoning: 21 chars, signature kept (4 chars)
+                """);
+        RequestProgress p = converse.progress().get(0);
+        assertThat(p.toolCalls()).singleElement().satisfies(c -> {
+            assertThat(c.toolUseId()).isEqualTo("tooluse_1");
+            assertThat(c.input()).isEqualTo("{\"location\":\"Paris\"}");
+        });
+        assertThat(p.reasoningSignature()).isEqualTo("SIG=");
+    }
+
+    private static ConsumerRecord<String, String> typed(String id, long seq, int block, String type, String text,
+                                                        String rawChunk) {
+        return record("bedrock-chunks", id, ("{\"request_id\":\"%s\",\"invocation_id\":\"c1\",\"attempt\":1,"
+                + "\"seq\":%d,\"event\":\"chunk\",\"block_index\":%d,\"delta_type\":\"%s\""
+                + (text == null ? "" : ",\"text\":\"" + text + "\"")
+                + (type.equals("tool_use") ? ",\"tool_name\":\"get_weather\",\"tool_use_id\":\"tooluse_1\"" : "")
+                + (rawChunk == null ? "" : ",\"chunk\":\"" + rawChunk + "\"") + "}").formatted(id, seq, block, type));
+    }
+
     private String printed() {
         return bytes.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
     }

@@ -1,6 +1,9 @@
 package io.bedrockstream.demo;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** What the demo has seen of one request on the output, completions and dead-letter topics. */
@@ -8,8 +11,40 @@ public final class RequestProgress {
 
     public enum Status { PENDING, COMPLETE, DEAD_LETTERED }
 
+    /** A ConverseStream tool call as its deltas arrive: the input JSON is the concatenation of the fragments. */
+    public static final class ToolCall {
+        private final String name;
+        private final String toolUseId;
+        private final StringBuilder input = new StringBuilder();
+
+        ToolCall(String name, String toolUseId) {
+            this.name = name;
+            this.toolUseId = toolUseId;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public String toolUseId() {
+            return toolUseId;
+        }
+
+        public String input() {
+            return input.toString();
+        }
+    }
+
+    /** What the Converse deltas of one invocation carried besides answer text. */
+    private static final class ConverseParts {
+        final Map<Integer, ToolCall> toolCalls = new LinkedHashMap<>();
+        final StringBuilder reasoning = new StringBuilder();
+        String signature;
+    }
+
     private final DemoRequest request;
     private final Map<String, Integer> chunksByInvocation = new HashMap<>();
+    private final Map<String, ConverseParts> converseByInvocation = new HashMap<>();
     private long producedAtNanos;
     private long firstChunkAtNanos;
     private long terminalAtNanos;
@@ -39,6 +74,42 @@ public final class RequestProgress {
         if (firstChunkAtNanos == 0) {
             firstChunkAtNanos = nanos;
         }
+    }
+
+    /** A tool-input fragment of block {@code block}; the block's first one names the tool. */
+    void toolInput(String invocationId, int block, String name, String toolUseId, String fragment) {
+        converse(invocationId).toolCalls.computeIfAbsent(block, b -> new ToolCall(name, toolUseId)).input
+                .append(fragment == null ? "" : fragment);
+    }
+
+    void reasoning(String invocationId, String text) {
+        converse(invocationId).reasoning.append(text == null ? "" : text);
+    }
+
+    void reasoningSignature(String invocationId, String signature) {
+        converse(invocationId).signature = signature;
+    }
+
+    private ConverseParts converse(String invocationId) {
+        return converseByInvocation.computeIfAbsent(invocationId, k -> new ConverseParts());
+    }
+
+    /** The tool calls of the invocation that completed (none before it completes), in block order. */
+    public List<ToolCall> toolCalls() {
+        ConverseParts parts = completedInvocation == null ? null : converseByInvocation.get(completedInvocation);
+        return parts == null ? List.of() : new ArrayList<>(parts.toolCalls.values());
+    }
+
+    /** The reasoning text of the invocation that completed; empty if it had none. */
+    public String reasoning() {
+        ConverseParts parts = completedInvocation == null ? null : converseByInvocation.get(completedInvocation);
+        return parts == null ? "" : parts.reasoning.toString();
+    }
+
+    /** The reasoning signature of the invocation that completed, or null. */
+    public String reasoningSignature() {
+        ConverseParts parts = completedInvocation == null ? null : converseByInvocation.get(completedInvocation);
+        return parts == null ? null : parts.signature;
     }
 
     void error(int attempt) {

@@ -46,6 +46,18 @@ class EmulatorCliTest {
     }
 
     @Test
+    void apiKeysComeFromTheFlagOrTheEnvironmentAndDefaultToAnyKey() {
+        assertThat(EmulatorCli.parse(new String[] {"--api-keys", "ABSKone, bedrock-api-key-two"}, Map.of()).apiKeys())
+                .containsExactlyInAnyOrder("ABSKone", "bedrock-api-key-two");
+        assertThat(EmulatorCli.parse(new String[0], Map.of("EMULATOR_API_KEYS", "ABSKenv")).apiKeys())
+                .containsExactly("ABSKenv");
+        assertThat(EmulatorCli.parse(new String[] {"--api-keys=ABSKflag"}, Map.of("EMULATOR_API_KEYS", "ABSKenv"))
+                .apiKeys()).containsExactly("ABSKflag");
+        assertThat(EmulatorCli.parse(new String[0], Map.of()).apiKeys()).isEmpty();
+        assertThat(EmulatorCli.USAGE).contains("--api-keys KEY,KEY");
+    }
+
+    @Test
     void defaultsToPort8089WithoutVerification() {
         EmulatorOptions o = EmulatorCli.parse(new String[0], Map.of());
         assertThat(o.port()).isEqualTo(8089);

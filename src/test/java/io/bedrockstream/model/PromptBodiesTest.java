@@ -41,6 +41,30 @@ class PromptBodiesTest {
     }
 
     @Test
+    void anthropicWithACachedSystemPromptSendsItAsATextBlockWithCacheControl() throws IOException {
+        assertThat(new String(PromptBodies.build(ModelFamily.ANTHROPIC, FULL, true), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":100,"
+                        + "\"system\":[{\"type\":\"text\",\"text\":\"be brief\",\"cache_control\":{\"type\":\"ephemeral\"}}],"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                        + "\"temperature\":0.5,\"top_p\":0.9,\"stop_sequences\":[\"END\",\"STOP\"]}");
+        // no system prompt, nothing to cache: the body is the plain one
+        assertThat(PromptBodies.build(ModelFamily.ANTHROPIC, PLAIN, true))
+                .isEqualTo(PromptBodies.build(ModelFamily.ANTHROPIC, PLAIN));
+        assertThat(PromptBodies.build(ModelFamily.ANTHROPIC, FULL, false))
+                .isEqualTo(PromptBodies.build(ModelFamily.ANTHROPIC, FULL));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ModelFamily.class, names = "ANTHROPIC", mode = EnumSource.Mode.EXCLUDE)
+    void familiesWithoutANativeCachePointRefuseToCacheNamingTheFamily(ModelFamily family) {
+        assertThat(PromptBodies.hasNativeCachePoint(family)).isFalse();
+        assertThatThrownBy(() -> PromptBodies.build(family, FULL, true))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("the " + family.configName() + " family has no prompt-cache point")
+                .hasMessageContaining("bedrock.api=converse");
+    }
+
+    @Test
     void titan() throws IOException {
         assertThat(body(ModelFamily.TITAN, PLAIN)).isEqualTo(json("{\"inputText\":\"hi\"}"));
         assertThat(body(ModelFamily.TITAN, FULL)).isEqualTo(json("""

@@ -106,4 +106,18 @@ class ConverseRequestMappingTest {
                 .anySatisfy(p -> assertThat(p).contains(RequestMappingSettings.CACHE_SYSTEM_PROMPT_KEY));
         assertThat(RequestMappingSettings.builder(PROFILE_ARN).build().validate()).isNotEmpty(); // invoke needs a family
     }
+
+    @Test
+    void onInvokeACachedSystemPromptNeedsAFamilyWithANativeCachePoint() {
+        assertThat(RequestMappingSettings.builder("anthropic.claude-3-haiku-20240307-v1:0").mode(RequestMode.PROMPT)
+                .cacheSystemPrompt(true).build().validate()).isEmpty();
+        assertThat(RequestMappingSettings.builder("amazon.titan-text-express-v1").mode(RequestMode.PROMPT)
+                .cacheSystemPrompt(true).build().validate()).containsExactly("request.cache.system.prompt on "
+                + "bedrock.api=invoke needs a family with a native prompt-cache point (anthropic), but "
+                + "bedrock.model.id is the titan family: use bedrock.api=converse, or turn "
+                + "request.cache.system.prompt off");
+        assertThat(RequestMappingSettings.builder("anthropic.claude-3-haiku-20240307-v1:0")
+                .cacheSystemPrompt(true).build().validate())
+                .containsExactly("request.cache.system.prompt applies to request.mode=prompt only");
+    }
 }

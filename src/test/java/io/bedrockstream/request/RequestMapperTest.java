@@ -206,6 +206,25 @@ class RequestMapperTest {
         }
 
         @Test
+        void aCachedSystemPromptIsAnthropicsCacheControlAndARecordAskingForAModelWithoutOneIsRefused()
+                throws Exception {
+            RequestMapper m = mapper(RequestMappingSettings.builder(CLAUDE).mode(RequestMode.PROMPT)
+                    .systemPrompt("You answer in haiku.").maxTokens(64).cacheSystemPrompt(true)
+                    .modelOverrideHeader(HEADER).allowedModelOverrides(Set.of("*")));
+
+            ModelRequest claude = m.map(record("k", "Why is the sky blue?"));
+            assertThat(new String(claude.body(), StandardCharsets.UTF_8)).isEqualTo("{\"anthropic_version\":"
+                    + "\"bedrock-2023-05-31\",\"max_tokens\":64,\"system\":[{\"type\":\"text\",\"text\":"
+                    + "\"You answer in haiku.\",\"cache_control\":{\"type\":\"ephemeral\"}}],\"messages\":"
+                    + "[{\"role\":\"user\",\"content\":\"Why is the sky blue?\"}]}");
+            InvalidRequestException e = refused(m, record("k", "Why?", Map.of(HEADER, utf8(LLAMA))),
+                    Reason.CACHE_POINT_UNSUPPORTED);
+            assertThat(e.getMessage()).isEqualTo("request.cache.system.prompt is on, but the llama family has no "
+                    + "prompt-cache point the connector can build in an InvokeModel body (only anthropic has one); "
+                    + "use bedrock.api=converse");
+        }
+
+        @Test
         void notListedModelIsRefusedNamingModelAndKey() {
             InvalidRequestException e = refused(withAllowList(Set.of(LLAMA)),
                     record("k", BODY, Map.of(HEADER, utf8("amazon.nova-pro-v1:0"))), Reason.MODEL_NOT_ALLOWED);

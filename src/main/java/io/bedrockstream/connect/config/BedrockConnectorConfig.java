@@ -56,6 +56,7 @@ public class BedrockConnectorConfig extends AbstractConfig {
     public static final String ROLE_EXTERNAL_ID = CredentialsSettings.ROLE_EXTERNAL_ID_KEY;
     public static final String ROLE_SESSION_NAME = CredentialsSettings.ROLE_SESSION_NAME_KEY;
     public static final String STS_ENDPOINT_OVERRIDE = CredentialsSettings.STS_ENDPOINT_OVERRIDE_KEY;
+    public static final String API_KEY = CredentialsSettings.API_KEY_KEY;
     // Model
     public static final String MODEL_ID = RequestMappingSettings.MODEL_ID_KEY;
     public static final String MODEL_FAMILY = RequestMappingSettings.MODEL_FAMILY_KEY;
@@ -208,6 +209,11 @@ public class BedrockConnectorConfig extends AbstractConfig {
 
     public String roleSessionName() {
         return nonEmpty(getString(ROLE_SESSION_NAME)).orElse(CredentialsSettings.DEFAULT_ROLE_SESSION_NAME);
+    }
+
+    /** The Bedrock API key {@code api-key} sends as its bearer token. */
+    public Optional<Password> apiKey() {
+        return password(API_KEY);
     }
 
     public Optional<URI> stsEndpointOverride() {

@@ -91,10 +91,15 @@ final class CommonConfigDef {
                                 + "with source_profile). 'assume-role' assumes bedrock.role.arn through STS using the "
                                 + "default chain's credentials. All but 'static' are fetched, and refreshed before "
                                 + "they expire, on a thread of the connector's own; credentials that cannot be had "
-                                + "are a setup error (see setup.error.action).",
+                                + "are a setup error (see setup.error.action). 'api-key' sends bedrock.api.key, a "
+                                + "Bedrock API key, as a bearer token instead of signing with AWS credentials. With "
+                                + "'default', a Bedrock API key in the worker's AWS_BEARER_TOKEN_BEDROCK (or the "
+                                + "aws.bearerTokenBedrock system property) is used instead of the chain, as the AWS "
+                                + "SDK does; 'static', 'profile' and 'assume-role' always sign with their "
+                                + "credentials and ignore that variable.",
                         new EnumRecommender(providers),
                         List.of(ACCESS_KEY_ID, SECRET_ACCESS_KEY, SESSION_TOKEN, PROFILE_NAME, ROLE_ARN, ROLE_EXTERNAL_ID,
-                                ROLE_SESSION_NAME, STS_ENDPOINT_OVERRIDE))
+                                ROLE_SESSION_NAME, STS_ENDPOINT_OVERRIDE, API_KEY))
                 .define(ACCESS_KEY_ID, Type.PASSWORD, null, null, Importance.HIGH, Width.MEDIUM, "Access key id",
                         "The AWS access key id, used only when bedrock.credentials.provider is 'static'. Hidden in "
                                 + "logs and REST output; use a config provider such as ${file:...} or ${env:...} "
@@ -138,7 +143,15 @@ final class CommonConfigDef {
                                 + "VPC interface endpoint for STS. Empty (the default) uses the region's STS "
                                 + "endpoint (or AWS_ENDPOINT_URL_STS if the worker sets it, which the SDK's own web "
                                 + "identity and profile role_arn providers also follow).",
-                        new VisibleWhen(CREDENTIALS_PROVIDER, Provider.ASSUME_ROLE.configName()));
+                        new VisibleWhen(CREDENTIALS_PROVIDER, Provider.ASSUME_ROLE.configName()))
+                .define(API_KEY, Type.PASSWORD, null, null, Importance.HIGH, Width.LONG, "Bedrock API key",
+                        "A Bedrock API key (long-term keys start with ABSK, short-term ones with "
+                                + "bedrock-api-key-), used only when bedrock.credentials.provider is 'api-key' and "
+                                + "then required; it is sent as 'Authorization: Bearer <key>' and is valid in the "
+                                + "region it was issued for. Hidden in logs, errors and REST output; use a config "
+                                + "provider such as ${file:...} or ${env:...} to keep it out of the connector "
+                                + "config. Unset by default.",
+                        new VisibleWhen(CREDENTIALS_PROVIDER, Provider.API_KEY.configName()));
     }
 
     private static void defineModel(ConfigDef def) {
@@ -228,9 +241,13 @@ final class CommonConfigDef {
                                 MAX_TOKENS, TEMPERATURE, TOP_P, STOP_SEQUENCES))
                 .define(CACHE_SYSTEM_PROMPT, Type.BOOLEAN, false, null, Importance.LOW, Width.SHORT,
                         "Cache the system prompt",
-                        "With bedrock.api=converse and request.mode=prompt: put a cachePoint after the system "
-                                + "prompt, so models that support prompt caching reuse it across requests (the "
-                                + "cache tokens are on the complete record). False by default.")
+                        "With request.mode=prompt: mark the system prompt as a prompt-cache point, so models "
+                                + "that support prompt caching reuse it across requests. With bedrock.api=converse "
+                                + "a cachePoint follows the system prompt (any model; the cache tokens are on the "
+                                + "complete record); with bedrock.api=invoke the anthropic family's system prompt "
+                                + "becomes a text block with cache_control {\"type\":\"ephemeral\"}, and other "
+                                + "families, which have no native cache point, are refused at validation (a record "
+                                + "whose override header names one is dead-lettered). False by default.")
                 .define(REQUEST_METADATA, Type.LIST, "", new MetadataEntries(REQUEST_METADATA), Importance.LOW,
                         Width.LONG, "Request metadata",
                         "key=value pairs sent as Bedrock's requestMetadata with every call of either API (for cost "

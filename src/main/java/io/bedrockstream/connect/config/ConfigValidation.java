@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -233,11 +234,19 @@ public final class ConfigValidation {
                     REQUEST_METADATA, REQUEST_METADATA_HEADERS));
         }
         Object cache = v.get(CACHE_SYSTEM_PROMPT);
-        if ((Boolean.TRUE.equals(cache) || "true".equalsIgnoreCase(String.valueOf(cache)))
-                && (!converse || !is(v, REQUEST_MODE, RequestMode.PROMPT))) {
-            out.add(new Problem(CACHE_SYSTEM_PROMPT + " needs " + API + "=converse and " + REQUEST_MODE
-                    + "=prompt (the connector builds the system prompt only then).", CACHE_SYSTEM_PROMPT, API,
-                    REQUEST_MODE));
+        boolean caching = Boolean.TRUE.equals(cache) || "true".equalsIgnoreCase(String.valueOf(cache));
+        if (caching && !is(v, REQUEST_MODE, RequestMode.PROMPT)) {
+            out.add(new Problem(CACHE_SYSTEM_PROMPT + " needs " + REQUEST_MODE + "=prompt (the connector builds the "
+                    + "system prompt only then).", CACHE_SYSTEM_PROMPT, REQUEST_MODE));
+        } else if (caching && !converse) {
+            Optional<io.bedrockstream.model.ModelFamily> family = configuredFamily(v);
+            if (family.isPresent() && !io.bedrockstream.model.PromptBodies.hasNativeCachePoint(family.get())) {
+                out.add(new Problem(CACHE_SYSTEM_PROMPT + " on " + API + "=invoke puts Anthropic's cache_control on "
+                        + "the system prompt, but " + (blank(v, MODEL_FAMILY) ? MODEL_ID : MODEL_FAMILY) + " is the "
+                        + family.get().configName() + " family, which has no native cache point the connector "
+                        + "builds: set " + API + "=converse (a cachePoint for every model that caches), or turn "
+                        + CACHE_SYSTEM_PROMPT + " off.", CACHE_SYSTEM_PROMPT, API, MODEL_ID, MODEL_FAMILY));
+            }
         }
         boolean id = !blank(v, GUARDRAIL_IDENTIFIER);
         boolean version = !blank(v, GUARDRAIL_VERSION);
@@ -274,9 +283,29 @@ public final class ConfigValidation {
                     + "', so they would be ignored: set " + CREDENTIALS_PROVIDER + "=static, or remove "
                     + String.join(", ", keys.subList(1, keys.size())) + ".", keys));
         }
+        boolean apiKeySet = !blank(v, API_KEY);
+        if (is(v, CREDENTIALS_PROVIDER, Provider.API_KEY) && !apiKeySet) {
+            out.add(new Problem(CREDENTIALS_PROVIDER + "=api-key needs a Bedrock API key: set " + API_KEY
+                    + " (ideally through a config provider, e.g. ${file:/etc/kafka/bedrock.properties:api.key}).",
+                    CREDENTIALS_PROVIDER, API_KEY));
+        }
+        if (!blank(v, CREDENTIALS_PROVIDER) && !is(v, CREDENTIALS_PROVIDER, Provider.API_KEY) && apiKeySet) {
+            out.add(new Problem(API_KEY + " is set but " + CREDENTIALS_PROVIDER + " is '" + text(v, CREDENTIALS_PROVIDER)
+                    + "', so it would be ignored: set " + CREDENTIALS_PROVIDER + "=api-key, or remove " + API_KEY + ".",
+                    CREDENTIALS_PROVIDER, API_KEY));
+        }
         if (is(v, CREDENTIALS_PROVIDER, Provider.ASSUME_ROLE) && blank(v, ROLE_ARN)) {
             out.add(new Problem(CREDENTIALS_PROVIDER + "=assume-role needs the role to assume: set " + ROLE_ARN
                     + " (arn:aws:iam::<account>:role/<name>).", CREDENTIALS_PROVIDER, ROLE_ARN));
+        }
+    }
+
+    /** The family bedrock.model.family names, else the one bedrock.model.id shows; empty when neither tells. */
+    private static Optional<io.bedrockstream.model.ModelFamily> configuredFamily(Map<String, ?> v) {
+        try {
+            return Optional.of(io.bedrockstream.model.ModelIds.resolve(text(v, MODEL_ID), text(v, MODEL_FAMILY)));
+        } catch (RuntimeException e) {
+            return Optional.empty(); // reported by checkModel
         }
     }
 

@@ -247,7 +247,7 @@ class BedrockConnectorConfigTest {
         assertThat(keys.get("bedrock.http.protocol").recommender.validValues("", Map.of()))
                 .containsExactly("HTTP2", "HTTP1_1");
         assertThat(keys.get("bedrock.credentials.provider").recommender.validValues("", Map.of()))
-                .containsExactly("default", "static", "profile", "assume-role");
+                .containsExactly("default", "static", "profile", "assume-role", "api-key");
         assertThat(keys.get("bedrock.model.family").recommender.validValues("", Map.of()))
                 .contains("anthropic", "mistral-chat", "openai").hasSize(ModelFamily.values().length);
         assertThat(keys.get("request.id.source").recommender.validValues("", Map.of()))
@@ -267,7 +267,11 @@ class BedrockConnectorConfigTest {
         visible = visibility(props);
         assertThat(visible).containsEntry("bedrock.secret.access.key", true).containsEntry("bedrock.role.arn", false)
                 .containsEntry("request.max.tokens", true).containsEntry("request.template", false)
-                .containsEntry("request.id.header", true).containsEntry("request.id.pointer", false);
+                .containsEntry("request.id.header", true).containsEntry("request.id.pointer", false)
+                .containsEntry("bedrock.api.key", false);
+        props.put("bedrock.credentials.provider", "api-key");
+        assertThat(visibility(props)).containsEntry("bedrock.api.key", true)
+                .containsEntry("bedrock.secret.access.key", false);
     }
 
     static Map<String, Boolean> visibility(Map<String, String> props) {

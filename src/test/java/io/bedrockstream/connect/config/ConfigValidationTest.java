@@ -130,6 +130,70 @@ class ConfigValidationTest {
     }
 
     @Test
+    void aCachedSystemPromptOnInvokeNeedsTheAnthropicFamily() {
+        Map<String, String> anthropic = with("request.mode", "prompt", "request.cache.system.prompt", "true",
+                "bedrock.model.id", "anthropic.claude-3-haiku-20240307-v1:0");
+        assertThat(errors(anthropic)).isEmpty();
+        assertOneRuleOn(with("request.mode", "prompt", "request.cache.system.prompt", "true",
+                        "bedrock.model.id", "meta.llama3-8b-instruct-v1:0"),
+                "bedrock.model.id is the llama family, which has no native cache point the connector builds: set "
+                        + "bedrock.api=converse", "request.cache.system.prompt", "bedrock.api", "bedrock.model.id",
+                "bedrock.model.family");
+        assertOneRuleOn(with("request.mode", "prompt", "request.cache.system.prompt", "true",
+                        "bedrock.model.id", "arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abc",
+                        "bedrock.model.family", "nova"),
+                "bedrock.model.family is the nova family", "request.cache.system.prompt", "bedrock.api",
+                "bedrock.model.id", "bedrock.model.family");
+        assertOneRuleOn(with("request.mode", "passthrough", "request.cache.system.prompt", "true"),
+                "needs request.mode=prompt", "request.cache.system.prompt", "request.mode");
+    }
+
+    @Test
+    void apiKeyProviderWithoutAKeySaysWhatToSet() {
+        Map<String, List<String>> errors = errors(with("bedrock.credentials.provider", "api-key"));
+        assertThat(errors).containsOnlyKeys("bedrock.credentials.provider", "bedrock.api.key");
+        assertThat(errors.get("bedrock.api.key")).containsExactly("bedrock.credentials.provider=api-key needs a "
+                + "Bedrock API key: set bedrock.api.key (ideally through a config provider, e.g. "
+                + "${file:/etc/kafka/bedrock.properties:api.key}).");
+        assertThat(errors.get("bedrock.credentials.provider")).isEqualTo(errors.get("bedrock.api.key"));
+        assertOneRuleOn(with("bedrock.credentials.provider", "api-key", "bedrock.api.key", "  "),
+                "set bedrock.api.key", "bedrock.credentials.provider", "bedrock.api.key");
+        assertThat(errors(with("bedrock.credentials.provider", "API-KEY", "bedrock.api.key", "ABSKexample00000")))
+                .isEmpty();
+    }
+
+    @Test
+    void anApiKeyWithAnotherProviderIsAnErrorNotSilentlyIgnored() {
+        for (String provider : List.of("default", "static", "profile", "assume-role")) {
+            Map<String, String> props = with("bedrock.credentials.provider", provider,
+                    "bedrock.api.key", "ABSKexample00000", "bedrock.access.key.id", "AKIAEXAMPLE",
+                    "bedrock.secret.access.key", "s3cr3t", "bedrock.role.arn",
+                    "arn:aws:iam::123456789012:role/bedrock-invoker");
+            if (!provider.equals("static")) {
+                props.remove("bedrock.access.key.id");
+                props.remove("bedrock.secret.access.key");
+            }
+            Map<String, List<String>> errors = errors(props);
+            assertThat(errors).as(provider).containsOnlyKeys("bedrock.credentials.provider", "bedrock.api.key");
+            assertThat(errors.get("bedrock.api.key")).as(provider).containsExactly("bedrock.api.key is set but "
+                    + "bedrock.credentials.provider is '" + provider + "', so it would be ignored: set "
+                    + "bedrock.credentials.provider=api-key, or remove bedrock.api.key.");
+        }
+    }
+
+    @Test
+    void theApiKeyIsAPasswordAndNeverInTheValidationMessages() {
+        String key = "ABSKc2VjcmV0LWFwaS1rZXktbmV2ZXItc2hvd24=";
+        assertThat(new BedrockSinkConnector().config().configKeys().get("bedrock.api.key").type)
+                .isEqualTo(org.apache.kafka.common.config.ConfigDef.Type.PASSWORD);
+        for (ConfigValue v : new BedrockSinkConnector().validate(with("bedrock.credentials.provider", "static",
+                "bedrock.api.key", key)).configValues()) {
+            assertThat(v.errorMessages()).allSatisfy(m -> assertThat(m).doesNotContain(key));
+            assertThat(String.valueOf(v.value())).doesNotContain(key);
+        }
+    }
+
+    @Test
     void assumeRoleWithoutRoleArn() {
         assertOneRuleOn(with("bedrock.credentials.provider", "assume-role"), "set bedrock.role.arn",
                 "bedrock.credentials.provider", "bedrock.role.arn");
