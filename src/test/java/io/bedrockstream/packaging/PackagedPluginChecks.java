@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bedrockstream.testkit.ConnectRest;
-import io.bedrockstream.demo.DemoConnectorConfig;
-import io.bedrockstream.demo.DemoRequest;
 import io.bedrockstream.testkit.LocalKafkaConnect;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -82,14 +80,15 @@ final class PackagedPluginChecks {
         assertOneRequestStreamsItsChunksThenOneCompleteRecord(topicSuffix, requestId, prompt, config -> { });
     }
 
-    /** The same with the demo's connector config changed by {@code configure} (e.g. its credentials). */
+    /** The same with the connector config changed by {@code configure} (e.g. its credentials). */
     void assertOneRequestStreamsItsChunksThenOneCompleteRecord(String topicSuffix, String requestId, String prompt,
                                                                Consumer<Map<String, String>> configure)
             throws Exception {
-        String requests = DemoConnectorConfig.REQUESTS_TOPIC + topicSuffix;
-        String chunks = DemoConnectorConfig.CHUNKS_TOPIC + topicSuffix;
-        String completions = DemoConnectorConfig.COMPLETIONS_TOPIC + topicSuffix;
-        String dlq = DemoConnectorConfig.DLQ_TOPIC + topicSuffix;
+        PackagedSinkConfig topics = PackagedSinkConfig.topics(topicSuffix);
+        String requests = topics.requests();
+        String chunks = topics.chunks();
+        String completions = topics.completions();
+        String dlq = topics.deadLetters();
         startConnectorAndSend(topicSuffix, requestId, prompt, configure);
 
         List<JsonNode> output = readUntil(chunks, requestId,
@@ -102,7 +101,7 @@ final class PackagedPluginChecks {
         });
         // the invocation's context rides on seq 0 and the terminal (output.chunk.context=false, the default)
         assertThat(List.of(output.get(0), output.get(output.size() - 1))).allSatisfy(v -> {
-            assertThat(v.path("model_id").asText()).isEqualTo(DemoRequest.DEFAULT_EMULATED_MODEL);
+            assertThat(v.path("model_id").asText()).isEqualTo(PackagedSinkConfig.MODEL);
             // SinkRecord.originalTopic() (Kafka 3.6+) is what fills this on the worker
             assertThat(v.path("source_topic").asText()).isEqualTo(requests);
         });
@@ -138,7 +137,7 @@ final class PackagedPluginChecks {
     DeadLettered assertOneRequestIsDeadLettered(String topicSuffix, String requestId, String prompt,
                                                 Consumer<Map<String, String>> configure) throws Exception {
         startConnectorAndSend(topicSuffix, requestId, prompt, configure);
-        String dlq = DemoConnectorConfig.DLQ_TOPIC + topicSuffix;
+        String dlq = PackagedSinkConfig.topics(topicSuffix).deadLetters();
         Map<String, String> headers = new TreeMap<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps())) {
             TopicPartition partition = new TopicPartition(dlq, 0);
@@ -155,7 +154,7 @@ final class PackagedPluginChecks {
                 }
             }
         }
-        List<String> output = readAll(DemoConnectorConfig.CHUNKS_TOPIC + topicSuffix);
+        List<String> output = readAll(PackagedSinkConfig.topics(topicSuffix).chunks());
         assertThat(output).hasSize(1);
         JsonNode terminal = JSON.readTree(output.get(0));
         assertThat(terminal.path("request_id").asText()).isEqualTo(requestId);
@@ -168,19 +167,16 @@ final class PackagedPluginChecks {
 
     private void startConnectorAndSend(String topicSuffix, String requestId, String prompt,
                                        Consumer<Map<String, String>> configure) throws Exception {
-        String requests = DemoConnectorConfig.REQUESTS_TOPIC + topicSuffix;
-        String chunks = DemoConnectorConfig.CHUNKS_TOPIC + topicSuffix;
-        String completions = DemoConnectorConfig.COMPLETIONS_TOPIC + topicSuffix;
-        String dlq = DemoConnectorConfig.DLQ_TOPIC + topicSuffix;
+        PackagedSinkConfig topics = PackagedSinkConfig.topics(topicSuffix);
+        String requests = topics.requests();
+        String chunks = topics.chunks();
+        String completions = topics.completions();
+        String dlq = topics.deadLetters();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, local.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(requests, 1, (short) 1), new NewTopic(chunks, 1, (short) 1),
                     new NewTopic(completions, 1, (short) 1), new NewTopic(dlq, 1, (short) 1))).all().get();
         }
-        Map<String, String> config = DemoConnectorConfig.forEmulator(local.emulatorEndpoint(), local.bootstrapServers());
-        config.put("topics", requests);
-        config.put("output.topic", chunks);
-        config.put("output.completions.topic", completions);
-        config.put("errors.deadletterqueue.topic.name", dlq);
+        Map<String, String> config = topics.forEmulator(local.emulatorEndpoint(), local.bootstrapServers());
         configure.accept(config);
         rest.putConnectorConfig(connector, config, Duration.ofSeconds(30));
 
