@@ -259,6 +259,7 @@ final class AttemptRun implements InvocationListener {
             if (finished) {
                 return;
             }
+            run.tokenThrottled = StreamEngine.isTokenThrottle(failure);
             // Bedrock answers a throttled call before reserving anything; any other failed call had its input
             // counted, and what it generated before it failed
             used = StreamEngine.isThrottling(failure) && chunks == 0 ? 0 : run.tokensUsed(null, null, text);

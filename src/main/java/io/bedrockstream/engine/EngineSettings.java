@@ -48,13 +48,19 @@ public record EngineSettings(int maxInFlight, int retryMaxAttempts, int retryThr
      * @param reserveAtStart  true: reserve at start and settle at end, as Bedrock; false: only charge the usage
      *                        when a call ends and start nothing while the budget is overdrawn (the accounting
      *                        before reservations, kept for the benchmark's side-by-side figures)
+     * @param learn           without {@code tokensPerMinute}: learn a budget from throttling ({@link QuotaLearner});
+     *                        nothing is limited before the first throttle
      */
     public record Quota(OutputTokenWeights outputWeights, long defaultMaxTokens, long windowMs,
-                        boolean reserveAtStart) {
-        public static final Quota DEFAULTS = new Quota(OutputTokenWeights.NONE, 4096, 60_000, true);
+                        boolean reserveAtStart, boolean learn) {
+        public static final Quota DEFAULTS = new Quota(OutputTokenWeights.NONE, 4096, 60_000, true, true);
+
+        public Quota(OutputTokenWeights outputWeights, long defaultMaxTokens, long windowMs, boolean reserveAtStart) {
+            this(outputWeights, defaultMaxTokens, windowMs, reserveAtStart, true);
+        }
 
         public Quota(OutputTokenWeights outputWeights, long defaultMaxTokens, long windowMs) {
-            this(outputWeights, defaultMaxTokens, windowMs, true);
+            this(outputWeights, defaultMaxTokens, windowMs, true, true);
         }
 
         public Quota {

@@ -57,6 +57,10 @@ final class RequestRun {
     private final double outputWeight;
     /** The running attempt's token reservation, -1 when it holds none; guarded by the engine's lock. */
     long heldTokens = -1;
+    /** When the running attempt was admitted; guarded by the engine's lock (the learned budget's cuts use it). */
+    long admittedNanos;
+    /** The last failed attempt was refused by the tokens-per-minute quota (set before its slot is given back). */
+    volatile boolean tokenThrottled;
 
     RequestRun(StreamEngine engine, ModelRequest request) {
         this.engine = engine;
@@ -86,7 +90,7 @@ final class RequestRun {
      * because of its input part, which may be high, is tried alone instead.)
      */
     boolean exceedsTokenQuota() {
-        return maxTokensInBody && engine.tokenQuotaOn() && engine.settings.quota().reserveAtStart()
+        return maxTokensInBody && engine.settings.tokensPerMinute() > 0 && engine.settings.quota().reserveAtStart()
                 && maxTokens > engine.tokenQuota();
     }
 

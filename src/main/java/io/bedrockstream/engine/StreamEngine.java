@@ -69,6 +69,8 @@ public final class StreamEngine implements AutoCloseable {
     private final AdaptiveLimit adaptive;
     private final TokenBucket requestBucket;
     private final TokenBudget tokenBudget;
+    /** Without a configured tokens-per-minute quota: learns one from throttling (null when off). */
+    private final QuotaLearner quotaLearner;
     private int running;
     private int backingOff;
     private ScheduledFuture<?> pumpTimer;
@@ -116,7 +118,10 @@ public final class StreamEngine implements AutoCloseable {
         int rpm = settings.requestsPerMinute();
         this.requestBucket = rpm <= 0 ? null : new TokenBucket(rpm, Math.max(1, Math.ceil(rpm / 60.0)), now);
         long tpm = settings.tokensPerMinute();
-        this.tokenBudget = tpm <= 0 ? null : new TokenBudget(tpm, settings.quota().windowMs(), now);
+        boolean learn = tpm <= 0 && settings.quota().learn() && settings.quota().reserveAtStart();
+        this.quotaLearner = learn ? new QuotaLearner(TimeUnit.MILLISECONDS.toNanos(settings.quota().windowMs())) : null;
+        this.tokenBudget = learn ? TokenBudget.unbounded(now)
+                : tpm <= 0 ? null : new TokenBudget(tpm, settings.quota().windowMs(), now);
     }
 
     /** Accepts a request; never blocks. It queues, and starts on the engine's executor as soon as a slot is free. */
@@ -297,7 +302,11 @@ public final class StreamEngine implements AutoCloseable {
             } else if (completed) {
                 adaptive.onSuccess();
             }
+            long reservation = run.heldTokens;
             settleLocked(run, usedTokens, now);
+            if (throttled) {
+                learnLocked(run, reservation, now);
+            }
         }
         requestPump();
     }
@@ -307,6 +316,27 @@ public final class StreamEngine implements AutoCloseable {
         if (tokenBudget != null && run.heldTokens >= 0) {
             tokenBudget.settle(run.heldTokens, usedTokens, now);
             run.heldTokens = -1;
+            if (quotaLearner != null) {
+                quotaLearner.settled(usedTokens, now);
+            }
+        }
+    }
+
+    /**
+     * A tokens-per-minute throttle sets or cuts the learned budget (without a configured quota); its floor is one
+     * reservation.
+     */
+    private void learnLocked(RequestRun run, long reservation, long now) {
+        if (quotaLearner != null && run.tokenThrottled && quotaLearner.onThrottle(run.admittedNanos, tokenBudget.reserved(),
+                Math.max(1, reservation), now)) {
+            tokenBudget.bound(quotaLearner.budget(), settings.quota().windowMs(), true, now);
+        }
+    }
+
+    /** The learned budget, 0 until the first throttle (or without learning). */
+    long learnedTokenBudget() {
+        synchronized (lock) {
+            return quotaLearner == null || !quotaLearner.learned() ? 0 : (long) quotaLearner.budget();
         }
     }
 
@@ -323,7 +353,11 @@ public final class StreamEngine implements AutoCloseable {
                 if (throttled) {
                     adaptive.onThrottle(now);
                 }
+                long reservation = run.heldTokens;
                 settleLocked(run, usedTokens, now);
+                if (throttled) {
+                    learnLocked(run, reservation, now);
+                }
             }
         }
     }
@@ -388,6 +422,18 @@ public final class StreamEngine implements AutoCloseable {
 
     static boolean isThrottling(InvocationFailure f) {
         return f.kind() == ErrorKind.THROTTLING;
+    }
+
+    /**
+     * Bedrock's tokens-per-minute quota refused the call ("Too many tokens, please wait before trying again."), not
+     * its requests-per-minute quota ("Too many requests") or anything else: only this teaches the learned budget.
+     */
+    static boolean isTokenThrottle(InvocationFailure f) {
+        return isThrottling(f) && (saysTooManyTokens(f.message()) || saysTooManyTokens(f.originalMessage()));
+    }
+
+    private static boolean saysTooManyTokens(String message) {
+        return message != null && message.toLowerCase(java.util.Locale.ROOT).contains("too many tokens");
     }
 
     /**
@@ -458,6 +504,9 @@ public final class StreamEngine implements AutoCloseable {
     private void admitLocked(List<RequestRun> toStart) {
         long now = nanoTime.getAsLong();
         long waitNanos = 0;
+        if (quotaLearner != null && quotaLearner.tick(tokenBudget.reserved(), now)) {
+            tokenBudget.bound(quotaLearner.budget(), settings.quota().windowMs(), false, now);
+        }
         while (!queue.isEmpty() && running + backingOff < limitLocked()) {
             if (queue.peekFirst().isAbandoned()) {
                 queue.pollFirst();
@@ -474,6 +523,7 @@ public final class StreamEngine implements AutoCloseable {
             if (tokenBudget != null && !head.exceedsTokenQuota()) {
                 tokenBudget.reserve(head.tokenReservation(), now);
                 head.heldTokens = head.tokenReservation();
+                head.admittedNanos = now;
             }
             toStart.add(queue.pollFirst());
             running++;

@@ -8,8 +8,8 @@ package io.bedrockstream.engine;
  * output outgrew its reservation); a call starts only when its whole reservation fits. Not thread-safe: the engine calls it under its lock.
  */
 final class TokenBudget {
-    private final double capacity;
-    private final double perNano;
+    private double capacity;
+    private double perNano;
     private double level;
     private long lastNanos;
     /** Reservations held by calls that have not ended, and how many calls hold one. */
@@ -23,6 +23,31 @@ final class TokenBudget {
         this.perNano = perWindow / (windowMs * 1_000_000.0);
         this.level = perWindow;
         this.lastNanos = nowNanos;
+    }
+
+    /**
+     * Without a configured quota: unbounded (every reservation fits at once) until {@link #bound} gives it a
+     * learned budget; it counts reservations and settlements all along.
+     */
+    static TokenBudget unbounded(long nowNanos) {
+        TokenBudget b = new TokenBudget(0, 1, nowNanos);
+        b.capacity = Double.POSITIVE_INFINITY;
+        b.level = Double.POSITIVE_INFINITY;
+        return b;
+    }
+
+    /**
+     * A learned budget of {@code perWindow}: the refill becomes its rate and the level is capped under it; with
+     * {@code throttled} the level drops to 0 at most too (Bedrock just refused a call: its level is about empty).
+     */
+    void bound(double perWindow, long windowMs, boolean throttled, long nowNanos) {
+        refill(nowNanos);
+        capacity = perWindow;
+        perNano = perWindow / (windowMs * 1_000_000.0);
+        if (throttled) {
+            level = Math.min(level, 0);
+        }
+        level = Math.min(level, capacity - reserved);
     }
 
     long capacity() {

@@ -44,4 +44,18 @@ class QuotaAdmissionIT {
         assertThat(f.throttledPct()).as(f.toString()).isLessThanOrEqualTo(3.0); // after the fact: 7.3 in the bench
         assertThat(f.usedPct()).as(f.toString()).isGreaterThanOrEqualTo(80.0);
     }
+
+    /**
+     * The engine at its defaults ({@code tokensPerMinute} unset): it learns the budget from the first throttle and
+     * keeps throttles rare once warmed up, the quota still nearly used (the adaptive limit alone: about 7% throttled).
+     */
+    @Test
+    void atDefaultsTheLearnedBudgetKeepsThrottlesRareAndTheQuotaUsed() throws Exception {
+        QuotaRun.Figures f = QuotaRun.run(emulator, client, QuotaRun.Mode.UNSET, 5_000, 5_000, 5);
+        System.out.println(f);
+        assertThat(f.backlogLeft()).as("the backlog lasted the whole run").isPositive();
+        assertThat(f.attempts()).isGreaterThan(80);
+        assertThat(f.throttledPct()).as(f.toString()).isLessThanOrEqualTo(3.0);
+        assertThat(f.usedPct()).as(f.toString()).isGreaterThanOrEqualTo(80.0);
+    }
 }

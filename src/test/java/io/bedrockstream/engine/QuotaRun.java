@@ -72,6 +72,10 @@ public final class QuotaRun {
         if (mode != Mode.UNSET) {
             settings.tokensPerMinute(quota).quota(new EngineSettings.Quota(OutputTokenWeights.NONE,
                     defaults.quota().defaultMaxTokens(), windowMs, mode == Mode.RESERVE));
+        } else {
+            // no quota given; the quota's minute is a time-based default, shrunk like the others
+            settings.quota(new EngineSettings.Quota(defaults.quota().outputWeights(),
+                    defaults.quota().defaultMaxTokens(), windowMs, defaults.quota().reserveAtStart()));
         }
         long start = System.nanoTime();
         // the quota starts full: its first window's surplus is spent by the end of the second

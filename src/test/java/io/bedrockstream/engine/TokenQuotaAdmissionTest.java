@@ -288,8 +288,10 @@ class TokenQuotaAdmissionTest {
     }
 
     @Test
-    void withoutATokenQuotaNothingIsReserved() throws Exception {
-        start(EngineSettings.builder().build(), (r, a) -> Script.complete("x"));
+    void withoutATokenQuotaNorLearningNothingIsReserved() throws Exception {
+        // at defaults the engine counts (QuotaLearningEngineTest): it learns a budget from the first throttle
+        start(EngineSettings.builder().quota(new EngineSettings.Quota(OutputTokenWeights.NONE, 4096, 60_000, true,
+                false)).build(), (r, a) -> Script.complete("x"));
         engine.submit(request("a", 1000));
         out.awaitOutcomes(1, WAIT);
         awaitSlotsBack();

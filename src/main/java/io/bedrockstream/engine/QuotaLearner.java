@@ -1,0 +1,106 @@
+package io.bedrockstream.engine;
+
+/**
+ * Learns a tokens-per-minute budget from throttling when none is configured (AIMD on the budget). Before the first
+ * throttle it only counts: nothing is limited. On the first throttle the budget becomes {@link #FIRST_FACTOR} ×
+ * what the engine consumed in the trailing window (tokens settled in it plus the reservations held now: what
+ * Bedrock's level has been charged); a later throttle of an attempt admitted after the last cut multiplies it by
+ * {@link #DECREASE} (throttles of attempts admitted before the cut were sent under the old budget and count
+ * for nothing). Each window without a cut in which the budget was at least {@link #BUSY} consumed adds
+ * {@link #INCREASE} × the budget set at the last cut: it probes upward, slowly, only while the budget is what
+ * holds the engine back. Not thread-safe: the engine calls it under its lock.
+ */
+final class QuotaLearner {
+    static final double FIRST_FACTOR = 0.9;
+    static final double DECREASE = 0.85;
+    static final double INCREASE = 0.03;
+    static final double BUSY = 0.8;
+    /** The trailing window's sum is kept in this many slices. */
+    private static final int SLICES = 16;
+
+    private final long windowNanos;
+    private final long sliceNanos;
+    private final long[] sliceSums = new long[SLICES];
+    private final long[] sliceIndex = new long[SLICES];
+    private boolean learned;
+    private double budget;
+    private double budgetAtCut;
+    private long lastCutNanos;
+    private long lastStepNanos;
+
+    QuotaLearner(long windowNanos) {
+        this.windowNanos = Math.max(SLICES, windowNanos);
+        this.sliceNanos = this.windowNanos / SLICES;
+        java.util.Arrays.fill(sliceIndex, Long.MIN_VALUE);
+    }
+
+    /** An attempt ended having used {@code tokens} of the quota. */
+    void settled(long tokens, long nowNanos) {
+        long index = Math.floorDiv(nowNanos, sliceNanos);
+        int slot = (int) Math.floorMod(index, SLICES);
+        if (sliceIndex[slot] != index) {
+            sliceIndex[slot] = index;
+            sliceSums[slot] = 0;
+        }
+        sliceSums[slot] += tokens;
+    }
+
+    /** Tokens settled in the trailing window (to a slice's precision). */
+    long settledInWindow(long nowNanos) {
+        long index = Math.floorDiv(nowNanos, sliceNanos);
+        long sum = 0;
+        for (int i = 0; i < SLICES; i++) {
+            if (sliceIndex[i] > index - SLICES && sliceIndex[i] <= index) {
+                sum += sliceSums[i];
+            }
+        }
+        return sum;
+    }
+
+    boolean learned() {
+        return learned;
+    }
+
+    /** The budget per window; meaningful once {@link #learned()}. */
+    double budget() {
+        return budget;
+    }
+
+    /**
+     * An attempt admitted at {@code admittedNanos} was throttled; {@code reservedNow} is held by running attempts
+     * (the throttled one's already given back), {@code floor} the least budget (one reservation must fit).
+     *
+     * @return whether the budget was set or cut
+     */
+    boolean onThrottle(long admittedNanos, long reservedNow, long floor, long nowNanos) {
+        if (!learned) {
+            budget = Math.max(floor, FIRST_FACTOR * (settledInWindow(nowNanos) + reservedNow));
+            learned = true;
+        } else if (admittedNanos - lastCutNanos > 0) {
+            budget = Math.max(floor, budget * DECREASE);
+        } else {
+            return false;
+        }
+        budgetAtCut = budget;
+        lastCutNanos = nowNanos;
+        lastStepNanos = nowNanos;
+        return true;
+    }
+
+    /**
+     * Once a window after the last cut or step: the additive increase, if the budget was busy in that window.
+     *
+     * @return whether the budget grew
+     */
+    boolean tick(long reservedNow, long nowNanos) {
+        if (!learned || nowNanos - lastStepNanos < windowNanos) {
+            return false;
+        }
+        lastStepNanos = nowNanos;
+        if (settledInWindow(nowNanos) + reservedNow < BUSY * budget) {
+            return false;
+        }
+        budget += INCREASE * budgetAtCut;
+        return true;
+    }
+}
