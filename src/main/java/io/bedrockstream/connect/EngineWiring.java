@@ -86,7 +86,7 @@ final class EngineWiring {
                 .requestsPerMinute(c.rateRequestsPerMinute())
                 .tokensPerMinute(c.rateTokensPerMinute())
                 .quota(new EngineSettings.Quota(c.rateTokensOutputWeights(), c.rateTokensDefaultMaxTokens(),
-                        EngineSettings.Quota.DEFAULTS.windowMs()))
+                        EngineSettings.Quota.DEFAULTS.windowMs(), true, c.rateTokensLearn()))
                 .adaptiveConcurrency(c.adaptiveConcurrencyEnabled())
                 .invocationTimeoutMs(c.invocationTimeout().toMillis())
                 .coalesceMs(c.outputChunkCoalesceMs())

@@ -100,9 +100,10 @@ public final class TaskMetrics implements AutoCloseable {
         define("input-tokens-total", "Input tokens reported by completed invocations.", inputTokens::get);
         define("output-tokens-total", "Output tokens reported by completed invocations.", outputTokens::get);
         define("quota-tokens-reserved", "Tokens reserved now against rate.tokens.per.minute by running calls "
-                + "(input estimate + max tokens each); 0 without a quota.", tokensReserved);
+                + "(input estimate + max tokens each), or against the learned budget (rate.tokens.learn); 0 with "
+                + "neither.", tokensReserved);
         define("quota-tokens-settled-total", "Tokens calls used of rate.tokens.per.minute when they ended (input + "
-                + "output x weight); 0 without a quota.", tokensSettled);
+                + "output x weight), or of the learned budget; 0 with neither.", tokensSettled);
         define("time-to-first-chunk-avg-ms", "Average time from invocation start to its first chunk.", this::firstChunkAvg);
         define("time-to-first-chunk-last-ms", "Time from invocation start to first chunk, last invocation.",
                 lastFirstChunkMs::get);

@@ -195,7 +195,7 @@ public final class Bench {
      * and with no tokensPerMinute (the adaptive limit alone); windows 3–8 measured (the first two warm up).
      */
     private void quota() throws Exception {
-        System.out.println("quota-aware admission (3 runs of 40 s)…");
+        System.out.println("quota-aware admission (4 runs of 40 s)…");
         try (BedrockRuntimeAsyncClient client = EmulatorFixtures.client(emulator,
                 BedrockClientSettings.HttpProtocol.HTTP2)) {
             int windows = QUICK ? 4 : 8;
@@ -206,6 +206,9 @@ public final class Bench {
             System.out.println(after);
             QuotaRun.Figures unset = QuotaRun.run(emulator, client, QuotaRun.Mode.UNSET, 5_000, 5_000, windows);
             System.out.println(unset);
+            QuotaRun.Figures unlearned = QuotaRun.run(emulator, client, QuotaRun.Mode.UNSET_NO_LEARNING, 5_000, 5_000,
+                    windows);
+            System.out.println(unlearned);
             emulator.setTokensPerMinute(0, 60_000);
             emulator.setLatency(0, 0);
             emulator.reset();
@@ -216,9 +219,13 @@ public final class Bench {
             results.number("quota_after_the_fact_throttled_pct", after.throttledPct(), "",
                     "same, tokens counted only when calls end (before this change)");
             results.number("quota_after_the_fact_used_pct", after.usedPct(), "", "same run");
-            results.number("quota_unset_throttled_pct", unset.throttledPct(), "",
-                    "same, rate.tokens.per.minute unset (adaptive limit alone)");
-            results.number("quota_unset_used_pct", unset.usedPct(), "", "same run");
+            results.number("quota_unset_throttled_pct", unset.throttledPct(), "<= 1",
+                    "same, rate.tokens.per.minute unset (the default: budget learned from throttling)");
+            results.number("quota_unset_used_pct", unset.usedPct(), ">= 90", "same run (backlog left "
+                    + unset.backlogLeft() + ")");
+            results.number("quota_unset_no_learning_throttled_pct", unlearned.throttledPct(), "",
+                    "same, unset with rate.tokens.learn=false (adaptive limit alone)");
+            results.number("quota_unset_no_learning_used_pct", unlearned.usedPct(), "", "same run");
         }
     }
 

@@ -35,7 +35,8 @@ class QuotaAdmissionIT {
 
     @Test
     void reservingAtStartKeepsThrottlesRareAndTheQuotaUsed() throws Exception {
-        // -Dquota.it.mode=AFTER_THE_FACT (or UNSET) runs the same assertions against the other accounting: they fail
+        // -Dquota.it.mode=AFTER_THE_FACT (or UNSET_NO_LEARNING) runs the same assertions against the other
+        // accounting: they fail
         QuotaRun.Mode mode = QuotaRun.Mode.valueOf(System.getProperty("quota.it.mode", "RESERVE"));
         QuotaRun.Figures f = QuotaRun.run(emulator, client, mode, 5_000, 5_000, 5);
         System.out.println(f);
@@ -47,11 +48,14 @@ class QuotaAdmissionIT {
 
     /**
      * The engine at its defaults ({@code tokensPerMinute} unset): it learns the budget from the first throttle and
-     * keeps throttles rare once warmed up, the quota still nearly used (the adaptive limit alone: about 7% throttled).
+     * keeps throttles rare once warmed up, the quota still nearly used. {@code -Dquota.it.learn=false} runs the
+     * same assertions with learning off (the adaptive limit alone): they fail, about 8% throttled.
      */
     @Test
     void atDefaultsTheLearnedBudgetKeepsThrottlesRareAndTheQuotaUsed() throws Exception {
-        QuotaRun.Figures f = QuotaRun.run(emulator, client, QuotaRun.Mode.UNSET, 5_000, 5_000, 5);
+        QuotaRun.Mode mode = Boolean.parseBoolean(System.getProperty("quota.it.learn", "true"))
+                ? QuotaRun.Mode.UNSET : QuotaRun.Mode.UNSET_NO_LEARNING;
+        QuotaRun.Figures f = QuotaRun.run(emulator, client, mode, 5_000, 5_000, 5);
         System.out.println(f);
         assertThat(f.backlogLeft()).as("the backlog lasted the whole run").isPositive();
         assertThat(f.attempts()).isGreaterThan(80);

@@ -28,8 +28,10 @@ public final class QuotaRun {
         RESERVE,
         /** {@code rate.tokens.per.minute} = the quota, counted after the fact (the accounting before reservations). */
         AFTER_THE_FACT,
-        /** {@code rate.tokens.per.minute} unset: the adaptive concurrency limit alone. */
-        UNSET
+        /** {@code rate.tokens.per.minute} unset (the default): the budget learned from throttling. */
+        UNSET,
+        /** {@code rate.tokens.per.minute} unset, {@code rate.tokens.learn=false}: the adaptive concurrency limit alone. */
+        UNSET_NO_LEARNING
     }
 
     /**
@@ -69,13 +71,14 @@ public final class QuotaRun {
                 .retryBackoffMs(defaults.retryBackoffMs() / scale)
                 .retryBackoffMaxMs(defaults.retryBackoffMaxMs() / scale)
                 .retryDeadlineMs(defaults.retryDeadlineMs() / scale);
-        if (mode != Mode.UNSET) {
+        if (mode != Mode.UNSET && mode != Mode.UNSET_NO_LEARNING) {
             settings.tokensPerMinute(quota).quota(new EngineSettings.Quota(OutputTokenWeights.NONE,
                     defaults.quota().defaultMaxTokens(), windowMs, mode == Mode.RESERVE));
         } else {
             // no quota given; the quota's minute is a time-based default, shrunk like the others
             settings.quota(new EngineSettings.Quota(defaults.quota().outputWeights(),
-                    defaults.quota().defaultMaxTokens(), windowMs, defaults.quota().reserveAtStart()));
+                    defaults.quota().defaultMaxTokens(), windowMs, defaults.quota().reserveAtStart(),
+                    mode == Mode.UNSET));
         }
         long start = System.nanoTime();
         // the quota starts full: its first window's surplus is spent by the end of the second

@@ -116,6 +116,7 @@ public class BedrockConnectorConfig extends AbstractConfig {
     public static final String RATE_TOKENS_PER_MINUTE = "rate.tokens.per.minute";
     public static final String RATE_TOKENS_OUTPUT_WEIGHTS = "rate.tokens.output.weights";
     public static final String RATE_TOKENS_DEFAULT_MAX_TOKENS = "rate.tokens.default.max.tokens";
+    public static final String RATE_TOKENS_LEARN = "rate.tokens.learn";
     public static final String ADAPTIVE_CONCURRENCY = "adaptive.concurrency.enabled";
     // Errors
     public static final String SETUP_ERROR_ACTION = "setup.error.action";
@@ -458,6 +459,10 @@ public class BedrockConnectorConfig extends AbstractConfig {
     /** Validated by the ConfigDef. */
     public io.bedrockstream.engine.OutputTokenWeights rateTokensOutputWeights() {
         return io.bedrockstream.engine.OutputTokenWeights.parse(getString(RATE_TOKENS_OUTPUT_WEIGHTS));
+    }
+
+    public boolean rateTokensLearn() {
+        return getBoolean(RATE_TOKENS_LEARN);
     }
 
     public long rateTokensDefaultMaxTokens() {

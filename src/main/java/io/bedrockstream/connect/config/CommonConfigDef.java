@@ -457,7 +457,8 @@ final class CommonConfigDef {
                 .define(RATE_TOKENS_PER_MINUTE, Type.LONG, 0L, Range.atLeast(0), Importance.LOW, Width.SHORT,
                         "Tokens per minute",
                         "Bedrock's tokens-per-minute quota for this task to stay under, 0 (the default) for none "
-                                + "(the adaptive concurrency limit alone then reacts to throttling). Counted as "
+                                + "given (the task then learns a budget from Bedrock's 'Too many tokens' throttles, "
+                                + "see rate.tokens.learn). Counted as "
                                 + "Bedrock counts it: a call reserves its input tokens (estimated from the request "
                                 + "body: one per 4 ASCII bytes plus one per other character) plus its max tokens "
                                 + "when it starts, and starts only when that fits; when it ends it settles to the "
@@ -465,10 +466,21 @@ final class CommonConfigDef {
                                 + "rest. A throttled attempt gives its whole reservation back. A request whose own "
                                 + "max tokens exceed this is dead-lettered at once (ExceedsTokenQuota). With several "
                                 + "tasks, give each its share of the quota.",
-                        null, List.of(RATE_TOKENS_OUTPUT_WEIGHTS, RATE_TOKENS_DEFAULT_MAX_TOKENS))
+                        null, List.of(RATE_TOKENS_OUTPUT_WEIGHTS, RATE_TOKENS_DEFAULT_MAX_TOKENS, RATE_TOKENS_LEARN))
+                .define(RATE_TOKENS_LEARN, Type.BOOLEAN, true, null, Importance.LOW, Width.SHORT,
+                        "Learn the token budget",
+                        "Without rate.tokens.per.minute: whether the task learns a tokens-per-minute budget from "
+                                + "throttling. Nothing is limited until Bedrock first answers 'Too many tokens'; "
+                                + "then the budget is 0.9 x what the task used in the last minute (tokens settled "
+                                + "plus reservations held), counted and reserved like rate.tokens.per.minute; each "
+                                + "later such throttle (of a call started under the budget) cuts it by 15%, each "
+                                + "minute without one in which the budget was at least 80% used adds 3% of the "
+                                + "budget set at the last cut. Other throttles (e.g. 'Too many requests') teach "
+                                + "nothing. false: the adaptive concurrency limit alone reacts to throttling.")
                 .define(RATE_TOKENS_OUTPUT_WEIGHTS, Type.STRING, "", new OutputWeights(), Importance.LOW,
                         Width.LONG, "Output token weights",
-                        "With rate.tokens.per.minute: how many quota tokens one output token burns, per model "
+                        "With rate.tokens.per.minute or a learned budget: how many quota tokens one output token "
+                                + "burns, per model "
                                 + "(Bedrock's burndown rate, 5 for Claude 3.7 Sonnet and the Claude 4 models), as "
                                 + "comma-separated pattern:weight entries, e.g. "
                                 + "'*anthropic.claude-sonnet-4*:5,*anthropic.claude-opus-4*:5'. A pattern is a "
@@ -477,7 +489,8 @@ final class CommonConfigDef {
                                 + "matching entry wins; other models weigh 1. Empty (the default): every model 1.")
                 .define(RATE_TOKENS_DEFAULT_MAX_TOKENS, Type.LONG, 4096L, Range.atLeast(1), Importance.LOW,
                         Width.SHORT, "Default max tokens",
-                        "With rate.tokens.per.minute: the max tokens reserved for a request whose body sets none "
+                        "With rate.tokens.per.minute or a learned budget: the max tokens reserved for a request "
+                                + "whose body sets none "
                                 + "(Bedrock then reserves the model's own maximum output, so set this to it). "
                                 + "Default 4096.")
                 .define(ADAPTIVE_CONCURRENCY, Type.BOOLEAN, true, null, Importance.LOW, Width.SHORT,
