@@ -22,7 +22,8 @@ import java.util.Set;
  *                             {@link io.bedrockstream.request.ModelRequest#orderingKey()}) has its outcome; requests
  *                             without one never wait
  * @param requestsPerMinute    cap on invocation starts per minute, 0 = off
- * @param tokensPerMinute      Bedrock's tokens-per-minute quota to stay under, 0 = off: each attempt reserves its
+ * @param tokensPerMinute      Bedrock's tokens-per-minute quota to stay under, 0 = none given (then, with
+ *                             {@link Quota#learn()}, a budget is learned from throttling: {@link QuotaLearner}): each attempt reserves its
  *                             estimated input plus its max tokens when it starts and settles to its reported
  *                             input + output × weight when it ends ({@link TokenBudget})
  * @param adaptiveConcurrency  halve the limit on throttling, grow it back on success (AIMD)

@@ -21,7 +21,8 @@
  *       tokens-per-minute budget kept as Bedrock keeps its quota ({@code TokenBudget}):
  *       an attempt reserves its input estimate plus its max tokens when it starts and starts only when that
  *       fits, settles to input + output × weight when it ends, and a throttled attempt gives its reservation
- *       back. Waits are scheduler timers, never blocking.</li>
+ *       back. Waits are scheduler timers, never blocking. Without a configured quota the budget is unbounded
+ *       until the first "Too many tokens" throttle, then learned ({@code QuotaLearner}: AIMD on the budget).</li>
  *   <li>The invocation timeout is enforced by the SDK (apiCallTimeout) and, as a backstop, by an engine timer
  *       that cancels the invocation with {@code InvocationTimeout}.</li>
  * </ul>

@@ -265,6 +265,9 @@ class StreamEngineEmulatorIT {
                 .retryBackoffMs(defaults.retryBackoffMs() / TIME_SCALE)
                 .retryBackoffMaxMs(defaults.retryBackoffMaxMs() / TIME_SCALE)
                 .retryDeadlineMs(defaults.retryDeadlineMs() / TIME_SCALE)
+                // the quota's minute (the budget learned from its throttles refills per minute) shrinks alike
+                .quota(new EngineSettings.Quota(defaults.quota().outputWeights(), defaults.quota().defaultMaxTokens(),
+                        defaults.quota().windowMs() / TIME_SCALE))
                 .build());
         // each call reserves 7 input + 256 max tokens (200 x 263 = 13 quotas at once) and spends 107
         int n = 200;
