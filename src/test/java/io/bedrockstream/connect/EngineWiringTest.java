@@ -72,4 +72,12 @@ class EngineWiringTest {
         assertThat(credentials("bedrock.credentials.provider", "api-key", "bedrock.api.key", " "))
                 .isEqualTo(CredentialsSettings.apiKey(null));
     }
+
+    @Test
+    void theTokenBudgetIsLearnedByDefaultAndRateTokensLearnFalseTurnsItOff() {
+        Map<String, String> props = TestConfigs.validSink();
+        assertThat(EngineWiring.engine(new BedrockSinkConfig(props)).quota().learn()).isTrue();
+        props.put("rate.tokens.learn", "false");
+        assertThat(EngineWiring.engine(new BedrockSinkConfig(props)).quota().learn()).isFalse();
+    }
 }
