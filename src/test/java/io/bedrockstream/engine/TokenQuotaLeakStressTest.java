@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * request that was not abandoned has its outcome.
  */
 class TokenQuotaLeakStressTest {
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = Duration.ofSeconds(20);
     private static final int REQUESTS = 300;
     private static final int HELD = 40; // "h-" requests: open until abandoned (or timed out and retried)
 
@@ -67,8 +67,8 @@ class TokenQuotaLeakStressTest {
                 }
             };
         });
-        engine = new StreamEngine(EngineSettings.builder().maxInFlight(32).retryBackoffMs(1).retryBackoffMaxMs(5)
-                .invocationTimeoutMs(200).tokensPerMinute(20_000).coalesceMs(n(3))
+        engine = new StreamEngine(EngineSettings.builder().maxInFlight(64).adaptiveConcurrency(false).retryBackoffMs(1).retryBackoffMaxMs(5)
+                .invocationTimeoutMs(200).tokensPerMinute(30_000).coalesceMs(n(3))
                 .quota(new EngineSettings.Quota(OutputTokenWeights.NONE, 4096, 1_000)).build(),
                 invoker, out, scheduler, System::nanoTime, new Random(11));
         Random random = new Random(5);
@@ -84,6 +84,8 @@ class TokenQuotaLeakStressTest {
         assertThat(engine.pending()).isZero();
         assertThat(engine.tokenReservations()).isZero();
         assertThat(engine.tokensReserved()).isZero();
+        assertThat(engine.tokensReservedTotal()).as("requests waited for the quota: more reserved than it holds")
+                .isGreaterThan(3 * 30_000);
     }
 
     private static long n(long ms) {
