@@ -326,6 +326,9 @@ public final class StreamEngine implements AutoCloseable {
                 settleLocked(run, usedTokens, now);
             }
         }
+        if (fromSlot && tokenBudget != null) {
+            requestPump(); // the settle gave tokens back, which queued requests may be waiting for
+        }
     }
 
     /** A backoff timer fired: the retry goes ahead of new requests. */

@@ -60,6 +60,16 @@ public final class QuotaRun {
      */
     public static Figures run(BedrockEmulator emulator, BedrockRuntimeAsyncClient client, Mode mode, long quota,
                               long windowMs, int windows) throws InterruptedException {
+        return run(emulator, client, mode, quota, windowMs, windows, null, OutputTokenWeights.NONE);
+    }
+
+    /**
+     * As {@link #run(BedrockEmulator, BedrockRuntimeAsyncClient, Mode, long, long, int)}, calling {@code modelId}
+     * (null: Claude 3 Haiku) with the engine's output weights {@code weights}.
+     */
+    public static Figures run(BedrockEmulator emulator, BedrockRuntimeAsyncClient client, Mode mode, long quota,
+                              long windowMs, int windows, String modelId, OutputTokenWeights weights)
+            throws InterruptedException {
         emulator.setTokensPerMinute(quota, windowMs);
         emulator.setLatency(100, 15);
         emulator.reset();
@@ -70,7 +80,7 @@ public final class QuotaRun {
                 .retryBackoffMaxMs(defaults.retryBackoffMaxMs() / scale)
                 .retryDeadlineMs(defaults.retryDeadlineMs() / scale);
         if (mode != Mode.UNSET) {
-            settings.tokensPerMinute(quota).quota(new EngineSettings.Quota(OutputTokenWeights.NONE,
+            settings.tokensPerMinute(quota).quota(new EngineSettings.Quota(weights,
                     defaults.quota().defaultMaxTokens(), windowMs, mode == Mode.RESERVE));
         }
         long start = System.nanoTime();
@@ -110,6 +120,11 @@ public final class QuotaRun {
             for (int i = 0; i < requests; i++) {
                 int words = 20 + random.nextInt(81);
                 ModelRequest r = EmulatorFixtures.anthropic("q-" + i, "words=" + words + " per_chunk=10", i);
+                if (modelId != null) {
+                    r = new ModelRequest(r.requestId(), modelId, r.family(), r.body(), r.contentType(), r.accept(),
+                            r.guardrailIdentifier(), r.guardrailVersion(), r.trace(), r.performanceConfigLatency(),
+                            r.sourceTopic(), r.sourcePartition(), r.sourceOffset());
+                }
                 engine.submit(r);
             }
             while (System.nanoTime() < measureTo) {
