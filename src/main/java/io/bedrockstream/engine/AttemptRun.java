@@ -261,8 +261,9 @@ final class AttemptRun implements InvocationListener {
             }
             run.tokenThrottled = StreamEngine.isTokenThrottle(failure);
             // Bedrock answers a throttled call before reserving anything; any other failed call had its input
-            // counted, and what it generated before it failed
-            used = StreamEngine.isThrottling(failure) && chunks == 0 ? 0 : run.tokensUsed(null, null, text);
+            // counted, and what it generated before it failed (emitted, or still held by coalescing)
+            used = StreamEngine.isThrottling(failure) && chunks == 0 && held == 0 ? 0
+                    : run.tokensUsed(null, null, text);
             if (!run.isAbandoned() && held > 0) {
                 try {
                     flushHeld(); // held chunks go out before the terminal, as they would have uncoalesced

@@ -15,6 +15,12 @@ import java.util.regex.Pattern;
  */
 public final class OutputTokenWeights {
     public static final OutputTokenWeights NONE = new OutputTokenWeights(List.of(), "");
+    /**
+     * Bedrock's documented burndown ("How tokens are counted in Amazon Bedrock"): 5 for Claude 3.7 Sonnet, Claude
+     * Sonnet 4 and Claude Opus 4 (4.x included), as the emulator's quota applies it; the connector's default.
+     */
+    public static final String BEDROCK_BURNDOWN =
+            "*anthropic.claude-3-7-sonnet*:5,*anthropic.claude-sonnet-4*:5,*anthropic.claude-opus-4*:5";
 
     private record Entry(String pattern, Pattern regex, double weight) {
     }

@@ -360,6 +360,9 @@ public final class StreamEngine implements AutoCloseable {
                 }
             }
         }
+        if (fromSlot && tokenBudget != null) {
+            requestPump(); // the settle gave tokens back, which queued requests may be waiting for
+        }
     }
 
     /** A backoff timer fired: the retry goes ahead of new requests. */

@@ -85,9 +85,12 @@ final class TokenBudget {
         if (level >= tokens) {
             return 0;
         }
-        // past capacity - reserved only a settle makes room, and a settle asks for a pump: wait a window at most
-        double reachable = Math.min(tokens, capacity - reserved);
-        return Math.max(1, (long) Math.ceil((Math.max(reachable, level + 1) - level) / perNano));
+        if (tokens > capacity - reserved) {
+            // the level never refills past capacity - reserved: only a settle makes room, and a settle asks for a
+            // pump; wait a window at most (not one token's refill time, a timer that would re-arm itself)
+            return Math.max(1, (long) Math.ceil(capacity / perNano));
+        }
+        return Math.max(1, (long) Math.ceil((tokens - level) / perNano));
     }
 
     void reserve(long tokens, long nowNanos) {

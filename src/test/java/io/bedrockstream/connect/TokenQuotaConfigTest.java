@@ -36,11 +36,22 @@ class TokenQuotaConfigTest {
     }
 
     @Test
-    void theDefaultsAreNoQuotaWeightOneAnd4096() {
+    void theDefaultsAreNoQuotaBedrocksBurndownAnd4096() {
         EngineSettings s = engine();
         assertThat(s.tokensPerMinute()).isZero();
-        assertThat(s.quota().outputWeights().weight("anthropic.claude-sonnet-4-20250514-v1:0")).isEqualTo(1);
+        assertThat(s.quota().outputWeights().weight("anthropic.claude-sonnet-4-20250514-v1:0")).isEqualTo(5);
+        assertThat(s.quota().outputWeights().weight("us.anthropic.claude-opus-4-1-20250805-v1:0")).isEqualTo(5);
+        assertThat(s.quota().outputWeights().weight("anthropic.claude-3-7-sonnet-20250219-v1:0")).isEqualTo(5);
+        assertThat(s.quota().outputWeights().weight("anthropic.claude-3-haiku-20240307-v1:0")).isEqualTo(1);
+        assertThat(engine("rate.tokens.output.weights", "").quota().outputWeights().weight(
+                "anthropic.claude-sonnet-4-20250514-v1:0")).isEqualTo(1);
         assertThat(s.quota().defaultMaxTokens()).isEqualTo(4096);
+    }
+
+    @Test
+    void theDefaultWeightsAreTheBurndownTheEmulatorsQuotaApplies() {
+        assertThat(io.bedrockstream.engine.OutputTokenWeights.BEDROCK_BURNDOWN)
+                .isEqualTo(io.bedrockstream.emulator.EmulatorOptions.BEDROCK_OUTPUT_WEIGHTS);
     }
 
     @Test

@@ -62,6 +62,16 @@ public final class QuotaRun {
      */
     public static Figures run(BedrockEmulator emulator, BedrockRuntimeAsyncClient client, Mode mode, long quota,
                               long windowMs, int windows) throws InterruptedException {
+        return run(emulator, client, mode, quota, windowMs, windows, null, OutputTokenWeights.NONE);
+    }
+
+    /**
+     * As {@link #run(BedrockEmulator, BedrockRuntimeAsyncClient, Mode, long, long, int)}, calling {@code modelId}
+     * (null: Claude 3 Haiku) with the engine's output weights {@code weights}.
+     */
+    public static Figures run(BedrockEmulator emulator, BedrockRuntimeAsyncClient client, Mode mode, long quota,
+                              long windowMs, int windows, String modelId, OutputTokenWeights weights)
+            throws InterruptedException {
         emulator.setTokensPerMinute(quota, windowMs);
         emulator.setLatency(100, 15);
         emulator.reset();
@@ -72,11 +82,11 @@ public final class QuotaRun {
                 .retryBackoffMaxMs(defaults.retryBackoffMaxMs() / scale)
                 .retryDeadlineMs(defaults.retryDeadlineMs() / scale);
         if (mode != Mode.UNSET && mode != Mode.UNSET_NO_LEARNING) {
-            settings.tokensPerMinute(quota).quota(new EngineSettings.Quota(OutputTokenWeights.NONE,
+            settings.tokensPerMinute(quota).quota(new EngineSettings.Quota(weights,
                     defaults.quota().defaultMaxTokens(), windowMs, mode == Mode.RESERVE));
         } else {
             // no quota given; the quota's minute is a time-based default, shrunk like the others
-            settings.quota(new EngineSettings.Quota(defaults.quota().outputWeights(),
+            settings.quota(new EngineSettings.Quota(weights,
                     defaults.quota().defaultMaxTokens(), windowMs, defaults.quota().reserveAtStart(),
                     mode == Mode.UNSET));
         }
@@ -117,6 +127,11 @@ public final class QuotaRun {
             for (int i = 0; i < requests; i++) {
                 int words = 20 + random.nextInt(81);
                 ModelRequest r = EmulatorFixtures.anthropic("q-" + i, "words=" + words + " per_chunk=10", i);
+                if (modelId != null) {
+                    r = new ModelRequest(r.requestId(), modelId, r.family(), r.body(), r.contentType(), r.accept(),
+                            r.guardrailIdentifier(), r.guardrailVersion(), r.trace(), r.performanceConfigLatency(),
+                            r.sourceTopic(), r.sourcePartition(), r.sourceOffset());
+                }
                 engine.submit(r);
             }
             while (System.nanoTime() < measureTo) {

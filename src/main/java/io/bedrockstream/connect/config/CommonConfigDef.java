@@ -5,6 +5,7 @@ import io.bedrockstream.bedrock.CredentialsSettings;
 import io.bedrockstream.bedrock.CredentialsSettings.Provider;
 import io.bedrockstream.connect.config.Choice.RequestOrdering;
 import io.bedrockstream.connect.config.Choice.SetupErrorAction;
+import io.bedrockstream.engine.OutputTokenWeights;
 import io.bedrockstream.model.ModelFamily;
 import io.bedrockstream.request.BedrockApi;
 import io.bedrockstream.request.IdSource;
@@ -477,7 +478,8 @@ final class CommonConfigDef {
                                 + "minute without one in which the budget was at least 80% used adds 3% of the "
                                 + "budget set at the last cut. Other throttles (e.g. 'Too many requests') teach "
                                 + "nothing. false: the adaptive concurrency limit alone reacts to throttling.")
-                .define(RATE_TOKENS_OUTPUT_WEIGHTS, Type.STRING, "", new OutputWeights(), Importance.LOW,
+                .define(RATE_TOKENS_OUTPUT_WEIGHTS, Type.STRING, OutputTokenWeights.BEDROCK_BURNDOWN, new OutputWeights(),
+                        Importance.LOW,
                         Width.LONG, "Output token weights",
                         "With rate.tokens.per.minute or a learned budget: how many quota tokens one output token "
                                 + "burns, per model "
@@ -486,7 +488,9 @@ final class CommonConfigDef {
                                 + "'*anthropic.claude-sonnet-4*:5,*anthropic.claude-opus-4*:5'. A pattern is a "
                                 + "model id where * matches anything, compared with the whole bedrock.model.id, "
                                 + "case-insensitively; the weight (1 to 100) follows the last colon; the first "
-                                + "matching entry wins; other models weigh 1. Empty (the default): every model 1.")
+                                + "matching entry wins; other models weigh 1. The default is Bedrock's documented burndown, "
+                                + "5 for Claude 3.7 Sonnet, Sonnet 4 and Opus 4 (4.x included); empty: every "
+                                + "model 1.")
                 .define(RATE_TOKENS_DEFAULT_MAX_TOKENS, Type.LONG, 4096L, Range.atLeast(1), Importance.LOW,
                         Width.SHORT, "Default max tokens",
                         "With rate.tokens.per.minute or a learned budget: the max tokens reserved for a request "
