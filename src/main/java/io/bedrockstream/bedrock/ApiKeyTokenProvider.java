@@ -1,12 +1,11 @@
 package io.bedrockstream.bedrock;
 
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.identity.spi.IdentityProvider;
 import software.amazon.awssdk.identity.spi.ResolveIdentityRequest;
 import software.amazon.awssdk.identity.spi.TokenIdentity;
 import software.amazon.awssdk.utils.SystemSetting;
-
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Gives the SDK a Bedrock API key as its bearer token ({@code bedrock.credentials.provider=api-key}). The key is
@@ -40,10 +39,11 @@ final class ApiKeyTokenProvider implements IdentityProvider<TokenIdentity> {
 
     ApiKeyTokenProvider(String apiKey) {
         this.identity = apiKey == null || apiKey.isBlank()
-                ? CompletableFuture.failedFuture(new CredentialsUnavailableException(ErrorKind.CONFIGURATION,
-                "bedrock.credentials.provider=api-key needs bedrock.api.key, which is not set. Set it to a Bedrock "
-                        + "API key (a ${file:...} or ${env:...} config provider keeps it out of the connector "
-                        + "config), or choose another bedrock.credentials.provider."))
+                ? CompletableFuture.failedFuture(new CredentialsUnavailableException(
+                        ErrorKind.CONFIGURATION,
+                        "bedrock.credentials.provider=api-key needs bedrock.api.key, which is not set. Set it to a Bedrock "
+                                + "API key (a ${file:...} or ${env:...} config provider keeps it out of the connector "
+                                + "config), or choose another bedrock.credentials.provider."))
                 : CompletableFuture.completedFuture(new ApiKey(apiKey.strip()));
     }
 

@@ -1,5 +1,16 @@
 package io.bedrockstream.bedrock;
 
+import static io.bedrockstream.bedrock.BedrockClientSettings.REGION_KEY;
+import static io.bedrockstream.bedrock.CredentialsSettings.PROVIDER_KEY;
+import static io.bedrockstream.bedrock.CredentialsSettings.ROLE_ARN_KEY;
+import static io.bedrockstream.bedrock.CredentialsSettings.ROLE_EXTERNAL_ID_KEY;
+import static io.bedrockstream.bedrock.CredentialsSettings.STS_ENDPOINT_OVERRIDE_KEY;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -13,18 +24,6 @@ import software.amazon.awssdk.services.sts.StsClientBuilder;
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 import software.amazon.awssdk.services.sts.model.Credentials;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
-
-import java.net.URI;
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-
-import static io.bedrockstream.bedrock.BedrockClientSettings.REGION_KEY;
-import static io.bedrockstream.bedrock.CredentialsSettings.PROVIDER_KEY;
-import static io.bedrockstream.bedrock.CredentialsSettings.ROLE_ARN_KEY;
-import static io.bedrockstream.bedrock.CredentialsSettings.ROLE_EXTERNAL_ID_KEY;
-import static io.bedrockstream.bedrock.CredentialsSettings.STS_ENDPOINT_OVERRIDE_KEY;
 
 /**
  * {@code assume-role}: assumes {@code bedrock.role.arn} through STS with the default chain's credentials, and
@@ -46,27 +45,51 @@ final class AssumeRoleCredentialsProvider implements AwsCredentialsProvider, Sdk
     }
 
     /** Production: the default chain's credentials call STS; its standard endpoint unless {@code stsEndpoint}. */
-    static AssumeRoleCredentialsProvider create(String region, String roleArn, String externalId,
-                                                String sessionName, URI stsEndpoint, Duration connectTimeout) {
-        return create(region, roleArn, externalId, sessionName, stsEndpoint,
-                DefaultCredentialsProvider.builder().build(), RefreshTiming.DEFAULT, connectTimeout);
+    static AssumeRoleCredentialsProvider create(
+            String region,
+            String roleArn,
+            String externalId,
+            String sessionName,
+            URI stsEndpoint,
+            Duration connectTimeout) {
+        return create(
+                region,
+                roleArn,
+                externalId,
+                sessionName,
+                stsEndpoint,
+                DefaultCredentialsProvider.builder().build(),
+                RefreshTiming.DEFAULT,
+                connectTimeout);
     }
 
-    static AssumeRoleCredentialsProvider create(String region, String roleArn, String externalId,
-                                                String sessionName, URI stsEndpoint, AwsCredentialsProvider base,
-                                                RefreshTiming timing) {
+    static AssumeRoleCredentialsProvider create(
+            String region,
+            String roleArn,
+            String externalId,
+            String sessionName,
+            URI stsEndpoint,
+            AwsCredentialsProvider base,
+            RefreshTiming timing) {
         return create(region, roleArn, externalId, sessionName, stsEndpoint, base, timing, Duration.ofSeconds(10));
     }
 
-    private static AssumeRoleCredentialsProvider create(String region, String roleArn, String externalId,
-                                                        String sessionName, URI stsEndpoint,
-                                                        AwsCredentialsProvider base, RefreshTiming timing,
-                                                        Duration connectTimeout) {
+    private static AssumeRoleCredentialsProvider create(
+            String region,
+            String roleArn,
+            String externalId,
+            String sessionName,
+            URI stsEndpoint,
+            AwsCredentialsProvider base,
+            RefreshTiming timing,
+            Duration connectTimeout) {
         StsClientBuilder builder = StsClient.builder()
                 .region(Region.of(region))
                 .credentialsProvider(base)
-                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(connectTimeout)
-                        .socketTimeout(STS_CALL_TIMEOUT).build())
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(connectTimeout)
+                        .socketTimeout(STS_CALL_TIMEOUT)
+                        .build())
                 .overrideConfiguration(c -> c.apiCallTimeout(STS_CALL_TIMEOUT.multipliedBy(2)));
         if (stsEndpoint != null) {
             builder.endpointOverride(stsEndpoint);
@@ -84,9 +107,12 @@ final class AssumeRoleCredentialsProvider implements AwsCredentialsProvider, Sdk
                 + "policy trusts that identity" + (secrets.get(0) == null ? "" : " with " + ROLE_EXTERNAL_ID_KEY)
                 + ", and that " + REGION_KEY
                 + (stsEndpoint == null ? "" : " and " + STS_ENDPOINT_OVERRIDE_KEY) + " are right.";
-        RefreshingCredentialsProvider refreshing = new RefreshingCredentialsProvider(source,
+        RefreshingCredentialsProvider refreshing = new RefreshingCredentialsProvider(
+                source,
                 () -> toSessionCredentials(sts.assumeRole(request).credentials()),
-                e -> CredentialFailures.describe(source, fix, e, secrets), timing, () -> {
+                e -> CredentialFailures.describe(source, fix, e, secrets),
+                timing,
+                () -> {
                     sts.close();
                     if (base instanceof SdkAutoCloseable closeable) {
                         closeable.close();
@@ -96,8 +122,12 @@ final class AssumeRoleCredentialsProvider implements AwsCredentialsProvider, Sdk
     }
 
     private static AwsCredentials toSessionCredentials(Credentials c) {
-        return AwsSessionCredentials.builder().accessKeyId(c.accessKeyId()).secretAccessKey(c.secretAccessKey())
-                .sessionToken(c.sessionToken()).expirationTime(c.expiration()).providerName("BedrockAssumeRole")
+        return AwsSessionCredentials.builder()
+                .accessKeyId(c.accessKeyId())
+                .secretAccessKey(c.secretAccessKey())
+                .sessionToken(c.sessionToken())
+                .expirationTime(c.expiration())
+                .providerName("BedrockAssumeRole")
                 .build();
     }
 

@@ -1,5 +1,15 @@
 package io.bedrockstream.bedrock;
 
+import static io.bedrockstream.bedrock.CredentialsSettings.ACCESS_KEY_ID_KEY;
+import static io.bedrockstream.bedrock.CredentialsSettings.PROFILE_NAME_KEY;
+import static io.bedrockstream.bedrock.CredentialsSettings.PROVIDER_KEY;
+import static io.bedrockstream.bedrock.CredentialsSettings.ROLE_ARN_KEY;
+import static io.bedrockstream.bedrock.CredentialsSettings.SECRET_ACCESS_KEY_KEY;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -10,26 +20,15 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.ResolveIdentityRequest;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClientBuilder;
 import software.amazon.awssdk.services.bedrockruntime.auth.scheme.BedrockRuntimeAuthSchemeProvider;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 import software.amazon.awssdk.utils.ThreadFactoryBuilder;
-
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.function.Consumer;
-
-import static io.bedrockstream.bedrock.CredentialsSettings.ACCESS_KEY_ID_KEY;
-import static io.bedrockstream.bedrock.CredentialsSettings.PROFILE_NAME_KEY;
-import static io.bedrockstream.bedrock.CredentialsSettings.PROVIDER_KEY;
-import static io.bedrockstream.bedrock.CredentialsSettings.ROLE_ARN_KEY;
-import static io.bedrockstream.bedrock.CredentialsSettings.SECRET_ACCESS_KEY_KEY;
 
 /**
  * Builds the Bedrock Runtime async client. The SDK's retries are switched off: the engine's retry policy is
@@ -48,40 +47,50 @@ public final class BedrockClientFactory {
 
     /** Auth scheme preferences name a scheme by the part of its id after '#' (aws.auth#sigv4). */
     static final String SIGV4 = "sigv4";
+
     static final String BEARER = "httpBearerAuth";
 
-    private BedrockClientFactory() {
-    }
+    private BedrockClientFactory() {}
 
     public static BedrockRuntimeAsyncClient create(BedrockClientSettings settings) {
         CredentialsSettings c = settings.credentials();
         if (c.provider() == CredentialsSettings.Provider.API_KEY) {
-            return build(settings, builder -> builder
-                    .tokenProvider(new ApiKeyTokenProvider(c.apiKey()))
-                    .authSchemeProvider(BedrockRuntimeAuthSchemeProvider.defaultProvider(List.of(BEARER)))
-                    .credentialsProvider(new UnavailableCredentialsProvider("bedrock.credentials.provider=api-key "
-                            + "sends bedrock.api.key and uses no AWS credentials")), null);
+            return build(
+                    settings,
+                    builder -> builder.tokenProvider(new ApiKeyTokenProvider(c.apiKey()))
+                            .authSchemeProvider(BedrockRuntimeAuthSchemeProvider.defaultProvider(List.of(BEARER)))
+                            .credentialsProvider(
+                                    new UnavailableCredentialsProvider("bedrock.credentials.provider=api-key "
+                                            + "sends bedrock.api.key and uses no AWS credentials")),
+                    null);
         }
         if (c.provider() == CredentialsSettings.Provider.DEFAULT && ApiKeyTokenProvider.sdkHasBearerToken()) {
             // nothing set: the SDK takes its own API key setting, prefers bearer auth, and never signs
-            return build(settings, builder -> { }, null);
+            return build(settings, builder -> {}, null);
         }
         return create(settings, credentialsProvider(settings));
     }
 
     /** With the given credentials provider (SigV4), which the client closes when it is closed. */
     static BedrockRuntimeAsyncClient create(BedrockClientSettings settings, AwsCredentialsProvider credentials) {
-        return build(settings, builder -> builder.credentialsProvider(credentials)
+        return build(
+                settings,
+                builder -> builder.credentialsProvider(credentials)
                         .authSchemeProvider(BedrockRuntimeAuthSchemeProvider.defaultProvider(List.of(SIGV4))),
                 credentials instanceof SdkAutoCloseable closeable ? closeable : null);
     }
 
-    private static BedrockRuntimeAsyncClient build(BedrockClientSettings settings,
-                                                   Consumer<BedrockRuntimeAsyncClientBuilder> auth,
-                                                   SdkAutoCloseable closeOnFailure) {
+    private static BedrockRuntimeAsyncClient build(
+            BedrockClientSettings settings,
+            Consumer<BedrockRuntimeAsyncClientBuilder> auth,
+            SdkAutoCloseable closeOnFailure) {
         // the SDK's own timer pool would keep a thread waiting on a timeout cancelled just after close()
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
-                new ThreadFactoryBuilder().threadNamePrefix("bedrock-sdk-timer").daemonThreads(true).build());
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(
+                1,
+                new ThreadFactoryBuilder()
+                        .threadNamePrefix("bedrock-sdk-timer")
+                        .daemonThreads(true)
+                        .build());
         timer.setRemoveOnCancelPolicy(true);
         BedrockRuntimeAsyncClientBuilder builder = BedrockRuntimeAsyncClient.builder()
                 .region(Region.of(settings.region()))
@@ -113,8 +122,10 @@ public final class BedrockClientFactory {
 
     static NettyNioAsyncHttpClient.Builder httpClient(BedrockClientSettings settings) {
         return NettyNioAsyncHttpClient.builder()
-                .protocol(settings.httpProtocol() == BedrockClientSettings.HttpProtocol.HTTP1_1
-                        ? Protocol.HTTP1_1 : Protocol.HTTP2)
+                .protocol(
+                        settings.httpProtocol() == BedrockClientSettings.HttpProtocol.HTTP1_1
+                                ? Protocol.HTTP1_1
+                                : Protocol.HTTP2)
                 .maxConcurrency(settings.maxConnections())
                 // a request queued for a connection must not fail while the engine keeps in-flight bounded
                 .maxPendingConnectionAcquires(Math.max(10_000, settings.maxConnections() * 4))
@@ -138,24 +149,42 @@ public final class BedrockClientFactory {
     static AwsCredentialsProvider credentialsProvider(BedrockClientSettings settings, RefreshTiming timing) {
         CredentialsSettings c = settings.credentials();
         return switch (c.provider()) {
-            case DEFAULT -> refreshing(DEFAULT_CHAIN, DEFAULT_CHAIN_FIX, DefaultCredentialsProvider.builder().build(),
-                    timing);
+            case DEFAULT ->
+                refreshing(
+                        DEFAULT_CHAIN,
+                        DEFAULT_CHAIN_FIX,
+                        DefaultCredentialsProvider.builder().build(),
+                        timing);
             case STATIC -> staticKeys(c);
             case PROFILE -> {
                 boolean named = c.profileName() != null && !c.profileName().isBlank();
-                String source = (named ? "profile '" + c.profileName() + "'" : "the default profile (AWS_PROFILE or "
-                        + "'default')") + " (" + PROVIDER_KEY + "=profile, " + PROFILE_NAME_KEY + ")";
-                yield refreshing(source, PROFILE_FIX, named ? ProfileCredentialsProvider.create(c.profileName())
-                        : ProfileCredentialsProvider.create(), timing);
+                String source = (named
+                                ? "profile '" + c.profileName() + "'"
+                                : "the default profile (AWS_PROFILE or " + "'default')")
+                        + " (" + PROVIDER_KEY + "=profile, " + PROFILE_NAME_KEY + ")";
+                yield refreshing(
+                        source,
+                        PROFILE_FIX,
+                        named
+                                ? ProfileCredentialsProvider.create(c.profileName())
+                                : ProfileCredentialsProvider.create(),
+                        timing);
             }
-            case ASSUME_ROLE -> c.roleArn() == null || c.roleArn().isBlank()
-                    ? new UnavailableCredentialsProvider(PROVIDER_KEY + "=assume-role needs "
-                    + ROLE_ARN_KEY + ", which is not set. Set it to the IAM role to assume, e.g. "
-                    + "arn:aws:iam::123456789012:role/bedrock-invoker.")
-                    : AssumeRoleCredentialsProvider.create(settings.region(), c.roleArn(), c.roleExternalId(),
-                    c.roleSessionName(), c.stsEndpointOverride(), settings.connectTimeout());
-            case API_KEY -> new UnavailableCredentialsProvider("bedrock.credentials.provider=api-key sends "
-                    + "bedrock.api.key and uses no AWS credentials");
+            case ASSUME_ROLE ->
+                c.roleArn() == null || c.roleArn().isBlank()
+                        ? new UnavailableCredentialsProvider(PROVIDER_KEY + "=assume-role needs "
+                                + ROLE_ARN_KEY + ", which is not set. Set it to the IAM role to assume, e.g. "
+                                + "arn:aws:iam::123456789012:role/bedrock-invoker.")
+                        : AssumeRoleCredentialsProvider.create(
+                                settings.region(),
+                                c.roleArn(),
+                                c.roleExternalId(),
+                                c.roleSessionName(),
+                                c.stsEndpointOverride(),
+                                settings.connectTimeout());
+            case API_KEY ->
+                new UnavailableCredentialsProvider(
+                        "bedrock.credentials.provider=api-key sends " + "bedrock.api.key and uses no AWS credentials");
         };
     }
 
@@ -169,10 +198,13 @@ public final class BedrockClientFactory {
             + "the profile, with keys or with role_arn and a source_profile (or credential_source) whose identity "
             + "may assume that role.";
 
-    private static AwsCredentialsProvider refreshing(String source, String fix, AwsCredentialsProvider sdkProvider,
-                                                     RefreshTiming timing) {
-        return new RefreshingCredentialsProvider(source, sdkProvider::resolveCredentials,
-                e -> CredentialFailures.describe(source, fix, e, List.of()), timing,
+    private static AwsCredentialsProvider refreshing(
+            String source, String fix, AwsCredentialsProvider sdkProvider, RefreshTiming timing) {
+        return new RefreshingCredentialsProvider(
+                source,
+                sdkProvider::resolveCredentials,
+                e -> CredentialFailures.describe(source, fix, e, List.of()),
+                timing,
                 sdkProvider instanceof SdkAutoCloseable closeable ? closeable::close : null);
     }
 
@@ -180,16 +212,18 @@ public final class BedrockClientFactory {
         boolean key = c.accessKeyId() != null && !c.accessKeyId().isBlank();
         boolean secret = c.secretAccessKey() != null && !c.secretAccessKey().isBlank();
         if (!key || !secret) {
-            String missing = !key && !secret ? ACCESS_KEY_ID_KEY + " and " + SECRET_ACCESS_KEY_KEY + " are"
+            String missing = !key && !secret
+                    ? ACCESS_KEY_ID_KEY + " and " + SECRET_ACCESS_KEY_KEY + " are"
                     : (key ? SECRET_ACCESS_KEY_KEY : ACCESS_KEY_ID_KEY) + " is";
             return new UnavailableCredentialsProvider(PROVIDER_KEY + "=static needs "
                     + ACCESS_KEY_ID_KEY + " and " + SECRET_ACCESS_KEY_KEY + "; " + missing + " not set. Set "
                     + (key ? "it" : "them") + " (a ${file:...} or ${env:...} config provider keeps secrets out of the "
                     + "connector config), or choose another " + PROVIDER_KEY + ".");
         }
-        return StaticCredentialsProvider.create(c.sessionToken() == null || c.sessionToken().isBlank()
-                ? AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey())
-                : AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken()));
+        return StaticCredentialsProvider.create(
+                c.sessionToken() == null || c.sessionToken().isBlank()
+                        ? AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey())
+                        : AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken()));
     }
 
     /** Settings that cannot give credentials: every call fails with the reason, a setup error. */

@@ -1,7 +1,6 @@
 package io.bedrockstream.bedrock;
 
 import io.bedrockstream.model.ConfigNamed;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -15,14 +14,20 @@ import java.util.Objects;
  * @param invocationTimeout the longest a whole call may take (SDK apiCallTimeout)
  * @param maxConnections    Netty's maxConcurrency; size it to the engine's in-flight limit
  */
-public record BedrockClientSettings(String region, URI endpointOverride, HttpProtocol httpProtocol,
-                                    CredentialsSettings credentials, Duration connectTimeout,
-                                    Duration streamIdleTimeout, Duration invocationTimeout,
-                                    int maxConnections) {
+public record BedrockClientSettings(
+        String region,
+        URI endpointOverride,
+        HttpProtocol httpProtocol,
+        CredentialsSettings credentials,
+        Duration connectTimeout,
+        Duration streamIdleTimeout,
+        Duration invocationTimeout,
+        int maxConnections) {
 
     /** {@code bedrock.http.protocol}, written as the constant's name. */
     public enum HttpProtocol implements ConfigNamed {
-        HTTP2, HTTP1_1;
+        HTTP2,
+        HTTP1_1;
 
         @Override
         public String configName() {
@@ -77,17 +82,51 @@ public record BedrockClientSettings(String region, URI endpointOverride, HttpPro
             this.region = region;
         }
 
-        public Builder endpointOverride(URI v) { this.endpointOverride = v; return this; }
-        public Builder httpProtocol(HttpProtocol v) { this.httpProtocol = v; return this; }
-        public Builder credentials(CredentialsSettings v) { this.credentials = Objects.requireNonNull(v); return this; }
-        public Builder connectTimeout(Duration v) { this.connectTimeout = v; return this; }
-        public Builder streamIdleTimeout(Duration v) { this.streamIdleTimeout = v; return this; }
-        public Builder invocationTimeout(Duration v) { this.invocationTimeout = v; return this; }
-        public Builder maxConnections(int v) { this.maxConnections = v; return this; }
+        public Builder endpointOverride(URI v) {
+            this.endpointOverride = v;
+            return this;
+        }
+
+        public Builder httpProtocol(HttpProtocol v) {
+            this.httpProtocol = v;
+            return this;
+        }
+
+        public Builder credentials(CredentialsSettings v) {
+            this.credentials = Objects.requireNonNull(v);
+            return this;
+        }
+
+        public Builder connectTimeout(Duration v) {
+            this.connectTimeout = v;
+            return this;
+        }
+
+        public Builder streamIdleTimeout(Duration v) {
+            this.streamIdleTimeout = v;
+            return this;
+        }
+
+        public Builder invocationTimeout(Duration v) {
+            this.invocationTimeout = v;
+            return this;
+        }
+
+        public Builder maxConnections(int v) {
+            this.maxConnections = v;
+            return this;
+        }
 
         public BedrockClientSettings build() {
-            return new BedrockClientSettings(region, endpointOverride, httpProtocol, credentials,
-                    connectTimeout, streamIdleTimeout, invocationTimeout, maxConnections);
+            return new BedrockClientSettings(
+                    region,
+                    endpointOverride,
+                    httpProtocol,
+                    credentials,
+                    connectTimeout,
+                    streamIdleTimeout,
+                    invocationTimeout,
+                    maxConnections);
         }
     }
 }

@@ -3,6 +3,9 @@ package io.bedrockstream.bedrock;
 import io.bedrockstream.model.ContentDelta;
 import io.bedrockstream.model.ConverseUsage;
 import io.bedrockstream.model.ParsedChunk;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
@@ -19,10 +22,6 @@ import software.amazon.awssdk.services.bedrockruntime.model.MessageStopEvent;
 import software.amazon.awssdk.services.bedrockruntime.model.ReasoningContentBlockDelta;
 import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
 import software.amazon.awssdk.services.bedrockruntime.model.ToolUseBlockStart;
-
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * One {@code ConverseStream} call and its state machine; the Converse twin of {@link StreamCall}, with the same
@@ -102,8 +101,14 @@ final class ConverseCall implements ConverseStreamResponseHandler, Subscriber<Co
         try {
             onEvent(event);
         } catch (RuntimeException e) {
-            failWith(new InvocationFailure(ErrorKind.TRANSIENT, ErrorClassifier.CLIENT_ERROR,
-                    "handling a ConverseStream event failed: " + e, null, null, null, chunkCount()));
+            failWith(new InvocationFailure(
+                    ErrorKind.TRANSIENT,
+                    ErrorClassifier.CLIENT_ERROR,
+                    "handling a ConverseStream event failed: " + e,
+                    null,
+                    null,
+                    null,
+                    chunkCount()));
         }
     }
 
@@ -172,8 +177,10 @@ final class ConverseCall implements ConverseStreamResponseHandler, Subscriber<Co
                 payload = r.signature();
             } else {
                 type = ContentDelta.REASONING_REDACTED;
-                payload = r.redactedContent() == null ? null
-                        : java.util.Base64.getEncoder().encodeToString(r.redactedContent().asByteArrayUnsafe());
+                payload = r.redactedContent() == null
+                        ? null
+                        : java.util.Base64.getEncoder()
+                                .encodeToString(r.redactedContent().asByteArrayUnsafe());
             }
         } else if (d.citation() != null) {
             type = ContentDelta.CITATION;
@@ -181,8 +188,8 @@ final class ConverseCall implements ConverseStreamResponseHandler, Subscriber<Co
             // a delta kind newer than this code: still delivered, raw, under the SDK's name
             type = d.type() == null ? "unknown" : d.type().toString().toLowerCase(java.util.Locale.ROOT);
         }
-        return new ParsedChunk(text, null, null, null, null, false,
-                new ContentDelta(index, type, toolUseId, toolName, payload));
+        return new ParsedChunk(
+                text, null, null, null, null, false, new ContentDelta(index, type, toolUseId, toolName, payload));
     }
 
     private void endOfStream() {
@@ -197,26 +204,41 @@ final class ConverseCall implements ConverseStreamResponseHandler, Subscriber<Co
                 safely(() -> listener.onComplete(result));
                 return;
             }
-            missing = messageStop == null ? (metadata == null ? "messageStop and metadata" : "messageStop")
-                    : "metadata";
+            missing =
+                    messageStop == null ? (metadata == null ? "messageStop and metadata" : "messageStop") : "metadata";
         }
-        failWith(new InvocationFailure(ErrorKind.TRANSIENT, ErrorClassifier.STREAM_TRUNCATED,
+        failWith(new InvocationFailure(
+                ErrorKind.TRANSIENT,
+                ErrorClassifier.STREAM_TRUNCATED,
                 "the stream ended after " + chunkCount() + " deltas without its " + missing + " event",
-                null, null, null, chunkCount()));
+                null,
+                null,
+                null,
+                chunkCount()));
     }
 
     private InvocationResult result() {
         TokenUsage usage = metadata.usage();
         Long latency = metadata.metrics() == null ? null : metadata.metrics().latencyMs();
-        String trace = metadata.trace() == null || metadata.trace().guardrail() == null ? null
+        String trace = metadata.trace() == null || metadata.trace().guardrail() == null
+                ? null
                 : ConverseJson.toJsonString(metadata.trace().guardrail());
-        String tier = metadata.serviceTier() == null ? null : metadata.serviceTier().typeAsString();
+        String tier =
+                metadata.serviceTier() == null ? null : metadata.serviceTier().typeAsString();
         ConverseUsage converse = new ConverseUsage(
                 usage == null ? null : toLong(usage.cacheReadInputTokens()),
-                usage == null ? null : toLong(usage.cacheWriteInputTokens()), latency, tier, trace);
-        return new InvocationResult(messageStop.stopReasonAsString(),
+                usage == null ? null : toLong(usage.cacheWriteInputTokens()),
+                latency,
+                tier,
+                trace);
+        return new InvocationResult(
+                messageStop.stopReasonAsString(),
                 usage == null ? null : toLong(usage.inputTokens()),
-                usage == null ? null : toLong(usage.outputTokens()), null, latency, chunks, converse);
+                usage == null ? null : toLong(usage.outputTokens()),
+                null,
+                latency,
+                chunks,
+                converse);
     }
 
     private static Long toLong(Integer i) {
@@ -231,8 +253,14 @@ final class ConverseCall implements ConverseStreamResponseHandler, Subscriber<Co
     }
 
     void cancel(InvocationFailure reason) {
-        failWith(new InvocationFailure(reason.kind(), reason.errorType(), reason.message(), reason.httpStatus(),
-                reason.originalStatusCode(), reason.originalMessage(), chunkCount()));
+        failWith(new InvocationFailure(
+                reason.kind(),
+                reason.errorType(),
+                reason.message(),
+                reason.httpStatus(),
+                reason.originalStatusCode(),
+                reason.originalMessage(),
+                chunkCount()));
     }
 
     void failWith(InvocationFailure failure) {

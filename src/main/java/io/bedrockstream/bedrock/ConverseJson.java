@@ -5,6 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.core.SdkPojo;
@@ -15,16 +24,6 @@ import software.amazon.awssdk.core.traits.ListTrait;
 import software.amazon.awssdk.core.traits.MapTrait;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRequest;
 import software.amazon.awssdk.utils.builder.Buildable;
-
-import java.io.IOException;
-import java.math.BigDecimal;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Converse request JSON (the wire form Bedrock documents) to the SDK's model objects and back, driven by the
@@ -43,8 +42,7 @@ public final class ConverseJson {
         }
     }
 
-    private ConverseJson() {
-    }
+    private ConverseJson() {}
 
     /** The SDK request for {@code body} (a Converse request without modelId) sent to {@code modelId}. */
     public static ConverseStreamRequest.Builder toRequest(String modelId, byte[] body) throws InvalidConverseRequest {
@@ -276,7 +274,8 @@ public final class ConverseJson {
             return F.booleanNode(b);
         }
         if (value instanceof Number n) {
-            return n instanceof Integer || n instanceof Long ? F.numberNode(n.longValue())
+            return n instanceof Integer || n instanceof Long
+                    ? F.numberNode(n.longValue())
                     : F.numberNode(new BigDecimal(n.toString()));
         }
         return F.textNode(String.valueOf(value));

@@ -1,15 +1,14 @@
 package io.bedrockstream.bedrock;
 
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
-import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
-
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 
 /**
  * Turns whatever a credentials provider threw into a {@link CredentialsUnavailableException} that says which
@@ -31,11 +30,10 @@ final class CredentialFailures {
      * STS (query protocol) answers SignatureDoesNotMatch with the canonical request and the string to sign it
      * expected: the signed headers, session token included. Nothing from there on is worth showing.
      */
-    private static final Pattern SIGNING_DETAILS = Pattern.compile(
-            "(?is)\\s*The (Canonical String|String[ -]to[ -]Sign)\\b.*");
+    private static final Pattern SIGNING_DETAILS =
+            Pattern.compile("(?is)\\s*The (Canonical String|String[ -]to[ -]Sign)\\b.*");
 
-    private CredentialFailures() {
-    }
+    private CredentialFailures() {}
 
     /**
      * @param source  the provider and its setting, e.g. "profile 'dev' (bedrock.credentials.provider=profile,
@@ -43,24 +41,28 @@ final class CredentialFailures {
      * @param fix     what to check, as a sentence
      * @param secrets values that must not appear in the message (keys, tokens, external id)
      */
-    static CredentialsUnavailableException describe(String source, String fix, Throwable failure,
-                                                    Collection<String> secrets) {
+    static CredentialsUnavailableException describe(
+            String source, String fix, Throwable failure, Collection<String> secrets) {
         if (failure instanceof CredentialsUnavailableException already) {
             return already;
         }
         // scrubbed before it is cut short, so a cut never leaves half a secret the patterns no longer see
         String detail = shortened(scrub(detail(failure), secrets));
         if (hasMessage(failure, MISSING_HTTP_CLIENT)) {
-            return new CredentialsUnavailableException(ErrorKind.CONFIGURATION, source + " gave no credentials: "
-                    + "the AWS SDK found no synchronous HTTP client for its STS client (" + detail + "). The plugin's "
-                    + "lib/ must hold url-connection-client: install the whole plugin archive.");
+            return new CredentialsUnavailableException(
+                    ErrorKind.CONFIGURATION,
+                    source + " gave no credentials: "
+                            + "the AWS SDK found no synchronous HTTP client for its STS client (" + detail
+                            + "). The plugin's "
+                            + "lib/ must hold url-connection-client: install the whole plugin archive.");
         }
         if (isTransient(failure)) {
-            return new CredentialsUnavailableException(ErrorKind.TRANSIENT, source
-                    + " could not get credentials for now (" + detail + "); it keeps trying.");
+            return new CredentialsUnavailableException(
+                    ErrorKind.TRANSIENT,
+                    source + " could not get credentials for now (" + detail + "); it keeps trying.");
         }
-        return new CredentialsUnavailableException(ErrorKind.CONFIGURATION,
-                source + " gave no credentials: " + detail + ". " + fix);
+        return new CredentialsUnavailableException(
+                ErrorKind.CONFIGURATION, source + " gave no credentials: " + detail + ". " + fix);
     }
 
     /** Network trouble, timeouts, and STS saying it is busy or broken: worth retrying as they are. */
@@ -69,8 +71,10 @@ final class CredentialFailures {
             if (c instanceof AwsServiceException service) {
                 return service.isThrottlingException() || service.statusCode() >= 500;
             }
-            if (c instanceof SocketException || c instanceof SocketTimeoutException
-                    || c instanceof UnknownHostException || c instanceof ApiCallTimeoutException
+            if (c instanceof SocketException
+                    || c instanceof SocketTimeoutException
+                    || c instanceof UnknownHostException
+                    || c instanceof ApiCallTimeoutException
                     || c instanceof ApiCallAttemptTimeoutException) {
                 return true;
             }
@@ -82,7 +86,8 @@ final class CredentialFailures {
     private static String detail(Throwable failure) {
         for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof AwsServiceException service && service.awsErrorDetails() != null) {
-                return service.awsErrorDetails().errorCode() + ": " + service.awsErrorDetails().errorMessage();
+                return service.awsErrorDetails().errorCode() + ": "
+                        + service.awsErrorDetails().errorMessage();
             }
         }
         String message = failure.getMessage();
@@ -110,7 +115,8 @@ final class CredentialFailures {
 
     private static boolean hasMessage(Throwable failure, String lowerCaseText) {
         for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c.getMessage() != null && c.getMessage().toLowerCase(Locale.ROOT).contains(lowerCaseText)) {
+            if (c.getMessage() != null
+                    && c.getMessage().toLowerCase(Locale.ROOT).contains(lowerCaseText)) {
                 return true;
             }
         }

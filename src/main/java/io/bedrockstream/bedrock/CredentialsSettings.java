@@ -1,7 +1,6 @@
 package io.bedrockstream.bedrock;
 
 import io.bedrockstream.model.ConfigNamed;
-
 import java.net.URI;
 import java.util.Locale;
 
@@ -13,14 +12,25 @@ import java.util.Locale;
  * @param stsEndpointOverride the STS endpoint {@code ASSUME_ROLE} calls; null for the region's standard one
  * @param apiKey              the Bedrock API key {@code API_KEY} sends
  */
-public record CredentialsSettings(Provider provider, String accessKeyId, String secretAccessKey,
-                                  String sessionToken, String profileName, String roleArn,
-                                  String roleExternalId, String roleSessionName, URI stsEndpointOverride,
-                                  String apiKey) {
+public record CredentialsSettings(
+        Provider provider,
+        String accessKeyId,
+        String secretAccessKey,
+        String sessionToken,
+        String profileName,
+        String roleArn,
+        String roleExternalId,
+        String roleSessionName,
+        URI stsEndpointOverride,
+        String apiKey) {
 
     /** {@code bedrock.credentials.provider}, written lower-case with '-' for '_' (assume-role). */
     public enum Provider implements ConfigNamed {
-        DEFAULT, STATIC, PROFILE, ASSUME_ROLE, API_KEY;
+        DEFAULT,
+        STATIC,
+        PROFILE,
+        ASSUME_ROLE,
+        API_KEY;
 
         @Override
         public String configName() {
@@ -52,8 +62,8 @@ public record CredentialsSettings(Provider provider, String accessKeyId, String 
     }
 
     public static CredentialsSettings staticKeys(String accessKeyId, String secretAccessKey, String sessionToken) {
-        return new CredentialsSettings(Provider.STATIC, accessKeyId, secretAccessKey, sessionToken,
-                null, null, null, null, null, null);
+        return new CredentialsSettings(
+                Provider.STATIC, accessKeyId, secretAccessKey, sessionToken, null, null, null, null, null, null);
     }
 
     public static CredentialsSettings profile(String profileName) {
@@ -64,10 +74,19 @@ public record CredentialsSettings(Provider provider, String accessKeyId, String 
         return assumeRole(roleArn, externalId, sessionName, null);
     }
 
-    public static CredentialsSettings assumeRole(String roleArn, String externalId, String sessionName,
-                                                 URI stsEndpointOverride) {
-        return new CredentialsSettings(Provider.ASSUME_ROLE, null, null, null, null, roleArn, externalId,
-                sessionName, stsEndpointOverride, null);
+    public static CredentialsSettings assumeRole(
+            String roleArn, String externalId, String sessionName, URI stsEndpointOverride) {
+        return new CredentialsSettings(
+                Provider.ASSUME_ROLE,
+                null,
+                null,
+                null,
+                null,
+                roleArn,
+                externalId,
+                sessionName,
+                stsEndpointOverride,
+                null);
     }
 
     /** A Bedrock API key, sent as {@code Authorization: Bearer <key>} instead of a SigV4 signature. */

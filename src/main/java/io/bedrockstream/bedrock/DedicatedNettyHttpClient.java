@@ -1,16 +1,15 @@
 package io.bedrockstream.bedrock;
 
 import io.netty.util.concurrent.Future;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.http.async.AsyncExecuteRequest;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.utils.AttributeMap;
-
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The Netty HTTP client of one Bedrock client, on event loops of its own, and the client's timer thread. Given to
@@ -40,8 +39,8 @@ final class DedicatedNettyHttpClient implements SdkAsyncHttpClient {
      * A builder for {@code httpClientBuilder}: each build gets new event loops with {@code threads} threads.
      * {@code timer} is the client's {@code scheduledExecutorService}, which the SDK does not stop itself.
      */
-    static SdkAsyncHttpClient.Builder<?> builder(NettyNioAsyncHttpClient.Builder netty, int threads,
-                                                 ExecutorService timer) {
+    static SdkAsyncHttpClient.Builder<?> builder(
+            NettyNioAsyncHttpClient.Builder netty, int threads, ExecutorService timer) {
         return new Builder(netty, threads, timer);
     }
 
@@ -62,8 +61,8 @@ final class DedicatedNettyHttpClient implements SdkAsyncHttpClient {
             netty.close(); // the pools; it leaves event loops it was given alone
         } finally {
             // no quiet period: nothing is submitted to a closed client's loops; open channels are closed
-            Future<?> terminated = eventLoops.eventLoopGroup().shutdownGracefully(0, CLOSE_TIMEOUT.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            Future<?> terminated =
+                    eventLoops.eventLoopGroup().shutdownGracefully(0, CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             terminated.awaitUninterruptibly(CLOSE_TIMEOUT.toMillis() + 100);
         }
     }
@@ -81,10 +80,11 @@ final class DedicatedNettyHttpClient implements SdkAsyncHttpClient {
 
         @Override
         public SdkAsyncHttpClient buildWithDefaults(AttributeMap serviceDefaults) {
-            SdkEventLoopGroup eventLoops = SdkEventLoopGroup.builder().numberOfThreads(threads).build();
+            SdkEventLoopGroup eventLoops =
+                    SdkEventLoopGroup.builder().numberOfThreads(threads).build();
             try {
-                return new DedicatedNettyHttpClient(netty.eventLoopGroup(eventLoops).buildWithDefaults(serviceDefaults),
-                        eventLoops, timer);
+                return new DedicatedNettyHttpClient(
+                        netty.eventLoopGroup(eventLoops).buildWithDefaults(serviceDefaults), eventLoops, timer);
             } catch (RuntimeException e) {
                 eventLoops.eventLoopGroup().shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
                 throw e;

@@ -1,11 +1,12 @@
 package io.bedrockstream.bedrock;
 
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
-import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.services.bedrockruntime.model.ModelErrorException;
-import software.amazon.awssdk.services.bedrockruntime.model.ModelStreamErrorException;
+import static io.bedrockstream.bedrock.BedrockClientSettings.INVOCATION_TIMEOUT_KEY;
+import static io.bedrockstream.bedrock.BedrockClientSettings.REGION_KEY;
+import static io.bedrockstream.bedrock.BedrockClientSettings.STREAM_IDLE_TIMEOUT_KEY;
+import static io.bedrockstream.bedrock.CredentialsSettings.PROVIDER_KEY;
+import static io.bedrockstream.bedrock.CredentialsSettings.SESSION_TOKEN_KEY;
+import static io.bedrockstream.request.RequestMappingSettings.MODEL_ID_KEY;
+import static io.bedrockstream.request.RequestMappingSettings.SERVICE_TIER_KEY;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
@@ -14,14 +15,12 @@ import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-
-import static io.bedrockstream.bedrock.BedrockClientSettings.INVOCATION_TIMEOUT_KEY;
-import static io.bedrockstream.bedrock.BedrockClientSettings.REGION_KEY;
-import static io.bedrockstream.bedrock.BedrockClientSettings.STREAM_IDLE_TIMEOUT_KEY;
-import static io.bedrockstream.bedrock.CredentialsSettings.PROVIDER_KEY;
-import static io.bedrockstream.bedrock.CredentialsSettings.SESSION_TOKEN_KEY;
-import static io.bedrockstream.request.RequestMappingSettings.MODEL_ID_KEY;
-import static io.bedrockstream.request.RequestMappingSettings.SERVICE_TIER_KEY;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.bedrockruntime.model.ModelErrorException;
+import software.amazon.awssdk.services.bedrockruntime.model.ModelStreamErrorException;
 
 /**
  * Maps whatever the SDK threw to the error taxonomy of ARCHITECTURE.md. Service errors are matched by the
@@ -49,48 +48,71 @@ public final class ErrorClassifier {
     public static final String MODEL_ERROR = "ModelErrorException";
     /** Every error type a transient failure may carry, the service's and our own: what a retry policy can name. */
     public static final List<String> TRANSIENT_ERROR_TYPES = List.of(
-            MODEL_STREAM_ERROR, INTERNAL_SERVER, SERVICE_UNAVAILABLE, MODEL_NOT_READY, MODEL_TIMEOUT,
-            STREAM_TRUNCATED, STREAM_IDLE_TIMEOUT, INVOCATION_TIMEOUT, CONNECTION_ERROR, MODEL_ERROR, MALFORMED_CHUNK,
-            CLIENT_ERROR, CREDENTIALS_ERROR);
+            MODEL_STREAM_ERROR,
+            INTERNAL_SERVER,
+            SERVICE_UNAVAILABLE,
+            MODEL_NOT_READY,
+            MODEL_TIMEOUT,
+            STREAM_TRUNCATED,
+            STREAM_IDLE_TIMEOUT,
+            INVOCATION_TIMEOUT,
+            CONNECTION_ERROR,
+            MODEL_ERROR,
+            MALFORMED_CHUNK,
+            CLIENT_ERROR,
+            CREDENTIALS_ERROR);
 
-    private ErrorClassifier() {
-    }
+    private ErrorClassifier() {}
 
     public static InvocationFailure classify(Throwable error, long chunksSoFar) {
         CredentialsUnavailableException credentials = causeOfType(error, CredentialsUnavailableException.class);
         if (credentials != null) {
-            return new InvocationFailure(credentials.kind(), CREDENTIALS_ERROR, credentials.getMessage(), null, null,
-                    null, chunksSoFar);
+            return new InvocationFailure(
+                    credentials.kind(), CREDENTIALS_ERROR, credentials.getMessage(), null, null, null, chunksSoFar);
         }
         Throwable t = unwrap(error);
         if (t instanceof AwsServiceException service) {
             return classifyService(service, chunksSoFar);
         }
         if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException) {
-            return transientFailure(INVOCATION_TIMEOUT, "the invocation took longer than " + INVOCATION_TIMEOUT_KEY,
-                    chunksSoFar);
+            return transientFailure(
+                    INVOCATION_TIMEOUT, "the invocation took longer than " + INVOCATION_TIMEOUT_KEY, chunksSoFar);
         }
         if (hasCause(t, "ReadTimeoutException")) {
-            return transientFailure(STREAM_IDLE_TIMEOUT,
-                    "no bytes from Bedrock for longer than " + STREAM_IDLE_TIMEOUT_KEY, chunksSoFar);
+            return transientFailure(
+                    STREAM_IDLE_TIMEOUT,
+                    "no bytes from Bedrock for longer than " + STREAM_IDLE_TIMEOUT_KEY,
+                    chunksSoFar);
         }
         if (isCredentialProblem(t)) {
-            return new InvocationFailure(ErrorKind.CONFIGURATION, CREDENTIALS_ERROR,
+            return new InvocationFailure(
+                    ErrorKind.CONFIGURATION,
+                    CREDENTIALS_ERROR,
                     "could not load AWS credentials (" + safeMessage(t) + "); check " + PROVIDER_KEY + " "
-                            + "and the keys, profile or role it needs", null, null, null, chunksSoFar);
+                            + "and the keys, profile or role it needs",
+                    null,
+                    null,
+                    null,
+                    chunksSoFar);
         }
         if (hasMessage(t, CredentialFailures.MISSING_HTTP_CLIENT)) {
             // the SDK built a client it cannot run: setup, not a passing fault
-            return new InvocationFailure(ErrorKind.CONFIGURATION, CLIENT_ERROR, safeMessage(t)
-                    + "; the plugin's lib/ must hold the AWS SDK's url-connection-client: install the whole plugin "
-                    + "archive", null, null, null, chunksSoFar);
+            return new InvocationFailure(
+                    ErrorKind.CONFIGURATION,
+                    CLIENT_ERROR,
+                    safeMessage(t)
+                            + "; the plugin's lib/ must hold the AWS SDK's url-connection-client: install the whole plugin "
+                            + "archive",
+                    null,
+                    null,
+                    null,
+                    chunksSoFar);
         }
         if (isChecksumFailure(t)) {
             return transientFailure(CLIENT_ERROR, "corrupt event-stream frame: " + safeMessage(t), chunksSoFar);
         }
         if (isConnectionProblem(t)) {
-            return transientFailure(CONNECTION_ERROR, "connection to Bedrock failed: " + safeMessage(t),
-                    chunksSoFar);
+            return transientFailure(CONNECTION_ERROR, "connection to Bedrock failed: " + safeMessage(t), chunksSoFar);
         }
         return transientFailure(CLIENT_ERROR, safeMessage(t), chunksSoFar);
     }
@@ -113,8 +135,14 @@ public final class ErrorClassifier {
         ErrorKind kind = kindOf(lower, e.isThrottlingException(), status);
         if (kind == ErrorKind.INVALID_REQUEST && isServiceTierRefusal(message)) {
             // the same for every record: the setup is wrong, not this request
-            return new InvocationFailure(ErrorKind.CONFIGURATION, errorType, message + "; the model does not offer "
-                    + "this service tier: change or clear " + SERVICE_TIER_KEY, httpStatus, null, null, chunks);
+            return new InvocationFailure(
+                    ErrorKind.CONFIGURATION,
+                    errorType,
+                    message + "; the model does not offer " + "this service tier: change or clear " + SERVICE_TIER_KEY,
+                    httpStatus,
+                    null,
+                    null,
+                    chunks);
         }
         if (kind == ErrorKind.CONFIGURATION) {
             message = message + "; " + (isApiKeyRefusal(message) ? API_KEY_HINT : configurationHint(lower));
@@ -128,19 +156,26 @@ public final class ErrorClassifier {
     }
 
     private static ErrorKind kindOf(String code, boolean sdkSaysThrottling, int status) {
-        if (code.equals("throttlingexception") || code.equals("servicequotaexceededexception")
-                || code.equals("toomanyrequestsexception") || code.equals("throttling")) {
+        if (code.equals("throttlingexception")
+                || code.equals("servicequotaexceededexception")
+                || code.equals("toomanyrequestsexception")
+                || code.equals("throttling")) {
             return ErrorKind.THROTTLING;
         }
         if (code.equals("validationexception")) {
             return ErrorKind.INVALID_REQUEST;
         }
-        if (code.equals("accessdeniedexception") || code.equals("resourcenotfoundexception")
-                || code.equals("unrecognizedclientexception") || code.equals("invalidsignatureexception")
-                || code.equals("missingauthenticationtokenexception") || code.equals("missingauthenticationtoken")
-                || code.equals("expiredtokenexception") || code.equals("expiredtoken")
+        if (code.equals("accessdeniedexception")
+                || code.equals("resourcenotfoundexception")
+                || code.equals("unrecognizedclientexception")
+                || code.equals("invalidsignatureexception")
+                || code.equals("missingauthenticationtokenexception")
+                || code.equals("missingauthenticationtoken")
+                || code.equals("expiredtokenexception")
+                || code.equals("expiredtoken")
                 || code.equals("invalidclienttokenid")
-                || code.equals("signaturedoesnotmatch") || code.equals("accessdenied")) {
+                || code.equals("signaturedoesnotmatch")
+                || code.equals("accessdenied")) {
             return ErrorKind.CONFIGURATION;
         }
         if (code.equals("modelnotreadyexception")) {
@@ -177,21 +212,24 @@ public final class ErrorClassifier {
     private static String configurationHint(String code) {
         return switch (code) {
             case "accessdeniedexception", "accessdenied" ->
-                    "check the IAM policy allows bedrock:InvokeModelWithResponseStream on this model, "
-                            + "and that model access is enabled in this region";
+                "check the IAM policy allows bedrock:InvokeModelWithResponseStream on this model, "
+                        + "and that model access is enabled in this region";
             case "resourcenotfoundexception" -> "check " + MODEL_ID_KEY + " and " + REGION_KEY;
-            case "expiredtokenexception" -> "the session token had expired when the call was signed: temporary keys "
-                    + "in " + SESSION_TOKEN_KEY + " cannot be renewed by the connector; use " + PROVIDER_KEY + " "
-                    + "default, profile or assume-role, which refresh credentials before they expire";
-            default -> "check the credentials (" + PROVIDER_KEY + ", access key, secret, session token)"
-                    + " and " + REGION_KEY;
+            case "expiredtokenexception" ->
+                "the session token had expired when the call was signed: temporary keys "
+                        + "in " + SESSION_TOKEN_KEY + " cannot be renewed by the connector; use " + PROVIDER_KEY + " "
+                        + "default, profile or assume-role, which refresh credentials before they expire";
+            default ->
+                "check the credentials (" + PROVIDER_KEY + ", access key, secret, session token)" + " and "
+                        + REGION_KEY;
         };
     }
 
     /** Scrubbed: a bad signature's message carries the canonical request, session token included. */
     private static String serviceMessage(AwsServiceException e) {
         String message = e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
-                ? e.awsErrorDetails().errorMessage() : e.getMessage();
+                ? e.awsErrorDetails().errorMessage()
+                : e.getMessage();
         return message == null ? null : CredentialFailures.scrub(message, List.of());
     }
 
@@ -201,8 +239,7 @@ public final class ErrorClassifier {
 
     public static Throwable unwrap(Throwable t) {
         Throwable cur = t;
-        while ((cur instanceof CompletionException || cur instanceof ExecutionException)
-                && cur.getCause() != null) {
+        while ((cur instanceof CompletionException || cur instanceof ExecutionException) && cur.getCause() != null) {
             cur = cur.getCause();
         }
         return cur;
@@ -219,7 +256,8 @@ public final class ErrorClassifier {
 
     private static boolean hasMessage(Throwable t, String lowerCaseText) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c.getMessage() != null && c.getMessage().toLowerCase(Locale.ROOT).contains(lowerCaseText)) {
+            if (c.getMessage() != null
+                    && c.getMessage().toLowerCase(Locale.ROOT).contains(lowerCaseText)) {
                 return true;
             }
         }
@@ -240,8 +278,8 @@ public final class ErrorClassifier {
             return false;
         }
         String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-        return m.contains("unable to load credentials") || m.contains("credentials")
-                && (m.contains("load") || m.contains("provider") || m.contains("resolve"));
+        return m.contains("unable to load credentials")
+                || m.contains("credentials") && (m.contains("load") || m.contains("provider") || m.contains("resolve"));
     }
 
     private static boolean isChecksumFailure(Throwable t) {
@@ -260,8 +298,11 @@ public final class ErrorClassifier {
                 return true;
             }
             String m = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
-            if (m.contains("connection reset") || m.contains("connection refused") || m.contains("closed")
-                    || m.contains("acquire operation took longer") || m.contains("channel")) {
+            if (m.contains("connection reset")
+                    || m.contains("connection refused")
+                    || m.contains("closed")
+                    || m.contains("acquire operation took longer")
+                    || m.contains("channel")) {
                 return true;
             }
         }

@@ -10,6 +10,11 @@ package io.bedrockstream.bedrock;
  * @param originalStatusCode from {@code modelStreamErrorException} / {@code ModelErrorException}, else null
  * @param chunksReceived     chunks delivered before the failure
  */
-public record InvocationFailure(ErrorKind kind, String errorType, String message, Integer httpStatus,
-                                Integer originalStatusCode, String originalMessage, long chunksReceived) {
-}
+public record InvocationFailure(
+        ErrorKind kind,
+        String errorType,
+        String message,
+        Integer httpStatus,
+        Integer originalStatusCode,
+        String originalMessage,
+        long chunksReceived) {}

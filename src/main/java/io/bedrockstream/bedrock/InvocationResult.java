@@ -8,12 +8,22 @@ import io.bedrockstream.model.ConverseUsage;
  *
  * @param converse ConverseStream only: cache tokens, latency, tier and guardrail trace; null for InvokeModel
  */
-public record InvocationResult(String stopReason, Long inputTokens, Long outputTokens,
-                               Long firstByteLatencyMs, Long invocationLatencyMs, long chunks,
-                               ConverseUsage converse) {
+public record InvocationResult(
+        String stopReason,
+        Long inputTokens,
+        Long outputTokens,
+        Long firstByteLatencyMs,
+        Long invocationLatencyMs,
+        long chunks,
+        ConverseUsage converse) {
 
-    public InvocationResult(String stopReason, Long inputTokens, Long outputTokens,
-                            Long firstByteLatencyMs, Long invocationLatencyMs, long chunks) {
+    public InvocationResult(
+            String stopReason,
+            Long inputTokens,
+            Long outputTokens,
+            Long firstByteLatencyMs,
+            Long invocationLatencyMs,
+            long chunks) {
         this(stopReason, inputTokens, outputTokens, firstByteLatencyMs, invocationLatencyMs, chunks, null);
     }
 }

@@ -15,16 +15,25 @@ import java.time.Duration;
  * @param fetchTimeout   how long one fetch may take before the calls waiting for it fail and it is tried again
  *                       (a credential_process waiting for input, an endpoint that never answers)
  */
-record RefreshTiming(Duration prefetchBefore, Duration staleBefore, Duration retryMin, Duration retryMax,
-                     Duration noExpiry, Duration fetchTimeout) {
+record RefreshTiming(
+        Duration prefetchBefore,
+        Duration staleBefore,
+        Duration retryMin,
+        Duration retryMax,
+        Duration noExpiry,
+        Duration fetchTimeout) {
 
     /** As the SDK's own STS providers: prefetch 5 minutes before expiry, stale 1 minute before. */
-    static final RefreshTiming DEFAULT = new RefreshTiming(Duration.ofMinutes(5), Duration.ofMinutes(1),
-            Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMinutes(15));
+    static final RefreshTiming DEFAULT = new RefreshTiming(
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(1),
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(15));
 
     /** With the default fetch timeout, 30 s: longer than the SDK's STS client takes to give up by itself. */
-    RefreshTiming(Duration prefetchBefore, Duration staleBefore, Duration retryMin, Duration retryMax,
-                  Duration noExpiry) {
+    RefreshTiming(
+            Duration prefetchBefore, Duration staleBefore, Duration retryMin, Duration retryMax, Duration noExpiry) {
         this(prefetchBefore, staleBefore, retryMin, retryMax, noExpiry, Duration.ofSeconds(30));
     }
 

@@ -2,14 +2,6 @@ package io.bedrockstream.bedrock;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.internal.ThreadExecutorMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
-import software.amazon.awssdk.identity.spi.ResolveIdentityRequest;
-import software.amazon.awssdk.utils.SdkAutoCloseable;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -23,11 +15,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.identity.spi.ResolveIdentityRequest;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * Keeps credentials fresh on a thread of its own, so the SDK never resolves them on the thread that starts a
@@ -71,11 +70,13 @@ final class RefreshingCredentialsProvider implements AwsCredentialsProvider, Sdk
     private ExecutorService fetcher;
     /** The refresh thread replaced after an overrun; its fetch may still be stuck. */
     private ExecutorService overrunFetcher;
+
     private Future<?> fetchTask;
     private ScheduledFuture<?> fetchDeadline;
     private Snapshot current;
     /** The calls waiting for the fetch under way; a fetch counts only while this is still its future. */
     private CompletableFuture<AwsCredentials> inFlight;
+
     private CredentialsUnavailableException lastFailure;
     private int failuresInARow;
     private ScheduledFuture<?> next;
@@ -96,9 +97,12 @@ final class RefreshingCredentialsProvider implements AwsCredentialsProvider, Sdk
      * @param describe turns a fetch failure into the reason requests fail with
      * @param onClose  what else to close with this (an STS client, the SDK provider), or null
      */
-    RefreshingCredentialsProvider(String source, Fetch fetch,
-                                  Function<Throwable, CredentialsUnavailableException> describe,
-                                  RefreshTiming timing, AutoCloseable onClose) {
+    RefreshingCredentialsProvider(
+            String source,
+            Fetch fetch,
+            Function<Throwable, CredentialsUnavailableException> describe,
+            RefreshTiming timing,
+            AutoCloseable onClose) {
         this.source = source;
         this.fetch = fetch;
         this.describe = describe;
@@ -138,15 +142,17 @@ final class RefreshingCredentialsProvider implements AwsCredentialsProvider, Sdk
         CompletableFuture<AwsCredentials> f = credentials();
         try {
             if (!f.isDone() && onEventLoop()) {
-                throw new CredentialsUnavailableException(ErrorKind.TRANSIENT, source
-                        + " is still fetching credentials; not waiting for them on a Netty event loop thread");
+                throw new CredentialsUnavailableException(
+                        ErrorKind.TRANSIENT,
+                        source + " is still fetching credentials; not waiting for them on a Netty event loop thread");
             }
             return f.get(SYNC_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new CompletionException(e.getCause());
         } catch (TimeoutException e) {
-            throw new CredentialsUnavailableException(ErrorKind.TRANSIENT, source + " did not deliver credentials"
-                    + " within " + SYNC_WAIT.toSeconds() + " s");
+            throw new CredentialsUnavailableException(
+                    ErrorKind.TRANSIENT,
+                    source + " did not deliver credentials" + " within " + SYNC_WAIT.toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CredentialsUnavailableException(ErrorKind.TRANSIENT, "interrupted waiting for " + source);
@@ -155,8 +161,8 @@ final class RefreshingCredentialsProvider implements AwsCredentialsProvider, Sdk
 
     private synchronized CompletableFuture<AwsCredentials> credentials() {
         if (closed) {
-            return CompletableFuture.failedFuture(new CredentialsUnavailableException(ErrorKind.TRANSIENT,
-                    source + " is closed"));
+            return CompletableFuture.failedFuture(
+                    new CredentialsUnavailableException(ErrorKind.TRANSIENT, source + " is closed"));
         }
         if (current != null && current.usableAt(Instant.now())) {
             return CompletableFuture.completedFuture(current.credentials());
@@ -196,8 +202,8 @@ final class RefreshingCredentialsProvider implements AwsCredentialsProvider, Sdk
         CompletableFuture<AwsCredentials> waiting = new CompletableFuture<>();
         inFlight = waiting;
         fetchTask = fetcher.submit(() -> refresh(waiting));
-        fetchDeadline = timer.schedule(() -> fetchOverran(waiting), timing.fetchTimeout().toMillis(),
-                TimeUnit.MILLISECONDS);
+        fetchDeadline = timer.schedule(
+                () -> fetchOverran(waiting), timing.fetchTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -224,8 +230,8 @@ final class RefreshingCredentialsProvider implements AwsCredentialsProvider, Sdk
             } catch (Throwable e) {
                 // a bug or the JVM in trouble: say so, and let the retries decide whether it passes
                 log.error("{} failed fetching credentials", source, e);
-                failure = new CredentialsUnavailableException(ErrorKind.TRANSIENT, source
-                        + " failed fetching credentials (" + e + "); it keeps trying.");
+                failure = new CredentialsUnavailableException(
+                        ErrorKind.TRANSIENT, source + " failed fetching credentials (" + e + "); it keeps trying.");
             }
             publish(waiting, fetched, failure);
         } finally {
@@ -235,8 +241,8 @@ final class RefreshingCredentialsProvider implements AwsCredentialsProvider, Sdk
                 if (inFlight == waiting) {
                     inFlight = null;
                     fetchDeadline.cancel(false);
-                    unanswered = new CredentialsUnavailableException(ErrorKind.TRANSIENT,
-                            source + " failed to deliver credentials; it keeps trying.");
+                    unanswered = new CredentialsUnavailableException(
+                            ErrorKind.TRANSIENT, source + " failed to deliver credentials; it keeps trying.");
                     failed(unanswered);
                 }
             }
@@ -246,8 +252,10 @@ final class RefreshingCredentialsProvider implements AwsCredentialsProvider, Sdk
         }
     }
 
-    private void publish(CompletableFuture<AwsCredentials> waiting, AwsCredentials fetched,
-                         CredentialsUnavailableException failure) {
+    private void publish(
+            CompletableFuture<AwsCredentials> waiting,
+            AwsCredentials fetched,
+            CredentialsUnavailableException failure) {
         synchronized (this) {
             if (inFlight != waiting) {
                 log.debug("{}: a fetch ended after it was given up on; its result is dropped", source);
@@ -259,8 +267,10 @@ final class RefreshingCredentialsProvider implements AwsCredentialsProvider, Sdk
                 current = snapshot(fetched, Instant.now());
                 lastFailure = null;
                 failuresInARow = 0;
-                schedule(current.refreshAt() == null ? timing.noExpiry()
-                        : atLeast(Duration.between(Instant.now(), current.refreshAt()), timing.retryMin()));
+                schedule(
+                        current.refreshAt() == null
+                                ? timing.noExpiry()
+                                : atLeast(Duration.between(Instant.now(), current.refreshAt()), timing.retryMin()));
             } else {
                 failed(failure);
             }
@@ -291,9 +301,11 @@ final class RefreshingCredentialsProvider implements AwsCredentialsProvider, Sdk
             }
             inFlight = null;
             long ms = timing.fetchTimeout().toMillis();
-            failure = new CredentialsUnavailableException(ErrorKind.TRANSIENT, "no credentials after "
-                    + (ms % 1000 == 0 ? String.valueOf(ms / 1000) : String.valueOf(ms / 1000.0)) + " s from "
-                    + source + "; the fetch is abandoned and tried again");
+            failure = new CredentialsUnavailableException(
+                    ErrorKind.TRANSIENT,
+                    "no credentials after "
+                            + (ms % 1000 == 0 ? String.valueOf(ms / 1000) : String.valueOf(ms / 1000.0)) + " s from "
+                            + source + "; the fetch is abandoned and tried again");
             fetchTask.cancel(true); // Process.waitFor(), sleeps and interruptible I/O give up
             if (overrunFetcher == null || overrunFetcher.isTerminated()) {
                 fetcher.shutdown(); // its thread ends when its fetch does
@@ -313,7 +325,8 @@ final class RefreshingCredentialsProvider implements AwsCredentialsProvider, Sdk
         }
         Duration lifetime = Duration.between(now, expiry);
         Instant staleAt = latest(expiry.minus(timing.staleBefore()), now.plus(lifetime.dividedBy(2)));
-        Instant refreshAt = latest(expiry.minus(timing.prefetchBefore()),
+        Instant refreshAt = latest(
+                expiry.minus(timing.prefetchBefore()),
                 now.plus(Duration.between(now, staleAt).dividedBy(2)));
         return new Snapshot(credentials, staleAt, refreshAt);
     }
@@ -366,8 +379,8 @@ final class RefreshingCredentialsProvider implements AwsCredentialsProvider, Sdk
         }
         timer.shutdownNow();
         if (waiting != null) {
-            waiting.completeExceptionally(new CredentialsUnavailableException(ErrorKind.TRANSIENT,
-                    source + " is closed"));
+            waiting.completeExceptionally(
+                    new CredentialsUnavailableException(ErrorKind.TRANSIENT, source + " is closed"));
         }
         if (onClose != null) {
             try {

@@ -4,6 +4,8 @@ import io.bedrockstream.model.ChunkParser;
 import io.bedrockstream.model.InvocationMetrics;
 import io.bedrockstream.model.MalformedChunkException;
 import io.bedrockstream.model.ParsedChunk;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
@@ -13,9 +15,6 @@ import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithRespo
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamResponseHandler;
 import software.amazon.awssdk.services.bedrockruntime.model.PayloadPart;
 import software.amazon.awssdk.services.bedrockruntime.model.ResponseStream;
-
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * One streaming call and its state machine. The SDK may report the end of a call through several callbacks
@@ -109,11 +108,23 @@ final class StreamCall implements InvokeModelWithResponseStreamResponseHandler, 
         try {
             onChunk(part);
         } catch (MalformedChunkException e) {
-            failWith(new InvocationFailure(ErrorKind.TRANSIENT, ErrorClassifier.MALFORMED_CHUNK,
-                    e.getMessage(), null, null, null, chunkCount()));
+            failWith(new InvocationFailure(
+                    ErrorKind.TRANSIENT,
+                    ErrorClassifier.MALFORMED_CHUNK,
+                    e.getMessage(),
+                    null,
+                    null,
+                    null,
+                    chunkCount()));
         } catch (RuntimeException e) {
-            failWith(new InvocationFailure(ErrorKind.TRANSIENT, ErrorClassifier.CLIENT_ERROR,
-                    "handling a chunk failed: " + e, null, null, null, chunkCount()));
+            failWith(new InvocationFailure(
+                    ErrorKind.TRANSIENT,
+                    ErrorClassifier.CLIENT_ERROR,
+                    "handling a chunk failed: " + e,
+                    null,
+                    null,
+                    null,
+                    chunkCount()));
         }
     }
 
@@ -176,21 +187,31 @@ final class StreamCall implements InvokeModelWithResponseStreamResponseHandler, 
             if (!terminalSeen) {
                 result = null;
             } else {
-                Long in = metrics != null && metrics.inputTokenCount() != null ? metrics.inputTokenCount()
-                        : inputTokens;
-                Long out = metrics != null && metrics.outputTokenCount() != null ? metrics.outputTokenCount()
+                Long in =
+                        metrics != null && metrics.inputTokenCount() != null ? metrics.inputTokenCount() : inputTokens;
+                Long out = metrics != null && metrics.outputTokenCount() != null
+                        ? metrics.outputTokenCount()
                         : outputTokens;
-                result = new InvocationResult(stopReason, in, out,
+                result = new InvocationResult(
+                        stopReason,
+                        in,
+                        out,
                         metrics == null ? null : metrics.firstByteLatencyMs(),
-                        metrics == null ? null : metrics.invocationLatencyMs(), chunks);
+                        metrics == null ? null : metrics.invocationLatencyMs(),
+                        chunks);
                 finished = true;
                 safely(() -> listener.onComplete(result));
                 return;
             }
         }
-        failWith(new InvocationFailure(ErrorKind.TRANSIENT, ErrorClassifier.STREAM_TRUNCATED,
+        failWith(new InvocationFailure(
+                ErrorKind.TRANSIENT,
+                ErrorClassifier.STREAM_TRUNCATED,
                 "the stream ended after " + chunkCount() + " chunks without the model's final chunk",
-                null, null, null, chunkCount()));
+                null,
+                null,
+                null,
+                chunkCount()));
     }
 
     void fail(Throwable error) {
@@ -202,8 +223,14 @@ final class StreamCall implements InvokeModelWithResponseStreamResponseHandler, 
 
     /** The handle's cancel: delivers the given reason (once) and stops the SDK call. */
     void cancel(InvocationFailure reason) {
-        InvocationFailure withCount = new InvocationFailure(reason.kind(), reason.errorType(), reason.message(),
-                reason.httpStatus(), reason.originalStatusCode(), reason.originalMessage(), chunkCount());
+        InvocationFailure withCount = new InvocationFailure(
+                reason.kind(),
+                reason.errorType(),
+                reason.message(),
+                reason.httpStatus(),
+                reason.originalStatusCode(),
+                reason.originalMessage(),
+                chunkCount());
         failWith(withCount);
     }
 

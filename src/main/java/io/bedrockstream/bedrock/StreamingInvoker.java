@@ -4,15 +4,14 @@ import io.bedrockstream.model.ChunkParser;
 import io.bedrockstream.model.ModelFamily;
 import io.bedrockstream.request.BedrockApi;
 import io.bedrockstream.request.ModelRequest;
-import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRequest;
-import software.amazon.awssdk.services.bedrockruntime.model.GuardrailStreamConfiguration;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
-import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamRequest;
-
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.GuardrailStreamConfiguration;
+import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamRequest;
 
 /**
  * Runs one {@code InvokeModelWithResponseStream} or {@code ConverseStream} call (by the request's
@@ -29,8 +28,8 @@ public final class StreamingInvoker implements Invoker {
      * @param parsers    the chunk parser of each family, e.g. {@code ChunkParsers::forFamily}
      * @param ownsClient whether {@link #close()} closes the client
      */
-    public StreamingInvoker(BedrockRuntimeAsyncClient client, Function<ModelFamily, ChunkParser> parsers,
-                            boolean ownsClient) {
+    public StreamingInvoker(
+            BedrockRuntimeAsyncClient client, Function<ModelFamily, ChunkParser> parsers, boolean ownsClient) {
         this.client = Objects.requireNonNull(client);
         this.parsers = Objects.requireNonNull(parsers);
         this.ownsClient = ownsClient;
@@ -60,8 +59,8 @@ public final class StreamingInvoker implements Invoker {
         try {
             sdkRequest = toConverseRequest(request);
         } catch (ConverseJson.InvalidConverseRequest e) {
-            call.failWith(new InvocationFailure(ErrorKind.INVALID_REQUEST, INVALID_CONVERSE_REQUEST,
-                    e.getMessage(), null, null, null, 0));
+            call.failWith(new InvocationFailure(
+                    ErrorKind.INVALID_REQUEST, INVALID_CONVERSE_REQUEST, e.getMessage(), null, null, null, 0));
             return call::cancel;
         }
         CompletableFuture<Void> future;
@@ -79,15 +78,18 @@ public final class StreamingInvoker implements Invoker {
     public static final String INVALID_CONVERSE_REQUEST = "InvalidConverseRequest";
 
     static ConverseStreamRequest toConverseRequest(ModelRequest r) throws ConverseJson.InvalidConverseRequest {
-        ConverseStreamRequest.Builder b = ConverseJson.toRequest(r.modelId(), r.body() == null ? new byte[0] : r.body());
+        ConverseStreamRequest.Builder b =
+                ConverseJson.toRequest(r.modelId(), r.body() == null ? new byte[0] : r.body());
         ConverseStreamRequest parsed = b.build();
         if (r.guardrailIdentifier() != null && parsed.guardrailConfig() == null) {
             GuardrailStreamConfiguration.Builder g = GuardrailStreamConfiguration.builder()
                     .guardrailIdentifier(r.guardrailIdentifier())
                     .guardrailVersion(r.guardrailVersion());
             if (r.trace() != null) {
-                g.trace(r.trace().equalsIgnoreCase("DISABLED") ? "disabled"
-                        : r.trace().equalsIgnoreCase("ENABLED_FULL") ? "enabled_full" : "enabled");
+                g.trace(
+                        r.trace().equalsIgnoreCase("DISABLED")
+                                ? "disabled"
+                                : r.trace().equalsIgnoreCase("ENABLED_FULL") ? "enabled_full" : "enabled");
             }
             if (r.guardrailStreamProcessingMode() != null) {
                 g.streamProcessingMode(r.guardrailStreamProcessingMode());

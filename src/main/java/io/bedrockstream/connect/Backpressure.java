@@ -7,7 +7,11 @@ package io.bedrockstream.connect;
  * and applies the current state to partitions assigned later.
  */
 final class Backpressure {
-    enum Change { PAUSE, RESUME, NONE }
+    enum Change {
+        PAUSE,
+        RESUME,
+        NONE
+    }
 
     private final int pauseAt;
     private final int resumeAt;

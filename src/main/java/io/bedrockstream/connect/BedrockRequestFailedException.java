@@ -1,17 +1,16 @@
 package io.bedrockstream.connect;
 
-import io.bedrockstream.bedrock.ErrorKind;
-import io.bedrockstream.bedrock.InvocationFailure;
-import io.bedrockstream.engine.RequestOutcome;
-import org.apache.kafka.connect.errors.ConnectException;
-
-import java.util.List;
-
 import static io.bedrockstream.connect.config.BedrockConnectorConfig.MAX_IN_FLIGHT;
 import static io.bedrockstream.connect.config.BedrockConnectorConfig.MODEL_ID;
 import static io.bedrockstream.connect.config.BedrockConnectorConfig.RATE_TOKENS_PER_MINUTE;
 import static io.bedrockstream.connect.config.BedrockConnectorConfig.REGION;
 import static io.bedrockstream.connect.config.BedrockConnectorConfig.RETRY_DEADLINE_MS;
+
+import io.bedrockstream.bedrock.ErrorKind;
+import io.bedrockstream.bedrock.InvocationFailure;
+import io.bedrockstream.engine.RequestOutcome;
+import java.util.List;
+import org.apache.kafka.connect.errors.ConnectException;
 
 /**
  * Why a request record was dead-lettered. Connect's dead-letter queue copies the exception's class and
@@ -27,8 +26,8 @@ public class BedrockRequestFailedException extends ConnectException {
     private final int attempts;
     private final List<String> invocationIds;
 
-    private BedrockRequestFailedException(String message, ErrorKind kind, String errorType, int attempts,
-                                          List<String> invocationIds) {
+    private BedrockRequestFailedException(
+            String message, ErrorKind kind, String errorType, int attempts, List<String> invocationIds) {
         super(message);
         this.kind = kind;
         this.errorType = errorType;
@@ -43,16 +42,26 @@ public class BedrockRequestFailedException extends ConnectException {
         }
         InvocationFailure f = outcome.failure();
         List<String> ids = outcome.invocationIds() == null ? List.of() : outcome.invocationIds();
-        StringBuilder m = new StringBuilder("Bedrock request '").append(outcome.request().requestId())
-                .append("' failed after ").append(outcome.attempts())
+        StringBuilder m = new StringBuilder("Bedrock request '")
+                .append(outcome.request().requestId())
+                .append("' failed after ")
+                .append(outcome.attempts())
                 .append(outcome.attempts() == 1 ? " attempt" : " attempts")
-                .append(" [").append(f.kind()).append(' ').append(f.errorType()).append(']');
+                .append(" [")
+                .append(f.kind())
+                .append(' ')
+                .append(f.errorType())
+                .append(']');
         if (f.httpStatus() != null) {
             m.append(" HTTP ").append(f.httpStatus());
         }
         m.append(": ").append(f.message());
         if (f.originalStatusCode() != null || f.originalMessage() != null) {
-            m.append(" (model said ").append(f.originalStatusCode()).append(": ").append(f.originalMessage()).append(')');
+            m.append(" (model said ")
+                    .append(f.originalStatusCode())
+                    .append(": ")
+                    .append(f.originalMessage())
+                    .append(')');
         }
         m.append("; model ").append(outcome.request().modelId());
         if (!ids.isEmpty()) {
@@ -73,26 +82,32 @@ public class BedrockRequestFailedException extends ConnectException {
 
     /** A request whose output Kafka refused for its own content (a record larger than the producer allows). */
     public static BedrockRequestFailedException outputRefused(String requestId, String reason) {
-        String m = "The output of Bedrock request '" + requestId + "' could not be written [OUTPUT_REFUSED]: "
-                + reason;
+        String m = "The output of Bedrock request '" + requestId + "' could not be written [OUTPUT_REFUSED]: " + reason;
         return new BedrockRequestFailedException(m, ErrorKind.INVALID_REQUEST, "OutputRefused", 0, List.of());
     }
 
     /** The same reason, saying that the dead letter carries no value because the request's value was too large. */
     public BedrockRequestFailedException withValueDropped(Object value) {
-        String size = value instanceof byte[] b ? b.length + " bytes" : value instanceof String s
-                ? s.length() + " characters" : "its value";
-        return new BedrockRequestFailedException(getMessage() + " (the request's value, " + size
-                + ", was too large for the dead-letter topic and is left out of this record)", kind, errorType,
-                attempts, invocationIds);
+        String size = value instanceof byte[] b
+                ? b.length + " bytes"
+                : value instanceof String s ? s.length() + " characters" : "its value";
+        return new BedrockRequestFailedException(
+                getMessage() + " (the request's value, " + size
+                        + ", was too large for the dead-letter topic and is left out of this record)",
+                kind,
+                errorType,
+                attempts,
+                invocationIds);
     }
 
     private static String hint(ErrorKind kind) {
         return switch (kind) {
-            case CONFIGURATION -> "Check the credentials, the IAM permission bedrock:InvokeModelWithResponseStream "
-                    + "on the model, model access in the region, and " + MODEL_ID + " / " + REGION;
-            case THROTTLING -> "Raise the Bedrock quota or " + RETRY_DEADLINE_MS + ", or lower " + MAX_IN_FLIGHT
-                    + " or " + RATE_TOKENS_PER_MINUTE;
+            case CONFIGURATION ->
+                "Check the credentials, the IAM permission bedrock:InvokeModelWithResponseStream "
+                        + "on the model, model access in the region, and " + MODEL_ID + " / " + REGION;
+            case THROTTLING ->
+                "Raise the Bedrock quota or " + RETRY_DEADLINE_MS + ", or lower " + MAX_IN_FLIGHT + " or "
+                        + RATE_TOKENS_PER_MINUTE;
             default -> null;
         };
     }

@@ -3,17 +3,16 @@ package io.bedrockstream.connect;
 import io.bedrockstream.Version;
 import io.bedrockstream.connect.config.BedrockSinkConfig;
 import io.bedrockstream.connect.config.ConfigValidation;
-import org.apache.kafka.common.config.Config;
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.connect.connector.Task;
-import org.apache.kafka.connect.sink.SinkConnector;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.sink.SinkConnector;
 
 /**
  * Reads request records, calls Bedrock's streaming API once per record and writes every chunk to the output
@@ -43,8 +42,8 @@ public class BedrockSinkConnector extends SinkConnector {
         BedrockSinkConfig config = new BedrockSinkConfig(props);
         List<ConfigValidation.Problem> problems = ConfigValidation.check(config.values(), props);
         if (!problems.isEmpty()) {
-            throw new ConfigException("Invalid Bedrock sink configuration: " + problems.stream()
-                    .map(ConfigValidation.Problem::message).collect(Collectors.joining(" ")));
+            throw new ConfigException("Invalid Bedrock sink configuration: "
+                    + problems.stream().map(ConfigValidation.Problem::message).collect(Collectors.joining(" ")));
         }
         this.props = Map.copyOf(props);
     }
@@ -75,8 +74,8 @@ public class BedrockSinkConnector extends SinkConnector {
      * run again (or are skipped) when the connector resumes. Nothing of the connector's own needs changing.
      */
     @Override
-    public boolean alterOffsets(Map<String, String> connectorConfig,
-                                Map<org.apache.kafka.common.TopicPartition, Long> offsets) {
+    public boolean alterOffsets(
+            Map<String, String> connectorConfig, Map<org.apache.kafka.common.TopicPartition, Long> offsets) {
         return true;
     }
 }

@@ -1,5 +1,8 @@
 package io.bedrockstream.connect;
 
+import static io.bedrockstream.connect.config.BedrockConnectorConfig.ERRORS_TOLERANCE;
+import static io.bedrockstream.connect.config.BedrockConnectorConfig.MAX_TOKENS;
+
 import io.bedrockstream.Version;
 import io.bedrockstream.bedrock.ErrorClassifier;
 import io.bedrockstream.bedrock.Invoker;
@@ -17,17 +20,6 @@ import io.bedrockstream.request.ModelRequest;
 import io.bedrockstream.request.RequestMapper;
 import io.bedrockstream.request.RequestRecord;
 import io.bedrockstream.request.SourceCoordinates;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.Callback;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.sink.ErrantRecordReporter;
-import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.sink.SinkTask;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,12 +34,19 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-
-import static io.bedrockstream.connect.config.BedrockConnectorConfig.ERRORS_TOLERANCE;
-import static io.bedrockstream.connect.config.BedrockConnectorConfig.MAX_TOKENS;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the request records of its partitions through the streaming engine and writes their output.
@@ -83,6 +82,7 @@ public class BedrockSinkTask extends SinkTask {
     private final ConcurrentLinkedQueue<PendingRequest> failed = new ConcurrentLinkedQueue<>();
     /** Dead letters reported and not yet acknowledged (task thread only). */
     private final List<DeadLetter> deadLetters = new ArrayList<>();
+
     private final FatalError fatal = new FatalError();
     /**
      * Writes output records in the order the engine emits them, off the SDK's threads: a producer that
@@ -91,11 +91,13 @@ public class BedrockSinkTask extends SinkTask {
     private ExecutorService writerThread;
     /** Serialises finishing a request with dropping revoked partitions, so a late ack cannot finish a re-run. */
     private final Object assignmentLock = new Object();
+
     private static final long PROGRESS_POLL_MS = 100;
 
     private Backpressure backpressure;
     /** The partitions opened and not closed (task thread). */
     private final Set<TopicPartition> owned = new HashSet<>();
+
     private OutputSizes deadLetterSizes;
 
     /**
@@ -103,8 +105,8 @@ public class BedrockSinkTask extends SinkTask {
      *
      * @param valueDropped whether this is the second report of a record whose first dead letter was too large
      */
-    private record DeadLetter(PendingRequest p, BedrockRequestFailedException reason, Future<Void> future,
-                              boolean valueDropped) {
+    private record DeadLetter(
+            PendingRequest p, BedrockRequestFailedException reason, Future<Void> future, boolean valueDropped) {
         SourceCoordinates key() {
             return p.key;
         }
@@ -115,8 +117,8 @@ public class BedrockSinkTask extends SinkTask {
     }
 
     /** For tests: the output writer and the Bedrock invoker a task gets for its config. */
-    BedrockSinkTask(Function<BedrockSinkConfig, OutputWriter> writers,
-                    Function<BedrockConnectorConfig, Invoker> invokers) {
+    BedrockSinkTask(
+            Function<BedrockSinkConfig, OutputWriter> writers, Function<BedrockConnectorConfig, Invoker> invokers) {
         this.writers = writers;
         this.invokers = invokers;
     }
@@ -148,11 +150,18 @@ public class BedrockSinkTask extends SinkTask {
         });
         invoker = invokers.apply(config);
         engine = new StreamEngine(EngineWiring.engine(config), invoker, new Listener());
-        metrics = new TaskMetrics(new Backlog(), () -> engine.effectiveLimit(), () -> engine.tokensReserved(),
+        metrics = new TaskMetrics(
+                new Backlog(),
+                () -> engine.effectiveLimit(),
+                () -> engine.tokensReserved(),
                 () -> engine.tokensSettledTotal());
         metrics.register(context, config);
-        log.info("Bedrock sink task {} started: model {}, mode {}, output {}, max in flight {}",
-                config.taskIndex(), config.modelId(), config.requestMode().configName(), config.outputTopic(),
+        log.info(
+                "Bedrock sink task {} started: model {}, mode {}, output {}, max in flight {}",
+                config.taskIndex(),
+                config.modelId(),
+                config.requestMode().configName(),
+                config.outputTopic(),
                 config.maxInFlightRequests());
     }
 
@@ -189,7 +198,11 @@ public class BedrockSinkTask extends SinkTask {
         @Override
         public long oldestAgeMs() {
             long now = System.nanoTime();
-            return pending.values().stream().mapToLong(p -> now - p.acceptedNanos).max().orElse(0) / 1_000_000;
+            return pending.values().stream()
+                            .mapToLong(p -> now - p.acceptedNanos)
+                            .max()
+                            .orElse(0)
+                    / 1_000_000;
         }
 
         @Override
@@ -202,7 +215,8 @@ public class BedrockSinkTask extends SinkTask {
         @Override
         public long backlogOf(TopicPartition tp) {
             return pending.keySet().stream()
-                    .filter(k -> k.partition() == tp.partition() && k.topic().equals(tp.topic())).count();
+                    .filter(k -> k.partition() == tp.partition() && k.topic().equals(tp.topic()))
+                    .count();
         }
     }
 
@@ -220,9 +234,16 @@ public class BedrockSinkTask extends SinkTask {
             modelRequest = mapper.map(request);
         } catch (InvalidRequestException e) {
             String requestId = mapper.requestId(request);
-            log.warn("Request {} at {}-{}@{} is invalid ({}): {}", requestId, key.topic(), key.partition(),
-                    key.offset(), e.reason(), e.getMessage());
-            deadLetter(new PendingRequest(key, record, requestId),
+            log.warn(
+                    "Request {} at {}-{}@{} is invalid ({}): {}",
+                    requestId,
+                    key.topic(),
+                    key.partition(),
+                    key.offset(),
+                    e.reason(),
+                    e.getMessage());
+            deadLetter(
+                    new PendingRequest(key, record, requestId),
                     BedrockRequestFailedException.invalidRequest(requestId, e.reason() + ": " + e.getMessage()));
             return;
         }
@@ -249,8 +270,7 @@ public class BedrockSinkTask extends SinkTask {
                 context.resume(assigned.toArray(new TopicPartition[0]));
                 log.debug("Resumed {} partitions with {} requests unfinished", assigned.size(), load);
             }
-            case NONE -> {
-            }
+            case NONE -> {}
         }
         if (load > 0 || !failed.isEmpty()) {
             // Connect calls put() again only when records arrive or the next offset commit is due
@@ -305,8 +325,11 @@ public class BedrockSinkTask extends SinkTask {
         if (engine != null) {
             int abandoned = engine.abandon(r -> revoked.contains(RequestRecords.topicPartition(r.source())));
             if (abandoned > 0) {
-                log.info("Abandoned {} unfinished requests of revoked partitions {}; they run again on the "
-                        + "partitions' next owner", abandoned, revoked);
+                log.info(
+                        "Abandoned {} unfinished requests of revoked partitions {}; they run again on the "
+                                + "partitions' next owner",
+                        abandoned,
+                        revoked);
             }
         }
         synchronized (assignmentLock) {
@@ -371,15 +394,22 @@ public class BedrockSinkTask extends SinkTask {
 
     private void deadLetter(PendingRequest p, BedrockRequestFailedException reason) {
         if (!config.errorsTolerateAll()) {
-            throw new ConnectException("Request " + p.requestId + " at " + p.key
-                    + " failed and " + ERRORS_TOLERANCE + "=none, so the task stops. Set "
-                    + ERRORS_TOLERANCE + "=all and errors.deadletterqueue.topic.name to dead-letter such requests. "
-                    + "Reason: " + reason.getMessage(), reason);
+            throw new ConnectException(
+                    "Request " + p.requestId + " at " + p.key
+                            + " failed and " + ERRORS_TOLERANCE + "=none, so the task stops. Set "
+                            + ERRORS_TOLERANCE
+                            + "=all and errors.deadletterqueue.topic.name to dead-letter such requests. "
+                            + "Reason: " + reason.getMessage(),
+                    reason);
         }
         metrics.recordDeadLetter();
         if (reporter == null) {
-            log.error("Request {} at {} is skipped: no dead-letter queue is configured "
-                    + "(errors.deadletterqueue.topic.name). Reason: {}", p.requestId, p.key, reason.getMessage());
+            log.error(
+                    "Request {} at {} is skipped: no dead-letter queue is configured "
+                            + "(errors.deadletterqueue.topic.name). Reason: {}",
+                    p.requestId,
+                    p.key,
+                    reason.getMessage());
             offsets.markDone(p.key);
             return;
         }
@@ -420,8 +450,10 @@ public class BedrockSinkTask extends SinkTask {
             }
         }
         for (DeadLetter d : again) {
-            log.warn("The dead letter of request {} is too large for the dead-letter topic; it is written again "
-                    + "without the request's value", d.p().requestId);
+            log.warn(
+                    "The dead letter of request {} is too large for the dead-letter topic; it is written again "
+                            + "without the request's value",
+                    d.p().requestId);
             deadLetters.add(reportWithoutValue(d.p(), d.reason()));
         }
     }
@@ -435,8 +467,15 @@ public class BedrockSinkTask extends SinkTask {
         BedrockRequestFailedException withoutValue = reason.withValueDropped(r.value());
         // Connect's reporter unboxes the timestamp of a record it did not deliver itself
         boolean timed = r.timestamp() != null;
-        SinkRecord letter = new SinkRecord(r.topic(), r.kafkaPartition(), r.keySchema(), r.key(), null, null,
-                r.kafkaOffset(), timed ? r.timestamp() : Long.valueOf(-1L),
+        SinkRecord letter = new SinkRecord(
+                r.topic(),
+                r.kafkaPartition(),
+                r.keySchema(),
+                r.key(),
+                null,
+                null,
+                r.kafkaOffset(),
+                timed ? r.timestamp() : Long.valueOf(-1L),
                 timed ? r.timestampType() : org.apache.kafka.common.record.TimestampType.NO_TIMESTAMP_TYPE,
                 r.headers());
         return new DeadLetter(p, withoutValue, reporter.report(letter, withoutValue), true);
@@ -455,8 +494,12 @@ public class BedrockSinkTask extends SinkTask {
             }
             if (event.event() == EventType.ERROR && Boolean.TRUE.equals(event.retrying())) {
                 metrics.requestsRetried.incrementAndGet();
-                log.info("Request {} invocation {} attempt {} failed ({}), retrying", event.requestId(),
-                        event.invocationId(), event.attempt(), event.errorType());
+                log.info(
+                        "Request {} invocation {} attempt {} failed ({}), retrying",
+                        event.requestId(),
+                        event.invocationId(),
+                        event.attempt(),
+                        event.errorType());
             }
             if (event.event() == EventType.COMPLETE && event.firstByteLatencyMs() != null) {
                 metrics.recordFirstChunk(event.firstByteLatencyMs());
@@ -498,8 +541,10 @@ public class BedrockSinkTask extends SinkTask {
             try {
                 send.run();
             } catch (RuntimeException e) {
-                fatal.raise(new ConnectException("Could not write an output record of request "
-                        + p.requestId + "; the task stops so the request runs again after a restart", e));
+                fatal.raise(new ConnectException(
+                        "Could not write an output record of request " + p.requestId
+                                + "; the task stops so the request runs again after a restart",
+                        e));
             }
         });
     }
@@ -516,13 +561,14 @@ public class BedrockSinkTask extends SinkTask {
                         + exception.getMessage() + "); raise output.producer.max.request.size and the topic's "
                         + "max.message.bytes, or shorten the answer with " + MAX_TOKENS);
             } else if (exception != null) {
-                fatal.raise(new ConnectException("Could not write an output record of request "
-                        + p.requestId + " to Kafka; the task stops so the request runs again after a restart",
+                fatal.raise(new ConnectException(
+                        "Could not write an output record of request " + p.requestId
+                                + " to Kafka; the task stops so the request runs again after a restart",
                         exception));
                 return; // never finished: its offset is not committed
             } else {
-                metrics.recordBytesOut(Math.max(0, metadata.serializedKeySize())
-                        + Math.max(0, metadata.serializedValueSize()));
+                metrics.recordBytesOut(
+                        Math.max(0, metadata.serializedKeySize()) + Math.max(0, metadata.serializedValueSize()));
                 if (chunk) {
                     metrics.chunksWritten.incrementAndGet();
                 }

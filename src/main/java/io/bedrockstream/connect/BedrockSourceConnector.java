@@ -3,19 +3,6 @@ package io.bedrockstream.connect;
 import io.bedrockstream.Version;
 import io.bedrockstream.connect.config.BedrockSourceConfig;
 import io.bedrockstream.connect.config.ConfigValidation;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.Config;
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.connect.connector.Task;
-import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.source.ConnectorTransactionBoundaries;
-import org.apache.kafka.connect.source.ExactlyOnceSupport;
-import org.apache.kafka.connect.source.SourceConnector;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -28,6 +15,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.ConnectorTransactionBoundaries;
+import org.apache.kafka.connect.source.ExactlyOnceSupport;
+import org.apache.kafka.connect.source.SourceConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads request records from Kafka itself (as MirrorMaker 2's source connector does), calls Bedrock's streaming
@@ -71,13 +70,16 @@ public class BedrockSourceConnector extends SourceConnector {
         BedrockSourceConfig config = new BedrockSourceConfig(props);
         List<ConfigValidation.Problem> problems = ConfigValidation.checkSource(config.values());
         if (!problems.isEmpty()) {
-            throw new ConfigException("Invalid Bedrock source configuration: " + problems.stream()
-                    .map(ConfigValidation.Problem::message).collect(Collectors.joining(" ")));
+            throw new ConfigException("Invalid Bedrock source configuration: "
+                    + problems.stream().map(ConfigValidation.Problem::message).collect(Collectors.joining(" ")));
         }
         this.props = Map.copyOf(props);
         requestPartitions = new RequestPartitions(config);
         this.partitions = requestPartitions.list();
-        log.info("Bedrock source connector {} reads {} partitions of {}", config.connectorName(), partitions.size(),
+        log.info(
+                "Bedrock source connector {} reads {} partitions of {}",
+                config.connectorName(),
+                partitions.size(),
                 requestPartitions.describe());
         long refreshMs = config.refreshInterval().toMillis();
         if (refreshMs > 0) {
@@ -140,8 +142,8 @@ public class BedrockSourceConnector extends SourceConnector {
     }
 
     /** One config per task: the connector's, plus the task's index and its dealt partitions. */
-    static List<Map<String, String>> taskConfigs(Map<String, String> props, List<TopicPartition> partitions,
-                                                 int maxTasks) {
+    static List<Map<String, String>> taskConfigs(
+            Map<String, String> props, List<TopicPartition> partitions, int maxTasks) {
         List<List<TopicPartition>> dealt = deal(partitions, maxTasks);
         List<Map<String, String>> configs = new ArrayList<>(dealt.size());
         for (int i = 0; i < dealt.size(); i++) {
@@ -155,10 +157,13 @@ public class BedrockSourceConnector extends SourceConnector {
 
     @Override
     public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
-        Object isolation = connectorConfig.get(BedrockSourceConfig.SOURCE_CONSUMER_PREFIX
-                + ConsumerConfig.ISOLATION_LEVEL_CONFIG);
-        return isolation != null && "read_uncommitted".equalsIgnoreCase(isolation.toString().trim())
-                ? ExactlyOnceSupport.UNSUPPORTED : ExactlyOnceSupport.SUPPORTED;
+        Object isolation =
+                connectorConfig.get(BedrockSourceConfig.SOURCE_CONSUMER_PREFIX + ConsumerConfig.ISOLATION_LEVEL_CONFIG);
+        return isolation != null
+                        && "read_uncommitted"
+                                .equalsIgnoreCase(isolation.toString().trim())
+                ? ExactlyOnceSupport.UNSUPPORTED
+                : ExactlyOnceSupport.SUPPORTED;
     }
 
     /**
@@ -178,11 +183,16 @@ public class BedrockSourceConnector extends SourceConnector {
     }
 
     private static void checkPartition(Map<String, ?> partition) {
-        if (partition == null || !(partition.get(BedrockSourceTask.PARTITION_TOPIC) instanceof String topic)
-                || topic.isBlank() || !(partition.get(BedrockSourceTask.PARTITION_NUMBER) instanceof Number n)
-                || n.intValue() < 0 || n.doubleValue() != n.intValue() || partition.size() != 2) {
+        if (partition == null
+                || !(partition.get(BedrockSourceTask.PARTITION_TOPIC) instanceof String topic)
+                || topic.isBlank()
+                || !(partition.get(BedrockSourceTask.PARTITION_NUMBER) instanceof Number n)
+                || n.intValue() < 0
+                || n.doubleValue() != n.intValue()
+                || partition.size() != 2) {
             throw new ConnectException("A source partition of this connector is {\"" + BedrockSourceTask.PARTITION_TOPIC
-                    + "\": \"<request topic>\", \"" + BedrockSourceTask.PARTITION_NUMBER + "\": <partition, 0 or more>}; "
+                    + "\": \"<request topic>\", \"" + BedrockSourceTask.PARTITION_NUMBER
+                    + "\": <partition, 0 or more>}; "
                     + "got " + partition);
         }
     }
@@ -192,12 +202,13 @@ public class BedrockSourceConnector extends SourceConnector {
         if (!(next instanceof Number n) || n.longValue() < 0 || n.doubleValue() != n.longValue()) {
             throw new ConnectException("The offset of " + partition + " must be {\"" + SourceOffsets.OFFSET
                     + "\": <next request offset to read, 0 or more>} with an optional \"" + SourceOffsets.OFFSET_DONE
-                    + "\" (ranges of requests past it that are done, e.g. \"5-9,12\"), or null to reset; got " + offset);
+                    + "\" (ranges of requests past it that are done, e.g. \"5-9,12\"), or null to reset; got "
+                    + offset);
         }
         for (String key : offset.keySet()) {
             if (!key.equals(SourceOffsets.OFFSET) && !key.equals(SourceOffsets.OFFSET_DONE)) {
-                throw new ConnectException("The offset of " + partition + " has an unknown field '" + key
-                        + "'; only \"" + SourceOffsets.OFFSET + "\" and \"" + SourceOffsets.OFFSET_DONE + "\" are read");
+                throw new ConnectException("The offset of " + partition + " has an unknown field '" + key + "'; only \""
+                        + SourceOffsets.OFFSET + "\" and \"" + SourceOffsets.OFFSET_DONE + "\" are read");
             }
         }
         Object done = offset.get(SourceOffsets.OFFSET_DONE);

@@ -16,22 +16,6 @@ import io.bedrockstream.request.ModelRequest;
 import io.bedrockstream.request.RequestMapper;
 import io.bedrockstream.request.RequestRecord;
 import io.bedrockstream.request.SourceCoordinates;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.SchemaAndValue;
-import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.header.ConnectHeaders;
-import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.SourceTask;
-import org.apache.kafka.connect.storage.Converter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -48,6 +32,21 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.apache.kafka.connect.storage.Converter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Consumes its request partitions, runs each request through the streaming engine and hands the output to
@@ -115,6 +114,7 @@ public class BedrockSourceTask extends SourceTask {
 
     /** Guards the consumer: stop() may run on another thread while poll() uses it. */
     private final Semaphore consumerAccess = new Semaphore(1);
+
     private volatile boolean stopping;
 
     /** One accepted request record, kept until it finishes for its dead letter. */
@@ -128,7 +128,11 @@ public class BedrockSourceTask extends SourceTask {
         /** Its complete terminal, held back until its outcome so that the two go to Connect together. */
         volatile OutputEvent complete;
 
-        Request(SourceCoordinates at, String requestId, ConsumerRecord<byte[], byte[]> record, SchemaAndValue key,
+        Request(
+                SourceCoordinates at,
+                String requestId,
+                ConsumerRecord<byte[], byte[]> record,
+                SchemaAndValue key,
                 SchemaAndValue value) {
             this.at = at;
             this.requestId = requestId;
@@ -138,22 +142,20 @@ public class BedrockSourceTask extends SourceTask {
         }
     }
 
-    private sealed interface Item permits Event, Outcome {
-    }
+    private sealed interface Item permits Event, Outcome {}
 
-    private record Event(OutputEvent event) implements Item {
-    }
+    private record Event(OutputEvent event) implements Item {}
 
-    private record Outcome(RequestOutcome outcome) implements Item {
-    }
+    private record Outcome(RequestOutcome outcome) implements Item {}
 
     public BedrockSourceTask() {
         this(c -> new KafkaConsumer<>(c.consumerConfigs()), EngineWiring::invoker);
     }
 
     /** For tests: the request consumer and the Bedrock invoker a task gets for its config. */
-    BedrockSourceTask(Function<BedrockSourceConfig, Consumer<byte[], byte[]>> consumers,
-                      Function<BedrockConnectorConfig, Invoker> invokers) {
+    BedrockSourceTask(
+            Function<BedrockSourceConfig, Consumer<byte[], byte[]>> consumers,
+            Function<BedrockConnectorConfig, Invoker> invokers) {
         this.consumers = consumers;
         this.invokers = invokers;
     }
@@ -174,35 +176,52 @@ public class BedrockSourceTask extends SourceTask {
         List<TopicPartition> assigned = config.assignedPartitions();
         invoker = invokers.apply(config);
         engine = new StreamEngine(EngineWiring.engine(config), invoker, new Listener());
-        metrics = new TaskMetrics(new Backlog(), () -> engine.effectiveLimit(), () -> engine.tokensReserved(),
+        metrics = new TaskMetrics(
+                new Backlog(),
+                () -> engine.effectiveLimit(),
+                () -> engine.tokensReserved(),
                 () -> engine.tokensSettledTotal());
         metrics.register(context, config);
         metrics.trackPartitions(assigned);
         consumer = consumers.apply(config);
         consumer.assign(assigned);
         seekToStoredOffsets(assigned);
-        log.info("Bedrock source task {} started: partitions {}, model {}, output {}, max in flight {}",
-                config.taskIndex(), assigned, config.modelId(), config.outputTopic(), config.maxInFlightRequests());
+        log.info(
+                "Bedrock source task {} started: partitions {}, model {}, output {}, max in flight {}",
+                config.taskIndex(),
+                assigned,
+                config.modelId(),
+                config.outputTopic(),
+                config.maxInFlightRequests());
     }
 
     private void seekToStoredOffsets(List<TopicPartition> assigned) {
-        List<Map<String, Object>> keys = assigned.stream().map(BedrockSourceTask::sourcePartition).toList();
-        Map<Map<String, Object>, Map<String, Object>> stored = context.offsetStorageReader().offsets(keys);
+        List<Map<String, Object>> keys =
+                assigned.stream().map(BedrockSourceTask::sourcePartition).toList();
+        Map<Map<String, Object>, Map<String, Object>> stored =
+                context.offsetStorageReader().offsets(keys);
         for (TopicPartition tp : assigned) {
             Map<String, Object> offset = stored == null ? null : stored.get(sourcePartition(tp));
             OptionalLong next;
             try {
                 next = offsets.restore(tp, offset);
             } catch (IllegalArgumentException e) {
-                throw new ConnectException("The stored source offset of " + tp + " cannot be read (" + e.getMessage()
-                        + "); fix or reset it through the worker's offsets REST API", e);
+                throw new ConnectException(
+                        "The stored source offset of " + tp + " cannot be read (" + e.getMessage()
+                                + "); fix or reset it through the worker's offsets REST API",
+                        e);
             }
             if (next.isEmpty()) {
                 continue; // the consumer's auto.offset.reset decides where it starts
             }
             consumer.seek(tp, next.getAsLong());
-            log.info("Partition {} resumes at offset {}{}", tp, next.getAsLong(), offset.get(OFFSET_DONE) == null
-                    ? "" : ", skipping the requests already done at " + offset.get(OFFSET_DONE));
+            log.info(
+                    "Partition {} resumes at offset {}{}",
+                    tp,
+                    next.getAsLong(),
+                    offset.get(OFFSET_DONE) == null
+                            ? ""
+                            : ", skipping the requests already done at " + offset.get(OFFSET_DONE));
         }
     }
 
@@ -241,7 +260,8 @@ public class BedrockSourceTask extends SourceTask {
             consumerAccess.release();
         }
         long waitMs = records.isEmpty() && offsets.unfinishedTotal() > 0
-                ? Math.min(BUSY_WAIT_MS, config.pollTimeout().toMillis()) : 0;
+                ? Math.min(BUSY_WAIT_MS, config.pollTimeout().toMillis())
+                : 0;
         drain(records, waitMs);
         return records.isEmpty() ? null : records;
     }
@@ -260,8 +280,14 @@ public class BedrockSourceTask extends SourceTask {
             key = keyConverter.toConnectData(record.topic(), record.headers(), record.key());
         } catch (RuntimeException e) {
             // no key to name it by: the dead letter is keyed by the record's coordinates
-            unreadable(at, record, new SchemaAndValue(Schema.STRING_SCHEMA, at.requestId()), raw(record.value()),
-                    BedrockSourceConfig.SOURCE_KEY_CONVERTER, e, out);
+            unreadable(
+                    at,
+                    record,
+                    new SchemaAndValue(Schema.STRING_SCHEMA, at.requestId()),
+                    raw(record.value()),
+                    BedrockSourceConfig.SOURCE_KEY_CONVERTER,
+                    e,
+                    out);
             return;
         }
         SchemaAndValue value;
@@ -278,8 +304,10 @@ public class BedrockSourceTask extends SourceTask {
         } catch (InvalidRequestException e) {
             Request request = new Request(at, mapper.requestId(requestRecord), record, key, value);
             log.warn("Request {} at {} is invalid ({}): {}", request.requestId, at, e.reason(), e.getMessage());
-            deadLetter(request, BedrockRequestFailedException.invalidRequest(request.requestId,
-                    e.reason() + ": " + e.getMessage()), out);
+            deadLetter(
+                    request,
+                    BedrockRequestFailedException.invalidRequest(request.requestId, e.reason() + ": " + e.getMessage()),
+                    out);
             return;
         }
         requests.put(at, new Request(at, modelRequest.requestId(), record, key, value));
@@ -287,13 +315,23 @@ public class BedrockSourceTask extends SourceTask {
     }
 
     /** A record a source converter cannot read is an invalid request; what could not be read goes on raw. */
-    private void unreadable(SourceCoordinates at, ConsumerRecord<byte[], byte[]> record, SchemaAndValue key,
-                            SchemaAndValue value, String converterKey, RuntimeException e, List<SourceRecord> out) {
+    private void unreadable(
+            SourceCoordinates at,
+            ConsumerRecord<byte[], byte[]> record,
+            SchemaAndValue key,
+            SchemaAndValue value,
+            String converterKey,
+            RuntimeException e,
+            List<SourceRecord> out) {
         String requestId = key.value() instanceof String k ? k : at.requestId();
         Request request = new Request(at, requestId, record, key, value);
         log.warn("Request {} at {} cannot be read by {}: {}", requestId, at, converterKey, e.getMessage());
-        deadLetter(request, BedrockRequestFailedException.invalidRequest(requestId,
-                "NOT_CONVERTIBLE: " + converterKey + " could not read the record: " + e.getMessage()), out);
+        deadLetter(
+                request,
+                BedrockRequestFailedException.invalidRequest(
+                        requestId,
+                        "NOT_CONVERTIBLE: " + converterKey + " could not read the record: " + e.getMessage()),
+                out);
     }
 
     private static SchemaAndValue raw(byte[] bytes) {
@@ -312,8 +350,7 @@ public class BedrockSourceTask extends SourceTask {
                 consumer.resume(consumer.assignment());
                 log.debug("Resumed with {} requests unfinished", unfinished);
             }
-            case NONE -> {
-            }
+            case NONE -> {}
         }
     }
 
@@ -372,8 +409,11 @@ public class BedrockSourceTask extends SourceTask {
                 String tooLarge = sizes.tooLarge(completionRecord(tp, outcome));
                 if (tooLarge != null) {
                     // the chunks and the complete terminal are written; the assembled answer cannot be
-                    deadLetter(request, BedrockRequestFailedException.outputRefused(request.requestId,
-                            "its completion record " + tooLarge), out);
+                    deadLetter(
+                            request,
+                            BedrockRequestFailedException.outputRefused(
+                                    request.requestId, "its completion record " + tooLarge),
+                            out);
                     return;
                 }
                 markDone(at);
@@ -396,8 +436,14 @@ public class BedrockSourceTask extends SourceTask {
     }
 
     private SourceRecord completionRecord(TopicPartition tp, RequestOutcome outcome) {
-        return new SourceRecord(partitionMap(tp), offsetMap(tp), config.completionsTopic().orElseThrow(), null,
-                OutputRecords.KEY_SCHEMA, outcome.request().requestId(), OutputRecords.COMPLETION_SCHEMA,
+        return new SourceRecord(
+                partitionMap(tp),
+                offsetMap(tp),
+                config.completionsTopic().orElseThrow(),
+                null,
+                OutputRecords.KEY_SCHEMA,
+                outcome.request().requestId(),
+                OutputRecords.COMPLETION_SCHEMA,
                 OutputRecords.toCompletionStruct(outcome));
     }
 
@@ -406,26 +452,42 @@ public class BedrockSourceTask extends SourceTask {
      * is the request's last record, so it carries the offset that includes the request.
      */
     private void deadLetter(Request request, BedrockRequestFailedException reason, List<SourceRecord> out) {
-        String dlq = config.dlqTopic().orElseThrow(() -> new ConnectException("Request " + request.requestId
-                + " at " + request.at + " failed and " + BedrockSourceConfig.SOURCE_DLQ_TOPIC + " is not set, so "
-                + "the task stops. Set " + BedrockSourceConfig.SOURCE_DLQ_TOPIC + " to dead-letter such requests. "
-                + "Reason: " + reason.getMessage(), reason));
+        String dlq = config.dlqTopic()
+                .orElseThrow(() -> new ConnectException(
+                        "Request " + request.requestId
+                                + " at " + request.at + " failed and " + BedrockSourceConfig.SOURCE_DLQ_TOPIC
+                                + " is not set, so "
+                                + "the task stops. Set " + BedrockSourceConfig.SOURCE_DLQ_TOPIC
+                                + " to dead-letter such requests. "
+                                + "Reason: " + reason.getMessage(),
+                        reason));
         metrics.recordDeadLetter();
         markDone(request.at);
         TopicPartition tp = RequestRecords.topicPartition(request.at);
         SourceRecord letter = deadLetterRecord(request, reason, dlq, tp, request.value);
         String tooLarge = sizes.tooLarge(letter);
         if (tooLarge != null) {
-            log.warn("The dead letter of request {} at {} {}; it is written without the request's value",
-                    request.requestId, request.at, tooLarge);
-            letter = deadLetterRecord(request, reason.withValueDropped(request.record.value()), dlq, tp,
+            log.warn(
+                    "The dead letter of request {} at {} {}; it is written without the request's value",
+                    request.requestId,
+                    request.at,
+                    tooLarge);
+            letter = deadLetterRecord(
+                    request,
+                    reason.withValueDropped(request.record.value()),
+                    dlq,
+                    tp,
                     new SchemaAndValue(Schema.OPTIONAL_BYTES_SCHEMA, null));
         }
         out.add(letter);
     }
 
-    private SourceRecord deadLetterRecord(Request request, BedrockRequestFailedException reason, String dlq,
-                                          TopicPartition tp, SchemaAndValue value) {
+    private SourceRecord deadLetterRecord(
+            Request request,
+            BedrockRequestFailedException reason,
+            String dlq,
+            TopicPartition tp,
+            SchemaAndValue value) {
         ConnectHeaders headers = new ConnectHeaders();
         request.record.headers().forEach(h -> copyHeader(headers, h.key(), h.value()));
         headers.addString(HEADER_ERROR_KIND, reason.kind().name())
@@ -434,8 +496,17 @@ public class BedrockSourceTask extends SourceTask {
                 .addString(HEADER_SOURCE_TOPIC, request.at.topic())
                 .addString(HEADER_SOURCE_PARTITION, String.valueOf(request.at.partition()))
                 .addString(HEADER_SOURCE_OFFSET, String.valueOf(request.at.offset()));
-        return new SourceRecord(partitionMap(tp), offsetMap(tp), dlq, null, request.key.schema(),
-                request.key.value(), value.schema(), value.value(), null, headers);
+        return new SourceRecord(
+                partitionMap(tp),
+                offsetMap(tp),
+                dlq,
+                null,
+                request.key.schema(),
+                request.key.value(),
+                value.schema(),
+                value.value(),
+                null,
+                headers);
     }
 
     /**
@@ -449,8 +520,12 @@ public class BedrockSourceTask extends SourceTask {
             return;
         }
         try {
-            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
+            String text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value))
+                    .toString();
             headers.addString(key, text);
         } catch (CharacterCodingException e) {
             headers.addBytes(key, value);
@@ -462,8 +537,14 @@ public class BedrockSourceTask extends SourceTask {
     }
 
     private SourceRecord chunkRecord(TopicPartition tp, OutputEvent event) {
-        return new SourceRecord(partitionMap(tp), offsetMap(tp), config.outputTopic(), null,
-                OutputRecords.KEY_SCHEMA, event.requestId(), OutputRecords.CHUNK_SCHEMA,
+        return new SourceRecord(
+                partitionMap(tp),
+                offsetMap(tp),
+                config.outputTopic(),
+                null,
+                OutputRecords.KEY_SCHEMA,
+                event.requestId(),
+                OutputRecords.CHUNK_SCHEMA,
                 OutputRecords.toStruct(event, config.outputChunkRaw(), config.outputChunkContext()));
     }
 
@@ -539,8 +620,12 @@ public class BedrockSourceTask extends SourceTask {
             }
             if (event.event() == EventType.ERROR && Boolean.TRUE.equals(event.retrying())) {
                 metrics.requestsRetried.incrementAndGet();
-                log.info("Request {} invocation {} attempt {} failed ({}), retrying", event.requestId(),
-                        event.invocationId(), event.attempt(), event.errorType());
+                log.info(
+                        "Request {} invocation {} attempt {} failed ({}), retrying",
+                        event.requestId(),
+                        event.invocationId(),
+                        event.attempt(),
+                        event.errorType());
             }
             if (event.event() == EventType.COMPLETE) {
                 if (event.firstByteLatencyMs() != null) {
@@ -568,7 +653,11 @@ public class BedrockSourceTask extends SourceTask {
         @Override
         public long oldestAgeMs() {
             long now = System.nanoTime();
-            return requests.values().stream().mapToLong(r -> now - r.acceptedNanos).max().orElse(0) / 1_000_000;
+            return requests.values().stream()
+                            .mapToLong(r -> now - r.acceptedNanos)
+                            .max()
+                            .orElse(0)
+                    / 1_000_000;
         }
 
         @Override
@@ -580,7 +669,9 @@ public class BedrockSourceTask extends SourceTask {
 
         @Override
         public long backlogOf(TopicPartition tp) {
-            return requests.keySet().stream().filter(c -> RequestRecords.topicPartition(c).equals(tp)).count();
+            return requests.keySet().stream()
+                    .filter(c -> RequestRecords.topicPartition(c).equals(tp))
+                    .count();
         }
     }
 
@@ -588,8 +679,8 @@ public class BedrockSourceTask extends SourceTask {
     @Override
     public void commitRecord(SourceRecord record, org.apache.kafka.clients.producer.RecordMetadata metadata) {
         if (metadata != null && metrics != null) {
-            metrics.recordBytesOut(Math.max(0, metadata.serializedKeySize())
-                    + Math.max(0, metadata.serializedValueSize()));
+            metrics.recordBytesOut(
+                    Math.max(0, metadata.serializedKeySize()) + Math.max(0, metadata.serializedValueSize()));
         }
     }
 

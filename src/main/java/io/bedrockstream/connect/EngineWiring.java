@@ -2,26 +2,24 @@ package io.bedrockstream.connect;
 
 import io.bedrockstream.bedrock.BedrockClientFactory;
 import io.bedrockstream.bedrock.BedrockClientSettings;
-import io.bedrockstream.bedrock.StreamingInvoker;
-import io.bedrockstream.model.ChunkParsers;
-import io.bedrockstream.request.RequestMapper;
-import org.apache.kafka.connect.errors.ConnectException;
 import io.bedrockstream.bedrock.CredentialsSettings;
+import io.bedrockstream.bedrock.StreamingInvoker;
 import io.bedrockstream.connect.config.BedrockConnectorConfig;
 import io.bedrockstream.connect.config.Choice;
 import io.bedrockstream.engine.EngineSettings;
+import io.bedrockstream.model.ChunkParsers;
 import io.bedrockstream.model.ModelFamily;
+import io.bedrockstream.request.RequestMapper;
 import io.bedrockstream.request.RequestMappingSettings;
 import io.bedrockstream.request.RequestMetadata;
-import org.apache.kafka.common.config.types.Password;
-
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.connect.errors.ConnectException;
 
 /** Turns a connector config into the settings of the layers below; the only place that knows both. */
 final class EngineWiring {
-    private EngineWiring() {
-    }
+    private EngineWiring() {}
 
     /** The request mapper of a task; a mapping the config cannot build fails the task with the reason. */
     static RequestMapper mapper(BedrockConnectorConfig c) {
@@ -66,8 +64,8 @@ final class EngineWiring {
                 .guardrailStreamProcessingMode(c.guardrailStreamMode().orElse(null))
                 .cacheSystemPrompt(c.cacheSystemPrompt())
                 .metadata(RequestMetadata.parse(c.requestMetadata(), BedrockConnectorConfig.REQUEST_METADATA))
-                .metadataHeaders(RequestMetadata.parse(c.requestMetadataHeaders(),
-                        BedrockConnectorConfig.REQUEST_METADATA_HEADERS))
+                .metadataHeaders(RequestMetadata.parse(
+                        c.requestMetadataHeaders(), BedrockConnectorConfig.REQUEST_METADATA_HEADERS))
                 .build();
     }
 
@@ -80,13 +78,18 @@ final class EngineWiring {
                 .retryBackoffMaxMs(c.retryBackoffMax().toMillis())
                 .retryDeadlineMs(c.retryDeadline().map(Duration::toMillis).orElse(Long.MAX_VALUE / 4))
                 // all: retry every transient type (empty set); none: retry none; else exactly the listed types
-                .retryTransient(c.retryTransientErrors().all() || !c.retryTransientErrors().names().isEmpty())
+                .retryTransient(c.retryTransientErrors().all()
+                        || !c.retryTransientErrors().names().isEmpty())
                 .retryableErrorTypes(c.retryTransientErrors().names())
                 .perKeyOrdering(c.requestOrdering() == Choice.RequestOrdering.KEY)
                 .requestsPerMinute(c.rateRequestsPerMinute())
                 .tokensPerMinute(c.rateTokensPerMinute())
-                .quota(new EngineSettings.Quota(c.rateTokensOutputWeights(), c.rateTokensDefaultMaxTokens(),
-                        EngineSettings.Quota.DEFAULTS.windowMs(), true, c.rateTokensLearn()))
+                .quota(new EngineSettings.Quota(
+                        c.rateTokensOutputWeights(),
+                        c.rateTokensDefaultMaxTokens(),
+                        EngineSettings.Quota.DEFAULTS.windowMs(),
+                        true,
+                        c.rateTokensLearn()))
                 .adaptiveConcurrency(c.adaptiveConcurrencyEnabled())
                 .invocationTimeoutMs(c.invocationTimeout().toMillis())
                 .coalesceMs(c.outputChunkCoalesceMs())
@@ -114,12 +117,18 @@ final class EngineWiring {
     private static CredentialsSettings credentials(BedrockConnectorConfig c) {
         return switch (c.credentialsProvider()) {
             case DEFAULT -> CredentialsSettings.defaults();
-            case STATIC -> CredentialsSettings.staticKeys(secret(c.accessKeyId().orElse(null)),
-                    secret(c.secretAccessKey().orElse(null)), secret(c.sessionToken().orElse(null)));
+            case STATIC ->
+                CredentialsSettings.staticKeys(
+                        secret(c.accessKeyId().orElse(null)),
+                        secret(c.secretAccessKey().orElse(null)),
+                        secret(c.sessionToken().orElse(null)));
             case PROFILE -> CredentialsSettings.profile(c.profileName().orElse(null));
-            case ASSUME_ROLE -> CredentialsSettings.assumeRole(c.roleArn().orElse(null),
-                    secret(c.roleExternalId().orElse(null)), c.roleSessionName(),
-                    c.stsEndpointOverride().orElse(null));
+            case ASSUME_ROLE ->
+                CredentialsSettings.assumeRole(
+                        c.roleArn().orElse(null),
+                        secret(c.roleExternalId().orElse(null)),
+                        c.roleSessionName(),
+                        c.stsEndpointOverride().orElse(null));
             case API_KEY -> CredentialsSettings.apiKey(secret(c.apiKey().orElse(null)));
         };
     }

@@ -1,10 +1,9 @@
 package io.bedrockstream.connect;
 
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * An error that must fail the task, raised on any thread (SDK, producer, writer) and thrown on the task thread,

@@ -5,6 +5,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
@@ -12,12 +17,6 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.storage.Converter;
-
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Map;
 
 /**
  * Bare JSON without null fields: what Connect's {@link JsonConverter} writes with {@code schemas.enable=false},
@@ -89,7 +88,8 @@ public class LeanJsonConverter implements Converter {
                     case INT64 -> g.writeNumber(((Number) v).longValue());
                     case FLOAT32 -> g.writeNumber((Float) v);
                     case FLOAT64 -> g.writeNumber((Double) v);
-                    default -> throw new DataException("Unexpected type " + f.schema().type() + " of " + f.name());
+                    default ->
+                        throw new DataException("Unexpected type " + f.schema().type() + " of " + f.name());
                 }
             }
             g.writeEndObject();

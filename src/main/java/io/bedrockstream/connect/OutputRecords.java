@@ -8,12 +8,11 @@ import io.bedrockstream.engine.RequestOutcome;
 import io.bedrockstream.model.ContentDelta;
 import io.bedrockstream.model.ConverseUsage;
 import io.bedrockstream.request.ModelRequest;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The output record contract of ARCHITECTURE.md as Connect schemas: one {@code ChunkRecord} per chunk and
@@ -30,14 +29,17 @@ public final class OutputRecords {
 
     /** One tool call of a Converse answer; {@code input} is the tool input JSON reassembled from its deltas. */
     public static final Schema TOOL_CALL_SCHEMA = SchemaBuilder.struct()
-            .name("io.bedrockstream.ToolCall").version(1).optional()
+            .name("io.bedrockstream.ToolCall")
+            .version(1)
+            .optional()
             .field("tool_use_id", Schema.OPTIONAL_STRING_SCHEMA)
             .field("name", Schema.OPTIONAL_STRING_SCHEMA)
             .field("input", Schema.OPTIONAL_STRING_SCHEMA)
             .build();
 
     public static final Schema COMPLETION_SCHEMA = SchemaBuilder.struct()
-            .name("io.bedrockstream.Completion").version(2)
+            .name("io.bedrockstream.Completion")
+            .version(2)
             .doc("A completed request: the whole text of its completed invocation and the usage figures.")
             .field("request_id", Schema.STRING_SCHEMA)
             .field("invocation_id", Schema.STRING_SCHEMA)
@@ -55,18 +57,21 @@ public final class OutputRecords {
             // version 2: optional, set for ConverseStream requests only
             .field("reasoning", Schema.OPTIONAL_STRING_SCHEMA)
             .field("reasoning_signature", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("tool_calls", SchemaBuilder.array(TOOL_CALL_SCHEMA).optional().build())
+            .field(
+                    "tool_calls",
+                    SchemaBuilder.array(TOOL_CALL_SCHEMA).optional().build())
             .field("cache_read_input_tokens", Schema.OPTIONAL_INT64_SCHEMA)
             .field("cache_write_input_tokens", Schema.OPTIONAL_INT64_SCHEMA)
             .field("latency_ms", Schema.OPTIONAL_INT64_SCHEMA)
             .field("service_tier", Schema.OPTIONAL_STRING_SCHEMA)
             .build();
 
-    private OutputRecords() {
-    }
+    private OutputRecords() {}
 
     private static Schema chunkSchema() {
-        SchemaBuilder b = SchemaBuilder.struct().name(ChunkField.SCHEMA_NAME).version(ChunkField.VERSION)
+        SchemaBuilder b = SchemaBuilder.struct()
+                .name(ChunkField.SCHEMA_NAME)
+                .version(ChunkField.VERSION)
                 .doc(ChunkField.DOC);
         for (ChunkField f : ChunkField.all()) {
             Schema s = switch (f.type()) {
@@ -94,7 +99,8 @@ public final class OutputRecords {
      * schemaless lean converter then omits.
      */
     private static boolean rawOnly(OutputEvent e) {
-        return e.delta() != null && !"text".equals(e.delta().deltaType())
+        return e.delta() != null
+                && !"text".equals(e.delta().deltaType())
                 && !"reasoning".equals(e.delta().deltaType());
     }
 
@@ -188,7 +194,9 @@ public final class OutputRecords {
             s.put("reasoning", a.reasoning()).put("reasoning_signature", a.reasoningSignature());
             List<Struct> calls = new ArrayList<>();
             for (ConverseAnswer.ToolCall c : a.toolCalls()) {
-                calls.add(new Struct(TOOL_CALL_SCHEMA).put("tool_use_id", c.toolUseId()).put("name", c.name())
+                calls.add(new Struct(TOOL_CALL_SCHEMA)
+                        .put("tool_use_id", c.toolUseId())
+                        .put("name", c.name())
                         .put("input", c.input()));
             }
             s.put("tool_calls", calls.isEmpty() ? null : calls);

@@ -1,11 +1,10 @@
 package io.bedrockstream.connect;
 
+import java.util.Map;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.storage.SimpleHeaderConverter;
-
-import java.util.Map;
 
 /**
  * Whether a source record the task hands to Connect, or a sink's dead letter, would be refused by the worker's
@@ -46,13 +45,16 @@ final class OutputSizes {
 
     /** @return null if the record fits, else why it does not ("is N bytes, more than …") */
     String tooLarge(SourceRecord r) {
-        long size = OVERHEAD + length(keys.fromConnectData(r.topic(), r.keySchema(), r.key()))
+        long size = OVERHEAD
+                + length(keys.fromConnectData(r.topic(), r.keySchema(), r.key()))
                 + length(values.fromConnectData(r.topic(), r.valueSchema(), r.value()));
         for (Header h : r.headers()) {
             size += h.key().length() + length(headers.fromConnectHeader(r.topic(), h.key(), h.schema(), h.value()));
         }
-        return size <= limit ? null : "is about " + size + " bytes, more than the worker producer's max.request.size ("
-                + limit + "; set " + MAX_REQUEST_SIZE_OVERRIDE + " on the connector to raise it)";
+        return size <= limit
+                ? null
+                : "is about " + size + " bytes, more than the worker producer's max.request.size (" + limit + "; set "
+                        + MAX_REQUEST_SIZE_OVERRIDE + " on the connector to raise it)";
     }
 
     /**
@@ -61,7 +63,8 @@ final class OutputSizes {
      * not measured.
      */
     boolean valueTooLarge(Object value) {
-        long size = value instanceof byte[] b ? b.length
+        long size = value instanceof byte[] b
+                ? b.length
                 : value instanceof String s ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length : 0;
         return size > limit - 65_536;
     }

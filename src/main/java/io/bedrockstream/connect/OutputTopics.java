@@ -1,12 +1,5 @@
 package io.bedrockstream.connect;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +8,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates the output topics when they do not exist yet, with the cluster's default partitions and replication,
@@ -24,8 +23,7 @@ import java.util.concurrent.TimeUnit;
 final class OutputTopics {
     private static final Logger log = LoggerFactory.getLogger(OutputTopics.class);
 
-    private OutputTopics() {
-    }
+    private OutputTopics() {}
 
     static void ensureExist(Map<String, Object> producerConfigs, List<String> topics) {
         Map<String, Object> adminConfigs = new HashMap<>();
@@ -43,11 +41,14 @@ final class OutputTopics {
             for (String topic : missing) {
                 try {
                     admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())))
-                            .all().get(30, TimeUnit.SECONDS);
+                            .all()
+                            .get(30, TimeUnit.SECONDS);
                     log.info("Created output topic {}", topic);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        log.warn("Could not create output topic {} ({}); create it before writing to it", topic,
+                        log.warn(
+                                "Could not create output topic {} ({}); create it before writing to it",
+                                topic,
                                 e.getCause().toString());
                     }
                 }
@@ -55,8 +56,10 @@ final class OutputTopics {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            log.warn("Could not check the output topics {} ({}); they must exist before output is written",
-                    topics, e.toString());
+            log.warn(
+                    "Could not check the output topics {} ({}); they must exist before output is written",
+                    topics,
+                    e.toString());
         }
     }
 }

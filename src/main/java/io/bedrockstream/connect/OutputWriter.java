@@ -3,13 +3,12 @@ package io.bedrockstream.connect;
 import io.bedrockstream.connect.config.BedrockSinkConfig;
 import io.bedrockstream.engine.OutputEvent;
 import io.bedrockstream.engine.RequestOutcome;
+import java.time.Duration;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.storage.Converter;
-
-import java.time.Duration;
 
 /**
  * Writes output records with the sink's own idempotent producer, serialised by the configured Connect
@@ -25,18 +24,34 @@ final class OutputWriter implements AutoCloseable {
     private final boolean contextOnEveryChunk;
 
     OutputWriter(BedrockSinkConfig config) {
-        this(new KafkaProducer<>(config.producerConfigs()), config.outputKeyConverter(),
-                config.outputValueConverter(), config.outputTopic(), config.completionsTopic().orElse(null),
-                config.outputChunkRaw(), config.outputChunkContext());
+        this(
+                new KafkaProducer<>(config.producerConfigs()),
+                config.outputKeyConverter(),
+                config.outputValueConverter(),
+                config.outputTopic(),
+                config.completionsTopic().orElse(null),
+                config.outputChunkRaw(),
+                config.outputChunkContext());
     }
 
-    OutputWriter(Producer<byte[], byte[]> producer, Converter keyConverter, Converter valueConverter,
-                 String outputTopic, String completionsTopic, boolean includeRawChunk) {
+    OutputWriter(
+            Producer<byte[], byte[]> producer,
+            Converter keyConverter,
+            Converter valueConverter,
+            String outputTopic,
+            String completionsTopic,
+            boolean includeRawChunk) {
         this(producer, keyConverter, valueConverter, outputTopic, completionsTopic, includeRawChunk, true);
     }
 
-    OutputWriter(Producer<byte[], byte[]> producer, Converter keyConverter, Converter valueConverter,
-                 String outputTopic, String completionsTopic, boolean includeRawChunk, boolean contextOnEveryChunk) {
+    OutputWriter(
+            Producer<byte[], byte[]> producer,
+            Converter keyConverter,
+            Converter valueConverter,
+            String outputTopic,
+            String completionsTopic,
+            boolean includeRawChunk,
+            boolean contextOnEveryChunk) {
         this.producer = producer;
         this.keyConverter = keyConverter;
         this.valueConverter = valueConverter;
@@ -56,16 +71,18 @@ final class OutputWriter implements AutoCloseable {
      */
     void send(OutputEvent event, Callback callback) {
         byte[] key = keyConverter.fromConnectData(outputTopic, OutputRecords.KEY_SCHEMA, event.requestId());
-        byte[] value = valueConverter.fromConnectData(outputTopic, OutputRecords.CHUNK_SCHEMA,
+        byte[] value = valueConverter.fromConnectData(
+                outputTopic,
+                OutputRecords.CHUNK_SCHEMA,
                 OutputRecords.toStruct(event, includeRawChunk, contextOnEveryChunk));
         producer.send(new ProducerRecord<>(outputTopic, key, value), callback);
     }
 
     void sendCompletion(RequestOutcome outcome, Callback callback) {
-        byte[] key = keyConverter.fromConnectData(completionsTopic, OutputRecords.KEY_SCHEMA,
-                outcome.request().requestId());
-        byte[] value = valueConverter.fromConnectData(completionsTopic, OutputRecords.COMPLETION_SCHEMA,
-                OutputRecords.toCompletionStruct(outcome));
+        byte[] key = keyConverter.fromConnectData(
+                completionsTopic, OutputRecords.KEY_SCHEMA, outcome.request().requestId());
+        byte[] value = valueConverter.fromConnectData(
+                completionsTopic, OutputRecords.COMPLETION_SCHEMA, OutputRecords.toCompletionStruct(outcome));
         producer.send(new ProducerRecord<>(completionsTopic, key, value), callback);
     }
 

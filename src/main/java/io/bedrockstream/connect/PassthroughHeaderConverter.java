@@ -1,13 +1,12 @@
 package io.bedrockstream.connect;
 
+import java.nio.ByteBuffer;
+import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.storage.HeaderConverter;
 import org.apache.kafka.connect.storage.SimpleHeaderConverter;
-
-import java.nio.ByteBuffer;
-import java.util.Map;
 
 /**
  * A header converter that writes byte values as they are and everything else as Connect's default

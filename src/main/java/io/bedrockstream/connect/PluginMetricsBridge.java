@@ -1,17 +1,15 @@
 package io.bedrockstream.connect;
 
+import java.util.LinkedHashMap;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.apache.kafka.connect.source.SourceTaskContext;
 
-import java.util.LinkedHashMap;
-
 /** The only class that touches Kafka 4.1's plugin metrics API; loaded only when the worker has it. */
 final class PluginMetricsBridge {
-    private PluginMetricsBridge() {
-    }
+    private PluginMetricsBridge() {}
 
     static boolean register(SinkTaskContext context, TaskMetrics metrics) {
         return register(context.pluginMetrics(), metrics);
@@ -37,8 +35,10 @@ final class PluginMetricsBridge {
         LinkedHashMap<String, String> tags = new LinkedHashMap<>();
         tags.put("topic", tp.topic());
         tags.put("partition", String.valueOf(tp.partition()));
-        return pm.metricName("request-backlog", "Unfinished requests behind the committed offset of a request "
-                + "partition.", tags);
+        return pm.metricName(
+                "request-backlog",
+                "Unfinished requests behind the committed offset of a request " + "partition.",
+                tags);
     }
 
     static void addBacklog(Object pm, org.apache.kafka.common.TopicPartition tp, java.util.function.LongSupplier v) {

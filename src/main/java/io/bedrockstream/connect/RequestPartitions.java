@@ -1,16 +1,6 @@
 package io.bedrockstream.connect;
 
 import io.bedrockstream.connect.config.BedrockSourceConfig;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.connect.errors.ConnectException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -23,6 +13,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lists the source connector's request partitions: those of {@code source.topics}, or of every topic matching
@@ -59,8 +58,8 @@ final class RequestPartitions implements AutoCloseable {
                 adminConfigs.put(k, v);
             }
         });
-        adminConfigs.put(AdminClientConfig.CLIENT_ID_CONFIG,
-                "bedrock-stream-source-" + config.connectorName() + "-admin");
+        adminConfigs.put(
+                AdminClientConfig.CLIENT_ID_CONFIG, "bedrock-stream-source-" + config.connectorName() + "-admin");
         return adminConfigs;
     }
 
@@ -73,7 +72,8 @@ final class RequestPartitions implements AutoCloseable {
     List<TopicPartition> list() {
         try {
             Collection<String> names = regex == null ? topics : matching();
-            Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(names).topicNameValues();
+            Map<String, KafkaFuture<TopicDescription>> described =
+                    admin.describeTopics(names).topicNameValues();
             List<TopicPartition> out = new ArrayList<>();
             for (String name : new TreeSet<>(described.keySet())) {
                 try {
@@ -88,8 +88,10 @@ final class RequestPartitions implements AutoCloseable {
             }
             return out;
         } catch (ExecutionException e) {
-            throw new ConnectException("Could not list the partitions of " + describe() + " (may the connector "
-                    + "describe them?): " + e.getCause(), e.getCause());
+            throw new ConnectException(
+                    "Could not list the partitions of " + describe() + " (may the connector " + "describe them?): "
+                            + e.getCause(),
+                    e.getCause());
         } catch (TimeoutException e) {
             throw new ConnectException("Timed out listing the partitions of " + describe(), e);
         } catch (InterruptedException e) {
@@ -102,7 +104,9 @@ final class RequestPartitions implements AutoCloseable {
         Set<String> names = admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
         List<String> out = new ArrayList<>();
         for (String name : names) {
-            if (!name.startsWith("_") && !ownTopics.contains(name) && regex.matcher(name).matches()) {
+            if (!name.startsWith("_")
+                    && !ownTopics.contains(name)
+                    && regex.matcher(name).matches()) {
                 out.add(name);
             }
         }

@@ -2,17 +2,6 @@ package io.bedrockstream.connect;
 
 import io.bedrockstream.request.RequestRecord;
 import io.bedrockstream.request.SourceCoordinates;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.data.Date;
-import org.apache.kafka.connect.data.Decimal;
-import org.apache.kafka.connect.data.Field;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.data.Time;
-import org.apache.kafka.connect.data.Timestamp;
-import org.apache.kafka.connect.header.Header;
-import org.apache.kafka.connect.sink.SinkRecord;
-
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +14,16 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Date;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.data.Time;
+import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * Turns a {@link SinkRecord} into the Connect-free {@link RequestRecord} the request layer maps.
@@ -36,23 +35,27 @@ import java.util.Map;
  */
 public final class RequestRecords {
 
-    private RequestRecords() {
-    }
+    private RequestRecords() {}
 
     public static RequestRecord from(SinkRecord record) {
-        return new RequestRecord(record.originalTopic(), record.originalKafkaPartition(),
-                record.originalKafkaOffset(), toPlain(record.keySchema(), record.key()),
-                toPlain(record.valueSchema(), record.value()), headers(record));
+        return new RequestRecord(
+                record.originalTopic(),
+                record.originalKafkaPartition(),
+                record.originalKafkaOffset(),
+                toPlain(record.keySchema(), record.key()),
+                toPlain(record.valueSchema(), record.value()),
+                headers(record));
     }
 
     /**
      * A request record the source task consumed itself: its key and value as the {@code source.*.converter}
      * read them, its headers as raw bytes (last value per name).
      */
-    public static RequestRecord from(SourceCoordinates at,
-                                     org.apache.kafka.connect.data.SchemaAndValue key,
-                                     org.apache.kafka.connect.data.SchemaAndValue value,
-                                     org.apache.kafka.common.header.Headers headers) {
+    public static RequestRecord from(
+            SourceCoordinates at,
+            org.apache.kafka.connect.data.SchemaAndValue key,
+            org.apache.kafka.connect.data.SchemaAndValue value,
+            org.apache.kafka.common.header.Headers headers) {
         Map<String, byte[]> out = new HashMap<>();
         for (org.apache.kafka.common.header.Header h : headers) {
             if (h.value() == null) {
@@ -61,8 +64,13 @@ public final class RequestRecords {
                 out.put(h.key(), h.value());
             }
         }
-        return new RequestRecord(at.topic(), at.partition(), at.offset(), toPlain(key.schema(), key.value()),
-                toPlain(value.schema(), value.value()), out);
+        return new RequestRecord(
+                at.topic(),
+                at.partition(),
+                at.offset(),
+                toPlain(key.schema(), key.value()),
+                toPlain(value.schema(), value.value()),
+                out);
     }
 
     /** The Kafka partition a request record came from. */
@@ -142,12 +150,19 @@ public final class RequestRecords {
     private static Object logical(String name, Object value) {
         return switch (name) {
             case Decimal.LOGICAL_NAME -> value instanceof BigDecimal ? value : null;
-            case Date.LOGICAL_NAME -> value instanceof java.util.Date d
-                    ? d.toInstant().atOffset(ZoneOffset.UTC).toLocalDate().toString() : null;
-            case Time.LOGICAL_NAME -> value instanceof java.util.Date d
-                    ? DateTimeFormatter.ISO_LOCAL_TIME.format(
-                    LocalTime.ofNanoOfDay(Math.floorMod(d.getTime(), 86_400_000L) * 1_000_000L)) : null;
-            case Timestamp.LOGICAL_NAME -> value instanceof java.util.Date d ? Instant.ofEpochMilli(d.getTime()).toString() : null;
+            case Date.LOGICAL_NAME ->
+                value instanceof java.util.Date d
+                        ? d.toInstant().atOffset(ZoneOffset.UTC).toLocalDate().toString()
+                        : null;
+            case Time.LOGICAL_NAME ->
+                value instanceof java.util.Date d
+                        ? DateTimeFormatter.ISO_LOCAL_TIME.format(
+                                LocalTime.ofNanoOfDay(Math.floorMod(d.getTime(), 86_400_000L) * 1_000_000L))
+                        : null;
+            case Timestamp.LOGICAL_NAME ->
+                value instanceof java.util.Date d
+                        ? Instant.ofEpochMilli(d.getTime()).toString()
+                        : null;
             default -> null;
         };
     }

@@ -1,13 +1,12 @@
 package io.bedrockstream.connect;
 
-import org.apache.kafka.common.TopicPartition;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The source task's offsets into its request partitions. Per partition a source offset is
@@ -136,8 +135,10 @@ final class SourceOffsets {
                 start = Long.parseLong(dash < 0 ? t : t.substring(0, dash).trim());
                 end = dash < 0 ? start : Long.parseLong(t.substring(dash + 1).trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + OFFSET_DONE + "' must list offsets and ranges such as "
-                        + "\"5-9,12\"; '" + t + "' is neither", e);
+                throw new IllegalArgumentException(
+                        "'" + OFFSET_DONE + "' must list offsets and ranges such as " + "\"5-9,12\"; '" + t
+                                + "' is neither",
+                        e);
             }
             if (start < 0 || end < start) {
                 throw new IllegalArgumentException("'" + OFFSET_DONE + "' has an empty or negative range '" + t + "'");
@@ -169,12 +170,14 @@ final class SourceOffsets {
     private static final class PartitionOffsets {
         /** Next offset to read past every finished request; -1 until restored or first read. */
         long next = -1;
+
         long lastRead = -1;
         final TreeSet<Long> unfinished = new TreeSet<>();
         /** Finished ranges past {@link #next}; never spanning an unfinished offset. */
         final TreeMap<Long, Long> done = new TreeMap<>();
         /** Ranges restored from the stored offset; only the part past {@link #lastRead} is still to be read. */
         TreeMap<Long, Long> restored = new TreeMap<>();
+
         Map<String, Object> map;
 
         void markDone(long offset) {

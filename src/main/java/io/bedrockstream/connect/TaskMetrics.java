@@ -1,8 +1,10 @@
 package io.bedrockstream.connect;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import javax.management.Attribute;
 import javax.management.AttributeList;
 import javax.management.DynamicMBean;
@@ -10,11 +12,8 @@ import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanInfo;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
-import java.lang.management.ManagementFactory;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A task's counters, published through Connect's plugin metrics where the worker offers them (Kafka 4.1+,
@@ -40,14 +39,15 @@ public final class TaskMetrics implements AutoCloseable {
 
     /** Fixed metrics in definition order; per-partition ones come and go with the assignment. */
     private final Map<String, Metric> metrics = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+
     private final Map<org.apache.kafka.common.TopicPartition, String> partitionMetrics =
             new java.util.concurrent.ConcurrentHashMap<>();
     /** The worker's plugin metrics when it has them (Kafka 4.1+), kept as Object so older workers load us. */
     private volatile Object pluginMetrics;
+
     private ObjectName mbeanName;
 
-    private record Metric(String description, LongSupplier value) {
-    }
+    private record Metric(String description, LongSupplier value) {}
 
     /** What the task knows of its unfinished requests, for the metrics an operator pages on. */
     public interface Backlog {
@@ -75,37 +75,62 @@ public final class TaskMetrics implements AutoCloseable {
      * @param tokensReserved tokens reserved now against rate.tokens.per.minute by calls running
      * @param tokensSettled  tokens calls used of it (input + output × weight) since the task started
      */
-    public TaskMetrics(Backlog backlog, LongSupplier effectiveLimit, LongSupplier tokensReserved,
-                       LongSupplier tokensSettled) {
+    public TaskMetrics(
+            Backlog backlog, LongSupplier effectiveLimit, LongSupplier tokensReserved, LongSupplier tokensSettled) {
         this.backlog = backlog;
         this.effectiveLimit = effectiveLimit;
         define("in-flight-requests", "Requests accepted and not yet finished.", backlog::unfinished);
-        define("oldest-unfinished-request-age-ms", "Age of the oldest request accepted and not yet finished, in "
-                + "milliseconds (0 when none).", backlog::oldestAgeMs);
-        define("request-backlog-max-partition", "The most unfinished requests behind the committed offset of any "
-                + "one request partition.", backlog::maxPartitionBacklog);
+        define(
+                "oldest-unfinished-request-age-ms",
+                "Age of the oldest request accepted and not yet finished, in " + "milliseconds (0 when none).",
+                backlog::oldestAgeMs);
+        define(
+                "request-backlog-max-partition",
+                "The most unfinished requests behind the committed offset of any " + "one request partition.",
+                backlog::maxPartitionBacklog);
         define("effective-concurrency-limit", "The adaptive in-flight limit after throttling.", effectiveLimit);
         define("requests-started-total", "Requests accepted from the request topics.", requestsStarted::get);
-        define("requests-completed-total", "Requests whose complete terminal record was written.", requestsCompleted::get);
+        define(
+                "requests-completed-total",
+                "Requests whose complete terminal record was written.",
+                requestsCompleted::get);
         define("requests-retried-total", "Attempts that were retried.", requestsRetried::get);
         define("requests-dead-lettered-total", "Requests sent to the dead-letter topic.", requestsDeadLettered::get);
-        define("dead-letters-last-minute", "Requests sent to the dead-letter topic in the last 60 seconds.",
+        define(
+                "dead-letters-last-minute",
+                "Requests sent to the dead-letter topic in the last 60 seconds.",
                 deadLettersLastMinute::lastMinute);
         define("throttled-calls-total", "Invocations Bedrock throttled.", throttledCalls::get);
-        define("throttled-calls-last-minute", "Invocations Bedrock throttled in the last 60 seconds.",
+        define(
+                "throttled-calls-last-minute",
+                "Invocations Bedrock throttled in the last 60 seconds.",
                 throttledLastMinute::lastMinute);
-        define("bytes-out-total", "Bytes of output, completion and dead-letter records acknowledged by the broker "
-                + "(serialised keys and values).", bytesOut::get);
+        define(
+                "bytes-out-total",
+                "Bytes of output, completion and dead-letter records acknowledged by the broker "
+                        + "(serialised keys and values).",
+                bytesOut::get);
         define("chunks-written-total", "Chunk records written to the output topic.", chunksWritten::get);
         define("input-tokens-total", "Input tokens reported by completed invocations.", inputTokens::get);
         define("output-tokens-total", "Output tokens reported by completed invocations.", outputTokens::get);
-        define("quota-tokens-reserved", "Tokens reserved now against rate.tokens.per.minute by running calls "
-                + "(input estimate + max tokens each), or against the learned budget (rate.tokens.learn); 0 with "
-                + "neither.", tokensReserved);
-        define("quota-tokens-settled-total", "Tokens calls used of rate.tokens.per.minute when they ended (input + "
-                + "output x weight), or of the learned budget; 0 with neither.", tokensSettled);
-        define("time-to-first-chunk-avg-ms", "Average time from invocation start to its first chunk.", this::firstChunkAvg);
-        define("time-to-first-chunk-last-ms", "Time from invocation start to first chunk, last invocation.",
+        define(
+                "quota-tokens-reserved",
+                "Tokens reserved now against rate.tokens.per.minute by running calls "
+                        + "(input estimate + max tokens each), or against the learned budget (rate.tokens.learn); 0 with "
+                        + "neither.",
+                tokensReserved);
+        define(
+                "quota-tokens-settled-total",
+                "Tokens calls used of rate.tokens.per.minute when they ended (input + "
+                        + "output x weight), or of the learned budget; 0 with neither.",
+                tokensSettled);
+        define(
+                "time-to-first-chunk-avg-ms",
+                "Average time from invocation start to its first chunk.",
+                this::firstChunkAvg);
+        define(
+                "time-to-first-chunk-last-ms",
+                "Time from invocation start to first chunk, last invocation.",
                 lastFirstChunkMs::get);
     }
 
@@ -242,16 +267,18 @@ public final class TaskMetrics implements AutoCloseable {
     }
 
     /** Registers with the worker's plugin metrics where it has them, else as a JMX MBean. */
-    public void register(org.apache.kafka.connect.sink.SinkTaskContext context,
-                         io.bedrockstream.connect.config.BedrockConnectorConfig config) {
+    public void register(
+            org.apache.kafka.connect.sink.SinkTaskContext context,
+            io.bedrockstream.connect.config.BedrockConnectorConfig config) {
         if (!registerWith(context)) {
             registerMBean(config.connectorName(), String.valueOf(config.taskIndex()));
         }
     }
 
     /** As {@link #register(org.apache.kafka.connect.sink.SinkTaskContext, io.bedrockstream.connect.config.BedrockConnectorConfig)}, for a source task. */
-    public void register(org.apache.kafka.connect.source.SourceTaskContext context,
-                         io.bedrockstream.connect.config.BedrockConnectorConfig config) {
+    public void register(
+            org.apache.kafka.connect.source.SourceTaskContext context,
+            io.bedrockstream.connect.config.BedrockConnectorConfig config) {
         if (!registerWith(context)) {
             registerMBean(config.connectorName(), String.valueOf(config.taskIndex()));
         }
@@ -321,8 +348,8 @@ public final class TaskMetrics implements AutoCloseable {
             MBeanAttributeInfo[] attrs;
             synchronized (metrics) {
                 attrs = metrics.entrySet().stream()
-                        .map(e -> new MBeanAttributeInfo(e.getKey(), "long", e.getValue().description(), true, false,
-                                false))
+                        .map(e -> new MBeanAttributeInfo(
+                                e.getKey(), "long", e.getValue().description(), true, false, false))
                         .toArray(MBeanAttributeInfo[]::new);
             }
             return new MBeanInfo(TaskMetrics.class.getName(), "Bedrock stream task metrics", attrs, null, null, null);

@@ -50,17 +50,24 @@ public enum ChunkField {
     public static final String SCHEMA_NAME = "io.bedrockstream.ChunkRecord";
     /** The contract's version; readers of version 1 ignore the fields added in 2. */
     public static final int VERSION = 2;
+
     public static final String DOC = "One streamed chunk of a Bedrock invocation, or the invocation's terminal "
             + "record (complete or error). Group by invocation_id, order by seq; trust the invocation whose "
             + "terminal is complete.";
 
     /** The values of {@code event}. */
     public static final String EVENT_CHUNK = "chunk";
+
     public static final String EVENT_COMPLETE = "complete";
     public static final String EVENT_ERROR = "error";
 
     /** The field types the contract uses. */
-    public enum Type { STRING, INT32, INT64, BOOLEAN }
+    public enum Type {
+        STRING,
+        INT32,
+        INT64,
+        BOOLEAN
+    }
 
     private static final List<ChunkField> ALL = List.of(values());
 

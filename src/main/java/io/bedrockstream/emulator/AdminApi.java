@@ -28,13 +28,22 @@ final class AdminApi {
             HttpReplies.sendJson(ctx, request, HttpResponseStatus.OK, null, statsJson(state.recorder.snapshot()));
         } else if (path.equals("/_emulator/reset") && post) {
             state.reset();
-            HttpReplies.sendJson(ctx, request, HttpResponseStatus.OK, null, JSON.createObjectNode().put("reset", true));
+            HttpReplies.sendJson(
+                    ctx,
+                    request,
+                    HttpResponseStatus.OK,
+                    null,
+                    JSON.createObjectNode().put("reset", true));
         } else if (path.equals("/_emulator/settings") && post) {
             try {
                 JsonNode settings = JSON.readTree(ByteBufUtil.getBytes(request.content()));
                 state.update(o -> applySettings(o.toBuilder(), settings).build());
             } catch (IOException | IllegalArgumentException e) {
-                HttpReplies.sendJson(ctx, request, HttpResponseStatus.BAD_REQUEST, null,
+                HttpReplies.sendJson(
+                        ctx,
+                        request,
+                        HttpResponseStatus.BAD_REQUEST,
+                        null,
                         JSON.createObjectNode().put("message", "Bad settings: " + e.getMessage()));
                 return;
             }
@@ -42,7 +51,11 @@ final class AdminApi {
         } else if (path.equals("/_emulator/settings") && get) {
             HttpReplies.sendJson(ctx, request, HttpResponseStatus.OK, null, settingsJson(state.options()));
         } else {
-            HttpReplies.sendJson(ctx, request, HttpResponseStatus.NOT_FOUND, null,
+            HttpReplies.sendJson(
+                    ctx,
+                    request,
+                    HttpResponseStatus.NOT_FOUND,
+                    null,
                     JSON.createObjectNode().put("message", "Unknown admin route " + request.method() + " " + path));
         }
     }
@@ -95,19 +108,25 @@ final class AdminApi {
             b.webIdentityTokens(strings(s.get("webIdentityTokens")));
         }
         if (s.has("credentialLifetimeMs")) {
-            b.credentialLifetime(java.time.Duration.ofMillis(s.get("credentialLifetimeMs").asLong()));
+            b.credentialLifetime(
+                    java.time.Duration.ofMillis(s.get("credentialLifetimeMs").asLong()));
         }
         return b;
     }
 
     private static ObjectNode settingsJson(EmulatorOptions o) {
-        return JSON.createObjectNode().put("throttleFraction", o.throttleFraction())
+        return JSON.createObjectNode()
+                .put("throttleFraction", o.throttleFraction())
                 .put("maxConcurrentStreams", o.maxConcurrentStreams())
-                .put("tokensPerMinute", o.tokensPerMinute()).put("quotaWindowMs", o.quotaWindowMs())
+                .put("tokensPerMinute", o.tokensPerMinute())
+                .put("quotaWindowMs", o.quotaWindowMs())
                 .put("quotaOutputWeights", o.quotaOutputWeights())
                 .put("words", o.words())
-                .put("perChunk", o.perChunk()).put("ttftMs", o.ttftMs()).put("delayMs", o.delayMs())
-                .put("seed", o.seed()).put("logCalls", o.logCalls())
+                .put("perChunk", o.perChunk())
+                .put("ttftMs", o.ttftMs())
+                .put("delayMs", o.delayMs())
+                .put("seed", o.seed())
+                .put("logCalls", o.logCalls())
                 .put("verifiesSignatures", o.verifiesSignatures())
                 .put("credentialLifetimeMs", o.credentialLifetime().toMillis())
                 // tokens are secrets of a kind: only how many there are
@@ -116,8 +135,10 @@ final class AdminApi {
     }
 
     static ObjectNode statsJson(EmulatorStats stats) {
-        ObjectNode root = JSON.createObjectNode().put("calls", stats.calls())
-                .put("currentConcurrency", stats.currentConcurrency()).put("maxConcurrency", stats.maxConcurrency())
+        ObjectNode root = JSON.createObjectNode()
+                .put("calls", stats.calls())
+                .put("currentConcurrency", stats.currentConcurrency())
+                .put("maxConcurrency", stats.maxConcurrency())
                 .put("tokenQuotaThrottles", stats.tokenQuotaThrottles())
                 .put("openConnections", stats.openConnections())
                 .put("callsWithSessionToken", stats.callsWithSessionToken());
@@ -127,8 +148,12 @@ final class AdminApi {
         stats.requests().forEach((id, attempts) -> {
             var array = requests.putArray(id);
             for (Attempt a : attempts) {
-                array.addObject().put("attempt", a.attempt()).put("modelId", a.modelId()).put("outcome", a.outcome())
-                        .put("chunks", a.chunks()).put("text", a.text());
+                array.addObject()
+                        .put("attempt", a.attempt())
+                        .put("modelId", a.modelId())
+                        .put("outcome", a.outcome())
+                        .put("chunks", a.chunks())
+                        .put("text", a.text());
             }
         });
         return root;

@@ -30,8 +30,7 @@ final class ApiKeyAuth {
      *                       {@code x-amz-content-sha256}), in that order; empty for a bearer-only call
      * @param accepted       whether the authorization was accepted
      */
-    record Seen(String id, String scheme, List<String> signingHeaders, boolean accepted) {
-    }
+    record Seen(String id, String scheme, List<String> signingHeaders, boolean accepted) {}
 
     /** Bounded; appended on the event loops, so a plain list under its own lock (no copy per call). */
     private final List<Seen> seen = new java.util.ArrayList<>();
@@ -61,7 +60,8 @@ final class ApiKeyAuth {
 
     void note(String id, HttpHeaders headers, boolean accepted) {
         String authorization = headers.get("Authorization");
-        String scheme = authorization == null || authorization.isBlank() ? "none"
+        String scheme = authorization == null || authorization.isBlank()
+                ? "none"
                 : authorization.strip().split("\\s+", 2)[0];
         List<String> signing = new java.util.ArrayList<>();
         for (String name : List.of("X-Amz-Date", "X-Amz-Security-Token", "x-amz-content-sha256")) {

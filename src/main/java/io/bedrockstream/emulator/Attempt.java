@@ -6,5 +6,4 @@ package io.bedrockstream.emulator;
  * @param outcome {@code complete}, a pre-stream error code, a mid-stream fault type, or {@code cancelled}
  * @param text    the whole text this attempt would have generated; null when no generation was planned
  */
-public record Attempt(int attempt, String modelId, String outcome, int chunks, String text) {
-}
+public record Attempt(int attempt, String modelId, String outcome, int chunks, String text) {}

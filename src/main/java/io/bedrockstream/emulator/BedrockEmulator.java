@@ -28,8 +28,8 @@ public final class BedrockEmulator implements AutoCloseable {
     private final int port;
     private final String host;
 
-    private BedrockEmulator(EmulatorState state, EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel,
-                            String host) {
+    private BedrockEmulator(
+            EmulatorState state, EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel, String host) {
         this.state = state;
         this.boss = boss;
         this.workers = workers;
@@ -58,7 +58,9 @@ public final class BedrockEmulator implements AutoCloseable {
                             ch.pipeline().addLast("sniffer", new ProtocolSniffer(handler));
                         }
                     })
-                    .bind(options.host(), options.port()).sync().channel();
+                    .bind(options.host(), options.port())
+                    .sync()
+                    .channel();
             return new BedrockEmulator(state, boss, workers, channel, options.host());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -67,8 +69,8 @@ public final class BedrockEmulator implements AutoCloseable {
         } catch (Exception e) {
             // sync() rethrows bind failures (a checked BindException) without declaring them
             shutdown(boss, workers);
-            throw new IllegalStateException("cannot listen on " + options.host() + ":" + options.port() + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
         }
     }
 
@@ -109,7 +111,8 @@ public final class BedrockEmulator implements AutoCloseable {
     public java.util.List<String> authorizations(String id) {
         return state.apiKeyAuth.seen().stream()
                 .filter(s -> id == null || id.equals(s.id()))
-                .map(s -> s.scheme() + (s.accepted() ? " accepted" : " refused")
+                .map(s -> s.scheme()
+                        + (s.accepted() ? " accepted" : " refused")
                         + (s.signingHeaders().isEmpty() ? "" : " " + String.join(" ", s.signingHeaders())))
                 .toList();
     }
@@ -185,10 +188,13 @@ public final class BedrockEmulator implements AutoCloseable {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            emulator.close();
-            stopped.countDown();
-        }, "emulator-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            emulator.close();
+                            stopped.countDown();
+                        },
+                        "emulator-shutdown"));
         System.out.println("Bedrock emulator listening on " + emulator.endpoint()
                 + (options.verifiesSignatures() ? " (verifying SigV4 signatures)" : ""));
         System.out.flush();

@@ -13,8 +13,7 @@ import java.util.regex.Pattern;
  * of the connector.
  */
 final class BurndownWeights {
-    private record Entry(Pattern model, double weight) {
-    }
+    private record Entry(Pattern model, double weight) {}
 
     private final List<Entry> entries;
 
@@ -44,7 +43,10 @@ final class BurndownWeights {
                 if (!(weight >= 1 && weight <= 100)) {
                     throw new IllegalArgumentException("'" + entry + "': the weight must be from 1 to 100");
                 }
-                String[] parts = entry.substring(0, colon).strip().toLowerCase(Locale.ROOT).split("\\*", -1);
+                String[] parts = entry.substring(0, colon)
+                        .strip()
+                        .toLowerCase(Locale.ROOT)
+                        .split("\\*", -1);
                 StringBuilder re = new StringBuilder();
                 for (int i = 0; i < parts.length; i++) {
                     re.append(i > 0 ? ".*" : "").append(Pattern.quote(parts[i]));

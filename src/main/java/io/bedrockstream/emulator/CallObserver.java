@@ -6,14 +6,11 @@ package io.bedrockstream.emulator;
  * records, on one clock. Must return at once. {@code id} is the call's {@code [[emu id=…]]} directive.
  */
 public interface CallObserver {
-    CallObserver NONE = new CallObserver() {
-    };
+    CallObserver NONE = new CallObserver() {};
 
     /** The emulator accepted the call and starts streaming (time to first token begins). */
-    default void started(String id, int attempt, long nanoTime) {
-    }
+    default void started(String id, int attempt, long nanoTime) {}
 
     /** Chunk frame {@code index} (0-based) of the call was written and flushed to the client. */
-    default void chunkSent(String id, int attempt, int index, long nanoTime) {
-    }
+    default void chunkSent(String id, int attempt, int index, long nanoTime) {}
 }

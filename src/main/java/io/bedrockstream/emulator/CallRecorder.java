@@ -92,9 +92,15 @@ final class CallRecorder {
         });
         Map<String, Long> sts = new TreeMap<>();
         stsCalls.forEach((k, v) -> sts.put(k, v.get()));
-        return new EmulatorStats(calls.get(), currentConcurrency.get(), maxConcurrency.get(), copy,
+        return new EmulatorStats(
+                calls.get(),
+                currentConcurrency.get(),
+                maxConcurrency.get(),
+                copy,
                 tokenQuotaThrottles.get(),
-                openConnections.get(), callsWithSessionToken.get(), sts);
+                openConnections.get(),
+                callsWithSessionToken.get(),
+                sts);
     }
 
     /** Open streams and connections stay counted; the peak restarts from the open streams. */

@@ -13,8 +13,7 @@ final class ChunkScript {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private ChunkScript() {
-    }
+    private ChunkScript() {}
 
     static List<ObjectNode> chunks(Family family, String baseModel, Generation g) {
         List<ObjectNode> out = new ArrayList<>();
@@ -29,8 +28,11 @@ final class ChunkScript {
                 message.putArray("content");
                 message.putNull("stop_reason");
                 message.putNull("stop_sequence");
-                message.putObject("usage").put("input_tokens", in).put("cache_creation_input_tokens", 0)
-                        .put("cache_read_input_tokens", 0).put("output_tokens", 1);
+                message.putObject("usage")
+                        .put("input_tokens", in)
+                        .put("cache_creation_input_tokens", 0)
+                        .put("cache_read_input_tokens", 0)
+                        .put("output_tokens", 1);
                 out.add(start);
                 ObjectNode blockStart = obj("type", "content_block_start").put("index", 0);
                 blockStart.putObject("content_block").put("type", "text").put("text", "");
@@ -42,24 +44,27 @@ final class ChunkScript {
                 }
                 out.add(obj("type", "content_block_stop").put("index", 0));
                 ObjectNode messageDelta = obj("type", "message_delta");
-                messageDelta.putObject("delta").put("stop_reason", g.truncated ? "max_tokens" : "end_turn")
+                messageDelta
+                        .putObject("delta")
+                        .put("stop_reason", g.truncated ? "max_tokens" : "end_turn")
                         .putNull("stop_sequence");
                 messageDelta.putObject("usage").put("output_tokens", outTokens);
                 out.add(messageDelta);
                 out.add(obj("type", "message_stop"));
             }
-            case TITAN -> forEachDelta(g, (delta, last, first) -> {
-                ObjectNode c = obj("outputText", delta).put("index", 0);
-                if (last) {
-                    c.put("totalOutputTextTokenCount", outTokens);
-                    c.put("completionReason", g.truncated ? "LENGTH" : "FINISH");
-                } else {
-                    c.putNull("totalOutputTextTokenCount");
-                    c.putNull("completionReason");
-                }
-                c.put("inputTextTokenCount", in);
-                out.add(c);
-            });
+            case TITAN ->
+                forEachDelta(g, (delta, last, first) -> {
+                    ObjectNode c = obj("outputText", delta).put("index", 0);
+                    if (last) {
+                        c.put("totalOutputTextTokenCount", outTokens);
+                        c.put("completionReason", g.truncated ? "LENGTH" : "FINISH");
+                    } else {
+                        c.putNull("totalOutputTextTokenCount");
+                        c.putNull("completionReason");
+                    }
+                    c.put("inputTextTokenCount", in);
+                    out.add(c);
+                });
             case NOVA -> {
                 ObjectNode start = F.objectNode();
                 start.putObject("messageStart").put("role", "assistant");
@@ -99,25 +104,31 @@ final class ChunkScript {
                     out.add(c);
                 });
             }
-            case MISTRAL -> forEachDelta(g, (delta, last, first) -> {
-                ObjectNode c = F.objectNode();
-                ObjectNode o = c.putArray("outputs").addObject().put("text", delta);
-                stopReason(o, last, g.truncated ? "length" : "stop");
-                out.add(c);
-            });
-            case MISTRAL_CHAT -> forEachDelta(g, (delta, last, first) -> {
-                ObjectNode c = F.objectNode();
-                ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
-                choice.putObject("message").put("role", "assistant").put("content", delta);
-                stopReason(choice, last, g.truncated ? "length" : "stop");
-                out.add(c);
-            });
+            case MISTRAL ->
+                forEachDelta(g, (delta, last, first) -> {
+                    ObjectNode c = F.objectNode();
+                    ObjectNode o = c.putArray("outputs").addObject().put("text", delta);
+                    stopReason(o, last, g.truncated ? "length" : "stop");
+                    out.add(c);
+                });
+            case MISTRAL_CHAT ->
+                forEachDelta(g, (delta, last, first) -> {
+                    ObjectNode c = F.objectNode();
+                    ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
+                    choice.putObject("message").put("role", "assistant").put("content", delta);
+                    stopReason(choice, last, g.truncated ? "length" : "stop");
+                    out.add(c);
+                });
             case COHERE -> {
                 String generationId = uuidLike(g);
-                out.add(F.objectNode().put("is_finished", false).put("event_type", "stream-start")
+                out.add(F.objectNode()
+                        .put("is_finished", false)
+                        .put("event_type", "stream-start")
                         .put("generation_id", generationId));
                 for (String delta : g.deltas) {
-                    out.add(F.objectNode().put("is_finished", false).put("event_type", "text-generation")
+                    out.add(F.objectNode()
+                            .put("is_finished", false)
+                            .put("event_type", "text-generation")
                             .put("text", delta));
                 }
                 String finish = g.truncated ? "MAX_TOKENS" : "COMPLETE";
@@ -126,7 +137,9 @@ final class ChunkScript {
                 response.put("response_id", uuidLike(g)).put("text", g.text()).put("generation_id", generationId);
                 response.putArray("chat_history");
                 response.put("finish_reason", finish);
-                response.putObject("meta").putObject("billed_units").put("input_tokens", in)
+                response.putObject("meta")
+                        .putObject("billed_units")
+                        .put("input_tokens", in)
                         .put("output_tokens", outTokens);
                 end.put("finish_reason", finish);
                 out.add(end);
@@ -136,7 +149,8 @@ final class ChunkScript {
                 forEachDelta(g, (delta, last, first) -> {
                     ObjectNode c = F.objectNode().put("id", id);
                     if (family == Family.OPENAI) {
-                        c.put("object", "chat.completion.chunk").put("created", 1_700_000_000L)
+                        c.put("object", "chat.completion.chunk")
+                                .put("created", 1_700_000_000L)
                                 .put("model", modelName(baseModel));
                     }
                     ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
@@ -147,7 +161,9 @@ final class ChunkScript {
                     d.put("content", delta);
                     if (last) {
                         choice.put("finish_reason", g.truncated ? "length" : "stop");
-                        c.putObject("usage").put("prompt_tokens", in).put("completion_tokens", outTokens)
+                        c.putObject("usage")
+                                .put("prompt_tokens", in)
+                                .put("completion_tokens", outTokens)
                                 .put("total_tokens", in + outTokens);
                     } else {
                         choice.putNull("finish_reason");
@@ -155,12 +171,13 @@ final class ChunkScript {
                     out.add(c);
                 });
             }
-            case DEEPSEEK -> forEachDelta(g, (delta, last, first) -> {
-                ObjectNode c = F.objectNode();
-                ObjectNode choice = c.putArray("choices").addObject().put("text", delta);
-                stopReason(choice, last, g.truncated ? "length" : "stop");
-                out.add(c);
-            });
+            case DEEPSEEK ->
+                forEachDelta(g, (delta, last, first) -> {
+                    ObjectNode c = F.objectNode();
+                    ObjectNode choice = c.putArray("choices").addObject().put("text", delta);
+                    stopReason(choice, last, g.truncated ? "length" : "stop");
+                    out.add(c);
+                });
             default -> throw new IllegalStateException("unhandled family " + family);
         }
         return out;
@@ -174,7 +191,9 @@ final class ChunkScript {
         ObjectNode r = F.objectNode();
         switch (family) {
             case ANTHROPIC -> {
-                r.put("id", "msg_bdrk_" + g.randomId(24)).put("type", "message").put("role", "assistant")
+                r.put("id", "msg_bdrk_" + g.randomId(24))
+                        .put("type", "message")
+                        .put("role", "assistant")
                         .put("model", modelName(baseModel));
                 r.putArray("content").addObject().put("type", "text").put("text", text);
                 r.put("stop_reason", g.truncated ? "max_tokens" : "end_turn").putNull("stop_sequence");
@@ -182,20 +201,28 @@ final class ChunkScript {
             }
             case TITAN -> {
                 r.put("inputTextTokenCount", in);
-                r.putArray("results").addObject().put("tokenCount", outTokens).put("outputText", text)
+                r.putArray("results")
+                        .addObject()
+                        .put("tokenCount", outTokens)
+                        .put("outputText", text)
                         .put("completionReason", g.truncated ? "LENGTH" : "FINISH");
             }
             case NOVA -> {
                 ObjectNode message = r.putObject("output").putObject("message").put("role", "assistant");
                 message.putArray("content").addObject().put("text", text);
                 r.put("stopReason", g.truncated ? "max_tokens" : "end_turn");
-                r.putObject("usage").put("inputTokens", in).put("outputTokens", outTokens)
+                r.putObject("usage")
+                        .put("inputTokens", in)
+                        .put("outputTokens", outTokens)
                         .put("totalTokens", in + outTokens);
             }
-            case LLAMA -> r.put("generation", text).put("prompt_token_count", in)
-                    .put("generation_token_count", outTokens).put("stop_reason", g.truncated ? "length" : "stop");
-            case MISTRAL -> r.putArray("outputs").addObject().put("text", text)
-                    .put("stop_reason", g.truncated ? "length" : "stop");
+            case LLAMA ->
+                r.put("generation", text)
+                        .put("prompt_token_count", in)
+                        .put("generation_token_count", outTokens)
+                        .put("stop_reason", g.truncated ? "length" : "stop");
+            case MISTRAL ->
+                r.putArray("outputs").addObject().put("text", text).put("stop_reason", g.truncated ? "length" : "stop");
             case MISTRAL_CHAT -> {
                 ObjectNode choice = r.putArray("choices").addObject().put("index", 0);
                 choice.putObject("message").put("role", "assistant").put("content", text);
@@ -209,17 +236,20 @@ final class ChunkScript {
             case JAMBA, OPENAI -> {
                 r.put("id", "chatcmpl-" + g.randomId(24));
                 if (family == Family.OPENAI) {
-                    r.put("object", "chat.completion").put("created", 1_700_000_000L)
+                    r.put("object", "chat.completion")
+                            .put("created", 1_700_000_000L)
                             .put("model", modelName(baseModel));
                 }
                 ObjectNode choice = r.putArray("choices").addObject().put("index", 0);
                 choice.putObject("message").put("role", "assistant").put("content", text);
                 choice.put("finish_reason", g.truncated ? "length" : "stop");
-                r.putObject("usage").put("prompt_tokens", in).put("completion_tokens", outTokens)
+                r.putObject("usage")
+                        .put("prompt_tokens", in)
+                        .put("completion_tokens", outTokens)
                         .put("total_tokens", in + outTokens);
             }
-            case DEEPSEEK -> r.putArray("choices").addObject().put("text", text)
-                    .put("stop_reason", g.truncated ? "length" : "stop");
+            case DEEPSEEK ->
+                r.putArray("choices").addObject().put("text", text).put("stop_reason", g.truncated ? "length" : "stop");
             default -> throw new IllegalStateException("unhandled family " + family);
         }
         return r;

@@ -15,9 +15,18 @@ import java.util.Set;
 record ConverseRequest(RequestBody asBody, boolean guardrailTrace, String serviceTier) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> MEMBERS = Set.of("messages", "system", "inferenceConfig", "toolConfig",
-            "guardrailConfig", "additionalModelRequestFields", "promptVariables",
-            "additionalModelResponseFieldPaths", "requestMetadata", "performanceConfig", "serviceTier",
+    private static final Set<String> MEMBERS = Set.of(
+            "messages",
+            "system",
+            "inferenceConfig",
+            "toolConfig",
+            "guardrailConfig",
+            "additionalModelRequestFields",
+            "promptVariables",
+            "additionalModelResponseFieldPaths",
+            "requestMetadata",
+            "performanceConfig",
+            "serviceTier",
             "outputConfig");
     private static final Set<String> TIERS = Set.of("default", "priority", "flex", "reserved");
 
@@ -95,7 +104,8 @@ record ConverseRequest(RequestBody asBody, boolean guardrailTrace, String servic
         List<String> texts = new ArrayList<>();
         collectTexts(root.path("system"), texts);
         collectTexts(messages, texts);
-        boolean trace = root.path("guardrailConfig").path("trace").asText("disabled").startsWith("enabled");
+        boolean trace =
+                root.path("guardrailConfig").path("trace").asText("disabled").startsWith("enabled");
         return new ConverseRequest(new RequestBody(String.join(" ", texts), max), trace, tier);
     }
 

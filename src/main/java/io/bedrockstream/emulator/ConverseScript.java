@@ -21,11 +21,11 @@ final class ConverseScript {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     /** The tool input every emulated tool call carries, so tests can check the reassembly. */
     static final String TOOL_INPUT = "{\"location\":\"Paris, \\\"FR\\\"\",\"unit\":\"celsius\",\"days\":[1,2]}";
+
     static final String SIGNATURE = "ErUBCkgIARABGAIiQM0c2ZmFhNzE=";
     static final String GUARDRAIL_TEXT = "Sorry, the model cannot answer this question.";
 
-    private ConverseScript() {
-    }
+    private ConverseScript() {}
 
     static List<ObjectNode> events(Generation g, Directives d, ConverseRequest request) {
         List<ObjectNode> out = new ArrayList<>();
@@ -40,16 +40,19 @@ final class ConverseScript {
             }
             for (int from = 0; from < words.size(); from += g.perChunk) {
                 String piece = String.join(" ", words.subList(from, Math.min(words.size(), from + g.perChunk)));
-                out.add(delta(block, F.objectNode().set("reasoningContent",
-                        F.objectNode().put("text", from == 0 ? piece : " " + piece))));
+                out.add(delta(
+                        block,
+                        F.objectNode()
+                                .set("reasoningContent", F.objectNode().put("text", from == 0 ? piece : " " + piece))));
             }
-            out.add(delta(block, F.objectNode().set("reasoningContent", F.objectNode().put("signature", SIGNATURE))));
+            out.add(delta(
+                    block, F.objectNode().set("reasoningContent", F.objectNode().put("signature", SIGNATURE))));
             out.add(stop(block++));
         }
         if (d.integer("redacted").orElse(0) > 0 && !guardrail) {
             String secret = Base64.getEncoder().encodeToString("redacted-thinking".getBytes(StandardCharsets.UTF_8));
-            out.add(delta(block, F.objectNode().set("reasoningContent",
-                    F.objectNode().put("redactedContent", secret))));
+            out.add(delta(
+                    block, F.objectNode().set("reasoningContent", F.objectNode().put("redactedContent", secret))));
             out.add(stop(block++));
         }
         List<String> texts = guardrail ? List.of(GUARDRAIL_TEXT) : g.deltas;
@@ -60,8 +63,11 @@ final class ConverseScript {
             if (d.integer("citation").orElse(0) > 0 && !guardrail) {
                 ObjectNode citation = F.objectNode().put("title", "Emulated source");
                 citation.putArray("sourceContent").addObject().put("text", "the quoted passage");
-                citation.putObject("location").putObject("documentChar").put("documentIndex", 0)
-                        .put("start", 0).put("end", 18);
+                citation.putObject("location")
+                        .putObject("documentChar")
+                        .put("documentIndex", 0)
+                        .put("start", 0)
+                        .put("end", 18);
                 out.add(delta(block, F.objectNode().set("citation", citation)));
             }
             out.add(stop(block++));
@@ -69,29 +75,42 @@ final class ConverseScript {
         String tool = d.string("tool");
         if (tool != null && !guardrail) {
             ObjectNode start = F.objectNode();
-            start.putObject("toolUse").put("toolUseId", "tooluse_" + g.randomId(22)).put("name", tool);
-            out.add(wrap("contentBlockStart", F.objectNode().put("contentBlockIndex", block).set("start", start)));
+            start.putObject("toolUse")
+                    .put("toolUseId", "tooluse_" + g.randomId(22))
+                    .put("name", tool);
+            out.add(wrap(
+                    "contentBlockStart",
+                    F.objectNode().put("contentBlockIndex", block).set("start", start)));
             int step = Math.max(4, TOOL_INPUT.length() / 5);
             for (int from = 0; from < TOOL_INPUT.length(); from += step) {
                 String piece = TOOL_INPUT.substring(from, Math.min(TOOL_INPUT.length(), from + step));
-                out.add(delta(block, F.objectNode().set("toolUse", F.objectNode().put("input", piece))));
+                out.add(delta(
+                        block, F.objectNode().set("toolUse", F.objectNode().put("input", piece))));
             }
             out.add(stop(block++));
         }
-        String stopReason = guardrail ? "guardrail_intervened" : tool != null ? "tool_use"
-                : g.truncated ? "max_tokens" : "end_turn";
+        String stopReason = guardrail
+                ? "guardrail_intervened"
+                : tool != null ? "tool_use" : g.truncated ? "max_tokens" : "end_turn";
         out.add(wrap("messageStop", F.objectNode().put("stopReason", stopReason)));
         ObjectNode metadata = F.objectNode();
         int outTokens = g.outputTokens() + reasoningWords;
-        ObjectNode usage = metadata.putObject("usage").put("inputTokens", g.inputTokens)
-                .put("outputTokens", outTokens).put("totalTokens", g.inputTokens + outTokens);
+        ObjectNode usage = metadata.putObject("usage")
+                .put("inputTokens", g.inputTokens)
+                .put("outputTokens", outTokens)
+                .put("totalTokens", g.inputTokens + outTokens);
         d.integer("cache_read").ifPresent(n -> usage.put("cacheReadInputTokens", n));
         d.integer("cache_write").ifPresent(n -> usage.put("cacheWriteInputTokens", n));
         metadata.putObject("metrics").put("latencyMs", 0);
         if (guardrail && request.guardrailTrace()) {
             ObjectNode trace = metadata.putObject("trace").putObject("guardrail");
-            trace.putObject("inputAssessment").putObject("emulated-guardrail").putObject("contentPolicy")
-                    .putArray("filters").addObject().put("type", "VIOLENCE").put("confidence", "HIGH")
+            trace.putObject("inputAssessment")
+                    .putObject("emulated-guardrail")
+                    .putObject("contentPolicy")
+                    .putArray("filters")
+                    .addObject()
+                    .put("type", "VIOLENCE")
+                    .put("confidence", "HIGH")
                     .put("action", "BLOCKED");
         }
         if (request.serviceTier() != null) {
@@ -113,7 +132,9 @@ final class ConverseScript {
     }
 
     private static ObjectNode delta(int block, ObjectNode delta) {
-        return wrap("contentBlockDelta", F.objectNode().put("contentBlockIndex", block).set("delta", delta));
+        return wrap(
+                "contentBlockDelta",
+                F.objectNode().put("contentBlockIndex", block).set("delta", delta));
     }
 
     private static ObjectNode stop(int block) {

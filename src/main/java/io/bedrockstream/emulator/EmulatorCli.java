@@ -19,11 +19,11 @@ final class EmulatorCli {
               env EMULATOR_ACCESS_KEY_ID / EMULATOR_SECRET_ACCESS_KEY also turn on SigV4 verification;
               --api-keys (or env EMULATOR_API_KEYS) lists the Bedrock API keys bearer-token calls may use""";
 
-    private EmulatorCli() {
-    }
+    private EmulatorCli() {}
 
     static EmulatorOptions parse(String[] args, Map<String, String> env) {
-        EmulatorOptions.Builder b = EmulatorOptions.builder().port(8089).logCalls(true).logToStdout(true);
+        EmulatorOptions.Builder b =
+                EmulatorOptions.builder().port(8089).logCalls(true).logToStdout(true);
         String accessKey = env.get("EMULATOR_ACCESS_KEY_ID");
         String secret = env.get("EMULATOR_SECRET_ACCESS_KEY");
         if (env.get("EMULATOR_API_KEYS") != null) {
@@ -79,7 +79,9 @@ final class EmulatorCli {
     }
 
     private static Set<String> list(String value) {
-        return Arrays.stream(value.split(",")).map(String::strip).filter(v -> !v.isEmpty())
+        return Arrays.stream(value.split(","))
+                .map(String::strip)
+                .filter(v -> !v.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
     }
 }

@@ -38,9 +38,18 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     private static final String CONVERSE_SUFFIX = "/converse-stream";
     /** Bedrock's message when the tokens-per-minute quota refuses a call. */
     static final String TOO_MANY_TOKENS = "Too many tokens, please wait before trying again.";
-    private static final Set<String> MID_TYPES = Set.of("throttlingException", "modelStreamErrorException",
-            "internalServerException", "serviceUnavailableException", "validationException",
-            "modelTimeoutException", "error", "close", "corrupt", "stall");
+
+    private static final Set<String> MID_TYPES = Set.of(
+            "throttlingException",
+            "modelStreamErrorException",
+            "internalServerException",
+            "serviceUnavailableException",
+            "validationException",
+            "modelTimeoutException",
+            "error",
+            "close",
+            "corrupt",
+            "stall");
 
     private final EmulatorState state;
     private final AdminApi adminApi;
@@ -68,7 +77,11 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             } else if (path.startsWith("/model/") && path.endsWith(INVOKE_SUFFIX)) {
                 invoke(ctx, request, path.substring(7, path.length() - INVOKE_SUFFIX.length()), false, false);
             } else {
-                HttpReplies.sendJson(ctx, request, HttpResponseStatus.NOT_FOUND, null,
+                HttpReplies.sendJson(
+                        ctx,
+                        request,
+                        HttpResponseStatus.NOT_FOUND,
+                        null,
                         JSON.createObjectNode().put("message", "Unknown route " + path));
             }
         } catch (RuntimeException e) {
@@ -84,8 +97,12 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         ctx.close();
     }
 
-    private void invoke(ChannelHandlerContext ctx, FullHttpRequest request, String encodedModelId,
-                        boolean streaming, boolean converse) {
+    private void invoke(
+            ChannelHandlerContext ctx,
+            FullHttpRequest request,
+            String encodedModelId,
+            boolean streaming,
+            boolean converse) {
         long startNanos = System.nanoTime();
         EmulatorOptions options = state.options();
         byte[] body = ByteBufUtil.getBytes(request.content());
@@ -107,8 +124,13 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 return;
             }
         } else {
-            SigV4Verifier.Verdict auth = SigV4Verifier.check(options, state.temporaryCredentials,
-                    request.method().name(), request.uri(), request.headers(), body);
+            SigV4Verifier.Verdict auth = SigV4Verifier.check(
+                    options,
+                    state.temporaryCredentials,
+                    request.method().name(),
+                    request.uri(),
+                    request.headers(),
+                    body);
             state.apiKeyAuth.note(id, request.headers(), auth.error().isEmpty());
             if (auth.error().isPresent()) {
                 refusal.send(auth.error().get(), null, null);
@@ -123,16 +145,18 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             return;
         }
         // Converse speaks one format for every model: any model id (or profile ARN) is accepted
-        Optional<Family> family = converse ? Optional.of(Family.NOVA)
-                : Family.resolve(modelId, directives.string("family"));
+        Optional<Family> family =
+                converse ? Optional.of(Family.NOVA) : Family.resolve(modelId, directives.string("family"));
         if (family.isEmpty()) {
             refusal.send("ValidationException", BedrockErrors.INVALID_MODEL_MESSAGE, null);
             return;
         }
         String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
         if (!contentType.toLowerCase().startsWith("application/json")) {
-            refusal.send("ValidationException", "The provided Content-Type '" + contentType
-                    + "' is not supported; use application/json.", null);
+            refusal.send(
+                    "ValidationException",
+                    "The provided Content-Type '" + contentType + "' is not supported; use application/json.",
+                    null);
             return;
         }
         RequestBody parsed;
@@ -150,9 +174,13 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         }
         String tiers = directives.string("tiers");
         String tier = converse ? conversation.serviceTier() : request.headers().get("X-Amzn-Bedrock-Service-Tier");
-        if (tiers != null && tier != null && !java.util.Arrays.asList(tiers.split(",")).contains(tier)) {
-            refusal.send("ValidationException", "The requested service tier '" + tier
-                    + "' is not supported for this model.", null);
+        if (tiers != null
+                && tier != null
+                && !java.util.Arrays.asList(tiers.split(",")).contains(tier)) {
+            refusal.send(
+                    "ValidationException",
+                    "The requested service tier '" + tier + "' is not supported for this model.",
+                    null);
             return;
         }
         String mid = directives.string("mid");
@@ -179,11 +207,15 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         }
 
         String baseModel = Family.baseModelId(modelId).orElse(modelId);
-        Generation generation = Generation.plan(options.seed(), modelId, body,
+        Generation generation = Generation.plan(
+                options.seed(),
+                modelId,
+                body,
                 directives.integer("words").orElse(options.words()),
-                Math.max(1, directives.integer("per_chunk").orElse(options.perChunk())), parsed);
-        long maxOutput = parsed.maxTokens().isPresent() ? Math.max(0, parsed.maxTokens().getAsInt())
-                : generation.outputTokens();
+                Math.max(1, directives.integer("per_chunk").orElse(options.perChunk())),
+                parsed);
+        long maxOutput =
+                parsed.maxTokens().isPresent() ? Math.max(0, parsed.maxTokens().getAsInt()) : generation.outputTokens();
         if (!streaming) {
             TokenQuota.Reservation tokens = state.reserveTokens(modelId, generation.inputTokens, maxOutput);
             if (tokens == null) {
@@ -206,8 +238,11 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         }
         StreamingCall.Fault fault = null;
         if (mid != null && directives.appliesTo("mid_times", attempt)) {
-            fault = new StreamingCall.Fault(mid, directives.integer("mid_after").orElse(1),
-                    directives.longValue("stall_ms").orElse(1000), directives.integer("orig_status").orElse(500));
+            fault = new StreamingCall.Fault(
+                    mid,
+                    directives.integer("mid_after").orElse(1),
+                    directives.longValue("stall_ms").orElse(1000),
+                    directives.integer("orig_status").orElse(500));
         }
         HttpResponse headers = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         headers.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/vnd.amazon.eventstream");
@@ -216,28 +251,45 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         if (!(ctx.channel() instanceof Http2StreamChannel)) {
             HttpUtil.setTransferEncodingChunked(headers, true);
         }
-        new StreamingCall(state, ctx.channel(), id, attempt, modelId, generation,
-                converse ? ConverseScript.events(generation, directives, conversation)
-                        : ChunkScript.chunks(family.get(), baseModel, generation),
-                directives.longValue("ttft_ms").orElse(options.ttftMs()),
-                directives.longValue("delay_ms").orElse(options.delayMs()), fault, tokens, converse)
+        new StreamingCall(
+                        state,
+                        ctx.channel(),
+                        id,
+                        attempt,
+                        modelId,
+                        generation,
+                        converse
+                                ? ConverseScript.events(generation, directives, conversation)
+                                : ChunkScript.chunks(family.get(), baseModel, generation),
+                        directives.longValue("ttft_ms").orElse(options.ttftMs()),
+                        directives.longValue("delay_ms").orElse(options.delayMs()),
+                        fault,
+                        tokens,
+                        converse)
                 .start(headers, ctx.channel() instanceof Http2StreamChannel || HttpUtil.isKeepAlive(request));
     }
 
-    private void invokeWhole(ChannelHandlerContext ctx, FullHttpRequest request, Family family, String baseModel,
-                             Generation generation, Refusal refusal) {
+    private void invokeWhole(
+            ChannelHandlerContext ctx,
+            FullHttpRequest request,
+            Family family,
+            String baseModel,
+            Generation generation,
+            Refusal refusal) {
         ObjectNode body = ChunkScript.fullResponse(family, baseModel, generation);
         long latency = (System.nanoTime() - refusal.startNanos) / 1_000_000;
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                Unpooled.wrappedBuffer(HttpReplies.bytes(body)));
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(HttpReplies.bytes(body)));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
         response.headers().set("x-amzn-RequestId", UUID.randomUUID().toString());
         response.headers().set("X-Amzn-Bedrock-Input-Token-Count", generation.inputTokens);
         response.headers().set("X-Amzn-Bedrock-Output-Token-Count", generation.outputTokens());
         response.headers().set("X-Amzn-Bedrock-Invocation-Latency", latency);
         // recorded before the reply, so a client that reads the admin view after its call sees the attempt
-        state.finish(refusal.id, new Attempt(refusal.attempt, refusal.modelId, "complete",
-                0, generation.text()), refusal.startNanos);
+        state.finish(
+                refusal.id,
+                new Attempt(refusal.attempt, refusal.modelId, "complete", 0, generation.text()),
+                refusal.startNanos);
         HttpReplies.send(ctx, request, response);
     }
 
@@ -250,7 +302,12 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         final String modelId;
         final long startNanos;
 
-        Refusal(ChannelHandlerContext ctx, FullHttpRequest request, String id, int attempt, String modelId,
+        Refusal(
+                ChannelHandlerContext ctx,
+                FullHttpRequest request,
+                String id,
+                int attempt,
+                String modelId,
                 long startNanos) {
             this.ctx = ctx;
             this.request = request;
@@ -266,10 +323,10 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         }
     }
 
-    private void sendError(ChannelHandlerContext ctx, FullHttpRequest request, String code, String message,
-                           ObjectNode extra) {
-        BedrockErrors.PreStream error = BedrockErrors.preStream(code)
-                .orElse(new BedrockErrors.PreStream(code, 400, code));
+    private void sendError(
+            ChannelHandlerContext ctx, FullHttpRequest request, String code, String message, ObjectNode extra) {
+        BedrockErrors.PreStream error =
+                BedrockErrors.preStream(code).orElse(new BedrockErrors.PreStream(code, 400, code));
         ObjectNode body = JSON.createObjectNode().put("message", message != null ? message : error.message());
         if (code.equals("ModelErrorException")) {
             body.put("originalStatusCode", 500);
@@ -281,8 +338,11 @@ final class EmulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         if (extra != null) {
             body.setAll(extra);
         }
-        HttpReplies.sendJson(ctx, request, HttpResponseStatus.valueOf(error.status()),
-                code + ":http://internal.amazon.com/coral/com.amazon.bedrock/", body);
+        HttpReplies.sendJson(
+                ctx,
+                request,
+                HttpResponseStatus.valueOf(error.status()),
+                code + ":http://internal.amazon.com/coral/com.amazon.bedrock/",
+                body);
     }
-
 }

@@ -209,8 +209,7 @@ public final class EmulatorOptions {
         private Duration credentialLifetime = Duration.ofHours(1);
         private Set<String> apiKeys = Set.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder host(String host) {
             this.host = host;

@@ -59,8 +59,8 @@ final class EmulatorState {
      * none); null, counted in the stats, when they do not fit.
      */
     TokenQuota.Reservation reserveTokens(String modelId, long inputTokens, long maxOutputTokens) {
-        TokenQuota.Reservation r = tokenQuota.reserve(options, modelId, inputTokens, maxOutputTokens,
-                System.nanoTime());
+        TokenQuota.Reservation r =
+                tokenQuota.reserve(options, modelId, inputTokens, maxOutputTokens, System.nanoTime());
         if (r == null) {
             recorder.tokenQuotaThrottled();
         }
@@ -72,7 +72,8 @@ final class EmulatorState {
         if (!o.logCalls()) {
             return;
         }
-        String line = String.format("call model=%s id=%s attempt=%d outcome=%s chunks=%d ms=%d",
+        String line = String.format(
+                "call model=%s id=%s attempt=%d outcome=%s chunks=%d ms=%d",
                 modelId, id, attempt.attempt(), attempt.outcome(), attempt.chunks(), elapsedMs);
         if (o.logToStdout()) {
             System.out.println(line);

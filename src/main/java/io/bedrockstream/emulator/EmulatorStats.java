@@ -12,10 +12,15 @@ import java.util.Map;
  * @param stsCalls              STS calls by "{@code Action outcome}", e.g. {@code "AssumeRole ok"},
  *                              {@code "AssumeRole AccessDenied"}
  */
-public record EmulatorStats(long calls, int currentConcurrency, int maxConcurrency,
-                            Map<String, List<Attempt>> requests, long tokenQuotaThrottles,
-                            int openConnections, long callsWithSessionToken,
-                            Map<String, Long> stsCalls) {
+public record EmulatorStats(
+        long calls,
+        int currentConcurrency,
+        int maxConcurrency,
+        Map<String, List<Attempt>> requests,
+        long tokenQuotaThrottles,
+        int openConnections,
+        long callsWithSessionToken,
+        Map<String, Long> stsCalls) {
 
     public EmulatorStats {
         requests = Map.copyOf(requests);

@@ -15,8 +15,7 @@ public final class EventStreamEncoder {
 
     private static final byte STRING_TYPE = 7;
 
-    private EventStreamEncoder() {
-    }
+    private EventStreamEncoder() {}
 
     /** One frame; every header is sent as a type-7 string, in the map's iteration order. */
     public static byte[] encodeFrame(Map<String, String> headers, byte[] payload) {

@@ -16,11 +16,50 @@ final class Generation {
 
     /** Includes tokens that break naive JSON escaping: a quote, a backslash, a newline, non-ASCII, emoji. */
     static final List<String> VOCABULARY = List.of(
-            "the", "stream", "of", "tokens", "flows", "through", "a", "quiet", "river", "into", "Kafka",
-            "where", "each", "chunk", "finds", "its", "topic", "and", "partition", "before", "dawn", "model",
-            "writes", "records", "with", "care", "while", "brokers", "listen", "patiently", "to", "every",
-            "byte", "say \"hi\"", "back\\slash", "new\nline", "naïve", "café", "🚀", "tab\tbed", "{brace}",
-            "</end>", "50%", "it's");
+            "the",
+            "stream",
+            "of",
+            "tokens",
+            "flows",
+            "through",
+            "a",
+            "quiet",
+            "river",
+            "into",
+            "Kafka",
+            "where",
+            "each",
+            "chunk",
+            "finds",
+            "its",
+            "topic",
+            "and",
+            "partition",
+            "before",
+            "dawn",
+            "model",
+            "writes",
+            "records",
+            "with",
+            "care",
+            "while",
+            "brokers",
+            "listen",
+            "patiently",
+            "to",
+            "every",
+            "byte",
+            "say \"hi\"",
+            "back\\slash",
+            "new\nline",
+            "naïve",
+            "café",
+            "🚀",
+            "tab\tbed",
+            "{brace}",
+            "</end>",
+            "50%",
+            "it's");
 
     final List<String> words;
     final List<String> deltas;
@@ -29,8 +68,8 @@ final class Generation {
     final Random random;
     final int perChunk;
 
-    private Generation(List<String> words, List<String> deltas, boolean truncated, int inputTokens,
-                       Random random, int perChunk) {
+    private Generation(
+            List<String> words, List<String> deltas, boolean truncated, int inputTokens, Random random, int perChunk) {
         this.perChunk = perChunk;
         this.words = words;
         this.deltas = deltas;
@@ -39,8 +78,8 @@ final class Generation {
         this.random = random;
     }
 
-    static Generation plan(long serverSeed, String modelId, byte[] body, int wordCount, int perChunk,
-                           RequestBody request) {
+    static Generation plan(
+            long serverSeed, String modelId, byte[] body, int wordCount, int perChunk, RequestBody request) {
         Random random = new Random(seedFor(serverSeed, modelId, body));
         int count = wordCount;
         boolean truncated = false;
@@ -57,8 +96,8 @@ final class Generation {
             String delta = String.join(" ", words.subList(from, Math.min(count, from + perChunk)));
             deltas.add(from == 0 ? delta : " " + delta);
         }
-        return new Generation(List.copyOf(words), List.copyOf(deltas), truncated, request.inputTokens(), random,
-                perChunk);
+        return new Generation(
+                List.copyOf(words), List.copyOf(deltas), truncated, request.inputTokens(), random, perChunk);
     }
 
     String text() {

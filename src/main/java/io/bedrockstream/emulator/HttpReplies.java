@@ -21,13 +21,16 @@ final class HttpReplies {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private HttpReplies() {
-    }
+    private HttpReplies() {}
 
-    static void sendJson(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
-                          String errorType, JsonNode body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.wrappedBuffer(bytes(body)));
+    static void sendJson(
+            ChannelHandlerContext ctx,
+            FullHttpRequest request,
+            HttpResponseStatus status,
+            String errorType,
+            JsonNode body) {
+        FullHttpResponse response =
+                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes(body)));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
         response.headers().set("x-amzn-RequestId", UUID.randomUUID().toString());
         if (errorType != null) {

@@ -52,12 +52,18 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
     }
 
     private void switchToHttp2(ChannelPipeline pipeline) {
-        pipeline.addAfter(pipeline.context(this).name(), "h2", Http2FrameCodecBuilder.forServer().build());
+        pipeline.addAfter(
+                pipeline.context(this).name(),
+                "h2",
+                Http2FrameCodecBuilder.forServer().build());
         pipeline.addAfter("h2", "h2-multiplex", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
-                stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
-                        new HttpObjectAggregator(MAX_AGGREGATED), handler);
+                stream.pipeline()
+                        .addLast(
+                                new Http2StreamFrameToHttpObjectCodec(true),
+                                new HttpObjectAggregator(MAX_AGGREGATED),
+                                handler);
             }
         }));
         pipeline.remove(this);

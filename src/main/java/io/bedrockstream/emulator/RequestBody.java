@@ -39,13 +39,13 @@ record RequestBody(String promptText, OptionalInt maxTokens) {
                 require(root, "max_tokens");
                 requireMessages(root);
                 checkAnthropicSystem(root.get("system"));
-                yield new RequestBody(join(texts(root.get("system")), texts(root.get("messages"))),
-                        intField(root, "max_tokens"));
+                yield new RequestBody(
+                        join(texts(root.get("system")), texts(root.get("messages"))), intField(root, "max_tokens"));
             }
             case TITAN -> {
                 require(root, "inputText");
-                yield new RequestBody(root.get("inputText").asText(),
-                        intField(root.path("textGenerationConfig"), "maxTokenCount"));
+                yield new RequestBody(
+                        root.get("inputText").asText(), intField(root.path("textGenerationConfig"), "maxTokenCount"));
             }
             case NOVA -> {
                 requireMessages(root);
@@ -77,8 +77,8 @@ record RequestBody(String promptText, OptionalInt maxTokens) {
             case OPENAI -> {
                 requireMessages(root);
                 OptionalInt max = intField(root, "max_completion_tokens");
-                yield new RequestBody(texts(root.get("messages")),
-                        max.isPresent() ? max : intField(root, "max_tokens"));
+                yield new RequestBody(
+                        texts(root.get("messages")), max.isPresent() ? max : intField(root, "max_tokens"));
             }
         };
     }
@@ -111,13 +111,19 @@ record RequestBody(String promptText, OptionalInt maxTokens) {
         for (int i = 0; i < system.size(); i++) {
             JsonNode block = system.get(i);
             String at = "#/system/" + i;
-            if (!block.isObject() || !"text".equals(block.path("type").asText(null)) || !block.path("text").isTextual()) {
+            if (!block.isObject()
+                    || !"text".equals(block.path("type").asText(null))
+                    || !block.path("text").isTextual()) {
                 throw new Invalid("Malformed input request: " + at + ": a system block needs type \"text\" and a "
                         + "string text, please reformat your input and try again.");
             }
             JsonNode cache = block.get("cache_control");
-            if (cache != null && (!cache.isObject() || !"ephemeral".equals(cache.path("type").asText(null))
-                    || cache.has("ttl") && !java.util.Set.of("5m", "1h").contains(cache.get("ttl").asText()))) {
+            if (cache != null
+                    && (!cache.isObject()
+                            || !"ephemeral".equals(cache.path("type").asText(null))
+                            || cache.has("ttl")
+                                    && !java.util.Set.of("5m", "1h")
+                                            .contains(cache.get("ttl").asText()))) {
                 throw new Invalid("Malformed input request: " + at + "/cache_control: expected {\"type\":"
                         + "\"ephemeral\"} (ttl 5m or 1h), please reformat your input and try again.");
             }

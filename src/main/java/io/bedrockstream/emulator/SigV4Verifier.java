@@ -21,8 +21,7 @@ final class SigV4Verifier {
     static final String ALGORITHM = "AWS4-HMAC-SHA256";
     private static final HexFormat HEX = HexFormat.of();
 
-    private SigV4Verifier() {
-    }
+    private SigV4Verifier() {}
 
     /**
      * The outcome of a check: {@code error} is empty when the request is acceptable, else the §3-style error
@@ -39,8 +38,8 @@ final class SigV4Verifier {
     }
 
     /** Checks against the configured key pair only (no STS-issued credentials are known). */
-    static Optional<String> check(EmulatorOptions options, String method, String uri, HttpHeaders headers,
-                                  byte[] body) {
+    static Optional<String> check(
+            EmulatorOptions options, String method, String uri, HttpHeaders headers, byte[] body) {
         return check(options, null, method, uri, headers, body).error();
     }
 
@@ -48,21 +47,29 @@ final class SigV4Verifier {
      * Credentials issued by the emulated STS are always verified, session token and expiry included; other keys
      * only when the options name a key pair to verify against (else any SigV4-signed request passes).
      */
-    static Verdict check(EmulatorOptions options, TemporaryCredentials issued, String method, String uri,
-                         HttpHeaders headers, byte[] body) {
+    static Verdict check(
+            EmulatorOptions options,
+            TemporaryCredentials issued,
+            String method,
+            String uri,
+            HttpHeaders headers,
+            byte[] body) {
         String authorization = headers.get("Authorization");
         if (authorization == null || !authorization.startsWith(ALGORITHM + " ")) {
             return Verdict.refused("MissingAuthenticationTokenException");
         }
         String credential = param(authorization, "Credential");
         String[] scopeParts = credential == null ? new String[0] : credential.split("/");
-        TemporaryCredentials.Issued temporary = issued == null || scopeParts.length != 5 ? null
+        TemporaryCredentials.Issued temporary = issued == null || scopeParts.length != 5
+                ? null
                 : issued.find(scopeParts[0]).orElse(null);
         String secret;
         if (temporary != null) {
             String token = headers.get("X-Amz-Security-Token");
-            if (token == null || !MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
-                    temporary.sessionToken().getBytes(StandardCharsets.UTF_8))) {
+            if (token == null
+                    || !MessageDigest.isEqual(
+                            token.getBytes(StandardCharsets.UTF_8),
+                            temporary.sessionToken().getBytes(StandardCharsets.UTF_8))) {
                 return Verdict.refused("UnrecognizedClientException");
             }
             if (temporary.expiredAt(issued.now())) {
@@ -71,7 +78,8 @@ final class SigV4Verifier {
             secret = temporary.secretAccessKey();
         } else if (!options.verifiesSignatures()) {
             return Verdict.ok(null);
-        } else if (scopeParts.length == 5 && scopeParts[0].equals(options.accessKeyId().orElseThrow())) {
+        } else if (scopeParts.length == 5
+                && scopeParts[0].equals(options.accessKeyId().orElseThrow())) {
             secret = options.secretAccessKey().orElseThrow();
         } else if (credential == null) {
             return Verdict.refused("IncompleteSignatureException");
@@ -103,13 +111,14 @@ final class SigV4Verifier {
         key = hmac(key, scopeParts[3]);
         key = hmac(key, scopeParts[4]);
         String expected = HEX.formatHex(hmac(key, stringToSign));
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                signature.getBytes(StandardCharsets.US_ASCII))
-                ? Verdict.ok(temporary) : Verdict.refused("InvalidSignatureException");
+        return MessageDigest.isEqual(
+                        expected.getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII))
+                ? Verdict.ok(temporary)
+                : Verdict.refused("InvalidSignatureException");
     }
 
-    static String canonicalRequest(String method, String uri, HttpHeaders headers, String signedHeaders,
-                                   String payloadHash) {
+    static String canonicalRequest(
+            String method, String uri, HttpHeaders headers, String signedHeaders, String payloadHash) {
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
         String query = q < 0 ? "" : uri.substring(q + 1);
@@ -123,7 +132,10 @@ final class SigV4Verifier {
             for (String v : values) {
                 trimmed.add(v.strip().replaceAll("\\s+", " "));
             }
-            canonical.append(name.toLowerCase(Locale.ROOT)).append(':').append(String.join(",", trimmed))
+            canonical
+                    .append(name.toLowerCase(Locale.ROOT))
+                    .append(':')
+                    .append(String.join(",", trimmed))
                     .append('\n');
         }
         canonical.append('\n').append(signedHeaders).append('\n').append(payloadHash);
@@ -165,8 +177,13 @@ final class SigV4Verifier {
         StringBuilder out = new StringBuilder();
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xFF);
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_' || c == '.' || c == '~') {
+            if ((c >= 'A' && c <= 'Z')
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '_'
+                    || c == '.'
+                    || c == '~') {
                 out.append(c);
             } else {
                 out.append('%').append(String.format("%02X", b & 0xFF));

@@ -24,8 +24,7 @@ final class StreamingCall {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A mid-stream fault: its type, the chunk count before it, and stall/status parameters. */
-    record Fault(String type, int afterChunks, long stallMs, int originalStatus) {
-    }
+    record Fault(String type, int afterChunks, long stallMs, int originalStatus) {}
 
     private final EmulatorState state;
     private final Channel channel;
@@ -36,6 +35,7 @@ final class StreamingCall {
     private final List<ObjectNode> chunks;
     /** ConverseStream: each element of chunks is {@code {"<event type>": payload}}, sent as its own event. */
     private final boolean converse;
+
     private final long ttftMs;
     private final long delayMs;
     private Fault fault;
@@ -47,15 +47,34 @@ final class StreamingCall {
     private boolean keepAlive = true;
     private final ChannelFutureListener onClientGone = f -> finish("cancelled");
 
-    StreamingCall(EmulatorState state, Channel channel, String id, int attempt, String modelId,
-                  Generation generation, List<ObjectNode> chunks, long ttftMs, long delayMs, Fault fault,
-                  TokenQuota.Reservation tokens) {
+    StreamingCall(
+            EmulatorState state,
+            Channel channel,
+            String id,
+            int attempt,
+            String modelId,
+            Generation generation,
+            List<ObjectNode> chunks,
+            long ttftMs,
+            long delayMs,
+            Fault fault,
+            TokenQuota.Reservation tokens) {
         this(state, channel, id, attempt, modelId, generation, chunks, ttftMs, delayMs, fault, tokens, false);
     }
 
-    StreamingCall(EmulatorState state, Channel channel, String id, int attempt, String modelId,
-                  Generation generation, List<ObjectNode> chunks, long ttftMs, long delayMs, Fault fault,
-                  TokenQuota.Reservation tokens, boolean converse) {
+    StreamingCall(
+            EmulatorState state,
+            Channel channel,
+            String id,
+            int attempt,
+            String modelId,
+            Generation generation,
+            List<ObjectNode> chunks,
+            long ttftMs,
+            long delayMs,
+            Fault fault,
+            TokenQuota.Reservation tokens,
+            boolean converse) {
         this.converse = converse;
         this.tokens = tokens;
         this.state = state;
@@ -67,9 +86,13 @@ final class StreamingCall {
         this.chunks = chunks;
         this.ttftMs = ttftMs;
         this.delayMs = delayMs;
-        this.fault = fault == null ? null
-                : new Fault(fault.type(), Math.min(Math.max(0, fault.afterChunks()), chunks.size()),
-                fault.stallMs(), fault.originalStatus());
+        this.fault = fault == null
+                ? null
+                : new Fault(
+                        fault.type(),
+                        Math.min(Math.max(0, fault.afterChunks()), chunks.size()),
+                        fault.stallMs(),
+                        fault.originalStatus());
     }
 
     /** Sends the 200 headers and starts the chunk schedule. The caller has reserved a stream slot. */
@@ -186,7 +209,8 @@ final class StreamingCall {
     }
 
     private void write(byte[] frame) {
-        channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(frame))).addListener(failureCancels());
+        channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(frame)))
+                .addListener(failureCancels());
     }
 
     private void endStream(String outcome) {
@@ -205,7 +229,8 @@ final class StreamingCall {
         channel.closeFuture().removeListener(onClientGone);
         state.recorder.closeStream();
         // what it generated stays spent; the rest of its max tokens goes back to the quota
-        long generated = outcome.equals("complete") ? generation.outputTokens()
+        long generated = outcome.equals("complete")
+                ? generation.outputTokens()
                 : (long) generation.outputTokens() * sent / Math.max(1, chunks.size());
         tokens.end(generated);
         state.finish(id, new Attempt(attempt, modelId, outcome, sent, generation.text()), startNanos);

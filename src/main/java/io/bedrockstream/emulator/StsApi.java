@@ -45,8 +45,13 @@ final class StsApi {
         EmulatorOptions options = state.options();
         switch (action) {
             case "AssumeRole" -> {
-                SigV4Verifier.Verdict verdict = SigV4Verifier.check(options, state.temporaryCredentials,
-                        request.method().name(), request.uri(), request.headers(), body);
+                SigV4Verifier.Verdict verdict = SigV4Verifier.check(
+                        options,
+                        state.temporaryCredentials,
+                        request.method().name(),
+                        request.uri(),
+                        request.headers(),
+                        body);
                 if (verdict.error().isPresent()) {
                     refuse(ctx, request, action, signatureError(verdict.error().get()));
                     return;
@@ -56,91 +61,173 @@ final class StsApi {
             case "AssumeRoleWithWebIdentity" -> {
                 String token = form.get("WebIdentityToken");
                 if (token == null || token.isBlank()) {
-                    refuse(ctx, request, action, new StsError(400, "Sender", "ValidationError",
-                            "1 validation error detected: Value null at 'webIdentityToken' failed to satisfy "
-                                    + "constraint: Member must not be null"));
+                    refuse(
+                            ctx,
+                            request,
+                            action,
+                            new StsError(
+                                    400,
+                                    "Sender",
+                                    "ValidationError",
+                                    "1 validation error detected: Value null at 'webIdentityToken' failed to satisfy "
+                                            + "constraint: Member must not be null"));
                     return;
                 }
-                if (!options.webIdentityTokens().isEmpty() && !options.webIdentityTokens().contains(token.strip())) {
-                    refuse(ctx, request, action, new StsError(400, "Sender", "InvalidIdentityToken",
-                            "The web identity token that was passed could not be validated by AWS. Get a new "
-                                    + "identity token from the identity provider and then retry the request."));
+                if (!options.webIdentityTokens().isEmpty()
+                        && !options.webIdentityTokens().contains(token.strip())) {
+                    refuse(
+                            ctx,
+                            request,
+                            action,
+                            new StsError(
+                                    400,
+                                    "Sender",
+                                    "InvalidIdentityToken",
+                                    "The web identity token that was passed could not be validated by AWS. Get a new "
+                                            + "identity token from the identity provider and then retry the request."));
                     return;
                 }
                 assume(ctx, request, action, form.get("RoleArn"), form.get("RoleSessionName"));
             }
-            default -> refuse(ctx, request, action.isEmpty() ? "(none)" : action, new StsError(400, "Sender",
-                    "InvalidAction", "Could not find operation " + action + " for version "
-                    + form.getOrDefault("Version", "(none)")));
+            default ->
+                refuse(
+                        ctx,
+                        request,
+                        action.isEmpty() ? "(none)" : action,
+                        new StsError(
+                                400,
+                                "Sender",
+                                "InvalidAction",
+                                "Could not find operation " + action + " for version "
+                                        + form.getOrDefault("Version", "(none)")));
         }
     }
 
-    private void assume(ChannelHandlerContext ctx, FullHttpRequest request, String action, String roleArn,
-                        String sessionName) {
+    private void assume(
+            ChannelHandlerContext ctx, FullHttpRequest request, String action, String roleArn, String sessionName) {
         if (roleArn == null || !roleArn.matches("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+")) {
-            refuse(ctx, request, action, new StsError(400, "Sender", "ValidationError",
-                    "1 validation error detected: Value '" + roleArn + "' at 'roleArn' failed to satisfy constraint"));
+            refuse(
+                    ctx,
+                    request,
+                    action,
+                    new StsError(
+                            400,
+                            "Sender",
+                            "ValidationError",
+                            "1 validation error detected: Value '" + roleArn
+                                    + "' at 'roleArn' failed to satisfy constraint"));
             return;
         }
         if (sessionName == null || !sessionName.matches("[\\w+=,.@-]{2,64}")) {
-            refuse(ctx, request, action, new StsError(400, "Sender", "ValidationError",
-                    "1 validation error detected: Value '" + sessionName
-                            + "' at 'roleSessionName' failed to satisfy constraint"));
+            refuse(
+                    ctx,
+                    request,
+                    action,
+                    new StsError(
+                            400,
+                            "Sender",
+                            "ValidationError",
+                            "1 validation error detected: Value '" + sessionName
+                                    + "' at 'roleSessionName' failed to satisfy constraint"));
             return;
         }
         EmulatorOptions options = state.options();
         if (!options.stsRoles().isEmpty() && !options.stsRoles().contains(roleArn)) {
-            refuse(ctx, request, action, new StsError(403, "Sender", "AccessDenied",
-                    "User: arn:aws:iam::000000000000:user/emulator-caller is not authorized to perform: sts:"
-                            + action + " on resource: " + roleArn));
+            refuse(
+                    ctx,
+                    request,
+                    action,
+                    new StsError(
+                            403,
+                            "Sender",
+                            "AccessDenied",
+                            "User: arn:aws:iam::000000000000:user/emulator-caller is not authorized to perform: sts:"
+                                    + action + " on resource: " + roleArn));
             return;
         }
-        TemporaryCredentials.Issued c = state.temporaryCredentials.issue(roleArn, sessionName,
-                options.credentialLifetime(), action);
+        TemporaryCredentials.Issued c =
+                state.temporaryCredentials.issue(roleArn, sessionName, options.credentialLifetime(), action);
         String account = roleArn.split(":")[4];
         String roleName = roleArn.substring(roleArn.lastIndexOf('/') + 1);
         StringBuilder xml = new StringBuilder()
-                .append("<").append(action).append("Response xmlns=\"").append(NAMESPACE).append("\">")
-                .append("<").append(action).append("Result>");
+                .append("<")
+                .append(action)
+                .append("Response xmlns=\"")
+                .append(NAMESPACE)
+                .append("\">")
+                .append("<")
+                .append(action)
+                .append("Result>");
         if (action.equals("AssumeRoleWithWebIdentity")) {
-            xml.append("<SubjectFromWebIdentityToken>system:serviceaccount:emulator:connect</SubjectFromWebIdentityToken>")
+            xml.append(
+                            "<SubjectFromWebIdentityToken>system:serviceaccount:emulator:connect</SubjectFromWebIdentityToken>")
                     .append("<Audience>sts.amazonaws.com</Audience>")
                     .append("<Provider>oidc.emulator.local</Provider>");
         }
-        xml.append("<AssumedRoleUser><AssumedRoleId>AROAEMULATOR:").append(escape(sessionName))
-                .append("</AssumedRoleId><Arn>arn:aws:sts::").append(account).append(":assumed-role/")
-                .append(escape(roleName)).append('/').append(escape(sessionName)).append("</Arn></AssumedRoleUser>")
-                .append("<Credentials><AccessKeyId>").append(c.accessKeyId()).append("</AccessKeyId>")
-                .append("<SecretAccessKey>").append(escape(c.secretAccessKey())).append("</SecretAccessKey>")
-                .append("<SessionToken>").append(escape(c.sessionToken())).append("</SessionToken>")
-                .append("<Expiration>").append(DateTimeFormatter.ISO_INSTANT.format(c.expiration()))
+        xml.append("<AssumedRoleUser><AssumedRoleId>AROAEMULATOR:")
+                .append(escape(sessionName))
+                .append("</AssumedRoleId><Arn>arn:aws:sts::")
+                .append(account)
+                .append(":assumed-role/")
+                .append(escape(roleName))
+                .append('/')
+                .append(escape(sessionName))
+                .append("</Arn></AssumedRoleUser>")
+                .append("<Credentials><AccessKeyId>")
+                .append(c.accessKeyId())
+                .append("</AccessKeyId>")
+                .append("<SecretAccessKey>")
+                .append(escape(c.secretAccessKey()))
+                .append("</SecretAccessKey>")
+                .append("<SessionToken>")
+                .append(escape(c.sessionToken()))
+                .append("</SessionToken>")
+                .append("<Expiration>")
+                .append(DateTimeFormatter.ISO_INSTANT.format(c.expiration()))
                 .append("</Expiration></Credentials>")
-                .append("</").append(action).append("Result>")
-                .append("<ResponseMetadata><RequestId>").append(UUID.randomUUID()).append("</RequestId></ResponseMetadata>")
-                .append("</").append(action).append("Response>");
+                .append("</")
+                .append(action)
+                .append("Result>")
+                .append("<ResponseMetadata><RequestId>")
+                .append(UUID.randomUUID())
+                .append("</RequestId></ResponseMetadata>")
+                .append("</")
+                .append(action)
+                .append("Response>");
         state.recorder.stsCall(action, "ok");
         state.logSts(action, "ok " + c.accessKeyId() + " for " + roleArn + " until " + c.expiration());
         send(ctx, request, HttpResponseStatus.OK, xml.toString());
     }
 
     /** An STS error: HTTP status, {@code Sender}/{@code Receiver}, code and message. */
-    record StsError(int status, String type, String code, String message) {
-    }
+    record StsError(int status, String type, String code, String message) {}
 
     /** STS's names for the signature problems the Bedrock routes call by their own names. */
     static StsError signatureError(String bedrockCode) {
         return switch (bedrockCode) {
-            case "MissingAuthenticationTokenException" -> new StsError(403, "Sender", "MissingAuthenticationToken",
-                    "Request is missing Authentication Token");
-            case "IncompleteSignatureException" -> new StsError(400, "Sender", "IncompleteSignature",
-                    "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters.");
-            case "ExpiredTokenException" -> new StsError(400, "Sender", "ExpiredToken",
-                    "The security token included in the request is expired");
-            case "InvalidSignatureException" -> new StsError(403, "Sender", "SignatureDoesNotMatch",
-                    "The request signature we calculated does not match the signature you provided. Check your "
-                            + "AWS Secret Access Key and signing method. Consult the service documentation for details.");
-            default -> new StsError(403, "Sender", "InvalidClientTokenId",
-                    "The security token included in the request is invalid.");
+            case "MissingAuthenticationTokenException" ->
+                new StsError(403, "Sender", "MissingAuthenticationToken", "Request is missing Authentication Token");
+            case "IncompleteSignatureException" ->
+                new StsError(
+                        400,
+                        "Sender",
+                        "IncompleteSignature",
+                        "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters.");
+            case "ExpiredTokenException" ->
+                new StsError(400, "Sender", "ExpiredToken", "The security token included in the request is expired");
+            case "InvalidSignatureException" ->
+                new StsError(
+                        403,
+                        "Sender",
+                        "SignatureDoesNotMatch",
+                        "The request signature we calculated does not match the signature you provided. Check your "
+                                + "AWS Secret Access Key and signing method. Consult the service documentation for details.");
+            default ->
+                new StsError(
+                        403,
+                        "Sender",
+                        "InvalidClientTokenId",
+                        "The security token included in the request is invalid.");
         };
     }
 
@@ -153,10 +240,10 @@ final class StsApi {
         send(ctx, request, HttpResponseStatus.valueOf(error.status()), xml);
     }
 
-    private static void send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
-                             String xml) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.wrappedBuffer(xml.getBytes(StandardCharsets.UTF_8)));
+    private static void send(
+            ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String xml) {
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(xml.getBytes(StandardCharsets.UTF_8)));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/xml");
         response.headers().set("x-amzn-RequestId", UUID.randomUUID().toString());
         HttpReplies.send(ctx, request, response);
@@ -177,7 +264,11 @@ final class StsApi {
     }
 
     private static String escape(String s) {
-        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                .replace("\"", "&quot;");
+        return s == null
+                ? ""
+                : s.replace("&", "&amp;")
+                        .replace("<", "&lt;")
+                        .replace(">", "&gt;")
+                        .replace("\"", "&quot;");
     }
 }

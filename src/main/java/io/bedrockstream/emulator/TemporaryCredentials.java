@@ -18,8 +18,14 @@ import java.util.concurrent.atomic.AtomicLong;
 final class TemporaryCredentials {
 
     /** Issued credentials; {@code via} is the STS action that issued them. */
-    record Issued(String accessKeyId, String secretAccessKey, String sessionToken, Instant expiration,
-                  String roleArn, String sessionName, String via) {
+    record Issued(
+            String accessKeyId,
+            String secretAccessKey,
+            String sessionToken,
+            Instant expiration,
+            String roleArn,
+            String sessionName,
+            String via) {
 
         boolean expiredAt(Instant now) {
             return !now.isBefore(expiration);
@@ -58,8 +64,14 @@ final class TemporaryCredentials {
         random.nextBytes(secret);
         byte[] token = new byte[96];
         random.nextBytes(token);
-        Issued credentials = new Issued(key.toString(), Base64.getEncoder().encodeToString(secret),
-                "EMU" + Base64.getEncoder().encodeToString(token), now().plus(lifetime), roleArn, sessionName, via);
+        Issued credentials = new Issued(
+                key.toString(),
+                Base64.getEncoder().encodeToString(secret),
+                "EMU" + Base64.getEncoder().encodeToString(token),
+                now().plus(lifetime),
+                roleArn,
+                sessionName,
+                via);
         byAccessKey.put(credentials.accessKeyId(), credentials);
         issued.incrementAndGet();
         return credentials;

@@ -44,8 +44,8 @@ final class TokenQuota {
     private long lastNanos;
 
     /** A reservation, or null when the tokens do not fit (the caller answers 429). */
-    synchronized Reservation reserve(EmulatorOptions options, String modelId, long inputTokens, long maxOutput,
-                                     long nowNanos) {
+    synchronized Reservation reserve(
+            EmulatorOptions options, String modelId, long inputTokens, long maxOutput, long nowNanos) {
         long quota = options.tokensPerMinute();
         if (quota <= 0) {
             return Reservation.NONE;

@@ -9,7 +9,6 @@ import io.bedrockstream.bedrock.InvocationResult;
 import io.bedrockstream.bedrock.Invoker;
 import io.bedrockstream.model.ContentDelta;
 import io.bedrockstream.model.ParsedChunk;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -80,13 +79,19 @@ final class AttemptRun implements InvocationListener {
     }
 
     private static InvocationFailure cancelReason() {
-        return new InvocationFailure(ErrorKind.TRANSIENT, ErrorClassifier.CANCELLED, "the request was abandoned",
-                null, null, null, 0);
+        return new InvocationFailure(
+                ErrorKind.TRANSIENT, ErrorClassifier.CANCELLED, "the request was abandoned", null, null, null, 0);
     }
 
     private void timedOut() {
-        InvocationFailure f = new InvocationFailure(ErrorKind.TRANSIENT, ErrorClassifier.INVOCATION_TIMEOUT,
-                "the invocation took longer than " + BedrockClientSettings.INVOCATION_TIMEOUT_KEY, null, null, null, 0);
+        InvocationFailure f = new InvocationFailure(
+                ErrorKind.TRANSIENT,
+                ErrorClassifier.INVOCATION_TIMEOUT,
+                "the invocation took longer than " + BedrockClientSettings.INVOCATION_TIMEOUT_KEY,
+                null,
+                null,
+                null,
+                0);
         Invoker.InvocationHandle h = handle;
         if (h != null) {
             h.cancel(f);
@@ -130,8 +135,25 @@ final class AttemptRun implements InvocationListener {
             }
             // a listener exception propagates (the invoker fails this invocation with it) before the chunk
             // counts, so the terminal's seq stays contiguous with what the listener accepted
-            run.emit(run.event(invocationId, attempt, chunks, EventType.CHUNK, delta, rawChunkJson, null, null,
-                    null, null, null, null, null, null, null, null, typed, null));
+            run.emit(run.event(
+                    invocationId,
+                    attempt,
+                    chunks,
+                    EventType.CHUNK,
+                    delta,
+                    rawChunkJson,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    typed,
+                    null));
             chunks++;
             if (typed != null && !typed.isAnswerText()) {
                 answer.add(typed, delta); // reasoning, tool input, …: not part of the answer's text
@@ -162,8 +184,8 @@ final class AttemptRun implements InvocationListener {
             flushHeld(); // a listener exception propagates to the invoker, as for an uncoalesced chunk
         } else if (held == 1) {
             try {
-                flushTimer = run.engine.scheduler.schedule(this::flushOnTimer, run.engine.settings.coalesceMs(),
-                        TimeUnit.MILLISECONDS);
+                flushTimer = run.engine.scheduler.schedule(
+                        this::flushOnTimer, run.engine.settings.coalesceMs(), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 // the engine is closing; close() abandons this request
             }
@@ -176,8 +198,8 @@ final class AttemptRun implements InvocationListener {
             return;
         }
         String t = heldText == null ? null : heldText.toString();
-        String raw = heldRaw == null ? null
-                : heldRaw.size() == 1 ? heldRaw.get(0) : "[" + String.join(",", heldRaw) + "]";
+        String raw =
+                heldRaw == null ? null : heldRaw.size() == 1 ? heldRaw.get(0) : "[" + String.join(",", heldRaw) + "]";
         int n = held;
         dropHeld();
         run.emit(run.chunkEvent(invocationId, attempt, chunks, t, raw, n));
@@ -201,8 +223,14 @@ final class AttemptRun implements InvocationListener {
     }
 
     private void failOnListener(RuntimeException e) {
-        InvocationFailure f = new InvocationFailure(ErrorKind.TRANSIENT, ErrorClassifier.CLIENT_ERROR,
-                "handling a chunk failed: " + e, null, null, null, chunks);
+        InvocationFailure f = new InvocationFailure(
+                ErrorKind.TRANSIENT,
+                ErrorClassifier.CLIENT_ERROR,
+                "handling a chunk failed: " + e,
+                null,
+                null,
+                null,
+                chunks);
         Invoker.InvocationHandle h = handle;
         if (h != null) {
             h.cancel(f);
@@ -227,10 +255,25 @@ final class AttemptRun implements InvocationListener {
             if (listenerFailure == null) {
                 finished = true;
                 if (!run.isAbandoned()) {
-                    run.emitSafely(run.event(invocationId, attempt, chunks, EventType.COMPLETE, null, null,
-                            result.stopReason(), result.inputTokens(), result.outputTokens(),
-                            result.firstByteLatencyMs(), result.invocationLatencyMs(), null, null, null, null, null,
-                            null, result.converse()));
+                    run.emitSafely(run.event(
+                            invocationId,
+                            attempt,
+                            chunks,
+                            EventType.COMPLETE,
+                            null,
+                            null,
+                            result.stopReason(),
+                            result.inputTokens(),
+                            result.outputTokens(),
+                            result.firstByteLatencyMs(),
+                            result.invocationLatencyMs(),
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            result.converse()));
                     run.deliverOutcome(text.toString(), result, null, answer.build());
                     delivered = true;
                 }
@@ -262,7 +305,8 @@ final class AttemptRun implements InvocationListener {
             run.tokenThrottled = StreamEngine.isTokenThrottle(failure);
             // Bedrock answers a throttled call before reserving anything; any other failed call had its input
             // counted, and what it generated before it failed (emitted, or still held by coalescing)
-            used = StreamEngine.isThrottling(failure) && chunks == 0 && held == 0 ? 0
+            used = StreamEngine.isThrottling(failure) && chunks == 0 && held == 0
+                    ? 0
                     : run.tokensUsed(null, null, text);
             if (!run.isAbandoned() && held > 0) {
                 try {
@@ -280,11 +324,24 @@ final class AttemptRun implements InvocationListener {
                 if (retrying) {
                     // before the event, so inFlight() already counts the backoff; the attempt's slot becomes the
                     // backoff's in one step, so it is never counted twice (releaseSlot below is then a no-op)
-                    run.beginBackoff(delayMs, slotHeld.compareAndSet(true, false), StreamEngine.isThrottling(f),
-                            used);
+                    run.beginBackoff(delayMs, slotHeld.compareAndSet(true, false), StreamEngine.isThrottling(f), used);
                 }
-                run.emitSafely(run.event(invocationId, attempt, chunks, EventType.ERROR, null, null, null, null,
-                        null, null, null, f.errorType(), f.message(), f.originalStatusCode(), f.originalMessage(),
+                run.emitSafely(run.event(
+                        invocationId,
+                        attempt,
+                        chunks,
+                        EventType.ERROR,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        f.errorType(),
+                        f.message(),
+                        f.originalStatusCode(),
+                        f.originalMessage(),
                         retrying));
                 if (!retrying) {
                     run.deliverOutcome(null, null, f);
@@ -315,8 +372,14 @@ final class AttemptRun implements InvocationListener {
         if (f.chunksReceived() == chunks) {
             return f;
         }
-        return new InvocationFailure(f.kind(), f.errorType(), f.message(), f.httpStatus(), f.originalStatusCode(),
-                f.originalMessage(), chunks);
+        return new InvocationFailure(
+                f.kind(),
+                f.errorType(),
+                f.message(),
+                f.httpStatus(),
+                f.originalStatusCode(),
+                f.originalMessage(),
+                chunks);
     }
 
     private void releaseSlot(boolean throttled, boolean completed, long usedTokens) {

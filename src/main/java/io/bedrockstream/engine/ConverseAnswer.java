@@ -1,7 +1,6 @@
 package io.bedrockstream.engine;
 
 import io.bedrockstream.model.ContentDelta;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,12 +11,11 @@ import java.util.Map;
  * the signature kept even when it came in its own delta), redacted reasoning, and the tool calls with their
  * input JSON reassembled from its deltas in order.
  */
-public record ConverseAnswer(String reasoning, String reasoningSignature, List<String> redactedReasoning,
-                             List<ToolCall> toolCalls) {
+public record ConverseAnswer(
+        String reasoning, String reasoningSignature, List<String> redactedReasoning, List<ToolCall> toolCalls) {
 
     /** One tool call; {@code input} is the JSON text as the model streamed it (the reader parses it). */
-    public record ToolCall(String toolUseId, String name, String input) {
-    }
+    public record ToolCall(String toolUseId, String name, String input) {}
 
     /** Collects one invocation's deltas; not thread-safe (the attempt's monitor guards it). */
     static final class Builder {
@@ -37,10 +35,11 @@ public record ConverseAnswer(String reasoning, String reasoningSignature, List<S
                         redacted.add(d.payload());
                     }
                 }
-                case ContentDelta.TOOL_USE -> tools.computeIfAbsent(d.blockIndex(),
-                        i -> new ToolCallBuilder(d.toolUseId(), d.toolName())).input
-                        .append(d.payload() == null ? "" : d.payload());
-                default -> { }
+                case ContentDelta.TOOL_USE ->
+                    tools.computeIfAbsent(d.blockIndex(), i -> new ToolCallBuilder(d.toolUseId(), d.toolName()))
+                            .input
+                            .append(d.payload() == null ? "" : d.payload());
+                default -> {}
             }
         }
 
@@ -50,8 +49,11 @@ public record ConverseAnswer(String reasoning, String reasoningSignature, List<S
             }
             List<ToolCall> calls = new ArrayList<>();
             tools.values().forEach(t -> calls.add(new ToolCall(t.id, t.name, t.input.toString())));
-            return new ConverseAnswer(reasoning.isEmpty() ? null : reasoning.toString(),
-                    signature.isEmpty() ? null : signature.toString(), List.copyOf(redacted), List.copyOf(calls));
+            return new ConverseAnswer(
+                    reasoning.isEmpty() ? null : reasoning.toString(),
+                    signature.isEmpty() ? null : signature.toString(),
+                    List.copyOf(redacted),
+                    List.copyOf(calls));
         }
     }
 

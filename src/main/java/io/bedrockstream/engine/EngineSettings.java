@@ -36,11 +36,24 @@ import java.util.Set;
  *                             characters, 0 = no limit
  * @param quota                how tokens are counted against {@code tokensPerMinute}
  */
-public record EngineSettings(int maxInFlight, int retryMaxAttempts, int retryThrottlingMaxAttempts,
-                             long retryBackoffMs, long retryBackoffMaxMs, long retryDeadlineMs, boolean retryTransient, Set<String> retryableErrorTypes,
-                             boolean perKeyOrdering, int requestsPerMinute, long tokensPerMinute,
-                             boolean adaptiveConcurrency, int minInFlight, long invocationTimeoutMs,
-                             long coalesceMs, int coalesceMaxChars, Quota quota) {
+public record EngineSettings(
+        int maxInFlight,
+        int retryMaxAttempts,
+        int retryThrottlingMaxAttempts,
+        long retryBackoffMs,
+        long retryBackoffMaxMs,
+        long retryDeadlineMs,
+        boolean retryTransient,
+        Set<String> retryableErrorTypes,
+        boolean perKeyOrdering,
+        int requestsPerMinute,
+        long tokensPerMinute,
+        boolean adaptiveConcurrency,
+        int minInFlight,
+        long invocationTimeoutMs,
+        long coalesceMs,
+        int coalesceMaxChars,
+        Quota quota) {
 
     /**
      * @param outputWeights   quota tokens per output token, per model (Bedrock's burndown rate)
@@ -52,8 +65,12 @@ public record EngineSettings(int maxInFlight, int retryMaxAttempts, int retryThr
      * @param learn           without {@code tokensPerMinute}: learn a budget from throttling ({@link QuotaLearner});
      *                        nothing is limited before the first throttle
      */
-    public record Quota(OutputTokenWeights outputWeights, long defaultMaxTokens, long windowMs,
-                        boolean reserveAtStart, boolean learn) {
+    public record Quota(
+            OutputTokenWeights outputWeights,
+            long defaultMaxTokens,
+            long windowMs,
+            boolean reserveAtStart,
+            boolean learn) {
         public static final Quota DEFAULTS = new Quota(OutputTokenWeights.NONE, 4096, 60_000, true, true);
 
         public Quota(OutputTokenWeights outputWeights, long defaultMaxTokens, long windowMs, boolean reserveAtStart) {
@@ -118,14 +135,23 @@ public record EngineSettings(int maxInFlight, int retryMaxAttempts, int retryThr
     }
 
     public Builder toBuilder() {
-        return new Builder().maxInFlight(maxInFlight).retryMaxAttempts(retryMaxAttempts)
+        return new Builder()
+                .maxInFlight(maxInFlight)
+                .retryMaxAttempts(retryMaxAttempts)
                 .retryThrottlingMaxAttempts(retryThrottlingMaxAttempts)
-                .retryBackoffMs(retryBackoffMs).retryBackoffMaxMs(retryBackoffMaxMs)
-                .retryDeadlineMs(retryDeadlineMs).retryTransient(retryTransient)
-                .retryableErrorTypes(retryableErrorTypes).perKeyOrdering(perKeyOrdering)
-                .requestsPerMinute(requestsPerMinute).tokensPerMinute(tokensPerMinute)
-                .adaptiveConcurrency(adaptiveConcurrency).minInFlight(minInFlight)
-                .invocationTimeoutMs(invocationTimeoutMs).coalesceMs(coalesceMs).coalesceMaxChars(coalesceMaxChars)
+                .retryBackoffMs(retryBackoffMs)
+                .retryBackoffMaxMs(retryBackoffMaxMs)
+                .retryDeadlineMs(retryDeadlineMs)
+                .retryTransient(retryTransient)
+                .retryableErrorTypes(retryableErrorTypes)
+                .perKeyOrdering(perKeyOrdering)
+                .requestsPerMinute(requestsPerMinute)
+                .tokensPerMinute(tokensPerMinute)
+                .adaptiveConcurrency(adaptiveConcurrency)
+                .minInFlight(minInFlight)
+                .invocationTimeoutMs(invocationTimeoutMs)
+                .coalesceMs(coalesceMs)
+                .coalesceMaxChars(coalesceMaxChars)
                 .quota(quota);
     }
 
@@ -152,29 +178,110 @@ public record EngineSettings(int maxInFlight, int retryMaxAttempts, int retryThr
         private int coalesceMaxChars;
         private Quota quota = Quota.DEFAULTS;
 
-        public Builder maxInFlight(int v) { maxInFlight = v; return this; }
-        public Builder retryMaxAttempts(int v) { retryMaxAttempts = v; return this; }
-        public Builder retryThrottlingMaxAttempts(int v) { retryThrottlingMaxAttempts = v; return this; }
-        public Builder retryBackoffMs(long v) { retryBackoffMs = v; return this; }
-        public Builder retryBackoffMaxMs(long v) { retryBackoffMaxMs = v; return this; }
-        public Builder retryDeadlineMs(long v) { retryDeadlineMs = v; return this; }
-        public Builder retryTransient(boolean v) { retryTransient = v; return this; }
-        public Builder retryableErrorTypes(Set<String> v) { retryableErrorTypes = v; return this; }
-        public Builder perKeyOrdering(boolean v) { perKeyOrdering = v; return this; }
-        public Builder requestsPerMinute(int v) { requestsPerMinute = v; return this; }
-        public Builder tokensPerMinute(long v) { tokensPerMinute = v; return this; }
-        public Builder adaptiveConcurrency(boolean v) { adaptiveConcurrency = v; return this; }
-        public Builder minInFlight(int v) { minInFlight = v; return this; }
-        public Builder invocationTimeoutMs(long v) { invocationTimeoutMs = v; return this; }
-        public Builder coalesceMs(long v) { coalesceMs = v; return this; }
-        public Builder coalesceMaxChars(int v) { coalesceMaxChars = v; return this; }
-        public Builder quota(Quota v) { quota = v; return this; }
+        public Builder maxInFlight(int v) {
+            maxInFlight = v;
+            return this;
+        }
+
+        public Builder retryMaxAttempts(int v) {
+            retryMaxAttempts = v;
+            return this;
+        }
+
+        public Builder retryThrottlingMaxAttempts(int v) {
+            retryThrottlingMaxAttempts = v;
+            return this;
+        }
+
+        public Builder retryBackoffMs(long v) {
+            retryBackoffMs = v;
+            return this;
+        }
+
+        public Builder retryBackoffMaxMs(long v) {
+            retryBackoffMaxMs = v;
+            return this;
+        }
+
+        public Builder retryDeadlineMs(long v) {
+            retryDeadlineMs = v;
+            return this;
+        }
+
+        public Builder retryTransient(boolean v) {
+            retryTransient = v;
+            return this;
+        }
+
+        public Builder retryableErrorTypes(Set<String> v) {
+            retryableErrorTypes = v;
+            return this;
+        }
+
+        public Builder perKeyOrdering(boolean v) {
+            perKeyOrdering = v;
+            return this;
+        }
+
+        public Builder requestsPerMinute(int v) {
+            requestsPerMinute = v;
+            return this;
+        }
+
+        public Builder tokensPerMinute(long v) {
+            tokensPerMinute = v;
+            return this;
+        }
+
+        public Builder adaptiveConcurrency(boolean v) {
+            adaptiveConcurrency = v;
+            return this;
+        }
+
+        public Builder minInFlight(int v) {
+            minInFlight = v;
+            return this;
+        }
+
+        public Builder invocationTimeoutMs(long v) {
+            invocationTimeoutMs = v;
+            return this;
+        }
+
+        public Builder coalesceMs(long v) {
+            coalesceMs = v;
+            return this;
+        }
+
+        public Builder coalesceMaxChars(int v) {
+            coalesceMaxChars = v;
+            return this;
+        }
+
+        public Builder quota(Quota v) {
+            quota = v;
+            return this;
+        }
 
         public EngineSettings build() {
-            return new EngineSettings(maxInFlight, retryMaxAttempts, retryThrottlingMaxAttempts, retryBackoffMs,
-                    retryBackoffMaxMs, retryDeadlineMs, retryTransient, retryableErrorTypes, perKeyOrdering,
-                    requestsPerMinute, tokensPerMinute, adaptiveConcurrency, minInFlight, invocationTimeoutMs,
-                    coalesceMs, coalesceMaxChars, quota);
+            return new EngineSettings(
+                    maxInFlight,
+                    retryMaxAttempts,
+                    retryThrottlingMaxAttempts,
+                    retryBackoffMs,
+                    retryBackoffMaxMs,
+                    retryDeadlineMs,
+                    retryTransient,
+                    retryableErrorTypes,
+                    perKeyOrdering,
+                    requestsPerMinute,
+                    tokensPerMinute,
+                    adaptiveConcurrency,
+                    minInFlight,
+                    invocationTimeoutMs,
+                    coalesceMs,
+                    coalesceMaxChars,
+                    quota);
         }
     }
 }

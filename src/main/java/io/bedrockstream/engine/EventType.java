@@ -2,7 +2,9 @@ package io.bedrockstream.engine;
 
 /** The {@code event} field of an output record. */
 public enum EventType {
-    CHUNK("chunk"), COMPLETE("complete"), ERROR("error");
+    CHUNK("chunk"),
+    COMPLETE("complete"),
+    ERROR("error");
 
     private final String wireName;
 

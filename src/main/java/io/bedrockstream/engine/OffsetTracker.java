@@ -1,7 +1,6 @@
 package io.bedrockstream.engine;
 
 import io.bedrockstream.request.SourceCoordinates;
-
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,7 +22,8 @@ public final class OffsetTracker {
 
     /** Offsets of one partition must be registered in increasing order. */
     public synchronized void register(SourceCoordinates at) {
-        partitions.computeIfAbsent(new SourcePartition(at.topic(), at.partition()), p -> new PartitionOffsets())
+        partitions
+                .computeIfAbsent(new SourcePartition(at.topic(), at.partition()), p -> new PartitionOffsets())
                 .register(at.offset());
         pendingTotal++;
     }
@@ -87,6 +87,7 @@ public final class OffsetTracker {
         private final ArrayDeque<Long> registered = new ArrayDeque<>();
         /** Registered offsets not done yet. */
         private final Set<Long> open = new HashSet<>();
+
         private long lastRegistered = -1;
         private long committable = -1;
 

@@ -22,8 +22,7 @@ public final class OutputTokenWeights {
     public static final String BEDROCK_BURNDOWN =
             "*anthropic.claude-3-7-sonnet*:5,*anthropic.claude-sonnet-4*:5,*anthropic.claude-opus-4*:5";
 
-    private record Entry(String pattern, Pattern regex, double weight) {
-    }
+    private record Entry(String pattern, Pattern regex, double weight) {}
 
     private final List<Entry> entries;
     private final String text;
@@ -49,8 +48,8 @@ public final class OutputTokenWeights {
             }
             int colon = entry.lastIndexOf(':');
             if (colon <= 0) {
-                throw new IllegalArgumentException("'" + entry + "' is not pattern:weight (e.g. "
-                        + "anthropic.claude-sonnet-4*:5)");
+                throw new IllegalArgumentException(
+                        "'" + entry + "' is not pattern:weight (e.g. " + "anthropic.claude-sonnet-4*:5)");
             }
             String pattern = entry.substring(0, colon).strip();
             String number = entry.substring(colon + 1).strip();

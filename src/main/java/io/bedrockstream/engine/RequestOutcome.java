@@ -3,7 +3,6 @@ package io.bedrockstream.engine;
 import io.bedrockstream.bedrock.InvocationFailure;
 import io.bedrockstream.bedrock.InvocationResult;
 import io.bedrockstream.request.ModelRequest;
-
 import java.util.List;
 
 /**
@@ -16,12 +15,22 @@ import java.util.List;
  * @param failure       the last attempt's failure; null when completed
  * @param answer        ConverseStream only: reasoning and tool calls of the completed invocation, else null
  */
-public record RequestOutcome(ModelRequest request, int attempts, List<String> invocationIds,
-                             String text, InvocationResult result, InvocationFailure failure,
-                             ConverseAnswer answer) {
+public record RequestOutcome(
+        ModelRequest request,
+        int attempts,
+        List<String> invocationIds,
+        String text,
+        InvocationResult result,
+        InvocationFailure failure,
+        ConverseAnswer answer) {
 
-    public RequestOutcome(ModelRequest request, int attempts, List<String> invocationIds,
-                          String text, InvocationResult result, InvocationFailure failure) {
+    public RequestOutcome(
+            ModelRequest request,
+            int attempts,
+            List<String> invocationIds,
+            String text,
+            InvocationResult result,
+            InvocationFailure failure) {
         this(request, attempts, invocationIds, text, result, failure, null);
     }
 

@@ -1,18 +1,14 @@
 package io.bedrockstream.engine;
 
-import io.bedrockstream.model.ContentDelta;
-import io.bedrockstream.model.ConverseUsage;
-
 import io.bedrockstream.bedrock.ErrorClassifier;
 import io.bedrockstream.bedrock.ErrorKind;
 import io.bedrockstream.bedrock.InvocationFailure;
 import io.bedrockstream.bedrock.InvocationResult;
 import io.bedrockstream.bedrock.Invoker;
+import io.bedrockstream.model.ContentDelta;
+import io.bedrockstream.model.ConverseUsage;
 import io.bedrockstream.request.ModelRequest;
 import io.bedrockstream.request.TokenEstimator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -21,6 +17,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One submitted request across its attempts. Its monitor guards everything it emits: every listener call for
@@ -43,6 +41,7 @@ final class RequestRun {
     private long firstAttemptNanos;
     /** Failed attempts per budget: throttling has its own, so a per-minute quota cannot use up the other. */
     private int throttledFailures;
+
     private int transientFailures;
     private final List<String> invocationIds = new ArrayList<>(2);
     private AttemptRun current;
@@ -52,6 +51,7 @@ final class RequestRun {
 
     /** With a tokens-per-minute quota: the input estimate, the max tokens and the output weight; else 0, 0, 1. */
     private final long inputEstimate;
+
     private final long maxTokens;
     private final boolean maxTokensInBody;
     private final double outputWeight;
@@ -90,7 +90,9 @@ final class RequestRun {
      * because of its input part, which may be high, is tried alone instead.)
      */
     boolean exceedsTokenQuota() {
-        return maxTokensInBody && engine.settings.tokensPerMinute() > 0 && engine.settings.quota().reserveAtStart()
+        return maxTokensInBody
+                && engine.settings.tokensPerMinute() > 0
+                && engine.settings.quota().reserveAtStart()
                 && maxTokens > engine.tokenQuota();
     }
 
@@ -131,8 +133,8 @@ final class RequestRun {
             attempt = current;
         }
         if (attempt != null) {
-            attempt.cancel(new InvocationFailure(ErrorKind.TRANSIENT, ErrorClassifier.CANCELLED,
-                    "the request was abandoned", null, null, null, 0));
+            attempt.cancel(new InvocationFailure(
+                    ErrorKind.TRANSIENT, ErrorClassifier.CANCELLED, "the request was abandoned", null, null, null, 0));
         }
         if (backoffPending.compareAndSet(true, false)) {
             ScheduledFuture<?> t = backoffTimer;
@@ -164,10 +166,16 @@ final class RequestRun {
             return;
         }
         if (exceedsTokenQuota()) {
-            attempt.onFailure(new InvocationFailure(ErrorKind.INVALID_REQUEST, EXCEEDS_TOKEN_QUOTA,
+            attempt.onFailure(new InvocationFailure(
+                    ErrorKind.INVALID_REQUEST,
+                    EXCEEDS_TOKEN_QUOTA,
                     "the request's max tokens (" + maxTokens + ") exceed rate.tokens.per.minute ("
                             + engine.tokenQuota() + "): Bedrock reserves input plus max tokens when a call starts, so"
-                            + " it could never start; lower its max tokens or raise the quota", null, null, null, 0));
+                            + " it could never start; lower its max tokens or raise the quota",
+                    null,
+                    null,
+                    null,
+                    0));
             return;
         }
         Invoker.InvocationHandle handle;
@@ -176,12 +184,22 @@ final class RequestRun {
             handle = engine.invoker.invoke(request, attempt);
             if (invokeNanos != 0) {
                 // one clock for every process of a Linux host: see BedrockSinkTask's "latency:" trace
-                log.trace("latency: request {} attempt {} invoke from nanoTime {} to {}", request.requestId(),
-                        attempt.attempt, invokeNanos, System.nanoTime());
+                log.trace(
+                        "latency: request {} attempt {} invoke from nanoTime {} to {}",
+                        request.requestId(),
+                        attempt.attempt,
+                        invokeNanos,
+                        System.nanoTime());
             }
         } catch (RuntimeException e) {
-            attempt.onFailure(new InvocationFailure(ErrorKind.TRANSIENT, ErrorClassifier.CLIENT_ERROR,
-                    "could not start the invocation: " + e, null, null, null, 0));
+            attempt.onFailure(new InvocationFailure(
+                    ErrorKind.TRANSIENT,
+                    ErrorClassifier.CLIENT_ERROR,
+                    "could not start the invocation: " + e,
+                    null,
+                    null,
+                    null,
+                    0));
             return;
         } catch (Throwable e) {
             // an Error must still end the attempt, or its slot stays taken for good and the request never ends
@@ -199,13 +217,24 @@ final class RequestRun {
     private InvocationFailure failureToStart(Throwable e) {
         log.error("invoke() threw {} for request {}", e.getClass().getName(), request.requestId(), e);
         if (e instanceof LinkageError) {
-            return new InvocationFailure(ErrorKind.CONFIGURATION, ErrorClassifier.CLIENT_ERROR,
+            return new InvocationFailure(
+                    ErrorKind.CONFIGURATION,
+                    ErrorClassifier.CLIENT_ERROR,
                     "could not start the invocation: the plugin's installation is broken (" + e + "); install the "
                             + "whole plugin archive, every jar in its lib/, and restart the worker",
-                    null, null, null, 0);
+                    null,
+                    null,
+                    null,
+                    0);
         }
-        return new InvocationFailure(ErrorKind.TRANSIENT, ErrorClassifier.CLIENT_ERROR,
-                "could not start the invocation: " + e, null, null, null, 0);
+        return new InvocationFailure(
+                ErrorKind.TRANSIENT,
+                ErrorClassifier.CLIENT_ERROR,
+                "could not start the invocation: " + e,
+                null,
+                null,
+                null,
+                0);
     }
 
     // --- called by AttemptRun inside synchronized (this)
@@ -256,8 +285,8 @@ final class RequestRun {
     void deliverOutcome(String text, InvocationResult result, InvocationFailure failure, ConverseAnswer answer) {
         done = true;
         engine.outcomeDelivering(this); // pending() drops before the listener hears of it
-        RequestOutcome outcome = new RequestOutcome(request, attempts, List.copyOf(invocationIds), text, result,
-                failure, answer);
+        RequestOutcome outcome =
+                new RequestOutcome(request, attempts, List.copyOf(invocationIds), text, result, failure, answer);
         try {
             engine.listener.onOutcome(outcome);
         } catch (RuntimeException e) {
@@ -273,11 +302,14 @@ final class RequestRun {
         backoffPending.set(true);
         engine.backoffStarted(this, fromSlot, throttled, usedTokens);
         try {
-            backoffTimer = engine.scheduler.schedule(() -> {
-                if (backoffPending.compareAndSet(true, false)) {
-                    engine.backoffEnded(this, !abandoned);
-                }
-            }, delayMs, TimeUnit.MILLISECONDS);
+            backoffTimer = engine.scheduler.schedule(
+                    () -> {
+                        if (backoffPending.compareAndSet(true, false)) {
+                            engine.backoffEnded(this, !abandoned);
+                        }
+                    },
+                    delayMs,
+                    TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // the engine is closing (close() abandons this request); the backoff never ends by itself
             if (backoffPending.compareAndSet(true, false)) {
@@ -287,33 +319,134 @@ final class RequestRun {
     }
 
     OutputEvent event(String invocationId, int attempt, long seq, EventType type) {
-        return event(invocationId, attempt, seq, type, null, null, null, null, null, null, null, null, null,
-                null, null, null);
+        return event(
+                invocationId,
+                attempt,
+                seq,
+                type,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     /** A chunk event holding {@code deltas} merged chunks (null: coalescing is off). */
     OutputEvent chunkEvent(String invocationId, int attempt, long seq, String text, String chunk, Integer deltas) {
-        return new OutputEvent(request.requestId(), invocationId, attempt, seq, EventType.CHUNK, request.modelId(),
-                text, chunk, null, null, null, null, null, null, null, null, null, null, request.sourceTopic(),
-                request.sourcePartition(), request.sourceOffset(), null, null, deltas);
+        return new OutputEvent(
+                request.requestId(),
+                invocationId,
+                attempt,
+                seq,
+                EventType.CHUNK,
+                request.modelId(),
+                text,
+                chunk,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                request.sourceTopic(),
+                request.sourcePartition(),
+                request.sourceOffset(),
+                null,
+                null,
+                deltas);
     }
 
-    OutputEvent event(String invocationId, int attempt, long seq, EventType type, String text, String chunk,
-                      String stopReason, Long inputTokens, Long outputTokens, Long firstByteLatencyMs,
-                      Long invocationLatencyMs, String errorType, String errorMessage, Integer originalStatusCode,
-                      String originalMessage, Boolean retrying) {
-        return event(invocationId, attempt, seq, type, text, chunk, stopReason, inputTokens, outputTokens,
-                firstByteLatencyMs, invocationLatencyMs, errorType, errorMessage, originalStatusCode, originalMessage,
-                retrying, null, null);
+    OutputEvent event(
+            String invocationId,
+            int attempt,
+            long seq,
+            EventType type,
+            String text,
+            String chunk,
+            String stopReason,
+            Long inputTokens,
+            Long outputTokens,
+            Long firstByteLatencyMs,
+            Long invocationLatencyMs,
+            String errorType,
+            String errorMessage,
+            Integer originalStatusCode,
+            String originalMessage,
+            Boolean retrying) {
+        return event(
+                invocationId,
+                attempt,
+                seq,
+                type,
+                text,
+                chunk,
+                stopReason,
+                inputTokens,
+                outputTokens,
+                firstByteLatencyMs,
+                invocationLatencyMs,
+                errorType,
+                errorMessage,
+                originalStatusCode,
+                originalMessage,
+                retrying,
+                null,
+                null);
     }
 
-    OutputEvent event(String invocationId, int attempt, long seq, EventType type, String text, String chunk,
-                      String stopReason, Long inputTokens, Long outputTokens, Long firstByteLatencyMs,
-                      Long invocationLatencyMs, String errorType, String errorMessage, Integer originalStatusCode,
-                      String originalMessage, Boolean retrying, ContentDelta delta, ConverseUsage converse) {
-        return new OutputEvent(request.requestId(), invocationId, attempt, seq, type, request.modelId(), text,
-                chunk, stopReason, inputTokens, outputTokens, firstByteLatencyMs, invocationLatencyMs, errorType,
-                errorMessage, originalStatusCode, originalMessage, retrying, request.sourceTopic(),
-                request.sourcePartition(), request.sourceOffset(), delta, converse);
+    OutputEvent event(
+            String invocationId,
+            int attempt,
+            long seq,
+            EventType type,
+            String text,
+            String chunk,
+            String stopReason,
+            Long inputTokens,
+            Long outputTokens,
+            Long firstByteLatencyMs,
+            Long invocationLatencyMs,
+            String errorType,
+            String errorMessage,
+            Integer originalStatusCode,
+            String originalMessage,
+            Boolean retrying,
+            ContentDelta delta,
+            ConverseUsage converse) {
+        return new OutputEvent(
+                request.requestId(),
+                invocationId,
+                attempt,
+                seq,
+                type,
+                request.modelId(),
+                text,
+                chunk,
+                stopReason,
+                inputTokens,
+                outputTokens,
+                firstByteLatencyMs,
+                invocationLatencyMs,
+                errorType,
+                errorMessage,
+                originalStatusCode,
+                originalMessage,
+                retrying,
+                request.sourceTopic(),
+                request.sourcePartition(),
+                request.sourceOffset(),
+                delta,
+                converse);
     }
 }

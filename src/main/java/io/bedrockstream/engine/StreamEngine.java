@@ -4,9 +4,6 @@ import io.bedrockstream.bedrock.ErrorKind;
 import io.bedrockstream.bedrock.InvocationFailure;
 import io.bedrockstream.bedrock.Invoker;
 import io.bedrockstream.request.ModelRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +21,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs model requests concurrently, with retries, and turns invocation events into output events.
@@ -71,12 +70,14 @@ public final class StreamEngine implements AutoCloseable {
     private final TokenBudget tokenBudget;
     /** Without a configured tokens-per-minute quota: learns one from throttling (null when off). */
     private final QuotaLearner quotaLearner;
+
     private int running;
     private int backingOff;
     private ScheduledFuture<?> pumpTimer;
     private long pumpTimerAtNanos;
     /** A pump task is queued or running; it admits again before it ends, so more requests need no new task. */
     private boolean pumpQueued;
+
     private boolean closed;
 
     /** Requests submitted whose outcome has not started to be delivered, and not abandoned: {@link #pending()}. */
@@ -88,22 +89,39 @@ public final class StreamEngine implements AutoCloseable {
     private final Set<RequestRun> delivering = ConcurrentHashMap.newKeySet();
 
     public StreamEngine(EngineSettings settings, Invoker invoker, EngineListener listener) {
-        this(settings, invoker, listener, Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bedrock-stream-engine");
-            t.setDaemon(true);
-            return t;
-        }), true, System::nanoTime, ThreadLocalRandom.current());
+        this(
+                settings,
+                invoker,
+                listener,
+                Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "bedrock-stream-engine");
+                    t.setDaemon(true);
+                    return t;
+                }),
+                true,
+                System::nanoTime,
+                ThreadLocalRandom.current());
     }
 
     /** For tests: a given scheduler (not shut down by close), clock and jitter source. */
-    StreamEngine(EngineSettings settings, Invoker invoker, EngineListener listener,
-                 ScheduledExecutorService scheduler, LongSupplier nanoTime, Random random) {
+    StreamEngine(
+            EngineSettings settings,
+            Invoker invoker,
+            EngineListener listener,
+            ScheduledExecutorService scheduler,
+            LongSupplier nanoTime,
+            Random random) {
         this(settings, invoker, listener, scheduler, false, nanoTime, random);
     }
 
-    private StreamEngine(EngineSettings settings, Invoker invoker, EngineListener listener,
-                         ScheduledExecutorService scheduler, boolean ownsScheduler, LongSupplier nanoTime,
-                         Random random) {
+    private StreamEngine(
+            EngineSettings settings,
+            Invoker invoker,
+            EngineListener listener,
+            ScheduledExecutorService scheduler,
+            boolean ownsScheduler,
+            LongSupplier nanoTime,
+            Random random) {
         this.settings = Objects.requireNonNull(settings);
         this.invoker = Objects.requireNonNull(invoker);
         this.listener = Objects.requireNonNull(listener);
@@ -112,15 +130,21 @@ public final class StreamEngine implements AutoCloseable {
         this.nanoTime = nanoTime;
         this.random = random;
         this.backoff = new Backoff(settings.retryBackoffMs(), settings.retryBackoffMaxMs());
-        this.adaptive = new AdaptiveLimit(settings.minInFlight(), settings.maxInFlight(),
+        this.adaptive = new AdaptiveLimit(
+                settings.minInFlight(),
+                settings.maxInFlight(),
                 TimeUnit.MILLISECONDS.toNanos(Math.max(1, settings.retryBackoffMs())));
         long now = nanoTime.getAsLong();
         int rpm = settings.requestsPerMinute();
         this.requestBucket = rpm <= 0 ? null : new TokenBucket(rpm, Math.max(1, Math.ceil(rpm / 60.0)), now);
         long tpm = settings.tokensPerMinute();
         boolean learn = tpm <= 0 && settings.quota().learn() && settings.quota().reserveAtStart();
-        this.quotaLearner = learn ? new QuotaLearner(TimeUnit.MILLISECONDS.toNanos(settings.quota().windowMs())) : null;
-        this.tokenBudget = learn ? TokenBudget.unbounded(now)
+        this.quotaLearner = learn
+                ? new QuotaLearner(
+                        TimeUnit.MILLISECONDS.toNanos(settings.quota().windowMs()))
+                : null;
+        this.tokenBudget = learn
+                ? TokenBudget.unbounded(now)
                 : tpm <= 0 ? null : new TokenBudget(tpm, settings.quota().windowMs(), now);
     }
 
@@ -327,8 +351,9 @@ public final class StreamEngine implements AutoCloseable {
      * reservation.
      */
     private void learnLocked(RequestRun run, long reservation, long now) {
-        if (quotaLearner != null && run.tokenThrottled && quotaLearner.onThrottle(run.admittedNanos, tokenBudget.reserved(),
-                Math.max(1, reservation), now)) {
+        if (quotaLearner != null
+                && run.tokenThrottled
+                && quotaLearner.onThrottle(run.admittedNanos, tokenBudget.reserved(), Math.max(1, reservation), now)) {
             tokenBudget.bound(quotaLearner.budget(), settings.quota().windowMs(), true, now);
         }
     }
@@ -538,12 +563,15 @@ public final class StreamEngine implements AutoCloseable {
         }
         if (waitNanos > 0 && pumpTimer == null) {
             pumpTimerAtNanos = now + waitNanos;
-            pumpTimer = scheduler.schedule(() -> {
-                synchronized (lock) {
-                    pumpTimer = null;
-                }
-                requestPump();
-            }, waitNanos, TimeUnit.NANOSECONDS);
+            pumpTimer = scheduler.schedule(
+                    () -> {
+                        synchronized (lock) {
+                            pumpTimer = null;
+                        }
+                        requestPump();
+                    },
+                    waitNanos,
+                    TimeUnit.NANOSECONDS);
         }
     }
 

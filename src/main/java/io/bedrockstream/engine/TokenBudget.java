@@ -14,6 +14,7 @@ final class TokenBudget {
     private long lastNanos;
     /** Reservations held by calls that have not ended, and how many calls hold one. */
     private long reserved;
+
     private int holders;
     private long reservedTotal;
     private long settledTotal;

@@ -15,8 +15,13 @@ final class AnthropicChunkParser extends FamilyChunkParser {
         switch (type) {
             case "message_start": {
                 JsonNode usage = ChunkJson.object(ChunkJson.object(chunk, "message"), "usage");
-                return new ParsedChunk(null, null, ChunkJson.number(usage, "input_tokens"),
-                        ChunkJson.number(usage, "output_tokens"), null, false);
+                return new ParsedChunk(
+                        null,
+                        null,
+                        ChunkJson.number(usage, "input_tokens"),
+                        ChunkJson.number(usage, "output_tokens"),
+                        null,
+                        false);
             }
             case "content_block_delta": {
                 JsonNode delta = ChunkJson.object(chunk, "delta");
@@ -26,9 +31,13 @@ final class AnthropicChunkParser extends FamilyChunkParser {
             }
             case "message_delta": {
                 JsonNode usage = ChunkJson.object(chunk, "usage");
-                return new ParsedChunk(null, ChunkJson.text(ChunkJson.object(chunk, "delta"), "stop_reason"),
-                        ChunkJson.number(usage, "input_tokens"), ChunkJson.number(usage, "output_tokens"),
-                        null, false);
+                return new ParsedChunk(
+                        null,
+                        ChunkJson.text(ChunkJson.object(chunk, "delta"), "stop_reason"),
+                        ChunkJson.number(usage, "input_tokens"),
+                        ChunkJson.number(usage, "output_tokens"),
+                        null,
+                        false);
             }
             case "message_stop":
                 return new ParsedChunk(null, null, null, null, null, true);

@@ -24,10 +24,11 @@ final class ChatCompletionChunkParser extends FamilyChunkParser {
         if (choice == null) {
             return new ParsedChunk(null, null, inputTokens, outputTokens, null, false);
         }
-        String text = ChunkJson.firstNonNull(ChunkJson.text(ChunkJson.object(choice, "delta"), "content"),
+        String text = ChunkJson.firstNonNull(
+                ChunkJson.text(ChunkJson.object(choice, "delta"), "content"),
                 ChunkJson.text(ChunkJson.object(choice, "message"), "content"));
-        String stopReason = ChunkJson.firstNonNull(ChunkJson.text(choice, "finish_reason"),
-                ChunkJson.text(choice, "stop_reason"));
+        String stopReason =
+                ChunkJson.firstNonNull(ChunkJson.text(choice, "finish_reason"), ChunkJson.text(choice, "stop_reason"));
         return new ParsedChunk(text, stopReason, inputTokens, outputTokens, null, stopReason != null);
     }
 }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 
 /** Null-tolerant reads of chunk JSON shared by the family parsers. */
@@ -22,11 +21,9 @@ final class ChunkJson {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .build();
-    private static final ObjectReader READER = MAPPER.reader()
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectReader READER = MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private ChunkJson() {
-    }
+    private ChunkJson() {}
 
     static ObjectNode readObject(byte[] chunkJson) {
         if (chunkJson == null || chunkJson.length == 0) {
@@ -40,14 +37,22 @@ final class ChunkJson {
             if (detail.length() > MAX_DETAIL_CHARS) {
                 detail = detail.substring(0, MAX_DETAIL_CHARS) + "…";
             }
-            throw new MalformedChunkException("chunk is not JSON: " + detail
-                    + (e.getLocation() == null ? "" : " at " + e.getLocation().offsetDescription()), e);
+            throw new MalformedChunkException(
+                    "chunk is not JSON: " + detail
+                            + (e.getLocation() == null
+                                    ? ""
+                                    : " at " + e.getLocation().offsetDescription()),
+                    e);
         } catch (IOException e) {
             throw new MalformedChunkException("chunk is not JSON: " + e.getMessage(), e);
         }
         if (node == null || !node.isObject()) {
-            throw new MalformedChunkException("chunk is JSON but not an object: "
-                    + (node == null ? "nothing" : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)), null);
+            throw new MalformedChunkException(
+                    "chunk is JSON but not an object: "
+                            + (node == null
+                                    ? "nothing"
+                                    : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)),
+                    null);
         }
         return (ObjectNode) node;
     }
@@ -99,7 +104,10 @@ final class ChunkJson {
         if (m == null) {
             return null;
         }
-        return new InvocationMetrics(number(m, "inputTokenCount"), number(m, "outputTokenCount"),
-                number(m, "invocationLatency"), number(m, "firstByteLatency"));
+        return new InvocationMetrics(
+                number(m, "inputTokenCount"),
+                number(m, "outputTokenCount"),
+                number(m, "invocationLatency"),
+                number(m, "firstByteLatency"));
     }
 }

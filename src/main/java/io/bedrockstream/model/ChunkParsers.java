@@ -24,8 +24,7 @@ public final class ChunkParsers {
         PARSERS.put(ModelFamily.OPENAI, chatCompletion);
     }
 
-    private ChunkParsers() {
-    }
+    private ChunkParsers() {}
 
     public static ChunkParser forFamily(ModelFamily family) {
         return PARSERS.get(Objects.requireNonNull(family, "family"));

@@ -11,8 +11,8 @@ final class CohereChunkParser extends FamilyChunkParser {
         JsonNode generation = ChunkJson.firstOf(chunk, "generations");
         if (generation != null) {
             String stopReason = ChunkJson.text(generation, "finish_reason");
-            return new ParsedChunk(ChunkJson.text(generation, "text"), stopReason, null, null, null,
-                    stopReason != null);
+            return new ParsedChunk(
+                    ChunkJson.text(generation, "text"), stopReason, null, null, null, stopReason != null);
         }
         String eventType = ChunkJson.text(chunk, "event_type");
         String text = "text-generation".equals(eventType) ? ChunkJson.text(chunk, "text") : null;
@@ -21,9 +21,14 @@ final class CohereChunkParser extends FamilyChunkParser {
             return new ParsedChunk(text, null, null, null, null, false);
         }
         // stream-end repeats the whole response; its billed units are the usage figures
-        JsonNode billed = ChunkJson.object(ChunkJson.object(ChunkJson.object(chunk, "response"), "meta"),
-                "billed_units");
-        return new ParsedChunk(text, ChunkJson.text(chunk, "finish_reason"),
-                ChunkJson.number(billed, "input_tokens"), ChunkJson.number(billed, "output_tokens"), null, true);
+        JsonNode billed =
+                ChunkJson.object(ChunkJson.object(ChunkJson.object(chunk, "response"), "meta"), "billed_units");
+        return new ParsedChunk(
+                text,
+                ChunkJson.text(chunk, "finish_reason"),
+                ChunkJson.number(billed, "input_tokens"),
+                ChunkJson.number(billed, "output_tokens"),
+                null,
+                true);
     }
 }

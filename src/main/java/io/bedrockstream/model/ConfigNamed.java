@@ -15,7 +15,9 @@ public interface ConfigNamed {
 
     /** The config names of every constant, in declaration order. */
     static <E extends Enum<E> & ConfigNamed> List<String> names(Class<E> type) {
-        return Arrays.stream(type.getEnumConstants()).map(ConfigNamed::configName).toList();
+        return Arrays.stream(type.getEnumConstants())
+                .map(ConfigNamed::configName)
+                .toList();
     }
 
     /** The constant written as {@code name}, ignoring case and surrounding blanks; empty for null or unknown. */

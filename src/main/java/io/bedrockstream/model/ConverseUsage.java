@@ -7,6 +7,9 @@ package io.bedrockstream.model;
  * @param guardrailTrace the metadata's guardrail trace as JSON, when the request asked for a trace
  * @param serviceTier    the service tier the call ran on, as Bedrock reported it
  */
-public record ConverseUsage(Long cacheReadInputTokens, Long cacheWriteInputTokens, Long latencyMs,
-                            String serviceTier, String guardrailTrace) {
-}
+public record ConverseUsage(
+        Long cacheReadInputTokens,
+        Long cacheWriteInputTokens,
+        Long latencyMs,
+        String serviceTier,
+        String guardrailTrace) {}

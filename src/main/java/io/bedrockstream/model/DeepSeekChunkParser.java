@@ -15,8 +15,8 @@ final class DeepSeekChunkParser extends FamilyChunkParser {
         if (choice == null) {
             return LlamaChunkParser.parseLlamaShape(chunk);
         }
-        String stopReason = ChunkJson.firstNonNull(ChunkJson.text(choice, "stop_reason"),
-                ChunkJson.text(choice, "finish_reason"));
+        String stopReason =
+                ChunkJson.firstNonNull(ChunkJson.text(choice, "stop_reason"), ChunkJson.text(choice, "finish_reason"));
         return new ParsedChunk(ChunkJson.text(choice, "text"), stopReason, null, null, null, stopReason != null);
     }
 }

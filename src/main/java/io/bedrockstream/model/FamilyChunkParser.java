@@ -20,10 +20,13 @@ abstract class FamilyChunkParser implements ChunkParser {
         if (metrics == null) {
             return family;
         }
-        return new ParsedChunk(family.text(), family.stopReason(),
+        return new ParsedChunk(
+                family.text(),
+                family.stopReason(),
                 ChunkJson.firstNonNull(family.inputTokens(), metrics.inputTokenCount()),
                 ChunkJson.firstNonNull(family.outputTokens(), metrics.outputTokenCount()),
-                metrics, true);
+                metrics,
+                true);
     }
 
     /** Reads the family's own fields; metrics are added by the caller. */

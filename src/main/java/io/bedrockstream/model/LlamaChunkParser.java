@@ -14,9 +14,12 @@ final class LlamaChunkParser extends FamilyChunkParser {
     /** Shared with DeepSeek, whose stream litellm reads in this shape. */
     static ParsedChunk parseLlamaShape(JsonNode chunk) {
         String stopReason = ChunkJson.text(chunk, "stop_reason");
-        return new ParsedChunk(ChunkJson.text(chunk, "generation"), stopReason,
+        return new ParsedChunk(
+                ChunkJson.text(chunk, "generation"),
+                stopReason,
                 ChunkJson.number(chunk, "prompt_token_count"),
                 ChunkJson.number(chunk, "generation_token_count"),
-                null, stopReason != null);
+                null,
+                stopReason != null);
     }
 }

@@ -15,8 +15,8 @@ final class MistralChunkParser extends FamilyChunkParser {
         if (output == null) {
             return ChatCompletionChunkParser.parseChoices(chunk);
         }
-        String stopReason = ChunkJson.firstNonNull(ChunkJson.text(output, "stop_reason"),
-                ChunkJson.text(output, "finish_reason"));
+        String stopReason =
+                ChunkJson.firstNonNull(ChunkJson.text(output, "stop_reason"), ChunkJson.text(output, "finish_reason"));
         return new ParsedChunk(ChunkJson.text(output, "text"), stopReason, null, null, null, stopReason != null);
     }
 }

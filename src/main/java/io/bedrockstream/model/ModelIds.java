@@ -26,8 +26,7 @@ public final class ModelIds {
     private static final Pattern NOT_TEXT_STREAMING =
             Pattern.compile("embed|^amazon\\.nova-(\\d+-)?(canvas|reel|sonic)|rerank");
 
-    private ModelIds() {
-    }
+    private ModelIds() {}
 
     public static boolean isArn(String modelId) {
         return modelId != null && modelId.trim().startsWith("arn:");
@@ -59,13 +58,13 @@ public final class ModelIds {
      */
     public static ModelFamily resolve(String modelId, String familyOverride) {
         if (familyOverride != null && !familyOverride.isBlank()) {
-            return ModelFamily.fromConfigName(familyOverride).orElseThrow(() -> new IllegalArgumentException(
-                    "Unknown model family '" + familyOverride.trim() + "' in " + FAMILY_CONFIG_KEY
-                            + "; valid names: " + validNames()));
+            return ModelFamily.fromConfigName(familyOverride)
+                    .orElseThrow(() -> new IllegalArgumentException("Unknown model family '" + familyOverride.trim()
+                            + "' in " + FAMILY_CONFIG_KEY + "; valid names: " + validNames()));
         }
-        return detect(modelId).orElseThrow(() -> new IllegalArgumentException(
-                "Cannot tell the model family of model id '" + modelId + "'; set " + FAMILY_CONFIG_KEY
-                        + " to one of: " + validNames()));
+        return detect(modelId)
+                .orElseThrow(() -> new IllegalArgumentException("Cannot tell the model family of model id '" + modelId
+                        + "'; set " + FAMILY_CONFIG_KEY + " to one of: " + validNames()));
     }
 
     /** The family names accepted by {@code bedrock.model.family}, comma separated. */

@@ -13,8 +13,8 @@ final class NovaChunkParser extends FamilyChunkParser {
     protected ParsedChunk parseFamily(ObjectNode chunk) {
         JsonNode blockDelta = ChunkJson.object(chunk, "contentBlockDelta");
         if (blockDelta != null) {
-            return new ParsedChunk(ChunkJson.text(ChunkJson.object(blockDelta, "delta"), "text"),
-                    null, null, null, null, false);
+            return new ParsedChunk(
+                    ChunkJson.text(ChunkJson.object(blockDelta, "delta"), "text"), null, null, null, null, false);
         }
         JsonNode messageStop = ChunkJson.object(chunk, "messageStop");
         if (messageStop != null) {
@@ -23,8 +23,13 @@ final class NovaChunkParser extends FamilyChunkParser {
         JsonNode metadata = ChunkJson.object(chunk, "metadata");
         if (metadata != null) {
             JsonNode usage = ChunkJson.object(metadata, "usage");
-            return new ParsedChunk(null, null, ChunkJson.number(usage, "inputTokens"),
-                    ChunkJson.number(usage, "outputTokens"), null, true);
+            return new ParsedChunk(
+                    null,
+                    null,
+                    ChunkJson.number(usage, "inputTokens"),
+                    ChunkJson.number(usage, "outputTokens"),
+                    null,
+                    true);
         }
         return NOTHING;
     }

@@ -11,12 +11,23 @@ package io.bedrockstream.model;
  * @param terminal     true if this chunk is the family's end-of-output marker
  * @param delta        ConverseStream only: the content block and kind of the delta, else null
  */
-public record ParsedChunk(String text, String stopReason, Long inputTokens, Long outputTokens,
-                          InvocationMetrics metrics, boolean terminal, ContentDelta delta) {
+public record ParsedChunk(
+        String text,
+        String stopReason,
+        Long inputTokens,
+        Long outputTokens,
+        InvocationMetrics metrics,
+        boolean terminal,
+        ContentDelta delta) {
 
     /** An InvokeModel chunk: no content-block structure. */
-    public ParsedChunk(String text, String stopReason, Long inputTokens, Long outputTokens,
-                       InvocationMetrics metrics, boolean terminal) {
+    public ParsedChunk(
+            String text,
+            String stopReason,
+            Long inputTokens,
+            Long outputTokens,
+            InvocationMetrics metrics,
+            boolean terminal) {
         this(text, stopReason, inputTokens, outputTokens, metrics, terminal, null);
     }
 }

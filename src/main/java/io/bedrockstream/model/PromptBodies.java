@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Objects;
@@ -21,8 +20,7 @@ public final class PromptBodies {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private PromptBodies() {
-    }
+    private PromptBodies() {}
 
     /** The UTF-8 JSON body for {@code InvokeModelWithResponseStream}. */
     public static byte[] build(ModelFamily family, PromptSpec spec) {
@@ -75,8 +73,12 @@ public final class PromptBodies {
         body.put("max_tokens", spec.maxTokens() != null ? spec.maxTokens() : ANTHROPIC_DEFAULT_MAX_TOKENS);
         if (hasSystem(spec) && cacheSystemPrompt) {
             // the block form: Messages' system takes a string or text blocks, and only a block carries cache_control
-            body.putArray("system").addObject().put("type", "text").put("text", spec.systemPrompt())
-                    .putObject("cache_control").put("type", "ephemeral");
+            body.putArray("system")
+                    .addObject()
+                    .put("type", "text")
+                    .put("text", spec.systemPrompt())
+                    .putObject("cache_control")
+                    .put("type", "ephemeral");
         } else if (hasSystem(spec)) {
             body.put("system", spec.systemPrompt());
         }
@@ -125,10 +127,13 @@ public final class PromptBodies {
     private static ObjectNode llama(PromptSpec spec) {
         StringBuilder prompt = new StringBuilder("<|begin_of_text|>");
         if (hasSystem(spec)) {
-            prompt.append("<|start_header_id|>system<|end_header_id|>\n\n").append(spec.systemPrompt())
+            prompt.append("<|start_header_id|>system<|end_header_id|>\n\n")
+                    .append(spec.systemPrompt())
                     .append("<|eot_id|>");
         }
-        prompt.append("<|start_header_id|>user<|end_header_id|>\n\n").append(spec.prompt()).append("<|eot_id|>")
+        prompt.append("<|start_header_id|>user<|end_header_id|>\n\n")
+                .append(spec.prompt())
+                .append("<|eot_id|>")
                 .append("<|start_header_id|>assistant<|end_header_id|>\n\n");
         ObjectNode body = MAPPER.createObjectNode();
         body.put("prompt", prompt.toString());
@@ -180,8 +185,8 @@ public final class PromptBodies {
 
     /** DeepSeek R1 prompt format as AWS documents it; the model opens its reasoning with {@code <think>}. */
     private static ObjectNode deepSeek(PromptSpec spec) {
-        String prompt = "<｜begin▁of▁sentence｜>" + (hasSystem(spec) ? spec.systemPrompt() : "")
-                + "<｜User｜>" + spec.prompt() + "<｜Assistant｜><think>\n";
+        String prompt = "<｜begin▁of▁sentence｜>" + (hasSystem(spec) ? spec.systemPrompt() : "") + "<｜User｜>"
+                + spec.prompt() + "<｜Assistant｜><think>\n";
         ObjectNode body = MAPPER.createObjectNode();
         body.put("prompt", prompt);
         putIfSet(body, "max_tokens", spec.maxTokens());

@@ -9,9 +9,12 @@ final class TitanChunkParser extends FamilyChunkParser {
     protected ParsedChunk parseFamily(ObjectNode chunk) {
         String stopReason = ChunkJson.text(chunk, "completionReason");
         // an empty outputText is kept as "": it is what the model sent
-        return new ParsedChunk(ChunkJson.text(chunk, "outputText"), stopReason,
+        return new ParsedChunk(
+                ChunkJson.text(chunk, "outputText"),
+                stopReason,
                 ChunkJson.number(chunk, "inputTextTokenCount"),
                 ChunkJson.number(chunk, "totalOutputTextTokenCount"),
-                null, stopReason != null);
+                null,
+                stopReason != null);
     }
 }

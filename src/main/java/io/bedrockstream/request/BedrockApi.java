@@ -1,7 +1,6 @@
 package io.bedrockstream.request;
 
 import io.bedrockstream.model.ConfigNamed;
-
 import java.util.Optional;
 
 /** Which Bedrock Runtime streaming API a request is sent to ({@code bedrock.api}). */

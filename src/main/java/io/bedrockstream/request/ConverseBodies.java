@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bedrockstream.model.PromptSpec;
 import io.bedrockstream.request.InvalidRequestException.Reason;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
@@ -17,14 +16,23 @@ import java.util.Set;
 final class ConverseBodies {
 
     /** The members of a ConverseStream request body (modelId travels in the path). */
-    static final Set<String> MEMBERS = Set.of("messages", "system", "inferenceConfig", "toolConfig",
-            "guardrailConfig", "additionalModelRequestFields", "promptVariables",
-            "additionalModelResponseFieldPaths", "requestMetadata", "performanceConfig", "serviceTier",
+    static final Set<String> MEMBERS = Set.of(
+            "messages",
+            "system",
+            "inferenceConfig",
+            "toolConfig",
+            "guardrailConfig",
+            "additionalModelRequestFields",
+            "promptVariables",
+            "additionalModelResponseFieldPaths",
+            "requestMetadata",
+            "performanceConfig",
+            "serviceTier",
             "outputConfig");
+
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private ConverseBodies() {
-    }
+    private ConverseBodies() {}
 
     static byte[] fromPrompt(PromptSpec p, boolean cacheSystemPrompt) {
         ObjectNode body = F.objectNode();
@@ -59,23 +67,30 @@ final class ConverseBodies {
     /** Checks the top level of a record's Converse request; names the member and what is allowed. */
     static void check(JsonNode body, String what) throws InvalidRequestException {
         if (!body.isObject()) {
-            throw new InvalidRequestException(Reason.NOT_JSON, what + " is a JSON "
-                    + body.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
-                    + ", but a Converse request is a JSON object");
+            throw new InvalidRequestException(
+                    Reason.NOT_JSON,
+                    what + " is a JSON "
+                            + body.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
+                            + ", but a Converse request is a JSON object");
         }
         for (var it = body.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!MEMBERS.contains(name)) {
-                throw new InvalidRequestException(Reason.CONVERSE_MEMBER_UNKNOWN, what + " has the member '"
-                        + name + "', which a Converse request does not have"
-                        + (name.equals("modelId") ? " in its body (set bedrock.model.id, or allow a model-override "
-                        + "header)" : "") + "; its members are " + new java.util.TreeSet<>(MEMBERS));
+                throw new InvalidRequestException(
+                        Reason.CONVERSE_MEMBER_UNKNOWN,
+                        what + " has the member '"
+                                + name + "', which a Converse request does not have"
+                                + (name.equals("modelId")
+                                        ? " in its body (set bedrock.model.id, or allow a model-override " + "header)"
+                                        : "")
+                                + "; its members are " + new java.util.TreeSet<>(MEMBERS));
             }
         }
         JsonNode messages = body.get("messages");
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
-            throw new InvalidRequestException(Reason.CONVERSE_MEMBER_UNKNOWN, what
-                    + " has no messages: a Converse request needs a non-empty messages array");
+            throw new InvalidRequestException(
+                    Reason.CONVERSE_MEMBER_UNKNOWN,
+                    what + " has no messages: a Converse request needs a non-empty messages array");
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.bedrockstream.request;
 
 import io.bedrockstream.model.ConfigNamed;
-
 import java.util.Optional;
 
 /** Where the request id comes from ({@code request.id.source}). All fall back to {@code <topic>-<partition>-<offset>}. */

@@ -15,13 +15,25 @@ import io.bedrockstream.model.ModelFamily;
  * @param guardrailStreamProcessingMode Converse only: {@code sync} or {@code async}, null when unset
  * @param requestMetadata Bedrock's {@code requestMetadata} for this call; empty when none
  */
-public record ModelRequest(String requestId, String modelId, ModelFamily family, byte[] body,
-                           String contentType, String accept,
-                           String guardrailIdentifier, String guardrailVersion, String trace,
-                           String performanceConfigLatency,
-                           String sourceTopic, int sourcePartition, long sourceOffset,
-                           String orderingKey, BedrockApi api, String serviceTier,
-                           String guardrailStreamProcessingMode, java.util.Map<String, String> requestMetadata) {
+public record ModelRequest(
+        String requestId,
+        String modelId,
+        ModelFamily family,
+        byte[] body,
+        String contentType,
+        String accept,
+        String guardrailIdentifier,
+        String guardrailVersion,
+        String trace,
+        String performanceConfigLatency,
+        String sourceTopic,
+        int sourcePartition,
+        long sourceOffset,
+        String orderingKey,
+        BedrockApi api,
+        String serviceTier,
+        String guardrailStreamProcessingMode,
+        java.util.Map<String, String> requestMetadata) {
 
     public ModelRequest {
         api = api == null ? BedrockApi.INVOKE : api;
@@ -34,24 +46,71 @@ public record ModelRequest(String requestId, String modelId, ModelFamily family,
     }
 
     /** An InvokeModel request. */
-    public ModelRequest(String requestId, String modelId, ModelFamily family, byte[] body,
-                        String contentType, String accept,
-                        String guardrailIdentifier, String guardrailVersion, String trace,
-                        String performanceConfigLatency,
-                        String sourceTopic, int sourcePartition, long sourceOffset,
-                        String orderingKey) {
-        this(requestId, modelId, family, body, contentType, accept, guardrailIdentifier, guardrailVersion, trace,
-                performanceConfigLatency, sourceTopic, sourcePartition, sourceOffset, orderingKey,
-                BedrockApi.INVOKE, null, null, null);
+    public ModelRequest(
+            String requestId,
+            String modelId,
+            ModelFamily family,
+            byte[] body,
+            String contentType,
+            String accept,
+            String guardrailIdentifier,
+            String guardrailVersion,
+            String trace,
+            String performanceConfigLatency,
+            String sourceTopic,
+            int sourcePartition,
+            long sourceOffset,
+            String orderingKey) {
+        this(
+                requestId,
+                modelId,
+                family,
+                body,
+                contentType,
+                accept,
+                guardrailIdentifier,
+                guardrailVersion,
+                trace,
+                performanceConfigLatency,
+                sourceTopic,
+                sourcePartition,
+                sourceOffset,
+                orderingKey,
+                BedrockApi.INVOKE,
+                null,
+                null,
+                null);
     }
 
     /** A request without an ordering key: it never waits for another request. */
-    public ModelRequest(String requestId, String modelId, ModelFamily family, byte[] body,
-                        String contentType, String accept,
-                        String guardrailIdentifier, String guardrailVersion, String trace,
-                        String performanceConfigLatency,
-                        String sourceTopic, int sourcePartition, long sourceOffset) {
-        this(requestId, modelId, family, body, contentType, accept, guardrailIdentifier, guardrailVersion, trace,
-                performanceConfigLatency, sourceTopic, sourcePartition, sourceOffset, null);
+    public ModelRequest(
+            String requestId,
+            String modelId,
+            ModelFamily family,
+            byte[] body,
+            String contentType,
+            String accept,
+            String guardrailIdentifier,
+            String guardrailVersion,
+            String trace,
+            String performanceConfigLatency,
+            String sourceTopic,
+            int sourcePartition,
+            long sourceOffset) {
+        this(
+                requestId,
+                modelId,
+                family,
+                body,
+                contentType,
+                accept,
+                guardrailIdentifier,
+                guardrailVersion,
+                trace,
+                performanceConfigLatency,
+                sourceTopic,
+                sourcePartition,
+                sourceOffset,
+                null);
     }
 }

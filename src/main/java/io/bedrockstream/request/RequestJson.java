@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-
+import io.bedrockstream.request.InvalidRequestException.Reason;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -16,8 +16,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-
-import io.bedrockstream.request.InvalidRequestException.Reason;
 
 /**
  * Strict decoding of record values: UTF-8 that reports bad bytes instead of replacing them, and JSON whose
@@ -34,8 +32,7 @@ final class RequestJson {
     private static final ObjectReader READER = MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final int MAX_DETAIL_CHARS = 100;
 
-    private RequestJson() {
-    }
+    private RequestJson() {}
 
     /** Connect hands bytes over as byte[] or ByteBuffer; treat both as bytes. */
     static Object normalise(Object value) {
@@ -49,7 +46,8 @@ final class RequestJson {
     }
 
     static String decodeUtf8(byte[] bytes, String what) throws InvalidRequestException {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
@@ -57,8 +55,11 @@ final class RequestJson {
             CharBuffer chars = decoder.decode(in);
             return chars.toString();
         } catch (CharacterCodingException e) {
-            throw new InvalidRequestException(Reason.NOT_UTF8, what + " is not valid UTF-8 (bad byte sequence at byte "
-                    + in.position() + " of " + bytes.length + "); the producer must send UTF-8 text", e);
+            throw new InvalidRequestException(
+                    Reason.NOT_UTF8,
+                    what + " is not valid UTF-8 (bad byte sequence at byte " + in.position() + " of " + bytes.length
+                            + "); the producer must send UTF-8 text",
+                    e);
         }
     }
 
@@ -88,8 +89,10 @@ final class RequestJson {
         if (detail.length() > MAX_DETAIL_CHARS) {
             detail = detail.substring(0, MAX_DETAIL_CHARS) + "…";
         }
-        return e.getLocation() == null ? detail
-                : detail + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        return e.getLocation() == null
+                ? detail
+                : detail + " (line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr() + ")";
     }
 
     /**
@@ -103,8 +106,11 @@ final class RequestJson {
             try {
                 return MAPPER.valueToTree(v);
             } catch (IllegalArgumentException e) {
-                throw new InvalidRequestException(Reason.UNSUPPORTED_VALUE_TYPE, what
-                        + " holds something that cannot be written as JSON: " + e.getClass().getSimpleName(), e);
+                throw new InvalidRequestException(
+                        Reason.UNSUPPORTED_VALUE_TYPE,
+                        what + " holds something that cannot be written as JSON: "
+                                + e.getClass().getSimpleName(),
+                        e);
             }
         }
         if (v instanceof String s) {
@@ -117,7 +123,9 @@ final class RequestJson {
     }
 
     static InvalidRequestException unsupported(Object value, String what, String expected) {
-        return new InvalidRequestException(Reason.UNSUPPORTED_VALUE_TYPE, what + " is a "
-                + (value == null ? "null" : value.getClass().getSimpleName()) + "; expected " + expected);
+        return new InvalidRequestException(
+                Reason.UNSUPPORTED_VALUE_TYPE,
+                what + " is a " + (value == null ? "null" : value.getClass().getSimpleName()) + "; expected "
+                        + expected);
     }
 }

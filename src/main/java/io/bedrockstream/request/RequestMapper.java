@@ -8,7 +8,6 @@ import io.bedrockstream.model.ModelIds;
 import io.bedrockstream.model.PromptBodies;
 import io.bedrockstream.model.PromptSpec;
 import io.bedrockstream.request.InvalidRequestException.Reason;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -38,9 +37,10 @@ public final class RequestMapper {
     public RequestMapper(RequestMappingSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.template = settings.mode() == RequestMode.TEMPLATE
-                ? RequestTemplate.compile(Objects.requireNonNull(settings.template(),
-                RequestMappingSettings.TEMPLATE_KEY + " must be set when " + RequestMappingSettings.MODE_KEY
-                        + "=template"))
+                ? RequestTemplate.compile(Objects.requireNonNull(
+                        settings.template(),
+                        RequestMappingSettings.TEMPLATE_KEY + " must be set when " + RequestMappingSettings.MODE_KEY
+                                + "=template"))
                 : null;
         this.promptPointer = pointerOrNull(settings.promptPointer(), RequestMappingSettings.PROMPT_POINTER_KEY);
         this.systemPointer = pointerOrNull(settings.systemPointer(), RequestMappingSettings.SYSTEM_POINTER_KEY);
@@ -71,8 +71,8 @@ public final class RequestMapper {
     public ModelRequest map(RequestRecord r) throws InvalidRequestException {
         Object value = RequestJson.normalise(r.value());
         if (value == null) {
-            throw new InvalidRequestException(Reason.NULL_VALUE, "record value is null (a tombstone); "
-                    + "a request record needs a value");
+            throw new InvalidRequestException(
+                    Reason.NULL_VALUE, "record value is null (a tombstone); " + "a request record needs a value");
         }
         String modelId = modelId(r);
         boolean converse = settings.api() == BedrockApi.CONVERSE;
@@ -84,32 +84,49 @@ public final class RequestMapper {
         }
         byte[] body = switch (settings.mode()) {
             case PASSTHROUGH -> passthroughBody(value);
-            case PROMPT -> converse ? ConverseBodies.fromPrompt(promptSpec(value), settings.cacheSystemPrompt())
-                    : invokePromptBody(family, promptSpec(value));
+            case PROMPT ->
+                converse
+                        ? ConverseBodies.fromPrompt(promptSpec(value), settings.cacheSystemPrompt())
+                        : invokePromptBody(family, promptSpec(value));
             case TEMPLATE -> templateBody(value);
         };
         checkSize(body.length);
         if (converse && settings.mode() != RequestMode.PROMPT) {
-            ConverseBodies.check(RequestJson.parse(new String(body, StandardCharsets.UTF_8), VALUE),
+            ConverseBodies.check(
+                    RequestJson.parse(new String(body, StandardCharsets.UTF_8), VALUE),
                     settings.mode() == RequestMode.TEMPLATE ? "the filled-in template" : VALUE);
         }
-        return new ModelRequest(requestId(r), modelId, family, body, settings.contentType(), settings.accept(),
+        return new ModelRequest(
+                requestId(r),
+                modelId,
+                family,
+                body,
+                settings.contentType(),
+                settings.accept(),
                 RequestMappingSettings.blankToNull(settings.guardrailIdentifier()),
                 RequestMappingSettings.blankToNull(settings.guardrailVersion()),
                 RequestMappingSettings.blankToNull(settings.trace()),
                 RequestMappingSettings.blankToNull(settings.performanceConfigLatency()),
-                r.topic(), r.partition(), r.offset(), orderingKey(r.key()), settings.api(),
+                r.topic(),
+                r.partition(),
+                r.offset(),
+                orderingKey(r.key()),
+                settings.api(),
                 RequestMappingSettings.blankToNull(settings.serviceTier()),
-                RequestMappingSettings.blankToNull(settings.guardrailStreamProcessingMode()), metadata(r));
+                RequestMappingSettings.blankToNull(settings.guardrailStreamProcessingMode()),
+                metadata(r));
     }
 
     /** A record whose model (request.model.override.header) has no native cache point cannot have one. */
     private byte[] invokePromptBody(ModelFamily family, io.bedrockstream.model.PromptSpec spec)
             throws InvalidRequestException {
         if (settings.cacheSystemPrompt() && !PromptBodies.hasNativeCachePoint(family)) {
-            throw new InvalidRequestException(Reason.CACHE_POINT_UNSUPPORTED, RequestMappingSettings.CACHE_SYSTEM_PROMPT_KEY
-                    + " is on, but the " + family.configName() + " family has no prompt-cache point the connector "
-                    + "can build in an InvokeModel body (only anthropic has one); use bedrock.api=converse");
+            throw new InvalidRequestException(
+                    Reason.CACHE_POINT_UNSUPPORTED,
+                    RequestMappingSettings.CACHE_SYSTEM_PROMPT_KEY
+                            + " is on, but the " + family.configName()
+                            + " family has no prompt-cache point the connector "
+                            + "can build in an InvokeModel body (only anthropic has one); use bedrock.api=converse");
         }
         return PromptBodies.build(family, spec, settings.cacheSystemPrompt());
     }
@@ -126,9 +143,12 @@ public final class RequestMapper {
                 continue; // an absent header adds nothing
             }
             if (!RequestMetadata.validValue(value)) {
-                throw new InvalidRequestException(Reason.METADATA_INVALID, "header " + e.getValue()
-                        + " (request metadata '" + e.getKey() + "', " + RequestMappingSettings.METADATA_HEADERS_KEY
-                        + ") holds a value Bedrock refuses: at most 256 letters, digits, spaces or :_@$#=/+,-.");
+                throw new InvalidRequestException(
+                        Reason.METADATA_INVALID,
+                        "header " + e.getValue()
+                                + " (request metadata '" + e.getKey() + "', "
+                                + RequestMappingSettings.METADATA_HEADERS_KEY
+                                + ") holds a value Bedrock refuses: at most 256 letters, digits, spaces or :_@$#=/+,-.");
             }
             out.put(e.getKey(), value);
         }
@@ -164,11 +184,13 @@ public final class RequestMapper {
                 || settings.allowedModelOverrides().contains(requested)) {
             return requested;
         }
-        String shown = requested.length() > MAX_MODEL_ID_SHOWN
-                ? requested.substring(0, MAX_MODEL_ID_SHOWN) + "…" : requested;
-        throw new InvalidRequestException(Reason.MODEL_NOT_ALLOWED, "header " + header + " asks for model '"
-                + shown + "', which is not in " + RequestMappingSettings.ALLOWED_MODEL_OVERRIDES_KEY
-                + "; add it there (or *) or drop the header");
+        String shown =
+                requested.length() > MAX_MODEL_ID_SHOWN ? requested.substring(0, MAX_MODEL_ID_SHOWN) + "…" : requested;
+        throw new InvalidRequestException(
+                Reason.MODEL_NOT_ALLOWED,
+                "header " + header + " asks for model '"
+                        + shown + "', which is not in " + RequestMappingSettings.ALLOWED_MODEL_OVERRIDES_KEY
+                        + "; add it there (or *) or drop the header");
     }
 
     private byte[] passthroughBody(Object value) throws InvalidRequestException {
@@ -185,18 +207,26 @@ public final class RequestMapper {
             try {
                 return RequestJson.MAPPER.writeValueAsBytes(value);
             } catch (JsonProcessingException | IllegalArgumentException e) {
-                throw new InvalidRequestException(Reason.UNSUPPORTED_VALUE_TYPE, VALUE
-                        + " holds something that cannot be written as JSON: " + e.getClass().getSimpleName(), e);
+                throw new InvalidRequestException(
+                        Reason.UNSUPPORTED_VALUE_TYPE,
+                        VALUE + " holds something that cannot be written as JSON: "
+                                + e.getClass().getSimpleName(),
+                        e);
             }
         }
-        throw RequestJson.unsupported(value, VALUE, "the model's JSON body as bytes, a string or a map/struct "
-                + "in " + RequestMappingSettings.MODE_KEY + "=passthrough");
+        throw RequestJson.unsupported(
+                value,
+                VALUE,
+                "the model's JSON body as bytes, a string or a map/struct " + "in " + RequestMappingSettings.MODE_KEY
+                        + "=passthrough");
     }
 
     private static void requireContainer(JsonNode body) throws InvalidRequestException {
         if (!body.isContainerNode()) {
-            throw new InvalidRequestException(Reason.NOT_JSON, VALUE + " is a JSON "
-                    + body.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + ", but a model body is a JSON object");
+            throw new InvalidRequestException(
+                    Reason.NOT_JSON,
+                    VALUE + " is a JSON " + body.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
+                            + ", but a model body is a JSON object");
         }
     }
 
@@ -209,19 +239,26 @@ public final class RequestMapper {
             } else if (value instanceof byte[] bytes) {
                 prompt = RequestJson.decodeUtf8(bytes, VALUE);
             } else {
-                throw RequestJson.unsupported(value, VALUE, "the prompt as a string or UTF-8 bytes, or set "
-                        + RequestMappingSettings.PROMPT_POINTER_KEY + " to the field holding the prompt");
+                throw RequestJson.unsupported(
+                        value,
+                        VALUE,
+                        "the prompt as a string or UTF-8 bytes, or set " + RequestMappingSettings.PROMPT_POINTER_KEY
+                                + " to the field holding the prompt");
             }
         } else {
             JsonNode tree = RequestJson.tree(value, VALUE);
             JsonNode node = tree.at(promptPointer);
             if (node.isMissingNode() || node.isNull()) {
-                throw new InvalidRequestException(Reason.PROMPT_MISSING, "the record value has no prompt at "
-                        + promptPointer + " (" + RequestMappingSettings.PROMPT_POINTER_KEY + ")");
+                throw new InvalidRequestException(
+                        Reason.PROMPT_MISSING,
+                        "the record value has no prompt at " + promptPointer + " ("
+                                + RequestMappingSettings.PROMPT_POINTER_KEY + ")");
             }
             if (node.isContainerNode()) {
-                throw new InvalidRequestException(Reason.PROMPT_MISSING, "the prompt at " + promptPointer
-                        + " is a JSON " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + ", not text");
+                throw new InvalidRequestException(
+                        Reason.PROMPT_MISSING,
+                        "the prompt at " + promptPointer + " is a JSON "
+                                + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + ", not text");
             }
             prompt = node.asText();
             if (systemPointer != null) {
@@ -232,10 +269,16 @@ public final class RequestMapper {
             }
         }
         if (prompt.isBlank()) {
-            throw new InvalidRequestException(Reason.PROMPT_MISSING, "the prompt is empty"
-                    + (promptPointer == null ? "" : " at " + promptPointer));
+            throw new InvalidRequestException(
+                    Reason.PROMPT_MISSING,
+                    "the prompt is empty" + (promptPointer == null ? "" : " at " + promptPointer));
         }
-        return new PromptSpec(prompt, system, settings.maxTokens(), settings.temperature(), settings.topP(),
+        return new PromptSpec(
+                prompt,
+                system,
+                settings.maxTokens(),
+                settings.temperature(),
+                settings.topP(),
                 settings.stopSequences());
     }
 
@@ -244,17 +287,19 @@ public final class RequestMapper {
         try {
             requireContainer(RequestJson.parse(body, "filled-in template"));
         } catch (InvalidRequestException e) {
-            throw new InvalidRequestException(Reason.TEMPLATE_INVALID, e.getMessage() + "; fix "
-                    + RequestMappingSettings.TEMPLATE_KEY, e);
+            throw new InvalidRequestException(
+                    Reason.TEMPLATE_INVALID, e.getMessage() + "; fix " + RequestMappingSettings.TEMPLATE_KEY, e);
         }
         return body.getBytes(StandardCharsets.UTF_8);
     }
 
     private void checkSize(long size) throws InvalidRequestException {
         if (size > settings.maxBytes()) {
-            throw new InvalidRequestException(Reason.TOO_LARGE, "request body is " + size + " bytes, over the limit of "
-                    + settings.maxBytes() + " bytes; shorten the request or raise "
-                    + RequestMappingSettings.MAX_BYTES_KEY);
+            throw new InvalidRequestException(
+                    Reason.TOO_LARGE,
+                    "request body is " + size + " bytes, over the limit of "
+                            + settings.maxBytes() + " bytes; shorten the request or raise "
+                            + RequestMappingSettings.MAX_BYTES_KEY);
         }
     }
 
@@ -290,8 +335,8 @@ public final class RequestMapper {
         try {
             return JsonPointer.compile(pointer.trim());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + " must be a JSON pointer starting with / (such as /question), "
-                    + "was '" + pointer + "'", e);
+            throw new IllegalArgumentException(
+                    key + " must be a JSON pointer starting with / (such as /question), " + "was '" + pointer + "'", e);
         }
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonPointer;
 import io.bedrockstream.model.ModelFamily;
 import io.bedrockstream.model.ModelIds;
 import io.bedrockstream.model.PromptBodies;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,14 +30,35 @@ import java.util.regex.Pattern;
  * @param metadataHeaders       request metadata taken from record headers: metadata key → header name
  */
 public record RequestMappingSettings(
-        RequestMode mode, String template, String promptPointer, String systemPointer, String systemPrompt,
-        Integer maxTokens, Double temperature, Double topP, List<String> stopSequences,
-        IdSource idSource, String idHeader, String idPointer,
-        String modelId, String familyOverride, String modelOverrideHeader, Set<String> allowedModelOverrides,
-        long maxBytes, String contentType, String accept,
-        String guardrailIdentifier, String guardrailVersion, String trace, String performanceConfigLatency,
-        BedrockApi api, String serviceTier, String guardrailStreamProcessingMode, boolean cacheSystemPrompt,
-        Map<String, String> metadata, Map<String, String> metadataHeaders) {
+        RequestMode mode,
+        String template,
+        String promptPointer,
+        String systemPointer,
+        String systemPrompt,
+        Integer maxTokens,
+        Double temperature,
+        Double topP,
+        List<String> stopSequences,
+        IdSource idSource,
+        String idHeader,
+        String idPointer,
+        String modelId,
+        String familyOverride,
+        String modelOverrideHeader,
+        Set<String> allowedModelOverrides,
+        long maxBytes,
+        String contentType,
+        String accept,
+        String guardrailIdentifier,
+        String guardrailVersion,
+        String trace,
+        String performanceConfigLatency,
+        BedrockApi api,
+        String serviceTier,
+        String guardrailStreamProcessingMode,
+        boolean cacheSystemPrompt,
+        Map<String, String> metadata,
+        Map<String, String> metadataHeaders) {
 
     // Config keys named in validation problems and request errors: their one spelling, which the connect
     // layer's ConfigDef defines under the same names.
@@ -84,13 +104,17 @@ public record RequestMappingSettings(
     public static final List<String> PERFORMANCE_LATENCY_VALUES = List.of("standard", "optimized");
     /** What {@code bedrock.guardrail.version} accepts: a version number (1-99999999) or DRAFT. */
     public static final String GUARDRAIL_VERSION_REGEX = "[1-9][0-9]{0,7}|DRAFT";
+
     private static final Pattern GUARDRAIL_VERSION = Pattern.compile(GUARDRAIL_VERSION_REGEX);
 
     public RequestMappingSettings {
         mode = mode == null ? RequestMode.PASSTHROUGH : mode;
         api = api == null ? BedrockApi.INVOKE : api;
-        metadata = metadata == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
-        metadataHeaders = metadataHeaders == null ? Map.of()
+        metadata = metadata == null
+                ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
+        metadataHeaders = metadataHeaders == null
+                ? Map.of()
                 : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadataHeaders));
         idSource = idSource == null ? IdSource.KEY : idSource;
         stopSequences = stopSequences == null ? List.of() : List.copyOf(stopSequences);
@@ -114,15 +138,36 @@ public record RequestMappingSettings(
     }
 
     public Builder toBuilder() {
-        return new Builder().mode(mode).template(template).promptPointer(promptPointer).systemPointer(systemPointer)
-                .systemPrompt(systemPrompt).maxTokens(maxTokens).temperature(temperature).topP(topP)
-                .stopSequences(stopSequences).idSource(idSource).idHeader(idHeader).idPointer(idPointer)
-                .modelId(modelId).familyOverride(familyOverride).modelOverrideHeader(modelOverrideHeader)
-                .allowedModelOverrides(allowedModelOverrides).maxBytes(maxBytes).contentType(contentType)
-                .accept(accept).guardrailIdentifier(guardrailIdentifier).guardrailVersion(guardrailVersion)
-                .trace(trace).performanceConfigLatency(performanceConfigLatency).api(api).serviceTier(serviceTier)
-                .guardrailStreamProcessingMode(guardrailStreamProcessingMode).cacheSystemPrompt(cacheSystemPrompt)
-                .metadata(metadata).metadataHeaders(metadataHeaders);
+        return new Builder()
+                .mode(mode)
+                .template(template)
+                .promptPointer(promptPointer)
+                .systemPointer(systemPointer)
+                .systemPrompt(systemPrompt)
+                .maxTokens(maxTokens)
+                .temperature(temperature)
+                .topP(topP)
+                .stopSequences(stopSequences)
+                .idSource(idSource)
+                .idHeader(idHeader)
+                .idPointer(idPointer)
+                .modelId(modelId)
+                .familyOverride(familyOverride)
+                .modelOverrideHeader(modelOverrideHeader)
+                .allowedModelOverrides(allowedModelOverrides)
+                .maxBytes(maxBytes)
+                .contentType(contentType)
+                .accept(accept)
+                .guardrailIdentifier(guardrailIdentifier)
+                .guardrailVersion(guardrailVersion)
+                .trace(trace)
+                .performanceConfigLatency(performanceConfigLatency)
+                .api(api)
+                .serviceTier(serviceTier)
+                .guardrailStreamProcessingMode(guardrailStreamProcessingMode)
+                .cacheSystemPrompt(cacheSystemPrompt)
+                .metadata(metadata)
+                .metadataHeaders(metadataHeaders);
     }
 
     /**
@@ -142,7 +187,8 @@ public record RequestMappingSettings(
                 problems.add(e.getMessage());
             }
         }
-        if (blankToNull(familyOverride) != null && ModelFamily.fromConfigName(familyOverride).isEmpty()
+        if (blankToNull(familyOverride) != null
+                && ModelFamily.fromConfigName(familyOverride).isEmpty()
                 && blankToNull(modelId) == null) {
             problems.add("Unknown model family '" + familyOverride + "' in " + MODEL_FAMILY_KEY + "; valid names: "
                     + ModelIds.validNames());
@@ -176,7 +222,7 @@ public record RequestMappingSettings(
                     problems.add(TOP_P_KEY + " must be between 0 and 1, was " + topP);
                 }
             }
-            case PASSTHROUGH -> { }
+            case PASSTHROUGH -> {}
         }
         switch (idSource) {
             case HEADER -> {
@@ -186,13 +232,13 @@ public record RequestMappingSettings(
             }
             case FIELD -> {
                 if (blankToNull(idPointer) == null) {
-                    problems.add(ID_POINTER_KEY + " must be a JSON pointer such as /id when " + ID_SOURCE_KEY
-                            + "=field");
+                    problems.add(
+                            ID_POINTER_KEY + " must be a JSON pointer such as /id when " + ID_SOURCE_KEY + "=field");
                 } else {
                     checkPointer(problems, ID_POINTER_KEY, idPointer);
                 }
             }
-            case KEY, OFFSET -> { }
+            case KEY, OFFSET -> {}
         }
         if (!allowedModelOverrides.isEmpty() && blankToNull(modelOverrideHeader) == null) {
             problems.add(ALLOWED_MODEL_OVERRIDES_KEY + " is set but " + MODEL_OVERRIDE_HEADER_KEY
@@ -205,7 +251,8 @@ public record RequestMappingSettings(
         if (blankToNull(guardrailVersion) != null && blankToNull(guardrailIdentifier) == null) {
             problems.add(GUARDRAIL_IDENTIFIER_KEY + " must be set when " + GUARDRAIL_VERSION_KEY + " is");
         }
-        if (blankToNull(guardrailVersion) != null && !GUARDRAIL_VERSION.matcher(guardrailVersion).matches()) {
+        if (blankToNull(guardrailVersion) != null
+                && !GUARDRAIL_VERSION.matcher(guardrailVersion).matches()) {
             problems.add(GUARDRAIL_VERSION_KEY + " must be a version number (1, 2, …) or DRAFT, was '"
                     + guardrailVersion + "'");
         }
@@ -218,8 +265,7 @@ public record RequestMappingSettings(
                     + performanceConfigLatency + "'");
         }
         if (blankToNull(serviceTier) != null && !SERVICE_TIER_VALUES.contains(serviceTier)) {
-            problems.add(SERVICE_TIER_KEY + " must be " + oneOf(SERVICE_TIER_VALUES) + ", was '"
-                    + serviceTier + "'");
+            problems.add(SERVICE_TIER_KEY + " must be " + oneOf(SERVICE_TIER_VALUES) + ", was '" + serviceTier + "'");
         }
         if (blankToNull(guardrailStreamProcessingMode) != null) {
             if (!GUARDRAIL_STREAM_MODE_VALUES.contains(guardrailStreamProcessingMode)) {
@@ -233,10 +279,11 @@ public record RequestMappingSettings(
         if (cacheSystemPrompt && mode != RequestMode.PROMPT) {
             problems.add(CACHE_SYSTEM_PROMPT_KEY + " applies to " + MODE_KEY + "=prompt only");
         } else if (cacheSystemPrompt && api != BedrockApi.CONVERSE) {
-            cachelessFamily().ifPresent(family -> problems.add(CACHE_SYSTEM_PROMPT_KEY + " on " + API_KEY
-                    + "=invoke needs a family with a native prompt-cache point (anthropic), but " + MODEL_ID_KEY
-                    + " is the " + family.configName() + " family: use " + API_KEY + "=converse, or turn "
-                    + CACHE_SYSTEM_PROMPT_KEY + " off"));
+            cachelessFamily()
+                    .ifPresent(family -> problems.add(CACHE_SYSTEM_PROMPT_KEY + " on " + API_KEY
+                            + "=invoke needs a family with a native prompt-cache point (anthropic), but " + MODEL_ID_KEY
+                            + " is the " + family.configName() + " family: use " + API_KEY + "=converse, or turn "
+                            + CACHE_SYSTEM_PROMPT_KEY + " off"));
         }
         return problems;
     }
@@ -311,45 +358,184 @@ public record RequestMappingSettings(
         private Map<String, String> metadata;
         private Map<String, String> metadataHeaders;
 
-        private Builder() {
+        private Builder() {}
+
+        public Builder mode(RequestMode v) {
+            mode = v;
+            return this;
         }
 
-        public Builder mode(RequestMode v) { mode = v; return this; }
-        public Builder template(String v) { template = v; return this; }
-        public Builder promptPointer(String v) { promptPointer = v; return this; }
-        public Builder systemPointer(String v) { systemPointer = v; return this; }
-        public Builder systemPrompt(String v) { systemPrompt = v; return this; }
-        public Builder maxTokens(Integer v) { maxTokens = v; return this; }
-        public Builder temperature(Double v) { temperature = v; return this; }
-        public Builder topP(Double v) { topP = v; return this; }
-        public Builder stopSequences(List<String> v) { stopSequences = v; return this; }
-        public Builder idSource(IdSource v) { idSource = v; return this; }
-        public Builder idHeader(String v) { idHeader = v; return this; }
-        public Builder idPointer(String v) { idPointer = v; return this; }
-        public Builder modelId(String v) { modelId = v; return this; }
-        public Builder familyOverride(String v) { familyOverride = v; return this; }
-        public Builder modelOverrideHeader(String v) { modelOverrideHeader = v; return this; }
-        public Builder allowedModelOverrides(Set<String> v) { allowedModelOverrides = v; return this; }
-        public Builder maxBytes(long v) { maxBytes = v; return this; }
-        public Builder contentType(String v) { contentType = v; return this; }
-        public Builder accept(String v) { accept = v; return this; }
-        public Builder guardrailIdentifier(String v) { guardrailIdentifier = v; return this; }
-        public Builder guardrailVersion(String v) { guardrailVersion = v; return this; }
-        public Builder trace(String v) { trace = v; return this; }
-        public Builder performanceConfigLatency(String v) { performanceConfigLatency = v; return this; }
-        public Builder api(BedrockApi v) { api = v; return this; }
-        public Builder serviceTier(String v) { serviceTier = v; return this; }
-        public Builder guardrailStreamProcessingMode(String v) { guardrailStreamProcessingMode = v; return this; }
-        public Builder cacheSystemPrompt(boolean v) { cacheSystemPrompt = v; return this; }
-        public Builder metadata(Map<String, String> v) { metadata = v; return this; }
-        public Builder metadataHeaders(Map<String, String> v) { metadataHeaders = v; return this; }
+        public Builder template(String v) {
+            template = v;
+            return this;
+        }
+
+        public Builder promptPointer(String v) {
+            promptPointer = v;
+            return this;
+        }
+
+        public Builder systemPointer(String v) {
+            systemPointer = v;
+            return this;
+        }
+
+        public Builder systemPrompt(String v) {
+            systemPrompt = v;
+            return this;
+        }
+
+        public Builder maxTokens(Integer v) {
+            maxTokens = v;
+            return this;
+        }
+
+        public Builder temperature(Double v) {
+            temperature = v;
+            return this;
+        }
+
+        public Builder topP(Double v) {
+            topP = v;
+            return this;
+        }
+
+        public Builder stopSequences(List<String> v) {
+            stopSequences = v;
+            return this;
+        }
+
+        public Builder idSource(IdSource v) {
+            idSource = v;
+            return this;
+        }
+
+        public Builder idHeader(String v) {
+            idHeader = v;
+            return this;
+        }
+
+        public Builder idPointer(String v) {
+            idPointer = v;
+            return this;
+        }
+
+        public Builder modelId(String v) {
+            modelId = v;
+            return this;
+        }
+
+        public Builder familyOverride(String v) {
+            familyOverride = v;
+            return this;
+        }
+
+        public Builder modelOverrideHeader(String v) {
+            modelOverrideHeader = v;
+            return this;
+        }
+
+        public Builder allowedModelOverrides(Set<String> v) {
+            allowedModelOverrides = v;
+            return this;
+        }
+
+        public Builder maxBytes(long v) {
+            maxBytes = v;
+            return this;
+        }
+
+        public Builder contentType(String v) {
+            contentType = v;
+            return this;
+        }
+
+        public Builder accept(String v) {
+            accept = v;
+            return this;
+        }
+
+        public Builder guardrailIdentifier(String v) {
+            guardrailIdentifier = v;
+            return this;
+        }
+
+        public Builder guardrailVersion(String v) {
+            guardrailVersion = v;
+            return this;
+        }
+
+        public Builder trace(String v) {
+            trace = v;
+            return this;
+        }
+
+        public Builder performanceConfigLatency(String v) {
+            performanceConfigLatency = v;
+            return this;
+        }
+
+        public Builder api(BedrockApi v) {
+            api = v;
+            return this;
+        }
+
+        public Builder serviceTier(String v) {
+            serviceTier = v;
+            return this;
+        }
+
+        public Builder guardrailStreamProcessingMode(String v) {
+            guardrailStreamProcessingMode = v;
+            return this;
+        }
+
+        public Builder cacheSystemPrompt(boolean v) {
+            cacheSystemPrompt = v;
+            return this;
+        }
+
+        public Builder metadata(Map<String, String> v) {
+            metadata = v;
+            return this;
+        }
+
+        public Builder metadataHeaders(Map<String, String> v) {
+            metadataHeaders = v;
+            return this;
+        }
 
         public RequestMappingSettings build() {
-            return new RequestMappingSettings(mode, template, promptPointer, systemPointer, systemPrompt, maxTokens,
-                    temperature, topP, stopSequences, idSource, idHeader, idPointer, modelId, familyOverride,
-                    modelOverrideHeader, allowedModelOverrides, maxBytes, contentType, accept, guardrailIdentifier,
-                    guardrailVersion, trace, performanceConfigLatency, api, serviceTier, guardrailStreamProcessingMode,
-                    cacheSystemPrompt, metadata, metadataHeaders);
+            return new RequestMappingSettings(
+                    mode,
+                    template,
+                    promptPointer,
+                    systemPointer,
+                    systemPrompt,
+                    maxTokens,
+                    temperature,
+                    topP,
+                    stopSequences,
+                    idSource,
+                    idHeader,
+                    idPointer,
+                    modelId,
+                    familyOverride,
+                    modelOverrideHeader,
+                    allowedModelOverrides,
+                    maxBytes,
+                    contentType,
+                    accept,
+                    guardrailIdentifier,
+                    guardrailVersion,
+                    trace,
+                    performanceConfigLatency,
+                    api,
+                    serviceTier,
+                    guardrailStreamProcessingMode,
+                    cacheSystemPrompt,
+                    metadata,
+                    metadataHeaders);
         }
     }
 }

@@ -16,8 +16,7 @@ public final class RequestMetadata {
     private static final Pattern KEY = Pattern.compile("[a-zA-Z0-9\\s:_@$#=/+,.-]{1,256}");
     private static final Pattern VALUE = Pattern.compile("[a-zA-Z0-9\\s:_@$#=/+,.-]{0,256}");
 
-    private RequestMetadata() {
-    }
+    private RequestMetadata() {}
 
     /** Parses {@code key=value} entries; throws with the entry named if one has no '='. */
     public static Map<String, String> parse(List<String> entries, String configKey) {

@@ -1,7 +1,6 @@
 package io.bedrockstream.request;
 
 import io.bedrockstream.model.ConfigNamed;
-
 import java.util.Optional;
 
 /** How a request record's value becomes a Bedrock body ({@code request.mode}). */

@@ -10,8 +10,8 @@ import java.util.Map;
  *                a {@code Number} or a {@code Boolean}
  * @param headers the last value of each header, as raw bytes (UTF-8 for strings)
  */
-public record RequestRecord(String topic, int partition, long offset, Object key, Object value,
-                            Map<String, byte[]> headers) {
+public record RequestRecord(
+        String topic, int partition, long offset, Object key, Object value, Map<String, byte[]> headers) {
     public RequestRecord {
         headers = headers == null ? Map.of() : Map.copyOf(headers);
     }

@@ -4,11 +4,9 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
-
+import io.bedrockstream.request.InvalidRequestException.Reason;
 import java.util.ArrayList;
 import java.util.List;
-
-import io.bedrockstream.request.InvalidRequestException.Reason;
 
 /**
  * A body template: JSON text whose string literals may hold {@code ${/json/pointer}} (or {@code ${field}},
@@ -23,14 +21,11 @@ import io.bedrockstream.request.InvalidRequestException.Reason;
  */
 final class RequestTemplate {
 
-    private sealed interface Part permits Literal, Field {
-    }
+    private sealed interface Part permits Literal, Field {}
 
-    private record Literal(String json) implements Part {
-    }
+    private record Literal(String json) implements Part {}
 
-    private record Field(String name, JsonPointer pointer, boolean wholeString) implements Part {
-    }
+    private record Field(String name, JsonPointer pointer, boolean wholeString) implements Part {}
 
     private final List<Part> parts;
 
@@ -72,8 +67,10 @@ final class RequestTemplate {
             } else if (placeholder) {
                 int end = placeholderEnd(template, i);
                 String name = template.substring(i + 2, end);
-                boolean wholeString = i - 1 == stringStart && end + 1 < template.length()
-                        && template.charAt(end + 1) == '"' && !isKey(template, end + 2);
+                boolean wholeString = i - 1 == stringStart
+                        && end + 1 < template.length()
+                        && template.charAt(end + 1) == '"'
+                        && !isKey(template, end + 2);
                 if (wholeString) {
                     literal.setLength(literal.length() - 1); // the opening quote; the field writes its own
                 }
@@ -107,8 +104,8 @@ final class RequestTemplate {
             return List.of(e.getMessage());
         }
         try {
-            RequestJson.parse(compiled.fill(part -> part.wholeString() ? "\"\"" : ""),
-                    RequestMappingSettings.TEMPLATE_KEY);
+            RequestJson.parse(
+                    compiled.fill(part -> part.wholeString() ? "\"\"" : ""), RequestMappingSettings.TEMPLATE_KEY);
             return List.of();
         } catch (InvalidRequestException e) {
             return List.of(e.getMessage() + " (placeholders filled with empty strings)");
@@ -139,9 +136,11 @@ final class RequestTemplate {
     private static String fieldJson(Field field, JsonNode value) throws InvalidRequestException {
         JsonNode node = value.at(field.pointer());
         if (node.isMissingNode() || node.isNull()) {
-            throw new InvalidRequestException(Reason.TEMPLATE_FIELD_MISSING, "the record value has no field "
-                    + field.pointer() + " (or it is null), which " + RequestMappingSettings.TEMPLATE_KEY
-                    + " uses as " + field.name() + "; add the field or change the template");
+            throw new InvalidRequestException(
+                    Reason.TEMPLATE_FIELD_MISSING,
+                    "the record value has no field "
+                            + field.pointer() + " (or it is null), which " + RequestMappingSettings.TEMPLATE_KEY
+                            + " uses as " + field.name() + "; add the field or change the template");
         }
         if (field.wholeString()) {
             return node.isTextual() ? "\"" + escape(node.textValue()) + "\"" : json(node);
@@ -194,8 +193,10 @@ final class RequestTemplate {
         try {
             return JsonPointer.compile(name.startsWith("/") ? name : "/" + name);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("placeholder ${" + name + "} at character " + at + " of "
-                    + RequestMappingSettings.TEMPLATE_KEY + " is not a JSON pointer", e);
+            throw new IllegalArgumentException(
+                    "placeholder ${" + name + "} at character " + at + " of " + RequestMappingSettings.TEMPLATE_KEY
+                            + " is not a JSON pointer",
+                    e);
         }
     }
 }

@@ -2,7 +2,6 @@ package io.bedrockstream.request;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bedrockstream.model.ModelFamily;
-
 import java.io.IOException;
 import java.util.OptionalLong;
 
@@ -20,8 +19,7 @@ import java.util.OptionalLong;
  */
 public final class TokenEstimator {
 
-    private TokenEstimator() {
-    }
+    private TokenEstimator() {}
 
     /** Input tokens estimated from the body's UTF-8 bytes: ceil(ASCII bytes / 4) + non-ASCII code points. */
     public static long inputTokens(byte[] body) {
@@ -81,15 +79,24 @@ public final class TokenEstimator {
         }
         ModelFamily family = request.family();
         if (family == null) {
-            return first(root, new String[][] {{"max_tokens"}, {"inferenceConfig", "maxTokens"},
-                    {"max_completion_tokens"}, {"max_gen_len"}, {"textGenerationConfig", "maxTokenCount"},
-                    {"inferenceConfig", "max_new_tokens"}, {"max_new_tokens"}, {"maxTokens"}});
+            return first(root, new String[][] {
+                {"max_tokens"},
+                {"inferenceConfig", "maxTokens"},
+                {"max_completion_tokens"},
+                {"max_gen_len"},
+                {"textGenerationConfig", "maxTokenCount"},
+                {"inferenceConfig", "max_new_tokens"},
+                {"max_new_tokens"},
+                {"maxTokens"}
+            });
         }
         return switch (family) {
             case ANTHROPIC, MISTRAL, MISTRAL_CHAT, DEEPSEEK, COHERE, JAMBA -> field(root, "max_tokens");
             case TITAN -> field(root, "textGenerationConfig", "maxTokenCount");
-            case NOVA -> first(root, new String[][] {{"inferenceConfig", "maxTokens"},
-                    {"inferenceConfig", "max_new_tokens"}, {"max_new_tokens"}});
+            case NOVA ->
+                first(root, new String[][] {
+                    {"inferenceConfig", "maxTokens"}, {"inferenceConfig", "max_new_tokens"}, {"max_new_tokens"}
+                });
             case LLAMA -> field(root, "max_gen_len");
             case OPENAI -> first(root, new String[][] {{"max_completion_tokens"}, {"max_tokens"}});
         };

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.List;
 
 /**
@@ -27,15 +26,45 @@ public record AnswerRecord(
         @JsonProperty("source_topic") String sourceTopic,
         @JsonProperty("source_partition") Integer sourcePartition,
         @JsonProperty("source_offset") Long sourceOffset,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("reasoning") String reasoning,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("reasoning_signature") String reasoningSignature,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("tool_calls") List<JsonNode> toolCalls) {
+
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("reasoning")
+        String reasoning,
+
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("reasoning_signature")
+        String reasoningSignature,
+
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("tool_calls")
+        List<JsonNode> toolCalls) {
 
     /** An answer without reasoning or tool calls. */
-    public AnswerRecord(String requestId, String invocationId, String modelId, int attempt, String text,
-                        String stopReason, Long inputTokens, Long outputTokens, long chunkCount, String sourceTopic,
-                        Integer sourcePartition, Long sourceOffset) {
-        this(requestId, invocationId, modelId, attempt, text, stopReason, inputTokens, outputTokens, chunkCount,
-                sourceTopic, sourcePartition, sourceOffset, null, null, null);
+    public AnswerRecord(
+            String requestId,
+            String invocationId,
+            String modelId,
+            int attempt,
+            String text,
+            String stopReason,
+            Long inputTokens,
+            Long outputTokens,
+            long chunkCount,
+            String sourceTopic,
+            Integer sourcePartition,
+            Long sourceOffset) {
+        this(
+                requestId,
+                invocationId,
+                modelId,
+                attempt,
+                text,
+                stopReason,
+                inputTokens,
+                outputTokens,
+                chunkCount,
+                sourceTopic,
+                sourcePartition,
+                sourceOffset,
+                null,
+                null,
+                null);
     }
 }

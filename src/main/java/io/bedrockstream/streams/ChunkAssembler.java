@@ -57,14 +57,13 @@ public final class ChunkAssembler {
         }
     }
 
-    private ChunkAssembler() {
-    }
+    private ChunkAssembler() {}
 
     /** Adds the assembler reading {@code inputTopic} and writing answers to {@code outputTopic}. */
-    public static KStream<String, AnswerRecord> addTo(StreamsBuilder builder, String inputTopic, String outputTopic,
-                                                      Options options) {
-        KStream<String, AnswerRecord> answers = builder
-                .stream(inputTopic, Consumed.with(Serdes.String(), new ChunkRecordSerde()))
+    public static KStream<String, AnswerRecord> addTo(
+            StreamsBuilder builder, String inputTopic, String outputTopic, Options options) {
+        KStream<String, AnswerRecord> answers = builder.stream(
+                        inputTopic, Consumed.with(Serdes.String(), new ChunkRecordSerde()))
                 .process(new Supplier(options), Named.as(PROCESSOR_NAME));
         answers.to(outputTopic, Produced.with(Serdes.String(), new AnswerRecordSerde()));
         return answers;
@@ -81,7 +80,8 @@ public final class ChunkAssembler {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        props.put(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueExceptionHandler.class.getName());
         return props;
     }
@@ -97,12 +97,12 @@ public final class ChunkAssembler {
             Serde<InvocationState> stateSerde = Serdes.serdeFrom(
                     (topic, state) -> Json.write(state), (topic, bytes) -> Json.read(bytes, InvocationState.class));
             return Set.of(
-                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INVOCATIONS_STORE),
-                            Serdes.String(), stateSerde),
-                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHUNKS_STORE),
-                            Serdes.Bytes(), Serdes.String()),
-                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ANSWERED_STORE),
-                            Serdes.String(), Serdes.Long()));
+                    Stores.keyValueStoreBuilder(
+                            Stores.persistentKeyValueStore(INVOCATIONS_STORE), Serdes.String(), stateSerde),
+                    Stores.keyValueStoreBuilder(
+                            Stores.persistentKeyValueStore(CHUNKS_STORE), Serdes.Bytes(), Serdes.String()),
+                    Stores.keyValueStoreBuilder(
+                            Stores.persistentKeyValueStore(ANSWERED_STORE), Serdes.String(), Serdes.Long()));
         }
     }
 }

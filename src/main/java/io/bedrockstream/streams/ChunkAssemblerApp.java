@@ -34,14 +34,20 @@ public final class ChunkAssemblerApp {
                                      [--idle-timeout-ms 600000] [--answered-retention-ms 86400000]
                                      [--punctuation-interval-ms 60000] [--health-file PATH]""";
 
-    private ChunkAssemblerApp() {
-    }
+    private ChunkAssemblerApp() {}
 
     /** What the arguments ask for: topics, the assembler's options and the Streams config. */
-    record Settings(String inputTopic, String outputTopic, ChunkAssembler.Options options, Properties config,
-                    Path healthFile) {
-        static final Set<String> KNOWN = Set.of("input", "output", "application-id", "state-dir",
-                "idle-timeout-ms", "answered-retention-ms", "punctuation-interval-ms", "health-file");
+    record Settings(
+            String inputTopic, String outputTopic, ChunkAssembler.Options options, Properties config, Path healthFile) {
+        static final Set<String> KNOWN = Set.of(
+                "input",
+                "output",
+                "application-id",
+                "state-dir",
+                "idle-timeout-ms",
+                "answered-retention-ms",
+                "punctuation-interval-ms",
+                "health-file");
     }
 
     public static void main(String[] args) throws InterruptedException {
@@ -65,11 +71,14 @@ public final class ChunkAssemblerApp {
             failed.set(true);
             stopped.countDown();
         }));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            streams.close(Duration.ofSeconds(30));
-            health.update(false);
-            stopped.countDown();
-        }, "chunk-assembler-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            streams.close(Duration.ofSeconds(30));
+                            health.update(false);
+                            stopped.countDown();
+                        },
+                        "chunk-assembler-shutdown"));
         streams.start();
         stopped.await();
         if (failed.get()) {

@@ -44,9 +44,14 @@ final class ChunkAssemblerProcessor implements Processor<String, ChunkRecord, St
     public void process(Record<String, ChunkRecord> record) {
         ChunkRecord c = record.value();
         String requestId = c == null || c.requestId() == null ? record.key() : c.requestId();
-        if (c == null || requestId == null || c.invocationId() == null || c.seq() < 0
+        if (c == null
+                || requestId == null
+                || c.invocationId() == null
+                || c.seq() < 0
                 || !(c.isChunk() || c.isComplete() || c.isError())) {
-            log.warn("Skipping a record that is not a usable output record (key {}, event {})", record.key(),
+            log.warn(
+                    "Skipping a record that is not a usable output record (key {}, event {})",
+                    record.key(),
                     c == null ? null : c.event());
             return;
         }
@@ -97,7 +102,7 @@ final class ChunkAssemblerProcessor implements Processor<String, ChunkRecord, St
         long seen = 0;
         if (count > 0) {
             try (KeyValueIterator<Bytes, String> it =
-                         chunks.range(ChunkKey.first(invocationId), ChunkKey.of(invocationId, count - 1))) {
+                    chunks.range(ChunkKey.first(invocationId), ChunkKey.of(invocationId, count - 1))) {
                 while (it.hasNext()) {
                     parts.add(it.next().value);
                     seen++;
@@ -107,10 +112,22 @@ final class ChunkAssemblerProcessor implements Processor<String, ChunkRecord, St
         if (seen != count) {
             return false;
         }
-        AnswerRecord answer = new AnswerRecord(state.requestId(), invocationId, state.modelId(), state.attempt(),
-                parts.text(), state.stopReason(), state.inputTokens(), state.outputTokens(), count,
-                state.sourceTopic(), state.sourcePartition(), state.sourceOffset(), parts.reasoning(),
-                parts.signature(), parts.toolCalls().isEmpty() ? null : parts.toolCalls());
+        AnswerRecord answer = new AnswerRecord(
+                state.requestId(),
+                invocationId,
+                state.modelId(),
+                state.attempt(),
+                parts.text(),
+                state.stopReason(),
+                state.inputTokens(),
+                state.outputTokens(),
+                count,
+                state.sourceTopic(),
+                state.sourcePartition(),
+                state.sourceOffset(),
+                parts.reasoning(),
+                parts.signature(),
+                parts.toolCalls().isEmpty() ? null : parts.toolCalls());
         answered.put(state.requestId(), context.currentSystemTimeMs());
         discard(invocationId);
         context.forward(new Record<>(state.requestId(), answer, cause.timestamp()));
@@ -125,7 +142,7 @@ final class ChunkAssemblerProcessor implements Processor<String, ChunkRecord, St
     private void deleteChunks(String invocationId) {
         List<Bytes> keys = new ArrayList<>();
         try (KeyValueIterator<Bytes, String> it =
-                     chunks.range(ChunkKey.first(invocationId), ChunkKey.last(invocationId))) {
+                chunks.range(ChunkKey.first(invocationId), ChunkKey.last(invocationId))) {
             it.forEachRemaining(entry -> keys.add(entry.key));
         }
         keys.forEach(chunks::delete);
@@ -136,16 +153,22 @@ final class ChunkAssemblerProcessor implements Processor<String, ChunkRecord, St
         List<KeyValue<String, InvocationState>> idle = new ArrayList<>();
         try (KeyValueIterator<String, InvocationState> it = invocations.all()) {
             it.forEachRemaining(entry -> {
-                if (nowMs - entry.value.lastProgressMs() >= options.invocationIdleTimeout().toMillis()) {
+                if (nowMs - entry.value.lastProgressMs()
+                        >= options.invocationIdleTimeout().toMillis()) {
                     idle.add(entry);
                 }
             });
         }
         for (KeyValue<String, InvocationState> entry : idle) {
             if (!entry.value.hasFailed()) {
-                log.info("Dropping incomplete invocation {} of request {} after {} with no progress ({} chunks, "
-                                + "terminal seq {})", entry.key, entry.value.requestId(),
-                        options.invocationIdleTimeout(), entry.value.chunkCount(), entry.value.terminalSeq());
+                log.info(
+                        "Dropping incomplete invocation {} of request {} after {} with no progress ({} chunks, "
+                                + "terminal seq {})",
+                        entry.key,
+                        entry.value.requestId(),
+                        options.invocationIdleTimeout(),
+                        entry.value.chunkCount(),
+                        entry.value.terminalSeq());
             }
             discard(entry.key);
         }

@@ -10,13 +10,15 @@ import org.apache.kafka.common.utils.Bytes;
  * id can fall inside another's range.
  */
 final class ChunkKey {
-    private ChunkKey() {
-    }
+    private ChunkKey() {}
 
     static Bytes of(String invocationId, long seq) {
         byte[] id = invocationId.getBytes(StandardCharsets.UTF_8);
         return Bytes.wrap(ByteBuffer.allocate(Integer.BYTES + id.length + Long.BYTES)
-                .putInt(id.length).put(id).putLong(seq).array());
+                .putInt(id.length)
+                .put(id)
+                .putLong(seq)
+                .array());
     }
 
     static Bytes first(String invocationId) {

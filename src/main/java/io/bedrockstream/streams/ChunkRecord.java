@@ -56,15 +56,60 @@ public record ChunkRecord(
         Integer deltas) {
 
     /** A version-1 record holding one delta. */
-    public ChunkRecord(String requestId, String invocationId, int attempt, long seq, String event, String modelId,
-                       String text, String chunk, String stopReason, Long inputTokens, Long outputTokens,
-                       Long firstByteLatencyMs, Long invocationLatencyMs, String errorType, String errorMessage,
-                       Integer originalStatusCode, String originalMessage, Boolean retrying, String sourceTopic,
-                       Integer sourcePartition, Long sourceOffset) {
-        this(requestId, invocationId, attempt, seq, event, modelId, text, chunk, stopReason, inputTokens,
-                outputTokens, firstByteLatencyMs, invocationLatencyMs, errorType, errorMessage, originalStatusCode,
-                originalMessage, retrying, sourceTopic, sourcePartition, sourceOffset, null, null, null, null, null,
-                null, null, null, null, null);
+    public ChunkRecord(
+            String requestId,
+            String invocationId,
+            int attempt,
+            long seq,
+            String event,
+            String modelId,
+            String text,
+            String chunk,
+            String stopReason,
+            Long inputTokens,
+            Long outputTokens,
+            Long firstByteLatencyMs,
+            Long invocationLatencyMs,
+            String errorType,
+            String errorMessage,
+            Integer originalStatusCode,
+            String originalMessage,
+            Boolean retrying,
+            String sourceTopic,
+            Integer sourcePartition,
+            Long sourceOffset) {
+        this(
+                requestId,
+                invocationId,
+                attempt,
+                seq,
+                event,
+                modelId,
+                text,
+                chunk,
+                stopReason,
+                inputTokens,
+                outputTokens,
+                firstByteLatencyMs,
+                invocationLatencyMs,
+                errorType,
+                errorMessage,
+                originalStatusCode,
+                originalMessage,
+                retrying,
+                sourceTopic,
+                sourcePartition,
+                sourceOffset,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     public static final String CHUNK = ChunkField.EVENT_CHUNK;
@@ -112,37 +157,162 @@ public record ChunkRecord(
     }
 
     /** A chunk at {@code seq} of an invocation, with only the fields a chunk carries. */
-    public static ChunkRecord chunk(String requestId, String invocationId, int attempt, long seq, String modelId,
-                                    String text, String chunk, String sourceTopic, int sourcePartition,
-                                    long sourceOffset) {
-        return new ChunkRecord(requestId, invocationId, attempt, seq, CHUNK, modelId, text, chunk, null, null, null,
-                null, null, null, null, null, null, null, sourceTopic, sourcePartition, sourceOffset);
+    public static ChunkRecord chunk(
+            String requestId,
+            String invocationId,
+            int attempt,
+            long seq,
+            String modelId,
+            String text,
+            String chunk,
+            String sourceTopic,
+            int sourcePartition,
+            long sourceOffset) {
+        return new ChunkRecord(
+                requestId,
+                invocationId,
+                attempt,
+                seq,
+                CHUNK,
+                modelId,
+                text,
+                chunk,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                sourceTopic,
+                sourcePartition,
+                sourceOffset);
     }
 
     /** A ConverseStream delta at {@code seq}: its block, kind and (tool deltas) tool id and name. */
-    public static ChunkRecord delta(String requestId, String invocationId, int attempt, long seq, String modelId,
-                                    int blockIndex, String deltaType, String toolUseId, String toolName, String text,
-                                    String chunk, String sourceTopic, int sourcePartition, long sourceOffset) {
-        return new ChunkRecord(requestId, invocationId, attempt, seq, CHUNK, modelId, text, chunk, null, null, null,
-                null, null, null, null, null, null, null, sourceTopic, sourcePartition, sourceOffset, blockIndex,
-                deltaType, toolUseId, toolName, null, null, null, null, null, null);
+    public static ChunkRecord delta(
+            String requestId,
+            String invocationId,
+            int attempt,
+            long seq,
+            String modelId,
+            int blockIndex,
+            String deltaType,
+            String toolUseId,
+            String toolName,
+            String text,
+            String chunk,
+            String sourceTopic,
+            int sourcePartition,
+            long sourceOffset) {
+        return new ChunkRecord(
+                requestId,
+                invocationId,
+                attempt,
+                seq,
+                CHUNK,
+                modelId,
+                text,
+                chunk,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                sourceTopic,
+                sourcePartition,
+                sourceOffset,
+                blockIndex,
+                deltaType,
+                toolUseId,
+                toolName,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     /** The {@code complete} terminal at {@code seq} (= the number of chunks). */
-    public static ChunkRecord complete(String requestId, String invocationId, int attempt, long seq, String modelId,
-                                       String stopReason, Long inputTokens, Long outputTokens, String sourceTopic,
-                                       int sourcePartition, long sourceOffset) {
-        return new ChunkRecord(requestId, invocationId, attempt, seq, COMPLETE, modelId, null, null, stopReason,
-                inputTokens, outputTokens, null, null, null, null, null, null, null, sourceTopic, sourcePartition,
+    public static ChunkRecord complete(
+            String requestId,
+            String invocationId,
+            int attempt,
+            long seq,
+            String modelId,
+            String stopReason,
+            Long inputTokens,
+            Long outputTokens,
+            String sourceTopic,
+            int sourcePartition,
+            long sourceOffset) {
+        return new ChunkRecord(
+                requestId,
+                invocationId,
+                attempt,
+                seq,
+                COMPLETE,
+                modelId,
+                null,
+                null,
+                stopReason,
+                inputTokens,
+                outputTokens,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                sourceTopic,
+                sourcePartition,
                 sourceOffset);
     }
 
     /** The {@code error} terminal at {@code seq}; {@code retrying} says whether another attempt follows. */
-    public static ChunkRecord error(String requestId, String invocationId, int attempt, long seq, String modelId,
-                                    String errorType, String errorMessage, boolean retrying, String sourceTopic,
-                                    int sourcePartition, long sourceOffset) {
-        return new ChunkRecord(requestId, invocationId, attempt, seq, ERROR, modelId, null, null, null, null, null,
-                null, null, errorType, errorMessage, null, null, retrying, sourceTopic, sourcePartition,
+    public static ChunkRecord error(
+            String requestId,
+            String invocationId,
+            int attempt,
+            long seq,
+            String modelId,
+            String errorType,
+            String errorMessage,
+            boolean retrying,
+            String sourceTopic,
+            int sourcePartition,
+            long sourceOffset) {
+        return new ChunkRecord(
+                requestId,
+                invocationId,
+                attempt,
+                seq,
+                ERROR,
+                modelId,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                errorType,
+                errorMessage,
+                null,
+                null,
+                retrying,
+                sourceTopic,
+                sourcePartition,
                 sourceOffset);
     }
 }

@@ -2,7 +2,6 @@ package io.bedrockstream.streams;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,11 +80,17 @@ final class ConverseParts {
             case "reasoning_signature" -> signature.append(e.path("p").asText(""));
             case "tool_use" -> {
                 int block = e.path("b").asInt();
-                tools.computeIfAbsent(block, b -> Json.MAPPER.createObjectNode()
-                        .put("tool_use_id", e.path("i").asText(null)).put("name", e.path("n").asText(null)));
-                toolInputs.computeIfAbsent(block, b -> new StringBuilder()).append(e.path("p").asText(""));
+                tools.computeIfAbsent(
+                        block,
+                        b -> Json.MAPPER
+                                .createObjectNode()
+                                .put("tool_use_id", e.path("i").asText(null))
+                                .put("name", e.path("n").asText(null)));
+                toolInputs
+                        .computeIfAbsent(block, b -> new StringBuilder())
+                        .append(e.path("p").asText(""));
             }
-            default -> { } // citations, redacted reasoning: in the chunk records, not in the answer
+            default -> {} // citations, redacted reasoning: in the chunk records, not in the answer
         }
     }
 
@@ -107,8 +112,11 @@ final class ConverseParts {
         tools.forEach((block, call) -> {
             String input = toolInputs.get(block).toString();
             try {
-                call.set("input", input.isEmpty() ? Json.MAPPER.createObjectNode()
-                        : Json.readTree(input.getBytes(StandardCharsets.UTF_8)));
+                call.set(
+                        "input",
+                        input.isEmpty()
+                                ? Json.MAPPER.createObjectNode()
+                                : Json.readTree(input.getBytes(StandardCharsets.UTF_8)));
             } catch (RuntimeException e) {
                 call.put("input_text", input);
             }

@@ -24,28 +24,72 @@ record InvocationState(
         long lastProgressMs) {
 
     static InvocationState start(ChunkRecord first, String requestId, long nowMs) {
-        return new InvocationState(requestId, first.modelId(), first.attempt(), first.sourceTopic(),
-                first.sourcePartition(), first.sourceOffset(), 0, null, null, null, null, null, nowMs);
+        return new InvocationState(
+                requestId,
+                first.modelId(),
+                first.attempt(),
+                first.sourceTopic(),
+                first.sourcePartition(),
+                first.sourceOffset(),
+                0,
+                null,
+                null,
+                null,
+                null,
+                null,
+                nowMs);
     }
 
     InvocationState withChunk(long nowMs) {
-        return new InvocationState(requestId, modelId, attempt, sourceTopic, sourcePartition, sourceOffset,
-                chunkCount + 1, terminalSeq, terminalEvent, stopReason, inputTokens, outputTokens, nowMs);
+        return new InvocationState(
+                requestId,
+                modelId,
+                attempt,
+                sourceTopic,
+                sourcePartition,
+                sourceOffset,
+                chunkCount + 1,
+                terminalSeq,
+                terminalEvent,
+                stopReason,
+                inputTokens,
+                outputTokens,
+                nowMs);
     }
 
     InvocationState withTerminal(ChunkRecord terminal, long nowMs) {
         // with output.chunk.context=false only seq 0 and the terminal carry the context: take it from either
-        return new InvocationState(requestId, terminal.modelId() != null ? terminal.modelId() : modelId, attempt,
+        return new InvocationState(
+                requestId,
+                terminal.modelId() != null ? terminal.modelId() : modelId,
+                attempt,
                 terminal.sourceTopic() != null ? terminal.sourceTopic() : sourceTopic,
                 terminal.sourcePartition() != null ? terminal.sourcePartition() : sourcePartition,
                 terminal.sourceOffset() != null ? terminal.sourceOffset() : sourceOffset,
-                chunkCount, terminal.seq(), terminal.event(),
-                terminal.stopReason(), terminal.inputTokens(), terminal.outputTokens(), nowMs);
+                chunkCount,
+                terminal.seq(),
+                terminal.event(),
+                terminal.stopReason(),
+                terminal.inputTokens(),
+                terminal.outputTokens(),
+                nowMs);
     }
 
     InvocationState asFailed(ChunkRecord terminal, long nowMs) {
-        return new InvocationState(requestId, modelId, attempt, sourceTopic, sourcePartition, sourceOffset, 0,
-                terminal.seq(), ChunkRecord.ERROR, null, null, null, nowMs);
+        return new InvocationState(
+                requestId,
+                modelId,
+                attempt,
+                sourceTopic,
+                sourcePartition,
+                sourceOffset,
+                0,
+                terminal.seq(),
+                ChunkRecord.ERROR,
+                null,
+                null,
+                null,
+                nowMs);
     }
 
     boolean hasTerminal() {

@@ -15,8 +15,7 @@ final class Json {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     static byte[] write(Object value) {
         if (value == null) {

@@ -1,23 +1,22 @@
 package io.bedrockstream.bedrock;
 
+import static io.bedrockstream.bedrock.EmulatorFixtures.anthropic;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.emulator.BedrockEmulator;
 import io.bedrockstream.emulator.EmulatorOptions;
 import io.bedrockstream.model.ChunkParsers;
 import io.bedrockstream.request.BedrockApi;
 import io.bedrockstream.request.ModelRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-
-import static io.bedrockstream.bedrock.EmulatorFixtures.anthropic;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Bedrock API keys through the real SDK against the emulator, which accepts only {@link #KEY} as a bearer token
@@ -41,8 +40,10 @@ class ApiKeyAuthIT {
 
     @BeforeAll
     static void startEmulator() {
-        emulator = BedrockEmulator.start(EmulatorOptions.builder().credentials(ACCESS_KEY, SECRET)
-                .apiKeys(Set.of(KEY)).build());
+        emulator = BedrockEmulator.start(EmulatorOptions.builder()
+                .credentials(ACCESS_KEY, SECRET)
+                .apiKeys(Set.of(KEY))
+                .build());
     }
 
     @AfterAll
@@ -56,8 +57,12 @@ class ApiKeyAuthIT {
     }
 
     private static Object stream(CredentialsSettings credentials, ModelRequest request) throws Exception {
-        try (StreamingInvoker invoker = new StreamingInvoker(BedrockClientFactory.create(
-                EmulatorFixtures.settings(emulator).credentials(credentials).build()), ChunkParsers::forFamily, true)) {
+        try (StreamingInvoker invoker = new StreamingInvoker(
+                BedrockClientFactory.create(EmulatorFixtures.settings(emulator)
+                        .credentials(credentials)
+                        .build()),
+                ChunkParsers::forFamily,
+                true)) {
             RecordingInvocationListener listener = new RecordingInvocationListener();
             invoker.invoke(request, listener);
             Object terminal = listener.terminal.get(30, TimeUnit.SECONDS);
@@ -69,9 +74,25 @@ class ApiKeyAuthIT {
     private static ModelRequest converse(String id) {
         String body = "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"Hi [[emu id=" + id
                 + " words=6]]\"}]}],\"inferenceConfig\":{\"maxTokens\":64}}";
-        return new ModelRequest(id, "anthropic.claude-3-haiku-20240307-v1:0", null,
-                body.getBytes(StandardCharsets.UTF_8), null, null, null, null, null, null, "requests", 0, 0, null,
-                BedrockApi.CONVERSE, null, null, null);
+        return new ModelRequest(
+                id,
+                "anthropic.claude-3-haiku-20240307-v1:0",
+                null,
+                body.getBytes(StandardCharsets.UTF_8),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "requests",
+                0,
+                0,
+                null,
+                BedrockApi.CONVERSE,
+                null,
+                null,
+                null);
     }
 
     @Test
@@ -79,13 +100,17 @@ class ApiKeyAuthIT {
         Object invoke = stream(CredentialsSettings.apiKey(KEY), anthropic("key-invoke", "words=6", 0));
         Object converse = stream(CredentialsSettings.apiKey(KEY), converse("key-converse"));
 
-        assertThat(invoke).isInstanceOfSatisfying(InvocationResult.class,
-                r -> assertThat(r.stopReason()).isEqualTo("end_turn"));
-        assertThat(converse).isInstanceOfSatisfying(InvocationResult.class,
-                r -> assertThat(r.stopReason()).isEqualTo("end_turn"));
+        assertThat(invoke)
+                .isInstanceOfSatisfying(
+                        InvocationResult.class, r -> assertThat(r.stopReason()).isEqualTo("end_turn"));
+        assertThat(converse)
+                .isInstanceOfSatisfying(
+                        InvocationResult.class, r -> assertThat(r.stopReason()).isEqualTo("end_turn"));
         // no X-Amz-Date, X-Amz-Security-Token or x-amz-content-sha256: nothing was signed
         assertThat(emulator.authorizations()).containsExactly("Bearer accepted", "Bearer accepted");
-        assertThat(emulator.stats().attempts("key-invoke")).extracting(a -> a.outcome()).containsExactly("complete");
+        assertThat(emulator.stats().attempts("key-invoke"))
+                .extracting(a -> a.outcome())
+                .containsExactly("complete");
     }
 
     @Test
@@ -96,8 +121,9 @@ class ApiKeyAuthIT {
             assertThat(f.kind()).isEqualTo(ErrorKind.CONFIGURATION);
             assertThat(f.errorType()).isEqualTo("AccessDeniedException");
             assertThat(f.httpStatus()).isEqualTo(403);
-            assertThat(f.message()).isEqualTo("Authentication failed: Please make sure your API Key is valid.; "
-                    + ErrorClassifier.API_KEY_HINT);
+            assertThat(f.message())
+                    .isEqualTo("Authentication failed: Please make sure your API Key is valid.; "
+                            + ErrorClassifier.API_KEY_HINT);
             assertThat(f.message()).doesNotContain(WRONG_KEY).doesNotContain(WRONG_KEY.substring(4, 20));
         });
         assertThat(emulator.authorizations()).containsExactly("Bearer refused");
@@ -105,13 +131,14 @@ class ApiKeyAuthIT {
 
     @Test
     void aKeyWithoutBedrocksPrefixIsRefusedForItsFormat() throws Exception {
-        Object terminal = stream(CredentialsSettings.apiKey("sk-not-a-bedrock-key-12345"),
-                anthropic("bad-format", "words=6", 0));
+        Object terminal =
+                stream(CredentialsSettings.apiKey("sk-not-a-bedrock-key-12345"), anthropic("bad-format", "words=6", 0));
 
         assertThat(terminal).isInstanceOfSatisfying(InvocationFailure.class, f -> {
             assertThat(f.kind()).isEqualTo(ErrorKind.CONFIGURATION);
             assertThat(f.errorType()).isEqualTo("AccessDeniedException");
-            assertThat(f.message()).startsWith("Invalid API Key format: Must start with pre-defined prefix; ")
+            assertThat(f.message())
+                    .startsWith("Invalid API Key format: Must start with pre-defined prefix; ")
                     .doesNotContain("sk-not-a-bedrock-key-12345");
         });
     }
@@ -123,8 +150,8 @@ class ApiKeyAuthIT {
         assertThat(terminal).isInstanceOfSatisfying(InvocationFailure.class, f -> {
             assertThat(f.kind()).isEqualTo(ErrorKind.CONFIGURATION);
             assertThat(f.errorType()).isEqualTo(ErrorClassifier.CREDENTIALS_ERROR);
-            assertThat(f.message()).startsWith("bedrock.credentials.provider=api-key needs bedrock.api.key, "
-                    + "which is not set.");
+            assertThat(f.message())
+                    .startsWith("bedrock.credentials.provider=api-key needs bedrock.api.key, " + "which is not set.");
         });
         assertThat(emulator.stats().calls()).isZero();
     }
@@ -162,13 +189,14 @@ class ApiKeyAuthIT {
         try (AwsEnvironment env = new AwsEnvironment(dir, emulator.endpoint())) {
             env.bearerTokenBedrock(WRONG_KEY);
 
-            Object terminal = stream(CredentialsSettings.staticKeys(ACCESS_KEY, SECRET, null),
+            Object terminal = stream(
+                    CredentialsSettings.staticKeys(ACCESS_KEY, SECRET, null),
                     anthropic("static-over-env", "words=6", 0));
 
             assertThat(terminal).isInstanceOf(InvocationResult.class);
         }
-        assertThat(emulator.authorizations()).containsExactly(
-                "AWS4-HMAC-SHA256 accepted X-Amz-Date x-amz-content-sha256");
+        assertThat(emulator.authorizations())
+                .containsExactly("AWS4-HMAC-SHA256 accepted X-Amz-Date x-amz-content-sha256");
     }
 
     @Test
@@ -180,14 +208,17 @@ class ApiKeyAuthIT {
 
             assertThat(terminal).isInstanceOf(InvocationResult.class);
         }
-        assertThat(emulator.authorizations()).containsExactly(
-                "AWS4-HMAC-SHA256 accepted X-Amz-Date x-amz-content-sha256");
+        assertThat(emulator.authorizations())
+                .containsExactly("AWS4-HMAC-SHA256 accepted X-Amz-Date x-amz-content-sha256");
     }
 
     @Test
     void settingsNeverPrintTheKey() {
-        assertThat(CredentialsSettings.apiKey(KEY).toString()).doesNotContain(KEY).contains("apiKey=****");
+        assertThat(CredentialsSettings.apiKey(KEY).toString())
+                .doesNotContain(KEY)
+                .contains("apiKey=****");
         assertThat(new ApiKeyTokenProvider(KEY).toString()).doesNotContain(KEY);
-        assertThat(new ApiKeyTokenProvider(KEY).resolveIdentity().join().toString()).doesNotContain(KEY);
+        assertThat(new ApiKeyTokenProvider(KEY).resolveIdentity().join().toString())
+                .doesNotContain(KEY);
     }
 }

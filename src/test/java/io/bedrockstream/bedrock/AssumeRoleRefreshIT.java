@@ -1,17 +1,14 @@
 package io.bedrockstream.bedrock;
 
+import static io.bedrockstream.bedrock.EmulatorFixtures.anthropic;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.emulator.Attempt;
 import io.bedrockstream.emulator.BedrockEmulator;
 import io.bedrockstream.emulator.EmulatorOptions;
 import io.bedrockstream.emulator.EmulatorStats;
 import io.bedrockstream.model.ChunkParsers;
 import io.bedrockstream.model.ParsedChunk;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
@@ -20,9 +17,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static io.bedrockstream.bedrock.EmulatorFixtures.anthropic;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * {@code assume-role} while streams are open: the emulator's STS issues credentials that live 3 s, so over 10 s
@@ -37,8 +36,13 @@ class AssumeRoleRefreshIT {
     private static final String ROLE = "arn:aws:iam::123456789012:role/bedrock-invoker";
     private static final Duration LIFETIME = Duration.ofSeconds(3);
     /** Scaled down from 5 min / 1 min: refresh 2 s before expiry, never sign with less than 1 s left. */
-    private static final RefreshTiming TIMING = new RefreshTiming(Duration.ofSeconds(2), Duration.ofSeconds(1),
-            Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(15));
+    private static final RefreshTiming TIMING = new RefreshTiming(
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(1),
+            Duration.ofMillis(100),
+            Duration.ofSeconds(1),
+            Duration.ofMinutes(15));
+
     private static final Duration RUN_FOR = Duration.ofSeconds(10);
     private static final int CHAINS = 16;
 
@@ -46,8 +50,11 @@ class AssumeRoleRefreshIT {
 
     @BeforeAll
     static void startEmulator() {
-        emulator = BedrockEmulator.start(EmulatorOptions.builder().credentials(BASE_KEY, BASE_SECRET)
-                .stsRoles(Set.of(ROLE)).credentialLifetime(LIFETIME).build());
+        emulator = BedrockEmulator.start(EmulatorOptions.builder()
+                .credentials(BASE_KEY, BASE_SECRET)
+                .stsRoles(Set.of(ROLE))
+                .credentialLifetime(LIFETIME)
+                .build());
     }
 
     @AfterAll
@@ -56,40 +63,51 @@ class AssumeRoleRefreshIT {
     }
 
     @Test
-    void streamsAcrossSeveralRefreshesAllCompleteSignedWithValidTokensAndNoRefreshRunsOnAnSdkThread()
-            throws Exception {
-        AssumeRoleCredentialsProvider provider = AssumeRoleCredentialsProvider.create("us-east-1", ROLE, null,
-                "refresh-it", emulator.endpoint(),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(BASE_KEY, BASE_SECRET)), TIMING);
+    void streamsAcrossSeveralRefreshesAllCompleteSignedWithValidTokensAndNoRefreshRunsOnAnSdkThread() throws Exception {
+        AssumeRoleCredentialsProvider provider = AssumeRoleCredentialsProvider.create(
+                "us-east-1",
+                ROLE,
+                null,
+                "refresh-it",
+                emulator.endpoint(),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(BASE_KEY, BASE_SECRET)),
+                TIMING);
         Chains chains = new Chains(System.nanoTime() + RUN_FOR.toNanos());
-        try (StreamingInvoker invoker = new StreamingInvoker(BedrockClientFactory.create(
-                EmulatorFixtures.settings(emulator).build(), provider), ChunkParsers::forFamily, true)) {
+        try (StreamingInvoker invoker = new StreamingInvoker(
+                BedrockClientFactory.create(EmulatorFixtures.settings(emulator).build(), provider),
+                ChunkParsers::forFamily,
+                true)) {
             for (int i = 0; i < CHAINS; i++) {
                 chains.next(invoker);
             }
             assertThat(chains.done.await(RUN_FOR.toSeconds() + 30, TimeUnit.SECONDS))
-                    .as("all chains end; started %d, completed %d, failures %s, refresh threads %s",
+                    .as(
+                            "all chains end; started %d, completed %d, failures %s, refresh threads %s",
                             chains.started.get(), chains.completed.get(), chains.failures, provider.refreshThreads())
                     .isTrue();
         }
 
         EmulatorStats stats = emulator.stats();
-        System.out.printf("AssumeRoleRefreshIT: %d streams, STS %s, refreshes on %s%n", chains.completed.get(),
-                stats.stsCalls(), Set.copyOf(provider.refreshThreads()));
+        System.out.printf(
+                "AssumeRoleRefreshIT: %d streams, STS %s, refreshes on %s%n",
+                chains.completed.get(), stats.stsCalls(), Set.copyOf(provider.refreshThreads()));
         assertThat(chains.failures).isEmpty();
         assertThat(chains.completed.get()).isEqualTo(chains.started.get()).isGreaterThan(CHAINS * 5);
         // the scenario: next streams really were started from SDK threads
-        assertThat(chains.startThreads).anyMatch(name -> name.startsWith("aws-java-sdk-NettyEventLoop")
-                || name.startsWith("sdk-async-response"));
+        assertThat(chains.startThreads)
+                .anyMatch(name ->
+                        name.startsWith("aws-java-sdk-NettyEventLoop") || name.startsWith("sdk-async-response"));
         // every call reached the model signed with issued credentials that had not expired
         assertThat(stats.calls()).isEqualTo(chains.started.get());
         assertThat(stats.callsWithSessionToken()).isEqualTo(stats.calls());
-        assertThat(stats.requests().values()).allSatisfy(attempts ->
-                assertThat(attempts).extracting(Attempt::outcome).containsOnly("complete"));
+        assertThat(stats.requests().values())
+                .allSatisfy(attempts ->
+                        assertThat(attempts).extracting(Attempt::outcome).containsOnly("complete"));
         // several refreshes, all on the provider's own thread
         assertThat(stats.stsCalls("AssumeRole", "ok")).isGreaterThanOrEqualTo(4);
         assertThat(stats.stsCalls()).containsOnlyKeys("AssumeRole ok");
-        assertThat(provider.refreshThreads()).hasSizeGreaterThanOrEqualTo(4)
+        assertThat(provider.refreshThreads())
+                .hasSizeGreaterThanOrEqualTo(4)
                 .allSatisfy(name -> assertThat(name).startsWith("bedrock-credentials-refresh"));
     }
 
@@ -111,8 +129,7 @@ class AssumeRoleRefreshIT {
             startThreads.add(Thread.currentThread().getName());
             invoker.invoke(anthropic("r-" + n, "words=8 per_chunk=1 delay_ms=60", n), new InvocationListener() {
                 @Override
-                public void onChunk(long seq, String rawChunkJson, ParsedChunk chunk) {
-                }
+                public void onChunk(long seq, String rawChunkJson, ParsedChunk chunk) {}
 
                 @Override
                 public void onComplete(InvocationResult result) {

@@ -27,9 +27,16 @@ final class AwsEnvironment implements AutoCloseable {
         set("aws.endpointUrlSts", stsEndpoint.toString());
         set("aws.region", "us-east-1");
         set("aws.disableEc2Metadata", "true");
-        for (String clear : new String[] {"aws.accessKeyId", "aws.secretAccessKey", "aws.sessionToken",
-                "aws.webIdentityTokenFile", "aws.roleArn", "aws.roleSessionName", "aws.profile",
-                "aws.bearerTokenBedrock"}) {
+        for (String clear : new String[] {
+            "aws.accessKeyId",
+            "aws.secretAccessKey",
+            "aws.sessionToken",
+            "aws.webIdentityTokenFile",
+            "aws.roleArn",
+            "aws.roleSessionName",
+            "aws.profile",
+            "aws.bearerTokenBedrock"
+        }) {
             set(clear, null);
         }
     }

@@ -1,13 +1,10 @@
 package io.bedrockstream.bedrock;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.emulator.BedrockEmulator;
 import io.bedrockstream.emulator.EmulatorOptions;
 import io.bedrockstream.model.ChunkParsers;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real environment variable, not its system-property twin: a child JVM whose only credential is
@@ -39,8 +38,10 @@ class BearerTokenEnvIT {
 
     @BeforeAll
     static void startEmulator() {
-        emulator = BedrockEmulator.start(EmulatorOptions.builder().credentials(ACCESS_KEY, SECRET)
-                .apiKeys(Set.of(KEY)).build());
+        emulator = BedrockEmulator.start(EmulatorOptions.builder()
+                .credentials(ACCESS_KEY, SECRET)
+                .apiKeys(Set.of(KEY))
+                .build());
     }
 
     @AfterAll
@@ -51,10 +52,16 @@ class BearerTokenEnvIT {
     /** Runs {@link #main} in a child JVM with AWS_BEARER_TOKEN_BEDROCK set and no other AWS credentials. */
     private String child(String provider, String id) throws IOException, InterruptedException {
         Path empty = Files.writeString(dir.resolve("empty"), "");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), BearerTokenEnvIT.class.getName(),
-                emulator.endpoint().toString(), provider, id));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                BearerTokenEnvIT.class.getName(),
+                emulator.endpoint().toString(),
+                provider,
+                id));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(id + ".log").toFile());
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> k.startsWith("AWS_"));
@@ -73,7 +80,9 @@ class BearerTokenEnvIT {
     void theDefaultProviderSendsTheEnvironmentsApiKeyAsABearerToken() throws Exception {
         String output = child("default", "env-default");
 
-        assertThat(output).contains("terminal InvocationResult[stopReason=end_turn").doesNotContain(KEY);
+        assertThat(output)
+                .contains("terminal InvocationResult[stopReason=end_turn")
+                .doesNotContain(KEY);
         assertThat(emulator.authorizations("env-default")).containsExactly("Bearer accepted");
     }
 
@@ -89,11 +98,14 @@ class BearerTokenEnvIT {
     /** The child: streams one Anthropic request; exits 0 when it completed. */
     public static void main(String[] args) throws Exception {
         CredentialsSettings credentials = args[1].equals("static")
-                ? CredentialsSettings.staticKeys(ACCESS_KEY, SECRET, null) : CredentialsSettings.defaults();
+                ? CredentialsSettings.staticKeys(ACCESS_KEY, SECRET, null)
+                : CredentialsSettings.defaults();
         BedrockClientSettings settings = BedrockClientSettings.builder("us-east-1")
-                .endpointOverride(URI.create(args[0])).credentials(credentials).build();
-        try (StreamingInvoker invoker = new StreamingInvoker(BedrockClientFactory.create(settings),
-                ChunkParsers::forFamily, true)) {
+                .endpointOverride(URI.create(args[0]))
+                .credentials(credentials)
+                .build();
+        try (StreamingInvoker invoker =
+                new StreamingInvoker(BedrockClientFactory.create(settings), ChunkParsers::forFamily, true)) {
             RecordingInvocationListener listener = new RecordingInvocationListener();
             invoker.invoke(EmulatorFixtures.anthropic(args[2], "words=6", 0), listener);
             Object terminal = listener.terminal.get(30, TimeUnit.SECONDS);

@@ -1,12 +1,11 @@
 package io.bedrockstream.bedrock;
 
+import static io.bedrockstream.bedrock.EmulatorFixtures.anthropic;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.emulator.BedrockEmulator;
 import io.bedrockstream.emulator.EmulatorOptions;
 import io.bedrockstream.model.ChunkParsers;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +13,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-
-import static io.bedrockstream.bedrock.EmulatorFixtures.anthropic;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * A task that starts and stops leaves nothing behind: each cycle builds the client the way a task does, streams
@@ -27,8 +26,8 @@ public class ClientLifecycleIT {
 
     private static final int CYCLES = 50;
     /** Threads the Bedrock client starts: Netty's event loops, the SDK's completion and timer pools, ours. */
-    private static final List<String> CLIENT_THREAD_PREFIXES = List.of("aws-java-sdk-NettyEventLoop",
-            "sdk-async-response", "sdk-ScheduledExecutor", "bedrock-");
+    private static final List<String> CLIENT_THREAD_PREFIXES =
+            List.of("aws-java-sdk-NettyEventLoop", "sdk-async-response", "sdk-ScheduledExecutor", "bedrock-");
     /** Well inside task.shutdown.graceful.timeout.ms (5 s), which the task's other closes share. */
     private static final Duration CLOSE_BUDGET = Duration.ofSeconds(1);
 
@@ -36,7 +35,8 @@ public class ClientLifecycleIT {
 
     @BeforeAll
     static void startEmulator() {
-        emulator = BedrockEmulator.start(EmulatorOptions.builder().credentials("AKIDTEST", "secret").build());
+        emulator = BedrockEmulator.start(
+                EmulatorOptions.builder().credentials("AKIDTEST", "secret").build());
     }
 
     @AfterAll
@@ -52,14 +52,21 @@ public class ClientLifecycleIT {
 
         for (int cycle = 0; cycle < CYCLES; cycle++) {
             BedrockClientSettings.HttpProtocol protocol = cycle % 2 == 0
-                    ? BedrockClientSettings.HttpProtocol.HTTP2 : BedrockClientSettings.HttpProtocol.HTTP1_1;
-            StreamingInvoker invoker = new StreamingInvoker(BedrockClientFactory.create(
-                    EmulatorFixtures.settings(emulator).httpProtocol(protocol).build()), ChunkParsers::forFamily, true);
+                    ? BedrockClientSettings.HttpProtocol.HTTP2
+                    : BedrockClientSettings.HttpProtocol.HTTP1_1;
+            StreamingInvoker invoker = new StreamingInvoker(
+                    BedrockClientFactory.create(EmulatorFixtures.settings(emulator)
+                            .httpProtocol(protocol)
+                            .build()),
+                    ChunkParsers::forFamily,
+                    true);
             RecordingInvocationListener listener = new RecordingInvocationListener();
             invoker.invoke(anthropic("cycle-" + cycle, "words=6", cycle), listener);
-            assertThat(listener.terminal.get(20, TimeUnit.SECONDS)).as("cycle %d", cycle)
+            assertThat(listener.terminal.get(20, TimeUnit.SECONDS))
+                    .as("cycle %d", cycle)
                     .isInstanceOf(InvocationResult.class);
-            assertThat(emulator.stats().openConnections()).as("the call's connection, cycle %d", cycle)
+            assertThat(emulator.stats().openConnections())
+                    .as("the call's connection, cycle %d", cycle)
                     .isEqualTo(connectionsBefore + 1);
 
             long start = System.nanoTime();
@@ -67,8 +74,10 @@ public class ClientLifecycleIT {
             closeMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
 
             int c = cycle;
-            assertEventually("open connections to the emulator after cycle " + c,
-                    () -> emulator.stats().openConnections(), connectionsBefore);
+            assertEventually(
+                    "open connections to the emulator after cycle " + c,
+                    () -> emulator.stats().openConnections(),
+                    connectionsBefore);
             assertThreadsBackTo("client threads after cycle " + c, threadsBefore);
         }
 
@@ -82,9 +91,12 @@ public class ClientLifecycleIT {
     void closingWithStreamsStillOpenEndsEachWithOneTerminalAndIsBounded() throws Exception {
         Map<String, Integer> threadsBefore = clientThreads();
         int connectionsBefore = emulator.stats().openConnections();
-        StreamingInvoker invoker = new StreamingInvoker(BedrockClientFactory.create(
-                EmulatorFixtures.settings(emulator).httpProtocol(BedrockClientSettings.HttpProtocol.HTTP1_1).build()),
-                ChunkParsers::forFamily, true);
+        StreamingInvoker invoker = new StreamingInvoker(
+                BedrockClientFactory.create(EmulatorFixtures.settings(emulator)
+                        .httpProtocol(BedrockClientSettings.HttpProtocol.HTTP1_1)
+                        .build()),
+                ChunkParsers::forFamily,
+                true);
         List<RecordingInvocationListener> listeners = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             RecordingInvocationListener listener = new RecordingInvocationListener();
@@ -103,8 +115,8 @@ public class ClientLifecycleIT {
             assertThat(listener.terminal.get(5, TimeUnit.SECONDS)).isInstanceOf(InvocationFailure.class);
             assertThat(listener.violations).isEmpty();
         }
-        assertEventually("open connections to the emulator", () -> emulator.stats().openConnections(),
-                connectionsBefore);
+        assertEventually(
+                "open connections to the emulator", () -> emulator.stats().openConnections(), connectionsBefore);
         assertThreadsBackTo("client threads", threadsBefore);
     }
 
@@ -112,13 +124,20 @@ public class ClientLifecycleIT {
     void aRefreshingCredentialsProviderStopsItsThreadWhenTheClientCloses() throws Exception {
         Map<String, Integer> threadsBefore = clientThreads();
         for (int cycle = 0; cycle < 5; cycle++) {
-            AssumeRoleCredentialsProvider credentials = AssumeRoleCredentialsProvider.create("us-east-1",
-                    "arn:aws:iam::123456789012:role/bedrock-invoker", null, "lifecycle", emulator.endpoint(),
+            AssumeRoleCredentialsProvider credentials = AssumeRoleCredentialsProvider.create(
+                    "us-east-1",
+                    "arn:aws:iam::123456789012:role/bedrock-invoker",
+                    null,
+                    "lifecycle",
+                    emulator.endpoint(),
                     software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
                             software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIDTEST", "secret")),
                     RefreshTiming.DEFAULT);
-            StreamingInvoker invoker = new StreamingInvoker(BedrockClientFactory.create(
-                    EmulatorFixtures.settings(emulator).build(), credentials), ChunkParsers::forFamily, true);
+            StreamingInvoker invoker = new StreamingInvoker(
+                    BedrockClientFactory.create(
+                            EmulatorFixtures.settings(emulator).build(), credentials),
+                    ChunkParsers::forFamily,
+                    true);
             RecordingInvocationListener listener = new RecordingInvocationListener();
             invoker.invoke(anthropic("role-" + cycle, "words=6", cycle), listener);
             assertThat(listener.terminal.get(20, TimeUnit.SECONDS)).isInstanceOf(InvocationResult.class);
@@ -145,7 +164,8 @@ public class ClientLifecycleIT {
             Thread.sleep(10);
         }
         assertThat(atMost(clientThreads(), before))
-                .as(() -> what + ": " + clientThreads() + ", before " + before + "; threads: " + describeClientThreads())
+                .as(() ->
+                        what + ": " + clientThreads() + ", before " + before + "; threads: " + describeClientThreads())
                 .isTrue();
     }
 
@@ -158,14 +178,19 @@ public class ClientLifecycleIT {
         while (!actual.get().equals(expected) && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(actual.get()).as(() -> what + "; threads: " + describeClientThreads()).isEqualTo(expected);
+        assertThat(actual.get())
+                .as(() -> what + "; threads: " + describeClientThreads())
+                .isEqualTo(expected);
     }
 
     private static String describeClientThreads() {
         StringBuilder out = new StringBuilder();
         Thread.getAllStackTraces().forEach((t, stack) -> {
             if (CLIENT_THREAD_PREFIXES.stream().anyMatch(t.getName()::startsWith)) {
-                out.append(System.lineSeparator()).append(t.getName()).append(' ').append(t.getState());
+                out.append(System.lineSeparator())
+                        .append(t.getName())
+                        .append(' ')
+                        .append(t.getState());
                 for (int i = 0; i < Math.min(8, stack.length); i++) {
                     out.append(System.lineSeparator()).append("    at ").append(stack[i]);
                 }

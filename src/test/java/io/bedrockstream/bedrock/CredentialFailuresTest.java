@@ -1,10 +1,9 @@
 package io.bedrockstream.bedrock;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** What a credentials failure's message may carry: the reason, never a secret. */
 class CredentialFailuresTest {
@@ -26,36 +25,56 @@ class CredentialFailuresTest {
 
         String scrubbed = CredentialFailures.scrub(message, List.of());
 
-        assertThat(scrubbed).doesNotContain(TOKEN).doesNotContain("x-amz-date:").doesNotContain("AWS4-HMAC")
+        assertThat(scrubbed)
+                .doesNotContain(TOKEN)
+                .doesNotContain("x-amz-date:")
+                .doesNotContain("AWS4-HMAC")
                 .startsWith("The request signature we calculated does not match");
     }
 
     @Test
     void aSecurityTokenInAnyCaseAndWithAnySeparatorIsScrubbed() {
-        for (String leak : List.of("x-amz-security-token:" + TOKEN, "X-Amz-Security-Token=" + TOKEN,
-                "X-AMZ-SECURITY-TOKEN: " + TOKEN, "https://sts.amazonaws.com/?Action=GetCallerIdentity&"
-                        + "X-Amz-Security-Token=" + TOKEN + "&X-Amz-Date=20240611T101010Z")) {
-            assertThat(CredentialFailures.scrub("failed: " + leak + " (more)", List.of())).as(leak)
-                    .doesNotContain(TOKEN).contains("****");
+        for (String leak : List.of(
+                "x-amz-security-token:" + TOKEN,
+                "X-Amz-Security-Token=" + TOKEN,
+                "X-AMZ-SECURITY-TOKEN: " + TOKEN,
+                "https://sts.amazonaws.com/?Action=GetCallerIdentity&" + "X-Amz-Security-Token=" + TOKEN
+                        + "&X-Amz-Date=20240611T101010Z")) {
+            assertThat(CredentialFailures.scrub("failed: " + leak + " (more)", List.of()))
+                    .as(leak)
+                    .doesNotContain(TOKEN)
+                    .contains("****");
         }
     }
 
     @Test
     void theStringToSignIsCutOffToo() {
-        assertThat(CredentialFailures.scrub("SignatureDoesNotMatch: bad. The String to Sign should have been "
-                + "'AWS4-HMAC-SHA256 x'", List.of())).doesNotContain("AWS4-HMAC").startsWith("SignatureDoesNotMatch");
+        assertThat(CredentialFailures.scrub(
+                        "SignatureDoesNotMatch: bad. The String to Sign should have been " + "'AWS4-HMAC-SHA256 x'",
+                        List.of()))
+                .doesNotContain("AWS4-HMAC")
+                .startsWith("SignatureDoesNotMatch");
     }
 
     @Test
     void bearerTokensAndBedrockApiKeysAreScrubbedWhereverTheyAppear() {
         String longTerm = "ABSKQmVkcm9ja0FQSUtleS1sZWFrOnNlY3JldA==";
         String shortTerm = "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29tLz9BY3Rpb249Q2FsbFdpdGhCZWFyZXJUb2tlbg%3D%3D";
-        for (String leak : List.of("Authorization: Bearer " + longTerm, "authorization=bearer " + shortTerm,
-                "key " + longTerm + " refused", "(" + shortTerm + ")", "AWS_BEARER_TOKEN_BEDROCK=" + longTerm,
+        for (String leak : List.of(
+                "Authorization: Bearer " + longTerm,
+                "authorization=bearer " + shortTerm,
+                "key " + longTerm + " refused",
+                "(" + shortTerm + ")",
+                "AWS_BEARER_TOKEN_BEDROCK=" + longTerm,
                 "aws.bearerTokenBedrock: " + shortTerm)) {
             String scrubbed = CredentialFailures.scrub("failed: " + leak + " (more)", List.of());
-            assertThat(scrubbed).as(leak).doesNotContain(longTerm).doesNotContain(shortTerm).contains("****")
-                    .startsWith("failed: ").endsWith(" (more)");
+            assertThat(scrubbed)
+                    .as(leak)
+                    .doesNotContain(longTerm)
+                    .doesNotContain(shortTerm)
+                    .contains("****")
+                    .startsWith("failed: ")
+                    .endsWith(" (more)");
         }
         assertThat(CredentialFailures.scrub("Authorization: Bearer " + longTerm, List.of()))
                 .isEqualTo("Authorization: Bearer ****");

@@ -1,22 +1,21 @@
 package io.bedrockstream.bedrock;
 
+import static io.bedrockstream.bedrock.EmulatorFixtures.anthropic;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.emulator.BedrockEmulator;
 import io.bedrockstream.emulator.EmulatorOptions;
 import io.bedrockstream.emulator.EmulatorStats;
 import io.bedrockstream.model.ChunkParsers;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-
-import static io.bedrockstream.bedrock.EmulatorFixtures.anthropic;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Each {@code bedrock.credentials.provider} end to end with the real SDK against the emulator, which verifies
@@ -40,8 +39,11 @@ class CredentialPathsIT {
 
     @BeforeAll
     static void startEmulator() {
-        emulator = BedrockEmulator.start(EmulatorOptions.builder().credentials(BASE_KEY, BASE_SECRET)
-                .stsRoles(Set.of(ROLE)).webIdentityTokens(Set.of(WEB_IDENTITY_TOKEN)).build());
+        emulator = BedrockEmulator.start(EmulatorOptions.builder()
+                .credentials(BASE_KEY, BASE_SECRET)
+                .stsRoles(Set.of(ROLE))
+                .webIdentityTokens(Set.of(WEB_IDENTITY_TOKEN))
+                .build());
     }
 
     @AfterAll
@@ -56,8 +58,12 @@ class CredentialPathsIT {
 
     /** Streams one request with a client built from {@code credentials}; returns its terminal event. */
     static Object streamOnce(BedrockEmulator emulator, CredentialsSettings credentials, String id) throws Exception {
-        try (StreamingInvoker invoker = new StreamingInvoker(BedrockClientFactory.create(
-                EmulatorFixtures.settings(emulator).credentials(credentials).build()), ChunkParsers::forFamily, true)) {
+        try (StreamingInvoker invoker = new StreamingInvoker(
+                BedrockClientFactory.create(EmulatorFixtures.settings(emulator)
+                        .credentials(credentials)
+                        .build()),
+                ChunkParsers::forFamily,
+                true)) {
             RecordingInvocationListener listener = new RecordingInvocationListener();
             invoker.invoke(anthropic(id, "words=6", 0), listener);
             Object terminal = listener.terminal.get(30, TimeUnit.SECONDS);
@@ -117,8 +123,10 @@ class CredentialPathsIT {
         try (AwsEnvironment env = new AwsEnvironment(dir, emulator.endpoint())) {
             env.keys(BASE_KEY, BASE_SECRET);
 
-            Object terminal = streamOnce(emulator, CredentialsSettings.assumeRole(ROLE, null, "assume-role-it",
-                    emulator.endpoint()), "assume-role");
+            Object terminal = streamOnce(
+                    emulator,
+                    CredentialsSettings.assumeRole(ROLE, null, "assume-role-it", emulator.endpoint()),
+                    "assume-role");
 
             assertThat(terminal).isInstanceOf(InvocationResult.class);
         }

@@ -5,10 +5,9 @@ import io.bedrockstream.model.ModelFamily;
 import io.bedrockstream.model.PromptBodies;
 import io.bedrockstream.model.PromptSpec;
 import io.bedrockstream.request.ModelRequest;
-import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
-
 import java.time.Duration;
 import java.util.Map;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 
 /** Clients and requests for tests against the project's Bedrock emulator, through the real SDK. */
 public final class EmulatorFixtures {
@@ -26,8 +25,7 @@ public final class EmulatorFixtures {
             ModelFamily.DEEPSEEK, "us.deepseek.r1-v1:0",
             ModelFamily.OPENAI, "openai.gpt-oss-20b-1:0");
 
-    private EmulatorFixtures() {
-    }
+    private EmulatorFixtures() {}
 
     public static BedrockClientSettings.Builder settings(BedrockEmulator emulator) {
         return BedrockClientSettings.builder("us-east-1")
@@ -38,16 +36,31 @@ public final class EmulatorFixtures {
                 .maxConnections(64);
     }
 
-    public static BedrockRuntimeAsyncClient client(BedrockEmulator emulator,
-                                                   BedrockClientSettings.HttpProtocol protocol) {
-        return BedrockClientFactory.create(settings(emulator).httpProtocol(protocol).build());
+    public static BedrockRuntimeAsyncClient client(
+            BedrockEmulator emulator, BedrockClientSettings.HttpProtocol protocol) {
+        return BedrockClientFactory.create(
+                settings(emulator).httpProtocol(protocol).build());
     }
 
     public static ModelRequest request(String id, ModelFamily family, String directives, long offset) {
-        byte[] body = PromptBodies.build(family, new PromptSpec("Tell me a story. [[emu id=" + id + " "
-                + directives + "]]", null, 256, null, null, null));
-        return new ModelRequest(id, MODEL_IDS.get(family), family, body, "application/json", "application/json",
-                null, null, null, null, "requests", 0, offset);
+        byte[] body = PromptBodies.build(
+                family,
+                new PromptSpec(
+                        "Tell me a story. [[emu id=" + id + " " + directives + "]]", null, 256, null, null, null));
+        return new ModelRequest(
+                id,
+                MODEL_IDS.get(family),
+                family,
+                body,
+                "application/json",
+                "application/json",
+                null,
+                null,
+                null,
+                null,
+                "requests",
+                0,
+                offset);
     }
 
     public static ModelRequest anthropic(String id, String directives, long offset) {

@@ -1,7 +1,6 @@
 package io.bedrockstream.bedrock;
 
 import io.bedrockstream.model.ParsedChunk;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

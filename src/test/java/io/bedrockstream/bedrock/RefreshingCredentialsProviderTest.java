@@ -1,11 +1,9 @@
 package io.bedrockstream.bedrock;
 
-import io.netty.channel.DefaultEventLoop;
-import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsCredentials;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.channel.DefaultEventLoop;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
@@ -15,15 +13,21 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /** The refresh schedule and the non-blocking hand-out, with a scripted fetch in place of STS. */
 class RefreshingCredentialsProviderTest {
 
-    private static final RefreshTiming FAST = new RefreshTiming(Duration.ofMillis(400), Duration.ofMillis(200),
-            Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(15), Duration.ofMillis(300));
+    private static final RefreshTiming FAST = new RefreshTiming(
+            Duration.ofMillis(400),
+            Duration.ofMillis(200),
+            Duration.ofMillis(50),
+            Duration.ofMillis(200),
+            Duration.ofMinutes(15),
+            Duration.ofMillis(300));
 
     /** Each fetch takes the next outcome: credentials, or an exception to throw. */
     private static final class Script implements RefreshingCredentialsProvider.Fetch {
@@ -42,8 +46,12 @@ class RefreshingCredentialsProviderTest {
     }
 
     private static AwsCredentials credentials(String id, Duration lifetime) {
-        return AwsSessionCredentials.builder().accessKeyId(id).secretAccessKey("s").sessionToken("t-" + id)
-                .expirationTime(Instant.now().plus(lifetime)).build();
+        return AwsSessionCredentials.builder()
+                .accessKeyId(id)
+                .secretAccessKey("s")
+                .sessionToken("t-" + id)
+                .expirationTime(Instant.now().plus(lifetime))
+                .build();
     }
 
     private static RefreshingCredentialsProvider provider(Script script) {
@@ -51,15 +59,20 @@ class RefreshingCredentialsProviderTest {
     }
 
     private static RefreshingCredentialsProvider provider(Script script, RefreshTiming timing) {
-        return new RefreshingCredentialsProvider("test source", script,
-                e -> CredentialFailures.describe("test source", "Fix it.", e, java.util.List.of()), timing, null);
+        return new RefreshingCredentialsProvider(
+                "test source",
+                script,
+                e -> CredentialFailures.describe("test source", "Fix it.", e, java.util.List.of()),
+                timing,
+                null);
     }
 
     @Test
     void theFirstCallWaitsAsynchronouslyForTheFirstFetchWhichRunsOnTheRefreshThread() throws Exception {
         Script script = new Script();
         try (RefreshingCredentialsProvider provider = provider(script)) {
-            CompletableFuture<AwsCredentialsIdentity> first = provider.resolveIdentity(r -> { }).thenApply(c -> c);
+            CompletableFuture<AwsCredentialsIdentity> first =
+                    provider.resolveIdentity(r -> {}).thenApply(c -> c);
             assertThat(first).isNotDone();
 
             script.outcomes.add(credentials("A", Duration.ofHours(1)));
@@ -67,8 +80,7 @@ class RefreshingCredentialsProviderTest {
             assertThat(first.get(5, TimeUnit.SECONDS).accessKeyId()).isEqualTo("A");
             assertThat(provider.resolveIdentity().getNow(null).accessKeyId()).isEqualTo("A");
             assertThat(script.fetches.get()).isEqualTo(1);
-            assertThat(provider.refreshThreads()).singleElement().asString()
-                    .startsWith("bedrock-credentials-refresh-");
+            assertThat(provider.refreshThreads()).singleElement().asString().startsWith("bedrock-credentials-refresh-");
         }
     }
 
@@ -97,12 +109,17 @@ class RefreshingCredentialsProviderTest {
         Script script = new Script();
         // a retry 500 ms later, not 50: on a loaded machine a 50 ms retry could already be running (and the
         // call joining it) by the time the assertion below calls again
-        RefreshTiming slowRetry = new RefreshTiming(Duration.ofMillis(400), Duration.ofMillis(200),
-                Duration.ofMillis(500), Duration.ofMillis(1000), Duration.ofMinutes(15));
+        RefreshTiming slowRetry = new RefreshTiming(
+                Duration.ofMillis(400),
+                Duration.ofMillis(200),
+                Duration.ofMillis(500),
+                Duration.ofMillis(1000),
+                Duration.ofMinutes(15));
         try (RefreshingCredentialsProvider provider = provider(script, slowRetry)) {
             script.outcomes.add(new IllegalStateException("Profile file contained no credentials for profile 'x'"));
             assertThatThrownBy(provider::resolveCredentials)
-                    .isInstanceOfSatisfying(CredentialsUnavailableException.class,
+                    .isInstanceOfSatisfying(
+                            CredentialsUnavailableException.class,
                             e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFIGURATION))
                     .hasMessage("test source gave no credentials: Profile file contained no credentials for profile "
                             + "'x'. Fix it.");
@@ -148,7 +165,8 @@ class RefreshingCredentialsProviderTest {
                 }
             });
             assertThat(onLoop.get(1, TimeUnit.SECONDS))
-                    .isInstanceOfSatisfying(CredentialsUnavailableException.class,
+                    .isInstanceOfSatisfying(
+                            CredentialsUnavailableException.class,
                             e -> assertThat(e.kind()).isEqualTo(ErrorKind.TRANSIENT))
                     .hasMessage("test source is still fetching credentials; not waiting for them on a Netty event "
                             + "loop thread");
@@ -162,15 +180,19 @@ class RefreshingCredentialsProviderTest {
     void closeFailsWhatWaitsAndStopsTheRefreshThread() throws Exception {
         Script script = new Script();
         CountDownLatch closedTwice = new CountDownLatch(2);
-        RefreshingCredentialsProvider provider = new RefreshingCredentialsProvider("test source", script,
-                e -> CredentialFailures.describe("test source", "", e, java.util.List.of()), FAST,
+        RefreshingCredentialsProvider provider = new RefreshingCredentialsProvider(
+                "test source",
+                script,
+                e -> CredentialFailures.describe("test source", "", e, java.util.List.of()),
+                FAST,
                 closedTwice::countDown);
         CompletableFuture<? extends AwsCredentialsIdentity> waiting = provider.resolveIdentity();
 
         provider.close();
         provider.close();
 
-        assertThatThrownBy(() -> waiting.get(1, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(() -> waiting.get(1, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(CredentialsUnavailableException.class)
                 .hasMessageContaining("test source is closed");
         assertThat(closedTwice.getCount()).as("onClose runs once").isEqualTo(1);
@@ -191,11 +213,17 @@ class RefreshingCredentialsProviderTest {
             }
             return credentials("B", Duration.ofHours(1));
         };
-        try (RefreshingCredentialsProvider provider = new RefreshingCredentialsProvider("test source", fetch,
-                e -> CredentialFailures.describe("test source", "Fix it.", e, java.util.List.of()), FAST, null)) {
+        try (RefreshingCredentialsProvider provider = new RefreshingCredentialsProvider(
+                "test source",
+                fetch,
+                e -> CredentialFailures.describe("test source", "Fix it.", e, java.util.List.of()),
+                FAST,
+                null)) {
             CompletableFuture<? extends AwsCredentialsIdentity> call = provider.resolveIdentity();
-            assertThatThrownBy(() -> call.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                    .cause().isInstanceOf(CredentialsUnavailableException.class)
+            assertThatThrownBy(() -> call.get(5, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause()
+                    .isInstanceOf(CredentialsUnavailableException.class)
                     .hasMessageContaining("no credentials after 0.3 s from test source")
                     .satisfies(e -> assertThat(((CredentialsUnavailableException) e).kind())
                             .isEqualTo(ErrorKind.TRANSIENT));
@@ -222,16 +250,23 @@ class RefreshingCredentialsProviderTest {
             return credentials("C", Duration.ofHours(1));
         };
         long before = refreshThreadsAlive();
-        try (RefreshingCredentialsProvider provider = new RefreshingCredentialsProvider("test source", fetch,
-                e -> CredentialFailures.describe("test source", "Fix it.", e, java.util.List.of()), FAST, null)) {
+        try (RefreshingCredentialsProvider provider = new RefreshingCredentialsProvider(
+                "test source",
+                fetch,
+                e -> CredentialFailures.describe("test source", "Fix it.", e, java.util.List.of()),
+                FAST,
+                null)) {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (fetches.get() < 2 && System.nanoTime() < end) {
                 Thread.sleep(20);
             }
             Thread.sleep(2_000); // several more fetch timeouts and retries
-            assertThat(refreshThreadsAlive() - before).as("refresh threads alive").isLessThanOrEqualTo(3);
+            assertThat(refreshThreadsAlive() - before)
+                    .as("refresh threads alive")
+                    .isLessThanOrEqualTo(3);
             assertThatThrownBy(() -> provider.resolveIdentity().get(2, TimeUnit.SECONDS))
-                    .as("a call fails within the fetch timeout").isInstanceOf(ExecutionException.class);
+                    .as("a call fails within the fetch timeout")
+                    .isInstanceOf(ExecutionException.class);
             release.countDown();
             awaitCredentials(provider, "C");
         } finally {
@@ -248,10 +283,15 @@ class RefreshingCredentialsProviderTest {
             }
             return credentials("D", Duration.ofHours(1));
         };
-        try (RefreshingCredentialsProvider provider = new RefreshingCredentialsProvider("test source", fetch,
-                e -> CredentialFailures.describe("test source", "Fix it.", e, java.util.List.of()), FAST, null)) {
+        try (RefreshingCredentialsProvider provider = new RefreshingCredentialsProvider(
+                "test source",
+                fetch,
+                e -> CredentialFailures.describe("test source", "Fix it.", e, java.util.List.of()),
+                FAST,
+                null)) {
             CompletableFuture<? extends AwsCredentialsIdentity> call = provider.resolveIdentity();
-            assertThatThrownBy(() -> call.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+            assertThatThrownBy(() -> call.get(5, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(CredentialsUnavailableException.class);
             awaitCredentials(provider, "D");
         }
@@ -273,8 +313,7 @@ class RefreshingCredentialsProviderTest {
         assertThat(provider.resolveIdentity()).isCompletedExceptionally();
     }
 
-    private static void awaitCredentials(RefreshingCredentialsProvider provider, String accessKeyId)
-            throws Exception {
+    private static void awaitCredentials(RefreshingCredentialsProvider provider, String accessKeyId) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
             CompletableFuture<? extends AwsCredentialsIdentity> f = provider.resolveIdentity();
@@ -283,7 +322,8 @@ class RefreshingCredentialsProviderTest {
                     return;
                 }
             } catch (ExecutionException e) {
-                assertThat(System.nanoTime()).as("credentials %s within 10 s: %s", accessKeyId, e.getCause())
+                assertThat(System.nanoTime())
+                        .as("credentials %s within 10 s: %s", accessKeyId, e.getCause())
                         .isLessThan(end);
             }
             Thread.sleep(20);
@@ -292,6 +332,7 @@ class RefreshingCredentialsProviderTest {
 
     private static long refreshThreadsAlive() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && t.getName().startsWith("bedrock-credentials-")).count();
+                .filter(t -> t.isAlive() && t.getName().startsWith("bedrock-credentials-"))
+                .count();
     }
 }

@@ -1,24 +1,23 @@
 package io.bedrockstream.bedrock;
 
+import static io.bedrockstream.bedrock.EmulatorFixtures.anthropic;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.emulator.Attempt;
 import io.bedrockstream.emulator.BedrockEmulator;
 import io.bedrockstream.emulator.EmulatorOptions;
 import io.bedrockstream.model.ChunkParsers;
 import io.bedrockstream.request.ModelRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static io.bedrockstream.bedrock.EmulatorFixtures.anthropic;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 
 /** One invocation at a time through the real SDK against the emulator: the invoker's own contract. */
 class StreamingInvokerIT {
@@ -29,11 +28,13 @@ class StreamingInvokerIT {
 
     @BeforeAll
     static void startEmulator() {
-        emulator = BedrockEmulator.start(EmulatorOptions.builder().credentials("AKIDTEST", "secret").build());
+        emulator = BedrockEmulator.start(
+                EmulatorOptions.builder().credentials("AKIDTEST", "secret").build());
         h2 = EmulatorFixtures.client(emulator, BedrockClientSettings.HttpProtocol.HTTP2);
         h1 = EmulatorFixtures.client(emulator, BedrockClientSettings.HttpProtocol.HTTP1_1);
         shortIdle = BedrockClientFactory.create(EmulatorFixtures.settings(emulator)
-                .streamIdleTimeout(Duration.ofMillis(300)).build());
+                .streamIdleTimeout(Duration.ofMillis(300))
+                .build());
     }
 
     @AfterAll
@@ -49,8 +50,8 @@ class StreamingInvokerIT {
         emulator.reset();
     }
 
-    private static Object run(BedrockRuntimeAsyncClient client, ModelRequest request,
-                              RecordingInvocationListener l) throws Exception {
+    private static Object run(BedrockRuntimeAsyncClient client, ModelRequest request, RecordingInvocationListener l)
+            throws Exception {
         new StreamingInvoker(client, ChunkParsers::forFamily, false).invoke(request, l);
         Object t = l.terminal.get(20, TimeUnit.SECONDS);
         TimeUnit.MILLISECONDS.sleep(50); // late callbacks would show up as violations
@@ -59,23 +60,40 @@ class StreamingInvokerIT {
     }
 
     private static ModelRequest anthropicBody(String id, byte[] body) {
-        return new ModelRequest(id, EmulatorFixtures.MODEL_IDS.get(io.bedrockstream.model.ModelFamily.ANTHROPIC),
-                io.bedrockstream.model.ModelFamily.ANTHROPIC, body, "application/json", "application/json",
-                null, null, null, null, "requests", 0, 0);
+        return new ModelRequest(
+                id,
+                EmulatorFixtures.MODEL_IDS.get(io.bedrockstream.model.ModelFamily.ANTHROPIC),
+                io.bedrockstream.model.ModelFamily.ANTHROPIC,
+                body,
+                "application/json",
+                "application/json",
+                null,
+                null,
+                null,
+                null,
+                "requests",
+                0,
+                0);
     }
 
     @Test
     void aSystemPromptMarkedForCachingStreamsAndAMalformedCacheControlIsAValidationException() throws Exception {
-        byte[] cached = io.bedrockstream.model.PromptBodies.build(io.bedrockstream.model.ModelFamily.ANTHROPIC,
-                new io.bedrockstream.model.PromptSpec("Hi [[emu id=cache-ok words=6]]", "You are terse.", 64, null,
-                        null, null), true);
+        byte[] cached = io.bedrockstream.model.PromptBodies.build(
+                io.bedrockstream.model.ModelFamily.ANTHROPIC,
+                new io.bedrockstream.model.PromptSpec(
+                        "Hi [[emu id=cache-ok words=6]]", "You are terse.", 64, null, null, null),
+                true);
         RecordingInvocationListener ok = new RecordingInvocationListener();
-        assertThat(run(h2, anthropicBody("cache-ok", cached), ok)).isInstanceOfSatisfying(InvocationResult.class,
-                r -> assertThat(r.stopReason()).isEqualTo("end_turn"));
-        assertThat(emulator.stats().attempts("cache-ok")).extracting(Attempt::outcome).containsExactly("complete");
+        assertThat(run(h2, anthropicBody("cache-ok", cached), ok))
+                .isInstanceOfSatisfying(
+                        InvocationResult.class, r -> assertThat(r.stopReason()).isEqualTo("end_turn"));
+        assertThat(emulator.stats().attempts("cache-ok"))
+                .extracting(Attempt::outcome)
+                .containsExactly("complete");
 
         String wrong = new String(cached, java.nio.charset.StandardCharsets.UTF_8)
-                .replace("cache-ok", "cache-bad").replace("ephemeral", "persistent");
+                .replace("cache-ok", "cache-bad")
+                .replace("ephemeral", "persistent");
         RecordingInvocationListener bad = new RecordingInvocationListener();
         assertThat(run(h2, anthropicBody("cache-bad", wrong.getBytes(java.nio.charset.StandardCharsets.UTF_8)), bad))
                 .isInstanceOfSatisfying(InvocationFailure.class, f -> {
@@ -89,15 +107,21 @@ class StreamingInvokerIT {
     @EnumSource(BedrockClientSettings.HttpProtocol.class)
     void completesOverBothProtocols(BedrockClientSettings.HttpProtocol protocol) throws Exception {
         RecordingInvocationListener l = new RecordingInvocationListener();
-        Object t = run(protocol == BedrockClientSettings.HttpProtocol.HTTP2 ? h2 : h1,
-                anthropic("p-" + protocol, "words=12 per_chunk=2", 0), l);
+        Object t = run(
+                protocol == BedrockClientSettings.HttpProtocol.HTTP2 ? h2 : h1,
+                anthropic("p-" + protocol, "words=12 per_chunk=2", 0),
+                l);
 
         assertThat(t).isInstanceOf(InvocationResult.class);
         InvocationResult r = (InvocationResult) t;
         List<Attempt> attempts = emulator.stats().attempts("p-" + protocol);
-        assertThat(attempts).singleElement().satisfies(a -> assertThat(a.outcome()).isEqualTo("complete"));
+        assertThat(attempts)
+                .singleElement()
+                .satisfies(a -> assertThat(a.outcome()).isEqualTo("complete"));
         assertThat(l.text()).isEqualTo(attempts.get(0).text());
-        assertThat(r.chunks()).isEqualTo(l.chunks.size()).isEqualTo(attempts.get(0).chunks());
+        assertThat(r.chunks())
+                .isEqualTo(l.chunks.size())
+                .isEqualTo(attempts.get(0).chunks());
         assertThat(r.stopReason()).isNotNull();
         assertThat(r.inputTokens()).isPositive();
         assertThat(r.outputTokens()).isPositive();
@@ -144,11 +168,12 @@ class StreamingInvokerIT {
 
     @ParameterizedTest
     @EnumSource(BedrockClientSettings.HttpProtocol.class)
-    void closedConnectionIsATruncatedStreamNotASuccess(BedrockClientSettings.HttpProtocol protocol)
-            throws Exception {
+    void closedConnectionIsATruncatedStreamNotASuccess(BedrockClientSettings.HttpProtocol protocol) throws Exception {
         RecordingInvocationListener l = new RecordingInvocationListener();
-        Object t = run(protocol == BedrockClientSettings.HttpProtocol.HTTP2 ? h2 : h1,
-                anthropic("close-" + protocol, "mid=close mid_after=2", 0), l);
+        Object t = run(
+                protocol == BedrockClientSettings.HttpProtocol.HTTP2 ? h2 : h1,
+                anthropic("close-" + protocol, "mid=close mid_after=2", 0),
+                l);
         assertThat(t).isInstanceOfSatisfying(InvocationFailure.class, f -> {
             assertThat(f.kind()).isEqualTo(ErrorKind.TRANSIENT);
             assertThat(f.errorType()).isIn(ErrorClassifier.STREAM_TRUNCATED, ErrorClassifier.CONNECTION_ERROR);
@@ -168,8 +193,10 @@ class StreamingInvokerIT {
     void stallLongerThanTheIdleTimeoutFails() throws Exception {
         RecordingInvocationListener l = new RecordingInvocationListener();
         Object t = run(shortIdle, anthropic("stall", "mid=stall mid_after=2 stall_ms=2000", 0), l);
-        assertThat(t).isInstanceOfSatisfying(InvocationFailure.class,
-                f -> assertThat(f.errorType()).isEqualTo(ErrorClassifier.STREAM_IDLE_TIMEOUT));
+        assertThat(t)
+                .isInstanceOfSatisfying(
+                        InvocationFailure.class,
+                        f -> assertThat(f.errorType()).isEqualTo(ErrorClassifier.STREAM_IDLE_TIMEOUT));
         assertThat(l.chunks).hasSize(2);
     }
 
@@ -208,12 +235,18 @@ class StreamingInvokerIT {
     void malformedChunkFailsWithMalformedChunk() throws Exception {
         // the Titan parser fed Anthropic chunks still sees JSON; a parser that always throws stands for garbage
         RecordingInvocationListener l = new RecordingInvocationListener();
-        new StreamingInvoker(h2, f -> bytes -> {
-            throw new io.bedrockstream.model.MalformedChunkException("not JSON", null);
-        }, false).invoke(anthropic("malformed", "", 0), l);
+        new StreamingInvoker(
+                        h2,
+                        f -> bytes -> {
+                            throw new io.bedrockstream.model.MalformedChunkException("not JSON", null);
+                        },
+                        false)
+                .invoke(anthropic("malformed", "", 0), l);
         Object t = l.terminal.get(20, TimeUnit.SECONDS);
-        assertThat(t).isInstanceOfSatisfying(InvocationFailure.class,
-                f -> assertThat(f.errorType()).isEqualTo(ErrorClassifier.MALFORMED_CHUNK));
+        assertThat(t)
+                .isInstanceOfSatisfying(
+                        InvocationFailure.class,
+                        f -> assertThat(f.errorType()).isEqualTo(ErrorClassifier.MALFORMED_CHUNK));
         assertThat(l.chunks).isEmpty();
     }
 
@@ -223,12 +256,12 @@ class StreamingInvokerIT {
         Invoker.InvocationHandle h = new StreamingInvoker(h2, ChunkParsers::forFamily, false)
                 .invoke(anthropic("cancel", "ttft_ms=5000", 0), l);
         TimeUnit.MILLISECONDS.sleep(200);
-        InvocationFailure reason = new InvocationFailure(ErrorKind.TRANSIENT, "Cancelled", "test", null, null,
-                null, 0);
+        InvocationFailure reason = new InvocationFailure(ErrorKind.TRANSIENT, "Cancelled", "test", null, null, null, 0);
         h.cancel(reason);
         h.cancel(reason);
-        assertThat(l.terminal.get(5, TimeUnit.SECONDS)).isInstanceOfSatisfying(InvocationFailure.class,
-                f -> assertThat(f.errorType()).isEqualTo("Cancelled"));
+        assertThat(l.terminal.get(5, TimeUnit.SECONDS))
+                .isInstanceOfSatisfying(
+                        InvocationFailure.class, f -> assertThat(f.errorType()).isEqualTo("Cancelled"));
         TimeUnit.MILLISECONDS.sleep(100);
         assertThat(l.violations).isEmpty();
     }
@@ -237,8 +270,9 @@ class StreamingInvokerIT {
     void validationErrorIsInvalidRequest() throws Exception {
         RecordingInvocationListener l = new RecordingInvocationListener();
         Object t = run(h2, anthropic("val", "pre=ValidationException", 0), l);
-        assertThat(t).isInstanceOfSatisfying(InvocationFailure.class,
-                f -> assertThat(f.kind()).isEqualTo(ErrorKind.INVALID_REQUEST));
+        assertThat(t)
+                .isInstanceOfSatisfying(
+                        InvocationFailure.class, f -> assertThat(f.kind()).isEqualTo(ErrorKind.INVALID_REQUEST));
     }
 
     @Test
@@ -255,7 +289,8 @@ class StreamingInvokerIT {
     @Test
     void wrongCredentialsAreAConfigurationError() throws Exception {
         try (BedrockRuntimeAsyncClient bad = BedrockClientFactory.create(EmulatorFixtures.settings(emulator)
-                .credentials(CredentialsSettings.staticKeys("AKIDOTHER", "wrong", null)).build())) {
+                .credentials(CredentialsSettings.staticKeys("AKIDOTHER", "wrong", null))
+                .build())) {
             RecordingInvocationListener l = new RecordingInvocationListener();
             Object t = run(bad, anthropic("creds", "", 0), l);
             assertThat(t).isInstanceOfSatisfying(InvocationFailure.class, f -> {
@@ -264,5 +299,4 @@ class StreamingInvokerIT {
             });
         }
     }
-
 }

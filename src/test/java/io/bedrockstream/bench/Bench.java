@@ -2,19 +2,17 @@ package io.bedrockstream.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.bedrockstream.bedrock.EmulatorFixtures;
 import io.bedrockstream.bedrock.BedrockClientSettings;
-import io.bedrockstream.testkit.ConnectRest;
-import io.bedrockstream.testkit.HostClasspath;
-import io.bedrockstream.testkit.LocalKafkaConnect;
-import io.bedrockstream.testkit.ProjectLayout;
+import io.bedrockstream.bedrock.EmulatorFixtures;
 import io.bedrockstream.emulator.BedrockEmulator;
 import io.bedrockstream.emulator.EmulatorOptions;
 import io.bedrockstream.engine.EngineThroughputBenchmark;
 import io.bedrockstream.engine.QuotaRun;
 import io.bedrockstream.request.ModelRequest;
-import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
-
+import io.bedrockstream.testkit.ConnectRest;
+import io.bedrockstream.testkit.HostClasspath;
+import io.bedrockstream.testkit.LocalKafkaConnect;
+import io.bedrockstream.testkit.ProjectLayout;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 
 /**
  * Every baseline side by side, in one process tree and one run: {@code mvn -q -B -ntp test-compile exec:java@bench}.
@@ -45,7 +44,8 @@ public final class Bench {
     static final String SECRET_KEY = "secret";
     static final Duration START = Duration.ofMinutes(2);
     static final boolean QUICK = Boolean.getBoolean("bench.quick");
-    private static final List<String> SKIP = List.of(System.getProperty("bench.skip", "").split(","));
+    private static final List<String> SKIP =
+            List.of(System.getProperty("bench.skip", "").split(","));
     private static final List<String> KAFKA_SECTIONS =
             List.of("kafka", "sink", "source", "latency", "naive", "coalesce", "scale");
 
@@ -63,9 +63,13 @@ public final class Bench {
         ProjectLayout project = ProjectLayout.locate();
         int status = 0;
         Bench bench = null;
-        try (BedrockEmulator emulator = BedrockEmulator.start(EmulatorOptions.builder().host("127.0.0.1").port(0)
-                .credentials(ACCESS_KEY, SECRET_KEY).logCalls(false).build());
-             LocalKafkaConnect local = LocalKafkaConnect.createForBenchmark(project, "run", System.out)) {
+        try (BedrockEmulator emulator = BedrockEmulator.start(EmulatorOptions.builder()
+                        .host("127.0.0.1")
+                        .port(0)
+                        .credentials(ACCESS_KEY, SECRET_KEY)
+                        .logCalls(false)
+                        .build());
+                LocalKafkaConnect local = LocalKafkaConnect.createForBenchmark(project, "run", System.out)) {
             bench = new Bench(emulator, local);
             bench.run();
         } catch (Exception e) {
@@ -73,8 +77,7 @@ public final class Bench {
             status = 1;
         }
         if (bench != null) {
-            bench.results.note("total run time", String.format(Locale.ROOT, "%.0f s",
-                    (System.nanoTime() - t0) / 1e9));
+            bench.results.note("total run time", String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - t0) / 1e9));
             bench.results.print(System.out);
             Path json = project.target().resolve("bench").resolve("results.json");
             Files.createDirectories(json.getParent());
@@ -85,7 +88,10 @@ public final class Bench {
     }
 
     private void run() throws Exception {
-        results.number("chunk_record_bytes", ChunkRecordBytes.atDefaults(), "<= 200",
+        results.number(
+                "chunk_record_bytes",
+                ChunkRecordBytes.atDefaults(),
+                "<= 200",
                 "one-word chunk record at the sink's defaults, key + value (+ no headers)");
         if (!skipped("memory")) {
             memory();
@@ -150,15 +156,16 @@ public final class Bench {
 
     BedrockRuntimeAsyncClient client(int maxConnections) {
         return io.bedrockstream.bedrock.BedrockClientFactory.create(EmulatorFixtures.settings(emulator)
-                .maxConnections(maxConnections).build());
+                .maxConnections(maxConnections)
+                .build());
     }
 
     /** The engine alone, and the bare SDK's ceiling, against the in-process emulator (EngineThroughputBenchmark). */
     private void engine() throws Exception {
         System.out.println("bare SDK and engine alone…");
         int streams = QUICK ? 200 : 1000;
-        try (BedrockRuntimeAsyncClient client = EmulatorFixtures.client(emulator,
-                BedrockClientSettings.HttpProtocol.HTTP2)) {
+        try (BedrockRuntimeAsyncClient client =
+                EmulatorFixtures.client(emulator, BedrockClientSettings.HttpProtocol.HTTP2)) {
             ModelRequest request = EmulatorFixtures.anthropic("bench", "words=200 per_chunk=1", 0);
             EngineThroughputBenchmark.bare(client, request, streams / 4);
             EngineThroughputBenchmark.engine(client, request, streams / 4);
@@ -181,7 +188,10 @@ public final class Bench {
             }
             results.number("bare_sdk_chunks_per_s", bare, "", "SDK alone, zero delay, 200-word answers, 32 streams");
             if (bareCpu > 0) {
-                results.number("bare_sdk_cpu_us_per_chunk", bareCpu, "",
+                results.number(
+                        "bare_sdk_cpu_us_per_chunk",
+                        bareCpu,
+                        "",
                         "CPU µs per chunk, SDK + emulator (one JVM), /proc stat");
             }
             results.number("engine_chunks_per_s", engine, "", "StreamEngine alone, same calls");
@@ -196,34 +206,52 @@ public final class Bench {
      */
     private void quota() throws Exception {
         System.out.println("quota-aware admission (4 runs of 40 s)…");
-        try (BedrockRuntimeAsyncClient client = EmulatorFixtures.client(emulator,
-                BedrockClientSettings.HttpProtocol.HTTP2)) {
+        try (BedrockRuntimeAsyncClient client =
+                EmulatorFixtures.client(emulator, BedrockClientSettings.HttpProtocol.HTTP2)) {
             int windows = QUICK ? 4 : 8;
             QuotaRun.Figures reserve = QuotaRun.run(emulator, client, QuotaRun.Mode.RESERVE, 5_000, 5_000, windows);
             System.out.println(reserve);
-            QuotaRun.Figures after = QuotaRun.run(emulator, client, QuotaRun.Mode.AFTER_THE_FACT, 5_000, 5_000,
-                    windows);
+            QuotaRun.Figures after =
+                    QuotaRun.run(emulator, client, QuotaRun.Mode.AFTER_THE_FACT, 5_000, 5_000, windows);
             System.out.println(after);
             QuotaRun.Figures unset = QuotaRun.run(emulator, client, QuotaRun.Mode.UNSET, 5_000, 5_000, windows);
             System.out.println(unset);
-            QuotaRun.Figures unlearned = QuotaRun.run(emulator, client, QuotaRun.Mode.UNSET_NO_LEARNING, 5_000, 5_000,
-                    windows);
+            QuotaRun.Figures unlearned =
+                    QuotaRun.run(emulator, client, QuotaRun.Mode.UNSET_NO_LEARNING, 5_000, 5_000, windows);
             System.out.println(unlearned);
             emulator.setTokensPerMinute(0, 60_000);
             emulator.setLatency(0, 0);
             emulator.reset();
-            results.number("quota_throttled_pct", reserve.throttledPct(), "<= 1",
+            results.number(
+                    "quota_throttled_pct",
+                    reserve.throttledPct(),
+                    "<= 1",
                     "attempts throttled, rate.tokens.per.minute = the quota (reserve at start), windows 3-8");
-            results.number("quota_used_pct", reserve.usedPct(), ">= 90",
+            results.number(
+                    "quota_used_pct",
+                    reserve.usedPct(),
+                    ">= 90",
                     "quota used by completed calls, same run (backlog left " + reserve.backlogLeft() + ")");
-            results.number("quota_after_the_fact_throttled_pct", after.throttledPct(), "",
+            results.number(
+                    "quota_after_the_fact_throttled_pct",
+                    after.throttledPct(),
+                    "",
                     "same, tokens counted only when calls end (before this change)");
             results.number("quota_after_the_fact_used_pct", after.usedPct(), "", "same run");
-            results.number("quota_unset_throttled_pct", unset.throttledPct(), "<= 1",
+            results.number(
+                    "quota_unset_throttled_pct",
+                    unset.throttledPct(),
+                    "<= 1",
                     "same, rate.tokens.per.minute unset (the default: budget learned from throttling)");
-            results.number("quota_unset_used_pct", unset.usedPct(), ">= 90", "same run (backlog left "
-                    + unset.backlogLeft() + ")");
-            results.number("quota_unset_no_learning_throttled_pct", unlearned.throttledPct(), "",
+            results.number(
+                    "quota_unset_used_pct",
+                    unset.usedPct(),
+                    ">= 90",
+                    "same run (backlog left " + unset.backlogLeft() + ")");
+            results.number(
+                    "quota_unset_no_learning_throttled_pct",
+                    unlearned.throttledPct(),
+                    "",
                     "same, unset with rate.tokens.learn=false (adaptive limit alone)");
             results.number("quota_unset_no_learning_used_pct", unlearned.usedPct(), "", "same run");
         }
@@ -233,8 +261,14 @@ public final class Bench {
     private void memory() throws Exception {
         System.out.println("heap per open stream (child JVM, 1,000 open streams)…");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", HostClasspath.join(HostClasspath.entries()),
-                "io.bedrockstream.engine.EngineMemoryBenchmark").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        java,
+                        "-Xmx256m",
+                        "-cp",
+                        HostClasspath.join(HostClasspath.entries()),
+                        "io.bedrockstream.engine.EngineMemoryBenchmark")
+                .redirectErrorStream(true)
+                .start();
         Double kib = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -289,15 +323,35 @@ public final class Bench {
         void ratios() {
             ratio("engine_vs_bare", "engine_chunks_per_s", "bare_sdk_chunks_per_s", ">= 0.95", "engine ÷ bare SDK");
             ratio("sink_vs_bare", "sink_chunks_per_s", "bare_sdk_chunks_per_s", ">= 0.8", "sink end to end ÷ bare SDK");
-            ratio("sink_vs_kafka_alone", "sink_chunks_per_s", "kafka_alone_records_per_s", "",
+            ratio(
+                    "sink_vs_kafka_alone",
+                    "sink_chunks_per_s",
+                    "kafka_alone_records_per_s",
+                    "",
                     "sink end to end ÷ Kafka alone at the same record size");
-            ratio("source_vs_bare", "source_chunks_per_s", "bare_sdk_chunks_per_s", ">= 0.8",
+            ratio(
+                    "source_vs_bare",
+                    "source_chunks_per_s",
+                    "bare_sdk_chunks_per_s",
+                    ">= 0.8",
                     "source end to end ÷ bare SDK");
-            ratio("sink_cpu_vs_bare", "bare_sdk_cpu_us_per_chunk", "sink_cpu_us_per_chunk", "",
+            ratio(
+                    "sink_cpu_vs_bare",
+                    "bare_sdk_cpu_us_per_chunk",
+                    "sink_cpu_us_per_chunk",
+                    "",
                     "CPU-normalised: bare SDK's CPU per chunk ÷ the sink pipeline's (all processes)");
-            ratio("source_cpu_vs_bare", "bare_sdk_cpu_us_per_chunk", "source_cpu_us_per_chunk", "",
+            ratio(
+                    "source_cpu_vs_bare",
+                    "bare_sdk_cpu_us_per_chunk",
+                    "source_cpu_us_per_chunk",
+                    "",
                     "CPU-normalised: bare SDK's CPU per chunk ÷ the source pipeline's (all processes)");
-            ratio("vs_naive_loop", "latency_bound_requests_per_s", "naive_loop_requests_per_s", ">= 50",
+            ratio(
+                    "vs_naive_loop",
+                    "latency_bound_requests_per_s",
+                    "naive_loop_requests_per_s",
+                    ">= 50",
                     "latency-bound sink ÷ a sequential consume-invoke-produce loop");
         }
 

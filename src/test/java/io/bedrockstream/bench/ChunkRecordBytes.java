@@ -4,10 +4,9 @@ import io.bedrockstream.connect.OutputRecords;
 import io.bedrockstream.connect.config.BedrockSinkConfig;
 import io.bedrockstream.engine.EventType;
 import io.bedrockstream.engine.OutputEvent;
-import org.apache.kafka.connect.storage.Converter;
-
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.connect.storage.Converter;
 
 /**
  * The bytes one chunk record costs on the wire (key + value; the sink writes no headers) for a one-word delta:
@@ -19,12 +18,31 @@ public final class ChunkRecordBytes {
     public static final String RAW = "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
             + "\"text\":\" hello\"}}";
 
-    private ChunkRecordBytes() {
-    }
+    private ChunkRecordBytes() {}
 
     public static OutputEvent chunk(long seq) {
-        return new OutputEvent("order-000042", INVOCATION, 1, seq, EventType.CHUNK, MODEL, " hello", RAW, null,
-                null, null, null, null, null, null, null, null, null, "bedrock-requests", 3, 1_234_567L);
+        return new OutputEvent(
+                "order-000042",
+                INVOCATION,
+                1,
+                seq,
+                EventType.CHUNK,
+                MODEL,
+                " hello",
+                RAW,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "bedrock-requests",
+                3,
+                1_234_567L);
     }
 
     /** A sink config with only the required settings plus {@code extra}. */
@@ -43,7 +61,9 @@ public final class ChunkRecordBytes {
         Converter keys = config.outputKeyConverter();
         Converter values = config.outputValueConverter();
         byte[] key = keys.fromConnectData("bedrock-output", OutputRecords.KEY_SCHEMA, e.requestId());
-        byte[] value = values.fromConnectData("bedrock-output", OutputRecords.CHUNK_SCHEMA,
+        byte[] value = values.fromConnectData(
+                "bedrock-output",
+                OutputRecords.CHUNK_SCHEMA,
                 OutputRecords.toStruct(e, config.outputChunkRaw(), config.outputChunkContext()));
         return key.length + value.length;
     }

@@ -12,8 +12,6 @@ import io.bedrockstream.engine.OutputEvent;
 import io.bedrockstream.engine.RequestOutcome;
 import io.bedrockstream.engine.StreamEngine;
 import io.bedrockstream.model.ChunkParsers;
-import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 
 /**
  * Request-to-invocation without Kafka: a StreamEngine (64 in flight, closed loop, ~1 s responses as the latency
@@ -35,16 +34,21 @@ public final class EngineLatencyProbe {
         int inFlight = 64;
         int total = Integer.getInteger("total", 8 * inFlight);
         int[] pools = {inFlight, 2 * inFlight};
-        try (BedrockEmulator emulator = BedrockEmulator.start(EmulatorOptions.builder().host("127.0.0.1").port(0)
-                .credentials("AKIDTEST", "secret").logCalls(false).build())) {
+        try (BedrockEmulator emulator = BedrockEmulator.start(EmulatorOptions.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .credentials("AKIDTEST", "secret")
+                .logCalls(false)
+                .build())) {
             for (int round = 0; round < 3; round++) {
                 for (int pool : pools) {
-                    Map<String, double[]> parts = run(emulator, pool, inFlight, round == 0 ? 2 * inFlight : total,
-                            "r" + round + "p" + pool);
+                    Map<String, double[]> parts =
+                            run(emulator, pool, inFlight, round == 0 ? 2 * inFlight : total, "r" + round + "p" + pool);
                     if (round > 0) {
                         StringBuilder line = new StringBuilder(String.format("pool %3d:", pool));
-                        parts.forEach((name, ms) -> line.append(String.format("  %s p50 %.2f p99 %.2f ms", name,
-                                LatencyRun.percentile(ms, 50), LatencyRun.percentile(ms, 99))));
+                        parts.forEach((name, ms) -> line.append(String.format(
+                                "  %s p50 %.2f p99 %.2f ms",
+                                name, LatencyRun.percentile(ms, 50), LatencyRun.percentile(ms, 99))));
                         System.out.println(line);
                     }
                 }
@@ -77,8 +81,7 @@ public final class EngineLatencyProbe {
         };
         EngineListener listener = new EngineListener() {
             @Override
-            public void onEvent(OutputEvent event) {
-            }
+            public void onEvent(OutputEvent event) {}
 
             @Override
             public void onOutcome(RequestOutcome outcome) {
@@ -86,10 +89,12 @@ public final class EngineLatencyProbe {
                 submitNext.run();
             }
         };
-        try (BedrockRuntimeAsyncClient client = BedrockClientFactory.create(EmulatorFixtures.settings(emulator)
-                .maxConnections(pool).build());
-             StreamEngine e = new StreamEngine(EngineSettings.builder().maxInFlight(inFlight).build(),
-                     timed(new StreamingInvoker(client, ChunkParsers::forFamily, false), invoked), listener)) {
+        try (BedrockRuntimeAsyncClient client = BedrockClientFactory.create(
+                        EmulatorFixtures.settings(emulator).maxConnections(pool).build());
+                StreamEngine e = new StreamEngine(
+                        EngineSettings.builder().maxInFlight(inFlight).build(),
+                        timed(new StreamingInvoker(client, ChunkParsers::forFamily, false), invoked),
+                        listener)) {
             engine[0] = e;
             for (int i = 0; i < inFlight; i++) {
                 submitNext.run();
@@ -131,12 +136,13 @@ public final class EngineLatencyProbe {
     }
 
     /** Records when invoke() was called and when it returned, per request id. */
-    private static io.bedrockstream.bedrock.Invoker timed(io.bedrockstream.bedrock.Invoker invoker,
-                                                         Map<String, long[]> invoked) {
+    private static io.bedrockstream.bedrock.Invoker timed(
+            io.bedrockstream.bedrock.Invoker invoker, Map<String, long[]> invoked) {
         return new io.bedrockstream.bedrock.Invoker() {
             @Override
-            public InvocationHandle invoke(io.bedrockstream.request.ModelRequest request,
-                                           io.bedrockstream.bedrock.InvocationListener listener) {
+            public InvocationHandle invoke(
+                    io.bedrockstream.request.ModelRequest request,
+                    io.bedrockstream.bedrock.InvocationListener listener) {
                 long t0 = System.nanoTime();
                 InvocationHandle h = invoker.invoke(request, listener);
                 invoked.putIfAbsent(request.requestId(), new long[] {t0, System.nanoTime()});

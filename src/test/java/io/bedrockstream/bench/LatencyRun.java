@@ -3,14 +3,6 @@ package io.bedrockstream.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bedrockstream.emulator.CallObserver;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +10,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * What a streaming user feels, in steady state with a fixed number of streams in flight (a closed loop: each
@@ -32,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class LatencyRun {
     /** ttft 200 ms, then 13 frames (8 text deltas of 5 words + 5 framing events) 67 ms apart: ~1.0 s. */
     static final String LATENCY = "words=40 per_chunk=5 ttft_ms=200 delay_ms=67";
+
     static final double LATENCY_S = (200 + 12 * 67) / 1000.0;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofMinutes(3);
@@ -48,16 +48,23 @@ final class LatencyRun {
      * @param inputReaderToInvocationMs that reader has it → the invocation starts at the emulator, per request:
      *                                  the worker's part (its consumer's poll, put, the engine, the SDK's start)
      */
-    record Measured(double[] chunkMs, double[] firstChunkMs, double[] requestToInvocationMs, double requestsPerSecond,
-                    int inFlight, long elapsedNanos, double[] requestToInputReaderMs,
-                    double[] inputReaderToInvocationMs, double deltasPerSecond, double recordsPerSecond,
-                    Map<String, double[]> workerSplit) {
-    }
+    record Measured(
+            double[] chunkMs,
+            double[] firstChunkMs,
+            double[] requestToInvocationMs,
+            double requestsPerSecond,
+            int inFlight,
+            long elapsedNanos,
+            double[] requestToInputReaderMs,
+            double[] inputReaderToInvocationMs,
+            double deltasPerSecond,
+            double recordsPerSecond,
+            Map<String, double[]> workerSplit) {}
 
     private static final java.util.regex.Pattern PUT_TRACE =
             java.util.regex.Pattern.compile("latency: request (\\S+) put at nanoTime (\\d+)");
-    private static final java.util.regex.Pattern INVOKE_TRACE = java.util.regex.Pattern.compile(
-            "latency: request (\\S+) attempt 1 invoke from nanoTime (\\d+) to (\\d+)");
+    private static final java.util.regex.Pattern INVOKE_TRACE =
+            java.util.regex.Pattern.compile("latency: request (\\S+) attempt 1 invoke from nanoTime (\\d+) to (\\d+)");
 
     /**
      * With {@code -Dbench.trace.latency=true} the worker logs, per request, when its task's put() had it and when
@@ -65,8 +72,9 @@ final class LatencyRun {
      * request-to-invocation time split into Kafka + Connect's poll, the engine's queue, the SDK's start, and the
      * rest (network, the emulator accepting the call). Null without the traces.
      */
-    private Map<String, double[]> workerSplit(String idPrefix, long[] produced, Map<String, Long> started,
-                                              int from, int total) throws java.io.IOException {
+    private Map<String, double[]> workerSplit(
+            String idPrefix, long[] produced, Map<String, Long> started, int from, int total)
+            throws java.io.IOException {
         if (!Boolean.getBoolean("bench.trace.latency")) {
             return null;
         }
@@ -84,8 +92,8 @@ final class LatencyRun {
                     }
                     var i = INVOKE_TRACE.matcher(l);
                     if (i.find()) {
-                        invoke.putIfAbsent(i.group(1), new long[] {Long.parseLong(i.group(2)),
-                                Long.parseLong(i.group(3))});
+                        invoke.putIfAbsent(
+                                i.group(1), new long[] {Long.parseLong(i.group(2)), Long.parseLong(i.group(3))});
                     }
                 });
             }
@@ -122,26 +130,31 @@ final class LatencyRun {
     double[] kafkaAlone(double perSecond, int seconds) throws Exception {
         Pipelines.createTopics(bench, 1, "lat-kafka");
         List<Double> ms = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = Pipelines.consumer(bench,
-                Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100));
-             KafkaProducer<byte[], byte[]> producer = Pipelines.producer(bench, Pipelines.sinkLikeProducer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                        Pipelines.consumer(bench, Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100));
+                KafkaProducer<byte[], byte[]> producer = Pipelines.producer(bench, Pipelines.sinkLikeProducer())) {
             TopicPartition tp = new TopicPartition("lat-kafka", 0);
             consumer.assign(List.of(tp));
             consumer.seekToEnd(List.of(tp));
             consumer.position(tp);
             int count = (int) (perSecond * seconds);
             long intervalNanos = (long) (1e9 / Math.max(1, perSecond));
-            Thread sender = new Thread(() -> {
-                long next = System.nanoTime();
-                for (int i = 0; i < count; i++) {
-                    while (System.nanoTime() < next) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(200_000);
-                    }
-                    next += intervalNanos;
-                    producer.send(new ProducerRecord<>("lat-kafka", java.nio.ByteBuffer.allocate(140)
-                            .putLong(System.nanoTime()).array()));
-                }
-            }, "kafka-latency-producer");
+            Thread sender = new Thread(
+                    () -> {
+                        long next = System.nanoTime();
+                        for (int i = 0; i < count; i++) {
+                            while (System.nanoTime() < next) {
+                                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                            }
+                            next += intervalNanos;
+                            producer.send(new ProducerRecord<>(
+                                    "lat-kafka",
+                                    java.nio.ByteBuffer.allocate(140)
+                                            .putLong(System.nanoTime())
+                                            .array()));
+                        }
+                    },
+                    "kafka-latency-producer");
             sender.start();
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (ms.size() < count && System.nanoTime() < deadline) {
@@ -169,36 +182,63 @@ final class LatencyRun {
         bench.rest().delete("/connectors/bench-lat");
         double[] kafka = kafkaAlone(m.chunkMs.length * 1e9 / Math.max(1, m.elapsedNanos), 5);
         Bench.Results r = bench.results;
-        r.number("chunk_latency_p50_ms", percentile(m.chunkMs, 50), "<= 5",
+        r.number(
+                "chunk_latency_p50_ms",
+                percentile(m.chunkMs, 50),
+                "<= 5",
                 "emulator writes a chunk → output-topic consumer has it (" + m.chunkMs.length + " chunks)");
         r.number("chunk_latency_p99_ms", percentile(m.chunkMs, 99), "<= 25", "");
         r.number("chunk_latency_p999_ms", percentile(m.chunkMs, 99.9), "", "");
-        r.number("kafka_alone_latency_p50_ms", percentile(kafka, 50), "",
+        r.number(
+                "kafka_alone_latency_p50_ms",
+                percentile(kafka, 50),
+                "",
                 "the same rate of records, producer (sink settings) → this JVM's consumer, no connector: "
                         + "what the machine and the broker alone add");
         r.number("kafka_alone_latency_p99_ms", percentile(kafka, 99), "", "");
-        r.number("first_chunk_latency_p50_ms", percentile(m.firstChunkMs, 50), "",
+        r.number(
+                "first_chunk_latency_p50_ms",
+                percentile(m.firstChunkMs, 50),
+                "",
                 "the same for seq 0 only: what the demo's first-chunk column adds to the model's ttft");
-        r.number("request_to_invocation_p50_ms", percentile(m.requestToInvocationMs, 50), "",
+        r.number(
+                "request_to_invocation_p50_ms",
+                percentile(m.requestToInvocationMs, 50),
+                "",
                 "request record produced → its invocation starts at the emulator");
         r.number("request_to_invocation_p99_ms", percentile(m.requestToInvocationMs, 99), "<= 50", "");
-        r.number("request_to_input_reader_p50_ms", percentile(m.requestToInputReaderMs, 50), "",
+        r.number(
+                "request_to_input_reader_p50_ms",
+                percentile(m.requestToInputReaderMs, 50),
+                "",
                 "request produced → a plain consumer of the input topic has it (Kafka's part)");
         r.number("request_to_input_reader_p99_ms", percentile(m.requestToInputReaderMs, 99), "", "");
-        r.number("input_reader_to_invocation_p50_ms", percentile(m.inputReaderToInvocationMs, 50), "",
+        r.number(
+                "input_reader_to_invocation_p50_ms",
+                percentile(m.inputReaderToInvocationMs, 50),
+                "",
                 "that consumer has it → invocation at the emulator (the worker's part: poll, put, engine, SDK)");
         r.number("input_reader_to_invocation_p99_ms", percentile(m.inputReaderToInvocationMs, 99), "", "");
         if (m.workerSplit != null) {
             m.workerSplit.forEach((part, ms) -> {
-                r.number("r2i_" + part + "_p50_ms", percentile(ms, 50), "",
+                r.number(
+                        "r2i_" + part + "_p50_ms",
+                        percentile(ms, 50),
+                        "",
                         "request-to-invocation part (worker traces, " + ms.length + " requests)");
                 r.number("r2i_" + part + "_p99_ms", percentile(ms, 99), "", "");
             });
         }
-        r.number("latency_bound_requests_per_s", m.requestsPerSecond, "",
+        r.number(
+                "latency_bound_requests_per_s",
+                m.requestsPerSecond,
+                "",
                 "64 in flight, ~" + LATENCY_S + " s per response, 1 task");
-        r.number("latency_bound_vs_ideal", Math.round(m.requestsPerSecond / (inFlight / LATENCY_S) * 100) / 100.0,
-                ">= 0.95", "÷ the ideal " + String.format("%.1f", inFlight / LATENCY_S) + "/s (64 ÷ response time)");
+        r.number(
+                "latency_bound_vs_ideal",
+                Math.round(m.requestsPerSecond / (inFlight / LATENCY_S) * 100) / 100.0,
+                ">= 0.95",
+                "÷ the ideal " + String.format("%.1f", inFlight / LATENCY_S) + "/s (64 ÷ response time)");
     }
 
     /**
@@ -252,8 +292,8 @@ final class LatencyRun {
         Pipelines.awaitRunning(bench, "bench-scale", 1);
         measure("scale-in", "scale-out", "a", perTask, perTask);
         Measured one = measure("scale-in", "scale-out", "b", perTask, rounds * perTask);
-        bench.results.number("scale_1w1t_requests_per_s", one.requestsPerSecond, "",
-                "1 worker, 1 task, " + perTask + " in flight");
+        bench.results.number(
+                "scale_1w1t_requests_per_s", one.requestsPerSecond, "", "1 worker, 1 task, " + perTask + " in flight");
         bench.local.startWorkerFromClasspath("connect-worker-2", Bench.START);
         config.put("tasks.max", "4");
         bench.rest().putConnectorConfig("bench-scale", config, Bench.START);
@@ -261,7 +301,10 @@ final class LatencyRun {
         Thread.sleep(3000); // the second worker's rebalance settles
         measure("scale-in", "scale-out", "c", 4 * perTask, 4 * perTask);
         Measured four = measure("scale-in", "scale-out", "d", 4 * perTask, rounds * 4 * perTask);
-        bench.results.number("scale_2w4t_requests_per_s", four.requestsPerSecond, "",
+        bench.results.number(
+                "scale_2w4t_requests_per_s",
+                four.requestsPerSecond,
+                "",
                 "2 workers, 4 tasks, " + perTask + " in flight each; ideal "
                         + String.format("%.0f", 4 * perTask / LATENCY_S) + "/s");
         bench.results.number("scale_2w4t_chunk_latency_p99_ms", percentile(four.chunkMs, 99), "", "");
@@ -297,31 +340,33 @@ final class LatencyRun {
         java.util.concurrent.atomic.AtomicBoolean stopReading = new java.util.concurrent.atomic.AtomicBoolean();
         // a plain consumer of the input topic with Connect's consumer defaults (fetch.min.bytes=1,
         // fetch.max.wait.ms=500), in this JVM: when the request record is readable from Kafka
-        Thread inputReader = new Thread(() -> {
-            try (KafkaConsumer<byte[], byte[]> c = Pipelines.consumer(bench, Map.of())) {
-                List<TopicPartition> inTps = new ArrayList<>();
-                for (int p = 0; p < 8; p++) {
-                    inTps.add(new TopicPartition(in, p));
-                }
-                c.assign(inTps);
-                c.seekToEnd(inTps);
-                inTps.forEach(c::position);
-                synchronized (inputRead) {
-                    inputRead.notifyAll();
-                    reading.set(false);
-                }
-                while (!stopReading.get()) {
-                    var records = c.poll(Duration.ofMillis(50));
-                    long now = System.nanoTime();
-                    for (ConsumerRecord<byte[], byte[]> r : records) {
-                        String id = new String(r.key(), StandardCharsets.UTF_8);
-                        if (id.startsWith(idPrefix)) {
-                            inputRead[Integer.parseInt(id.substring(idPrefix.length()))] = now;
+        Thread inputReader = new Thread(
+                () -> {
+                    try (KafkaConsumer<byte[], byte[]> c = Pipelines.consumer(bench, Map.of())) {
+                        List<TopicPartition> inTps = new ArrayList<>();
+                        for (int p = 0; p < 8; p++) {
+                            inTps.add(new TopicPartition(in, p));
+                        }
+                        c.assign(inTps);
+                        c.seekToEnd(inTps);
+                        inTps.forEach(c::position);
+                        synchronized (inputRead) {
+                            inputRead.notifyAll();
+                            reading.set(false);
+                        }
+                        while (!stopReading.get()) {
+                            var records = c.poll(Duration.ofMillis(50));
+                            long now = System.nanoTime();
+                            for (ConsumerRecord<byte[], byte[]> r : records) {
+                                String id = new String(r.key(), StandardCharsets.UTF_8);
+                                if (id.startsWith(idPrefix)) {
+                                    inputRead[Integer.parseInt(id.substring(idPrefix.length()))] = now;
+                                }
+                            }
                         }
                     }
-                }
-            }
-        }, "bench-input-reader");
+                },
+                "bench-input-reader");
         inputReader.setDaemon(true);
         inputReader.start();
         synchronized (inputRead) {
@@ -335,10 +380,10 @@ final class LatencyRun {
         List<Double> chunkMs = new ArrayList<>();
         List<Double> firstMs = new ArrayList<>();
         int partitions = 8;
-        try (KafkaConsumer<byte[], byte[]> consumer = Pipelines.consumer(bench,
-                Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100));
-             KafkaProducer<byte[], byte[]> producer = Pipelines.producer(bench,
-                     Map.of(ProducerConfig.LINGER_MS_CONFIG, 0))) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                        Pipelines.consumer(bench, Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100));
+                KafkaProducer<byte[], byte[]> producer =
+                        Pipelines.producer(bench, Map.of(ProducerConfig.LINGER_MS_CONFIG, 0))) {
             List<TopicPartition> tps = new ArrayList<>();
             for (int p = 0; p < partitions; p++) {
                 tps.add(new TopicPartition(out, p));
@@ -418,9 +463,17 @@ final class LatencyRun {
             }
             double seconds = (tEnd - tSteady) / 1e9;
             double rate = total > inFlight && tEnd > tSteady ? (total - inFlight) / seconds : 0;
-            return new Measured(sorted(chunkMs), sorted(firstMs), sorted(toInvocation), rate, inFlight,
-                    tEnd - tSteady, sorted(toInputReader), sorted(inputReaderToInvocation),
-                    seconds > 0 ? deltas / seconds : 0, seconds > 0 ? recordCount / seconds : 0,
+            return new Measured(
+                    sorted(chunkMs),
+                    sorted(firstMs),
+                    sorted(toInvocation),
+                    rate,
+                    inFlight,
+                    tEnd - tSteady,
+                    sorted(toInputReader),
+                    sorted(inputReaderToInvocation),
+                    seconds > 0 ? deltas / seconds : 0,
+                    seconds > 0 ? recordCount / seconds : 0,
                     workerSplit(idPrefix, produced, started, inFlight, total));
         } finally {
             stopReading.set(true);
@@ -428,10 +481,12 @@ final class LatencyRun {
         }
     }
 
-    private static void produce(KafkaProducer<byte[], byte[]> producer, String topic, String id, long[] produced,
-                                int index) {
+    private static void produce(
+            KafkaProducer<byte[], byte[]> producer, String topic, String id, long[] produced, int index) {
         produced[index] = System.nanoTime();
-        producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8),
+        producer.send(new ProducerRecord<>(
+                topic,
+                id.getBytes(StandardCharsets.UTF_8),
                 Pipelines.prompt(id, LATENCY).getBytes(StandardCharsets.UTF_8)));
     }
 

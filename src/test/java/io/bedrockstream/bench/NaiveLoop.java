@@ -2,6 +2,10 @@ package io.bedrockstream.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -12,11 +16,6 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamRequest;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamResponseHandler;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 /**
  * What a user writes instead of the connector: one loop that consumes a request, invokes the model with the
@@ -38,16 +37,18 @@ final class NaiveLoop {
         try (KafkaProducer<byte[], byte[]> requests = Pipelines.producer(bench, Map.of())) {
             for (int i = 0; i < count; i++) {
                 String id = "n-" + i;
-                requests.send(new ProducerRecord<>("naive-in", id.getBytes(StandardCharsets.UTF_8),
+                requests.send(new ProducerRecord<>(
+                        "naive-in",
+                        id.getBytes(StandardCharsets.UTF_8),
                         Pipelines.prompt(id, LatencyRun.LATENCY).getBytes(StandardCharsets.UTF_8)));
             }
         }
         int handled = 0;
         long t0 = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = Pipelines.consumer(bench, Map.of("group.id", "naive-loop"));
-             KafkaProducer<byte[], byte[]> producer = Pipelines.producer(bench,
-                     Map.of(ProducerConfig.LINGER_MS_CONFIG, 0));
-             BedrockRuntimeAsyncClient client = bench.client(4)) {
+                KafkaProducer<byte[], byte[]> producer =
+                        Pipelines.producer(bench, Map.of(ProducerConfig.LINGER_MS_CONFIG, 0));
+                BedrockRuntimeAsyncClient client = bench.client(4)) {
             TopicPartition tp = new TopicPartition("naive-in", 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
@@ -65,22 +66,33 @@ final class NaiveLoop {
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        bench.results.number("naive_loop_requests_per_s", handled / seconds, "",
+        bench.results.number(
+                "naive_loop_requests_per_s",
+                handled / seconds,
+                "",
                 "sequential consume → invoke → produce with the plain SDK, " + handled + " requests");
     }
 
-    private static void invokeAndProduce(BedrockRuntimeAsyncClient client, KafkaProducer<byte[], byte[]> producer,
-                                         ConsumerRecord<byte[], byte[]> r) throws Exception {
-        ObjectNode body = JSON.createObjectNode().put("anthropic_version", "bedrock-2023-05-31").put("max_tokens", 512);
-        body.putArray("messages").addObject().put("role", "user")
+    private static void invokeAndProduce(
+            BedrockRuntimeAsyncClient client, KafkaProducer<byte[], byte[]> producer, ConsumerRecord<byte[], byte[]> r)
+            throws Exception {
+        ObjectNode body = JSON.createObjectNode()
+                .put("anthropic_version", "bedrock-2023-05-31")
+                .put("max_tokens", 512);
+        body.putArray("messages")
+                .addObject()
+                .put("role", "user")
                 .put("content", new String(r.value(), StandardCharsets.UTF_8));
         InvokeModelWithResponseStreamRequest request = InvokeModelWithResponseStreamRequest.builder()
-                .modelId(Bench.MODEL).contentType("application/json").accept("application/json")
-                .body(SdkBytes.fromByteArray(JSON.writeValueAsBytes(body))).build();
+                .modelId(Bench.MODEL)
+                .contentType("application/json")
+                .accept("application/json")
+                .body(SdkBytes.fromByteArray(JSON.writeValueAsBytes(body)))
+                .build();
         InvokeModelWithResponseStreamResponseHandler handler = InvokeModelWithResponseStreamResponseHandler.builder()
                 .subscriber(InvokeModelWithResponseStreamResponseHandler.Visitor.builder()
-                        .onChunk(c -> producer.send(new ProducerRecord<>("naive-out", r.key(),
-                                c.bytes().asByteArray())))
+                        .onChunk(c -> producer.send(new ProducerRecord<>(
+                                "naive-out", r.key(), c.bytes().asByteArray())))
                         .build())
                 .build();
         client.invokeModelWithResponseStream(request, handler).get();

@@ -1,5 +1,15 @@
 package io.bedrockstream.bench;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -12,17 +22,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** Throughput through Kafka: the broker alone, the sink end to end, the source end to end. */
 final class Pipelines {
@@ -55,22 +54,24 @@ final class Pipelines {
         long best = 0;
         for (int round = 0; round < 2; round++) { // the first warms the JIT up
             try (KafkaConsumer<byte[], byte[]> consumer = consumer(bench, Map.of());
-                 KafkaProducer<byte[], byte[]> producer = producer(bench, sinkLikeProducer())) {
+                    KafkaProducer<byte[], byte[]> producer = producer(bench, sinkLikeProducer())) {
                 TopicPartition tp = new TopicPartition("kafka-alone", 0);
                 consumer.assign(List.of(tp));
                 consumer.seekToEnd(List.of(tp));
                 consumer.position(tp);
                 AtomicLong failed = new AtomicLong();
-                Thread sender = new Thread(() -> {
-                    for (int i = 0; i < count; i++) {
-                        producer.send(new ProducerRecord<>("kafka-alone", 0, key, value), (m, e) -> {
-                            if (e != null) {
-                                failed.incrementAndGet();
+                Thread sender = new Thread(
+                        () -> {
+                            for (int i = 0; i < count; i++) {
+                                producer.send(new ProducerRecord<>("kafka-alone", 0, key, value), (m, e) -> {
+                                    if (e != null) {
+                                        failed.incrementAndGet();
+                                    }
+                                });
                             }
-                        });
-                    }
-                    producer.flush();
-                }, "kafka-alone-producer");
+                            producer.flush();
+                        },
+                        "kafka-alone-producer");
                 long t0 = System.nanoTime();
                 sender.start();
                 long received = 0;
@@ -87,7 +88,10 @@ final class Pipelines {
                 best = Math.max(best, Math.round(count / seconds));
             }
         }
-        bench.results.number("kafka_alone_records_per_s", best, "",
+        bench.results.number(
+                "kafka_alone_records_per_s",
+                best,
+                "",
                 bytes + "-byte records, producer→broker→consumer, the sink producer's settings, best of 2");
     }
 
@@ -101,8 +105,11 @@ final class Pipelines {
         awaitRunning(bench, "bench-sink-tp", 1);
         Run run = bestOfTwo("tp-in", "tp-out", "s");
         bench.rest().delete("/connectors/bench-sink-tp");
-        bench.results.number("sink_chunks_per_s", run.rate, "", "sink connector end to end, zero delay, "
-                + THROUGHPUT + ", " + IN_FLIGHT + " in flight, defaults");
+        bench.results.number(
+                "sink_chunks_per_s",
+                run.rate,
+                "",
+                "sink connector end to end, zero delay, " + THROUGHPUT + ", " + IN_FLIGHT + " in flight, defaults");
         cpu("sink", run);
     }
 
@@ -114,25 +121,33 @@ final class Pipelines {
         awaitRunning(bench, "bench-source-tp", 1);
         Run run = bestOfTwo("src-in", "src-out", "o");
         bench.rest().delete("/connectors/bench-source-tp");
-        bench.results.number("source_chunks_per_s", run.rate, "", "source connector end to end, same load, "
-                + "value.converter=LeanJsonConverter");
+        bench.results.number(
+                "source_chunks_per_s",
+                run.rate,
+                "",
+                "source connector end to end, same load, " + "value.converter=LeanJsonConverter");
         cpu("source", run);
     }
 
     /** One end-to-end run: chunks/s and the CPU each process used meanwhile. */
-    record Run(double rate, long chunks, CpuSample cpu, double recordsPerSecond) {
-    }
+    record Run(double rate, long chunks, CpuSample cpu, double recordsPerSecond) {}
 
     /** CPU µs per chunk over all processes, and each process's share, of the best run. */
     private void cpu(String section, Run run) {
         if (run.cpu.seconds().isEmpty() || run.chunks == 0) {
             return;
         }
-        bench.results.number(section + "_cpu_us_per_chunk", run.cpu.total() / run.chunks * 1e6, "",
+        bench.results.number(
+                section + "_cpu_us_per_chunk",
+                run.cpu.total() / run.chunks * 1e6,
+                "",
                 "CPU µs per chunk, all processes (/proc stat)");
         StringBuilder split = new StringBuilder();
-        run.cpu.seconds().forEach((name, s) -> split.append(split.length() == 0 ? "" : ", ").append(name)
-                .append(String.format(java.util.Locale.ROOT, " %.1f µs", s / run.chunks * 1e6)));
+        run.cpu
+                .seconds()
+                .forEach((name, s) -> split.append(split.length() == 0 ? "" : ", ")
+                        .append(name)
+                        .append(String.format(java.util.Locale.ROOT, " %.1f µs", s / run.chunks * 1e6)));
         bench.results.note(section + " CPU per chunk by process", split.toString());
     }
 
@@ -154,7 +169,7 @@ final class Pipelines {
     Run endToEnd(String in, String out, String prefix, int count) throws Exception {
         CpuSample before = CpuSample.of(bench.pids());
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bench, Map.of());
-             KafkaProducer<byte[], byte[]> producer = producer(bench, Map.of(ProducerConfig.LINGER_MS_CONFIG, 5))) {
+                KafkaProducer<byte[], byte[]> producer = producer(bench, Map.of(ProducerConfig.LINGER_MS_CONFIG, 5))) {
             TopicPartition tp = new TopicPartition(out, 0);
             consumer.assign(List.of(tp));
             consumer.seekToEnd(List.of(tp));
@@ -164,7 +179,9 @@ final class Pipelines {
             for (int i = 0; i < count; i++) {
                 String id = prefix + "-" + i;
                 ids.add(id);
-                producer.send(new ProducerRecord<>(in, id.getBytes(StandardCharsets.UTF_8),
+                producer.send(new ProducerRecord<>(
+                        in,
+                        id.getBytes(StandardCharsets.UTF_8),
                         prompt(id, THROUGHPUT).getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();
@@ -174,8 +191,8 @@ final class Pipelines {
             long deadline = t0 + WAIT.toNanos();
             while (!complete.containsAll(ids)) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("timed out: " + complete.size() + " of " + count
-                            + " requests complete on " + out);
+                    throw new IllegalStateException(
+                            "timed out: " + complete.size() + " of " + count + " requests complete on " + out);
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
                     if (contains(r.value(), CHUNK_EVENT)) {
@@ -232,15 +249,23 @@ final class Pipelines {
         c.put("max.in.flight.requests", String.valueOf(IN_FLIGHT));
         // -Dbench.connector.<key>=<value> adds or overrides a setting of every connector the bench starts, e.g.
         // -Dbench.connector.output.producer.linger.ms=10
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.connector."))
+        System.getProperties().stringPropertyNames().stream()
+                .filter(k -> k.startsWith("bench.connector."))
                 .forEach(k -> c.put(k.substring("bench.connector.".length()), System.getProperty(k)));
         return c;
     }
 
     /** The sink's output producer as it is configured by default (BedrockSinkConfig.producerConfigs). */
     static Map<String, Object> sinkLikeProducer() {
-        return Map.of(ProducerConfig.LINGER_MS_CONFIG, 1, ProducerConfig.BATCH_SIZE_CONFIG, 131072,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return Map.of(
+                ProducerConfig.LINGER_MS_CONFIG,
+                1,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                131072,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true);
     }
 
     static KafkaProducer<byte[], byte[]> producer(Bench bench, Map<String, Object> extra) {
@@ -262,8 +287,8 @@ final class Pipelines {
     }
 
     static void createTopics(Bench bench, int partitions, String... names) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bench.local.bootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bench.local.bootstrapServers()))) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> topics = new ArrayList<>();
             for (String name : names) {
@@ -279,14 +304,20 @@ final class Pipelines {
         long deadline = System.nanoTime() + Bench.START.toNanos();
         while (System.nanoTime() < deadline) {
             var status = bench.rest().get("/connectors/" + connector + "/status");
-            if (status.ok() && "RUNNING".equals(status.body().path("connector").path("state").asText())) {
+            if (status.ok()
+                    && "RUNNING"
+                            .equals(status.body()
+                                    .path("connector")
+                                    .path("state")
+                                    .asText())) {
                 var taskList = status.body().path("tasks");
                 int running = 0;
                 for (var t : taskList) {
                     if ("RUNNING".equals(t.path("state").asText())) {
                         running++;
                     } else if ("FAILED".equals(t.path("state").asText())) {
-                        throw new IllegalStateException(connector + " task failed: " + t.path("trace").asText());
+                        throw new IllegalStateException(
+                                connector + " task failed: " + t.path("trace").asText());
                     }
                 }
                 if (running == tasks) {

@@ -1,23 +1,5 @@
 package io.bedrockstream.connect;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.bedrockstream.emulator.Attempt;
-import io.bedrockstream.emulator.EmulatorOptions;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
 import static io.bedrockstream.connect.EmbeddedConnectHarness.allComplete;
 import static io.bedrockstream.connect.EmbeddedConnectHarness.assertInvocation;
 import static io.bedrockstream.connect.EmbeddedConnectHarness.byInvocation;
@@ -26,6 +8,23 @@ import static io.bedrockstream.connect.EmbeddedConnectHarness.json;
 import static io.bedrockstream.connect.EmbeddedConnectHarness.key;
 import static io.bedrockstream.connect.EmbeddedConnectHarness.recordsOf;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.bedrockstream.emulator.Attempt;
+import io.bedrockstream.emulator.EmulatorOptions;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The sink connector end to end: a real KRaft broker and Connect worker, the real AWS SDK, and the Bedrock
@@ -37,7 +36,8 @@ class BedrockSinkConnectorIT {
 
     @BeforeAll
     static void start() {
-        h = new EmbeddedConnectHarness("bedrock-sink-it", EmulatorOptions.builder().words(12).perChunk(2));
+        h = new EmbeddedConnectHarness(
+                "bedrock-sink-it", EmulatorOptions.builder().words(12).perChunk(2));
     }
 
     @AfterAll
@@ -57,8 +57,8 @@ class BedrockSinkConnectorIT {
     }
 
     private static void awaitCommitted(String connector, int partition, long expected) throws InterruptedException {
-        EmbeddedConnectHarness.awaitOffset(connector + " partition " + partition, () -> committedOffset(connector, partition),
-                expected, WAIT);
+        EmbeddedConnectHarness.awaitOffset(
+                connector + " partition " + partition, () -> committedOffset(connector, partition), expected, WAIT);
     }
 
     @Test
@@ -80,11 +80,15 @@ class BedrockSinkConnectorIT {
         int p = 0;
         for (Map.Entry<String, String> e : models.entrySet()) {
             String prompt = "Tell me about \"streams\" {braces}\n[[emu id=" + e.getKey() + "]]";
-            h.produce("happy-in", p++ % 3, e.getKey(), prompt.getBytes(StandardCharsets.UTF_8),
+            h.produce(
+                    "happy-in",
+                    p++ % 3,
+                    e.getKey(),
+                    prompt.getBytes(StandardCharsets.UTF_8),
                     Map.of("model", e.getValue()));
         }
-        List<ConsumerRecord<byte[], byte[]>> out = h.readUntil("happy-out", WAIT,
-                rs -> allComplete(rs, models.keySet()));
+        List<ConsumerRecord<byte[], byte[]>> out =
+                h.readUntil("happy-out", WAIT, rs -> allComplete(rs, models.keySet()));
 
         for (Map.Entry<String, String> e : models.entrySet()) {
             String id = e.getKey();
@@ -104,17 +108,18 @@ class BedrockSinkConnectorIT {
             assertThat(terminal.path("input_tokens").asLong()).isPositive();
             assertThat(terminal.path("output_tokens").asLong()).isEqualTo(12);
             assertThat(terminal.path("stop_reason").isNull()).isFalse();
-            assertThat(records).allSatisfy(n -> assertThat(n.path("request_id").asText()).isEqualTo(id));
+            assertThat(records)
+                    .allSatisfy(n -> assertThat(n.path("request_id").asText()).isEqualTo(id));
         }
 
-        List<ConsumerRecord<byte[], byte[]>> done = h.readUntil("happy-done", WAIT,
-                rs -> rs.size() >= models.size());
+        List<ConsumerRecord<byte[], byte[]>> done = h.readUntil("happy-done", WAIT, rs -> rs.size() >= models.size());
         assertThat(done).hasSize(models.size());
         for (ConsumerRecord<byte[], byte[]> r : done) {
             JsonNode n = json(r);
             String id = key(r);
             assertThat(n.path("request_id").asText()).isEqualTo(id);
-            assertThat(n.path("text").asText()).isEqualTo(h.emulator.stats().attempts(id).get(0).text());
+            assertThat(n.path("text").asText())
+                    .isEqualTo(h.emulator.stats().attempts(id).get(0).text());
             assertThat(n.path("attempts").asInt()).isEqualTo(1);
         }
     }
@@ -130,13 +135,19 @@ class BedrockSinkConnectorIT {
         h.produce("thr-in", "t-after", "hello [[emu id=t-after]]");
 
         List<ConsumerRecord<byte[], byte[]>> dlq = h.readUntil("thr-dlq", WAIT, rs -> !rs.isEmpty());
-        List<ConsumerRecord<byte[], byte[]>> out = h.readUntil("thr-out", WAIT,
-                rs -> allComplete(rs, Set.of("t-ok", "t-after")) && rs.stream().anyMatch(r -> "t-dead".equals(key(r))
-                        && json(r).path("attempt").asInt() == 3));
+        List<ConsumerRecord<byte[], byte[]>> out = h.readUntil(
+                "thr-out",
+                WAIT,
+                rs -> allComplete(rs, Set.of("t-ok", "t-after"))
+                        && rs.stream()
+                                .anyMatch(r -> "t-dead".equals(key(r))
+                                        && json(r).path("attempt").asInt() == 3));
 
-        assertThat(h.emulator.stats().attempts("t-ok")).extracting(Attempt::outcome)
+        assertThat(h.emulator.stats().attempts("t-ok"))
+                .extracting(Attempt::outcome)
                 .containsExactly("ThrottlingException", "ThrottlingException", "complete");
-        List<List<JsonNode>> okInvocations = new ArrayList<>(byInvocation(recordsOf(out, "t-ok")).values());
+        List<List<JsonNode>> okInvocations =
+                new ArrayList<>(byInvocation(recordsOf(out, "t-ok")).values());
         assertThat(okInvocations).hasSize(3);
         for (int i = 0; i < 2; i++) {
             List<JsonNode> inv = okInvocations.get(i);
@@ -149,7 +160,8 @@ class BedrockSinkConnectorIT {
                 .isEqualTo(h.emulator.stats().attempts("t-ok").get(2).text());
 
         assertThat(h.emulator.stats().attempts("t-dead")).hasSize(3);
-        List<List<JsonNode>> deadInvocations = new ArrayList<>(byInvocation(recordsOf(out, "t-dead")).values());
+        List<List<JsonNode>> deadInvocations =
+                new ArrayList<>(byInvocation(recordsOf(out, "t-dead")).values());
         assertThat(deadInvocations).hasSize(3);
         assertThat(deadInvocations.get(2).get(0).path("retrying").asBoolean()).isFalse();
 
@@ -165,7 +177,9 @@ class BedrockSinkConnectorIT {
                 .contains("'t-dead' failed after 3 attempts", "THROTTLING ThrottlingException");
         assertNoSecrets(dlq);
 
-        assertThat(h.emulator.stats().attempts("t-after")).extracting(Attempt::outcome).containsExactly("complete");
+        assertThat(h.emulator.stats().attempts("t-after"))
+                .extracting(Attempt::outcome)
+                .containsExactly("complete");
         awaitCommitted("thr", 0, 3);
     }
 
@@ -178,14 +192,21 @@ class BedrockSinkConnectorIT {
         noRetry.put("retry.transient.errors", "none");
         h.start("mid2", noRetry);
 
-        h.produce("mid-in", "m-retry",
+        h.produce(
+                "mid-in",
+                "m-retry",
                 "hi [[emu id=m-retry mid=modelStreamErrorException mid_after=3 mid_times=1 orig_status=503]]");
         h.produce("mid2-in", "m-dlq", "hi [[emu id=m-dlq mid=modelStreamErrorException mid_after=2]]");
 
-        List<ConsumerRecord<byte[], byte[]>> out = h.readUntil("mid-out", WAIT,
-                rs -> allComplete(rs, Set.of("m-retry")) && rs.stream().anyMatch(r -> "m-dlq".equals(key(r))
-                        && "error".equals(json(r).path("event").asText())));
-        List<List<JsonNode>> retried = new ArrayList<>(byInvocation(recordsOf(out, "m-retry")).values());
+        List<ConsumerRecord<byte[], byte[]>> out = h.readUntil(
+                "mid-out",
+                WAIT,
+                rs -> allComplete(rs, Set.of("m-retry"))
+                        && rs.stream()
+                                .anyMatch(r -> "m-dlq".equals(key(r))
+                                        && "error".equals(json(r).path("event").asText())));
+        List<List<JsonNode>> retried =
+                new ArrayList<>(byInvocation(recordsOf(out, "m-retry")).values());
         assertThat(retried).hasSize(2);
         assertInvocation(retried.get(0), "error", 1);
         assertThat(retried.get(0)).hasSize(4);
@@ -204,7 +225,8 @@ class BedrockSinkConnectorIT {
         List<ConsumerRecord<byte[], byte[]>> dlq = h.readUntil("mid-dlq", WAIT, rs -> !rs.isEmpty());
         assertThat(dlq).extracting(EmbeddedConnectHarness::key).containsExactly("m-dlq");
         assertThat(header(dlq.get(0), "__connect.errors.exception.message"))
-                .containsIgnoringCase("modelStreamErrorException").contains("after 1 attempt");
+                .containsIgnoringCase("modelStreamErrorException")
+                .contains("after 1 attempt");
     }
 
     @Test
@@ -242,7 +264,8 @@ class BedrockSinkConnectorIT {
             assertThat(d.value()).isEqualTo(values[i]);
             assertThat(header(d, "__connect.errors.offset")).isEqualTo(String.valueOf(i));
             assertThat(header(d, "__connect.errors.exception.message"))
-                    .as("reason of record %d", i).contains("'b-" + i + "' is invalid", reasons[i]);
+                    .as("reason of record %d", i)
+                    .contains("'b-" + i + "' is invalid", reasons[i]);
         }
         assertNoSecrets(dlq);
         h.readUntil("bad-out", WAIT, rs -> allComplete(rs, Set.of("b-ok")));
@@ -258,18 +281,21 @@ class BedrockSinkConnectorIT {
         config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         config.put("value.converter.schemas.enable", "false");
         config.put("request.mode", "template");
-        config.put("request.template", "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":64,"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"${/question}\"}]}");
+        config.put(
+                "request.template",
+                "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":64,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"${/question}\"}]}");
         h.start("tpl", config);
         h.produce("tpl-in", "tp-missing", "{\"q\":\"no question field\"}");
-        h.produce("tpl-in", "tp-ok", "{\"question\":\"a \\\"quote\\\", a brace }, \\\"max_tokens\\\": 1 "
-                + "[[emu id=tp-ok]]\"}");
+        h.produce(
+                "tpl-in",
+                "tp-ok",
+                "{\"question\":\"a \\\"quote\\\", a brace }, \\\"max_tokens\\\": 1 " + "[[emu id=tp-ok]]\"}");
 
         List<ConsumerRecord<byte[], byte[]>> dlq = h.readUntil("tpl-dlq", WAIT, rs -> !rs.isEmpty());
         assertThat(header(dlq.get(0), "__connect.errors.exception.message"))
                 .contains("TEMPLATE_FIELD_MISSING", "/question");
-        List<ConsumerRecord<byte[], byte[]>> out = h.readUntil("tpl-out", WAIT,
-                rs -> allComplete(rs, Set.of("tp-ok")));
+        List<ConsumerRecord<byte[], byte[]>> out = h.readUntil("tpl-out", WAIT, rs -> allComplete(rs, Set.of("tp-ok")));
         assertInvocation(recordsOf(out, "tp-ok"), "complete", 1);
         // the injected "max_tokens": 1 stayed inside the prompt string: the whole default text was generated
         assertThat(h.emulator.stats().attempts("tp-ok").get(0).outcome()).isEqualTo("complete");
@@ -291,18 +317,27 @@ class BedrockSinkConnectorIT {
             int words = 6 + (i * 7) % 23;
             h.produce("crash-in", id, "go [[emu id=" + id + " words=" + words + " per_chunk=1 delay_ms=40]]");
         }
-        h.readUntil("crash-out", WAIT, rs -> rs.stream()
-                .filter(r -> "complete".equals(json(r).path("event").asText())).count() >= 3);
+        h.readUntil(
+                "crash-out",
+                WAIT,
+                rs -> rs.stream()
+                                .filter(r ->
+                                        "complete".equals(json(r).path("event").asText()))
+                                .count()
+                        >= 3);
         h.connect.restartTask("crash", 0);
 
-        List<ConsumerRecord<byte[], byte[]>> out = h.readUntil("crash-out", Duration.ofSeconds(90),
-                rs -> allComplete(rs, ids));
+        List<ConsumerRecord<byte[], byte[]>> out =
+                h.readUntil("crash-out", Duration.ofSeconds(90), rs -> allComplete(rs, ids));
         assertThat(out).isNotEmpty();
-        long rerun = ids.stream().filter(id -> h.emulator.stats().attempts(id).size() > 1).count();
+        long rerun = ids.stream()
+                .filter(id -> h.emulator.stats().attempts(id).size() > 1)
+                .count();
         assertThat(rerun).as("requests in flight at the restart ran again").isPositive();
         for (String id : ids) {
             List<Attempt> attempts = h.emulator.stats().attempts(id);
-            assertThat(attempts.get(attempts.size() - 1).outcome()).as("last attempt of %s", id)
+            assertThat(attempts.get(attempts.size() - 1).outcome())
+                    .as("last attempt of %s", id)
                     .isEqualTo("complete");
         }
         assertThat(h.emulator.stats().maxConcurrency()).isLessThanOrEqualTo(4);
@@ -320,7 +355,10 @@ class BedrockSinkConnectorIT {
         Set<String> ids = new LinkedHashSet<>();
         for (int i = 0; i < 60; i++) {
             ids.add("bp-" + i);
-            h.produce("bp-in", i % 2, "bp-" + i,
+            h.produce(
+                    "bp-in",
+                    i % 2,
+                    "bp-" + i,
                     ("go [[emu id=bp-" + i + " words=4 per_chunk=2 delay_ms=15]]").getBytes(StandardCharsets.UTF_8),
                     Map.of());
         }
@@ -328,15 +366,16 @@ class BedrockSinkConnectorIT {
         long maxUnfinished = 0;
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            for (javax.management.ObjectName name
-                    : server.queryNames(new javax.management.ObjectName("kafka.connect:type=plugins,*"), null)) {
+            for (javax.management.ObjectName name :
+                    server.queryNames(new javax.management.ObjectName("kafka.connect:type=plugins,*"), null)) {
                 // the task's metrics, not the per-partition backlog metrics (tagged topic/partition) beside them
                 if ("bp".equals(name.getKeyProperty("connector")) && name.getKeyProperty("topic") == null) {
                     Object v = server.getAttribute(name, "in-flight-requests");
                     maxUnfinished = Math.max(maxUnfinished, ((Number) v).longValue());
                 }
             }
-            if (h.emulator.stats().attempts("bp-59").size() == 1 && h.emulator.stats().attempts("bp-58").size() == 1) {
+            if (h.emulator.stats().attempts("bp-59").size() == 1
+                    && h.emulator.stats().attempts("bp-58").size() == 1) {
                 break;
             }
             Thread.sleep(20);
@@ -358,19 +397,31 @@ class BedrockSinkConnectorIT {
         Set<String> ids = new LinkedHashSet<>();
         for (int i = 0; i < 32; i++) {
             ids.add("r-" + i);
-            h.produce("reb-in", i % 4, "r-" + i,
+            h.produce(
+                    "reb-in",
+                    i % 4,
+                    "r-" + i,
                     ("go [[emu id=r-" + i + " words=10 per_chunk=1 delay_ms=30]]").getBytes(StandardCharsets.UTF_8),
                     Map.of());
         }
-        h.readUntil("reb-out", WAIT, rs -> rs.stream()
-                .filter(r -> "complete".equals(json(r).path("event").asText())).count() >= 4);
+        h.readUntil(
+                "reb-out",
+                WAIT,
+                rs -> rs.stream()
+                                .filter(r ->
+                                        "complete".equals(json(r).path("event").asText()))
+                                .count()
+                        >= 4);
         config.put("tasks.max", "2"); // the worker rebalances: partitions are revoked and re-assigned mid-stream
         h.connect.configureConnector("reb", config);
         h.connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("reb", 2, "no second task");
 
         h.readUntil("reb-out", Duration.ofSeconds(90), rs -> allComplete(rs, ids));
-        assertThat(ids.stream().filter(id -> h.emulator.stats().attempts(id).size() > 1).count())
-                .as("requests streaming at the rebalance ran again on the new owner").isPositive();
+        assertThat(ids.stream()
+                        .filter(id -> h.emulator.stats().attempts(id).size() > 1)
+                        .count())
+                .as("requests streaming at the rebalance ran again on the new owner")
+                .isPositive();
         for (int p = 0; p < 4; p++) {
             awaitCommitted("reb", p, 8);
         }
@@ -378,8 +429,10 @@ class BedrockSinkConnectorIT {
 
     private static void assertNoSecrets(List<ConsumerRecord<byte[], byte[]>> records) {
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            r.headers().forEach(hd -> assertThat(new String(hd.value(), StandardCharsets.UTF_8))
-                    .doesNotContain(EmbeddedConnectHarness.SECRET_KEY).doesNotContain(EmbeddedConnectHarness.ACCESS_KEY));
+            r.headers()
+                    .forEach(hd -> assertThat(new String(hd.value(), StandardCharsets.UTF_8))
+                            .doesNotContain(EmbeddedConnectHarness.SECRET_KEY)
+                            .doesNotContain(EmbeddedConnectHarness.ACCESS_KEY));
         }
     }
 }

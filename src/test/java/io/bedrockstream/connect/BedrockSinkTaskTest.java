@@ -1,17 +1,10 @@
 package io.bedrockstream.connect;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bedrockstream.bedrock.ErrorKind;
-import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.connect.sink.SinkRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +16,14 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The sink task alone, driven as Connect's WorkerSinkTask drives it ({@link SinkTaskDriver} over MockConsumer),
@@ -84,7 +83,8 @@ class BedrockSinkTaskTest {
 
     private Set<String> completed() {
         Set<String> ids = new HashSet<>();
-        output().stream().filter(n -> "complete".equals(n.path("event").asText()))
+        output().stream()
+                .filter(n -> "complete".equals(n.path("event").asText()))
                 .forEach(n -> ids.add(n.path("request_id").asText()));
         return ids;
     }
@@ -93,7 +93,8 @@ class BedrockSinkTaskTest {
     private void runUntilCommitted(Map<TopicPartition, Long> expected) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!driver.committed.equals(expected)) {
-            assertThat(System.nanoTime()).as("committed %s, expected %s", driver.committed, expected)
+            assertThat(System.nanoTime())
+                    .as("committed %s, expected %s", driver.committed, expected)
                     .isLessThan(deadline);
             driver.poll(task, 100);
             for (HeldInvoker.Call call : invoker.open()) {
@@ -128,7 +129,9 @@ class BedrockSinkTaskTest {
         assertThat(first).allMatch(HeldInvoker.Call::ended);
         driver.poll(task, 100);
         driver.assign(task, List.of(P0, P1));
-        assertThat(driver.consumer.paused()).as("partitions the task got back are read again").isEmpty();
+        assertThat(driver.consumer.paused())
+                .as("partitions the task got back are read again")
+                .isEmpty();
         runUntilCommitted(Map.of(P0, 6L, P1, 6L));
         Set<String> all = new HashSet<>();
         for (int i = 0; i < 6; i++) {
@@ -186,10 +189,11 @@ class BedrockSinkTaskTest {
             task.put(List.of());
         }
         assertThat(reported).extracting(SinkRecord::key).containsExactly("o-1");
-        assertThat(reasons.get(0).getMessage()).contains("AccessDeniedException")
+        assertThat(reasons.get(0).getMessage())
+                .contains("AccessDeniedException")
                 .contains("anthropic.claude-3-haiku-20240307-v1:0");
-        assertThat(task.preCommit(Map.of())).containsEntry(P0,
-                new org.apache.kafka.clients.consumer.OffsetAndMetadata(2));
+        assertThat(task.preCommit(Map.of()))
+                .containsEntry(P0, new org.apache.kafka.clients.consumer.OffsetAndMetadata(2));
     }
 
     @Test
@@ -208,7 +212,9 @@ class BedrockSinkTaskTest {
                 thrown = e;
             }
         }
-        assertThat(thrown).isNotNull().hasMessageContaining("setup.error.action=fail")
+        assertThat(thrown)
+                .isNotNull()
+                .hasMessageContaining("setup.error.action=fail")
                 .hasMessageContaining("AccessDeniedException")
                 .hasMessageContaining("\nTask health: 1 requests accepted, 0 completed, 0 dead-lettered");
     }
@@ -219,22 +225,25 @@ class BedrockSinkTaskTest {
      * new record, or the second dead letter is as large as the first.
      */
     @Test
-    void aDeadLetterTooLargeForTheDeadLetterTopicIsWrittenAgainWithoutTheValueOnConnectsOwnReporter()
-            throws Exception {
+    void aDeadLetterTooLargeForTheDeadLetterTopicIsWrittenAgainWithoutTheValueOnConnectsOwnReporter() throws Exception {
         List<Integer> dlqValueSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
         org.apache.kafka.connect.runtime.errors.ErrorReporter<
-                org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> dlq = ctx -> {
-            byte[] v = ctx.original().value();
-            dlqValueSizes.add(v == null ? 0 : v.length);
-            Future<org.apache.kafka.clients.producer.RecordMetadata> f = v != null && v.length > 1000
-                    ? CompletableFuture.failedFuture(new org.apache.kafka.common.errors.RecordTooLargeException(
-                    "too large")) : CompletableFuture.completedFuture(null);
-            return f;
-        };
+                        org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>>
+                dlq = ctx -> {
+                    byte[] v = ctx.original().value();
+                    dlqValueSizes.add(v == null ? 0 : v.length);
+                    Future<org.apache.kafka.clients.producer.RecordMetadata> f = v != null && v.length > 1000
+                            ? CompletableFuture.failedFuture(
+                                    new org.apache.kafka.common.errors.RecordTooLargeException("too large"))
+                            : CompletableFuture.completedFuture(null);
+                    return f;
+                };
         var operator = new org.apache.kafka.connect.runtime.errors.RetryWithToleranceOperator<
-                org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>>(0,
+                org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>>(
+                0,
                 org.apache.kafka.connect.runtime.ConnectorConfig.ERRORS_RETRY_MAX_DELAY_DEFAULT,
-                org.apache.kafka.connect.runtime.errors.ToleranceType.ALL, org.apache.kafka.common.utils.Time.SYSTEM,
+                org.apache.kafka.connect.runtime.errors.ToleranceType.ALL,
+                org.apache.kafka.common.utils.Time.SYSTEM,
                 new org.apache.kafka.connect.runtime.errors.ErrorHandlingMetrics(
                         new org.apache.kafka.connect.util.ConnectorTaskId("c", 0),
                         new org.apache.kafka.connect.runtime.MockConnectMetrics()));
@@ -243,12 +252,18 @@ class BedrockSinkTaskTest {
         keys.configure(Map.of(), true);
         var values = new org.apache.kafka.connect.json.JsonConverter();
         values.configure(Map.of("schemas.enable", "false"), false);
-        start(config(), new org.apache.kafka.connect.runtime.errors.WorkerErrantRecordReporter(operator, keys, values,
-                new org.apache.kafka.connect.storage.SimpleHeaderConverter()));
+        start(
+                config(),
+                new org.apache.kafka.connect.runtime.errors.WorkerErrantRecordReporter(
+                        operator, keys, values, new org.apache.kafka.connect.storage.SimpleHeaderConverter()));
         driver.assign(task, List.of(P0));
         String big = "x".repeat(2000);
-        var consumed = new org.apache.kafka.clients.consumer.ConsumerRecord<>("requests", 0, 0L,
-                "big-1".getBytes(StandardCharsets.UTF_8), ("\"" + big + "\"").getBytes(StandardCharsets.UTF_8));
+        var consumed = new org.apache.kafka.clients.consumer.ConsumerRecord<>(
+                "requests",
+                0,
+                0L,
+                "big-1".getBytes(StandardCharsets.UTF_8),
+                ("\"" + big + "\"").getBytes(StandardCharsets.UTF_8));
         SinkRecord plain = new SinkRecord("requests", 0, null, "big-1", null, big, 0);
         task.put(List.of(new org.apache.kafka.connect.runtime.InternalSinkRecord(
                 new org.apache.kafka.connect.runtime.errors.ProcessingContext<>(consumed), plain)));
@@ -259,10 +274,11 @@ class BedrockSinkTaskTest {
             task.put(List.of());
         }
         task.put(List.of()); // settles the second dead letter; must not throw
-        assertThat(dlqValueSizes).as("value bytes the dead-letter producer got, per report")
+        assertThat(dlqValueSizes)
+                .as("value bytes the dead-letter producer got, per report")
                 .containsExactly(2002, 0);
-        assertThat(task.preCommit(Map.of())).containsEntry(P0,
-                new org.apache.kafka.clients.consumer.OffsetAndMetadata(1));
+        assertThat(task.preCommit(Map.of()))
+                .containsEntry(P0, new org.apache.kafka.clients.consumer.OffsetAndMetadata(1));
     }
 
     @Test
@@ -297,8 +313,9 @@ class BedrockSinkTaskTest {
             props.put("bootstrap.servers", "127.0.0.1:" + deadPort);
             props.put("key.serializer", ByteArraySerializer.class.getName());
             props.put("value.serializer", ByteArraySerializer.class.getName());
-            task = new BedrockSinkTask(cfg -> TestWriters.writer(
-                    new org.apache.kafka.clients.producer.KafkaProducer<>(props), cfg), cfg -> invoker);
+            task = new BedrockSinkTask(
+                    cfg -> TestWriters.writer(new org.apache.kafka.clients.producer.KafkaProducer<>(props), cfg),
+                    cfg -> invoker);
             task.initialize(driver);
             task.start(c);
             driver.assign(task, List.of(P0));
@@ -336,7 +353,9 @@ class BedrockSinkTaskTest {
         }
         Thread.sleep(50);
         driver.commit(task);
-        assertThat(driver.committed).as("the old run's acks must not finish the new run").doesNotContainKey(P0);
+        assertThat(driver.committed)
+                .as("the old run's acks must not finish the new run")
+                .doesNotContainKey(P0);
         rerun.complete("new");
         awaitSent(4);
         while (producer.completeNext()) {
@@ -365,8 +384,8 @@ class BedrockSinkTaskTest {
         while (task.preCommit(Map.of()).isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        assertThat(task.preCommit(Map.of())).containsEntry(P0,
-                new org.apache.kafka.clients.consumer.OffsetAndMetadata(1));
+        assertThat(task.preCommit(Map.of()))
+                .containsEntry(P0, new org.apache.kafka.clients.consumer.OffsetAndMetadata(1));
         assertThat(completed()).containsExactly("once");
     }
 
@@ -407,7 +426,8 @@ class BedrockSinkTaskTest {
         assertThat(m.get("in-flight-requests")).isZero();
         assertThat(m.get("oldest-unfinished-request-age-ms")).isZero();
         driver.revoke(task, List.of(P1));
-        assertThat(task.metrics().snapshot()).containsKey("request-backlog-requests-0")
+        assertThat(task.metrics().snapshot())
+                .containsKey("request-backlog-requests-0")
                 .doesNotContainKey("request-backlog-requests-1");
         // bytes-out-total counts what the broker acknowledges (SinkFailureModesIT, with a real broker)
     }
@@ -415,7 +435,9 @@ class BedrockSinkTaskTest {
     private void awaitSent(int n) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (producer.history().size() < n) {
-            assertThat(System.nanoTime()).as("%d records sent", producer.history().size()).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("%d records sent", producer.history().size())
+                    .isLessThan(deadline);
             Thread.sleep(5);
         }
     }

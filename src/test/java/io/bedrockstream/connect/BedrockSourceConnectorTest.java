@@ -1,23 +1,22 @@
 package io.bedrockstream.connect;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.bedrockstream.Version;
 import io.bedrockstream.connect.config.BedrockSourceConfig;
 import io.bedrockstream.connect.config.BedrockSourceTaskConfig;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.source.ConnectorTransactionBoundaries;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.junit.jupiter.api.Test;
-
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BedrockSourceConnectorTest {
 
@@ -28,11 +27,10 @@ class BedrockSourceConnectorTest {
     @Test
     void partitionsAreDealtRoundRobinByTopicThenPartition() {
         List<TopicPartition> partitions = List.of(tp("b", 1), tp("a", 2), tp("b", 0), tp("a", 0), tp("a", 1));
-        assertThat(BedrockSourceConnector.deal(partitions, 2)).containsExactly(
-                List.of(tp("a", 0), tp("a", 2), tp("b", 1)),
-                List.of(tp("a", 1), tp("b", 0)));
-        assertThat(BedrockSourceConnector.deal(partitions, 1)).containsExactly(
-                List.of(tp("a", 0), tp("a", 1), tp("a", 2), tp("b", 0), tp("b", 1)));
+        assertThat(BedrockSourceConnector.deal(partitions, 2))
+                .containsExactly(List.of(tp("a", 0), tp("a", 2), tp("b", 1)), List.of(tp("a", 1), tp("b", 0)));
+        assertThat(BedrockSourceConnector.deal(partitions, 1))
+                .containsExactly(List.of(tp("a", 0), tp("a", 1), tp("a", 2), tp("b", 0), tp("b", 1)));
     }
 
     @Test
@@ -48,7 +46,8 @@ class BedrockSourceConnectorTest {
         List<TopicPartition> partitions = List.of(tp("my-requests", 0), tp("my-requests", 1), tp("my-requests", 10));
         List<Map<String, String>> tasks = BedrockSourceConnector.taskConfigs(props, partitions, 2);
         assertThat(tasks).hasSize(2);
-        assertThat(tasks.get(0)).containsAllEntriesOf(props)
+        assertThat(tasks.get(0))
+                .containsAllEntriesOf(props)
                 .containsEntry(BedrockSourceConfig.TASK_ASSIGNED_PARTITIONS, "my-requests-0,my-requests-10");
         BedrockSourceTaskConfig first = new BedrockSourceTaskConfig(tasks.get(0));
         assertThat(first.taskIndex()).isZero();
@@ -63,7 +62,8 @@ class BedrockSourceConnectorTest {
         Map<String, String> props = TestConfigs.validSource();
         props.put("request.mode", "template");
         props.put("output.topic", "requests");
-        assertThatThrownBy(() -> new BedrockSourceConnector().start(props)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> new BedrockSourceConnector().start(props))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("set request.template")
                 .hasMessageContaining("output.topic 'requests' is also a request topic in source.topics");
     }
@@ -74,12 +74,17 @@ class BedrockSourceConnectorTest {
         props.put("source.topics", "requests, more");
         props.put("output.completions.topic", "more");
         props.put("source.dlq.topic", "responses");
-        Map<String, List<String>> errors = new BedrockSourceConnector().validate(props).configValues().stream()
-                .collect(Collectors.toMap(ConfigValue::name, ConfigValue::errorMessages));
-        assertThat(errors.get("output.completions.topic")).singleElement().asString()
+        Map<String, List<String>> errors = new BedrockSourceConnector()
+                .validate(props).configValues().stream()
+                        .collect(Collectors.toMap(ConfigValue::name, ConfigValue::errorMessages));
+        assertThat(errors.get("output.completions.topic"))
+                .singleElement()
+                .asString()
                 .contains("'more' is also a request topic");
         assertThat(errors.get("source.topics")).singleElement().asString().contains("'more' is also a request topic");
-        assertThat(errors.get("source.dlq.topic")).singleElement().asString()
+        assertThat(errors.get("source.dlq.topic"))
+                .singleElement()
+                .asString()
                 .isEqualTo("source.dlq.topic must differ from output.topic: dead letters would mix with output.");
         assertThat(errors.get("output.topic")).singleElement().asString().startsWith("source.dlq.topic must differ");
         assertThat(errors.get("bedrock.model.id")).isEmpty();
@@ -87,7 +92,9 @@ class BedrockSourceConnectorTest {
 
     @Test
     void aValidConfigValidatesCleanly() {
-        assertThat(new BedrockSourceConnector().validate(TestConfigs.validSource()).configValues())
+        assertThat(new BedrockSourceConnector()
+                        .validate(TestConfigs.validSource())
+                        .configValues())
                 .allSatisfy(v -> assertThat(v.errorMessages()).as(v.name()).isEmpty());
     }
 
@@ -104,10 +111,11 @@ class BedrockSourceConnectorTest {
         BedrockSourceConnector connector = new BedrockSourceConnector();
         assertThat(connector.version()).isEqualTo(Version.get());
         assertThat(connector.taskClass()).isEqualTo(BedrockSourceTask.class);
-        assertThat(connector.config().configKeys()).containsKeys("source.topics", "output.topic")
+        assertThat(connector.config().configKeys())
+                .containsKeys("source.topics", "output.topic")
                 .doesNotContainKeys("output.bootstrap.servers", "output.value.converter", "topics");
-        try (InputStream in = getClass().getResourceAsStream(
-                "/META-INF/services/org.apache.kafka.connect.source.SourceConnector")) {
+        try (InputStream in =
+                getClass().getResourceAsStream("/META-INF/services/org.apache.kafka.connect.source.SourceConnector")) {
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8).trim())
                     .isEqualTo(BedrockSourceConnector.class.getName());
         }
@@ -127,8 +135,8 @@ class BedrockSourceConnectorTest {
 
     @Test
     void storedDoneOffsetsParseBack() {
-        assertThat(SourceOffsets.parseRanges("4,7, 9")).containsExactly(Map.entry(4L, 4L), Map.entry(7L, 7L),
-                Map.entry(9L, 9L));
+        assertThat(SourceOffsets.parseRanges("4,7, 9"))
+                .containsExactly(Map.entry(4L, 4L), Map.entry(7L, 7L), Map.entry(9L, 9L));
         assertThat(SourceOffsets.parseRanges(null)).isEmpty();
         assertThat(SourceOffsets.parseRanges("")).isEmpty();
     }
@@ -163,8 +171,10 @@ class BedrockSourceConnectorTest {
     }
 
     private static List<String> errors(BedrockSourceConnector c, Map<String, String> props, String key) {
-        return c.validate(props).configValues().stream().filter(v -> v.name().equals(key))
-                .flatMap(v -> v.errorMessages().stream()).toList();
+        return c.validate(props).configValues().stream()
+                .filter(v -> v.name().equals(key))
+                .flatMap(v -> v.errorMessages().stream())
+                .toList();
     }
 
     @Test
@@ -172,7 +182,8 @@ class BedrockSourceConnectorTest {
         BedrockSourceConnector c = new BedrockSourceConnector();
         Map<String, String> props = TestConfigs.validSource();
         Map<String, Object> partition = Map.of("topic", "requests", "partition", 2);
-        assertThat(c.alterOffsets(props, Map.of(partition, Map.of("offset", 5, "done", "7-9,12")))).isTrue();
+        assertThat(c.alterOffsets(props, Map.of(partition, Map.of("offset", 5, "done", "7-9,12"))))
+                .isTrue();
         java.util.Map<Map<String, ?>, Map<String, ?>> reset = new java.util.HashMap<>();
         reset.put(partition, null);
         assertThat(c.alterOffsets(props, reset)).isTrue();

@@ -1,16 +1,16 @@
 package io.bedrockstream.connect;
 
+import static io.bedrockstream.connect.BedrockSourceConnectorIT.awaitCommitted;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.allComplete;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.assertInvocation;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.byInvocation;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.json;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.recordsOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bedrockstream.emulator.Attempt;
 import io.bedrockstream.emulator.EmulatorOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,14 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-
-import static io.bedrockstream.connect.EmbeddedConnectHarness.assertInvocation;
-import static io.bedrockstream.connect.BedrockSourceConnectorIT.awaitCommitted;
-import static io.bedrockstream.connect.EmbeddedConnectHarness.byInvocation;
-import static io.bedrockstream.connect.EmbeddedConnectHarness.recordsOf;
-import static io.bedrockstream.connect.EmbeddedConnectHarness.allComplete;
-import static io.bedrockstream.connect.EmbeddedConnectHarness.json;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The source connector on a worker with exactly-once source support (KIP-618): each poll's records and the
@@ -41,8 +40,12 @@ class BedrockSourceExactlyOnceIT {
         Properties broker = new Properties();
         broker.put("transaction.state.log.replication.factor", "1");
         broker.put("transaction.state.log.min.isr", "1");
-        h = new EmbeddedConnectHarness("bedrock-source-eos-it", EmulatorOptions.builder().words(12).perChunk(2), 500,
-                Map.of("exactly.once.source.support", "enabled"), broker);
+        h = new EmbeddedConnectHarness(
+                "bedrock-source-eos-it",
+                EmulatorOptions.builder().words(12).perChunk(2),
+                500,
+                Map.of("exactly.once.source.support", "enabled"),
+                broker);
     }
 
     @AfterAll
@@ -69,8 +72,8 @@ class BedrockSourceExactlyOnceIT {
             int words = 6 + (i * 7) % 23;
             h.produce("eos-in", id, "go [[emu id=" + id + " words=" + words + " per_chunk=1 delay_ms=40]]");
         }
-        List<ConsumerRecord<byte[], byte[]>> beforeRestart = h.readUntil("eos-out", BedrockSourceConnectorIT.WAIT,
-                rs -> completed(rs).size() >= 3);
+        List<ConsumerRecord<byte[], byte[]>> beforeRestart = h.readUntil(
+                "eos-out", BedrockSourceConnectorIT.WAIT, rs -> completed(rs).size() >= 3);
         h.connect.restartTask("eos", 0);
         Set<String> completedBefore = completed(beforeRestart);
         assertThat(completedBefore).doesNotContain("e-0");
@@ -80,25 +83,33 @@ class BedrockSourceExactlyOnceIT {
         awaitCommitted(h, "eos", "eos-in", 0, 10);
         List<ConsumerRecord<byte[], byte[]>> out = readAllCommitted("eos-out");
 
-        assertThat(h.emulator.stats().attempts("e-0")).as("e-0, streaming at the restart, ran again").hasSize(2);
+        assertThat(h.emulator.stats().attempts("e-0"))
+                .as("e-0, streaming at the restart, ran again")
+                .hasSize(2);
         for (String id : completedBefore) {
             // committed with the offset that records it done, though the commit point was still at e-0
-            assertThat(h.emulator.stats().attempts(id)).as("attempts of %s, complete before the restart", id)
+            assertThat(h.emulator.stats().attempts(id))
+                    .as("attempts of %s, complete before the restart", id)
                     .hasSize(1);
         }
         for (String id : ids) {
-            List<List<JsonNode>> invocations = new ArrayList<>(byInvocation(recordsOf(out, id)).values());
+            List<List<JsonNode>> invocations =
+                    new ArrayList<>(byInvocation(recordsOf(out, id)).values());
             List<List<JsonNode>> completed = invocations.stream()
-                    .filter(inv -> inv.stream().anyMatch(n -> "complete".equals(n.path("event").asText())))
+                    .filter(inv -> inv.stream()
+                            .anyMatch(n -> "complete".equals(n.path("event").asText())))
                     .toList();
             assertThat(completed).as("complete invocations of %s", id).hasSize(1);
             List<JsonNode> whole = completed.get(0);
             String text = assertInvocation(whole, "complete", 1);
-            assertThat(h.emulator.stats().attempts(id)).filteredOn(a -> "complete".equals(a.outcome()))
-                    .extracting(Attempt::text).contains(text);
+            assertThat(h.emulator.stats().attempts(id))
+                    .filteredOn(a -> "complete".equals(a.outcome()))
+                    .extracting(Attempt::text)
+                    .contains(text);
             for (List<JsonNode> inv : invocations) {
                 if (inv != whole) {
-                    assertThat(inv).as("an invocation cut short by the restart has no terminal")
+                    assertThat(inv)
+                            .as("an invocation cut short by the restart has no terminal")
                             .noneMatch(n -> "complete".equals(n.path("event").asText()));
                 }
             }
@@ -122,7 +133,8 @@ class BedrockSourceExactlyOnceIT {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = h.connect.kafka().createConsumer(props)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

@@ -1,6 +1,17 @@
 package io.bedrockstream.connect;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.bedrock.ErrorKind;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -16,18 +27,6 @@ import org.apache.kafka.connect.source.SourceTaskContext;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.function.Predicate;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The source task alone, as MirrorSourceTaskTest tests MM2's: a MockConsumer for its request partition, a
@@ -100,8 +99,18 @@ class BedrockSourceTaskTest {
 
     private void add(long offset, String key, String value, RecordHeaders headers) {
         byte[] v = value == null ? null : value.getBytes(StandardCharsets.UTF_8);
-        consumer.addRecord(new ConsumerRecord<>("requests", 0, offset, 0L, TimestampType.CREATE_TIME, -1, -1,
-                key.getBytes(StandardCharsets.UTF_8), v, headers, Optional.empty()));
+        consumer.addRecord(new ConsumerRecord<>(
+                "requests",
+                0,
+                offset,
+                0L,
+                TimestampType.CREATE_TIME,
+                -1,
+                -1,
+                key.getBytes(StandardCharsets.UTF_8),
+                v,
+                headers,
+                Optional.empty()));
     }
 
     private void add(long offset, String key, String value) {
@@ -112,7 +121,9 @@ class BedrockSourceTaskTest {
     private void pollUntil(Predicate<List<SourceRecord>> done) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!done.test(emitted)) {
-            assertThat(System.nanoTime()).as("%d records emitted", emitted.size()).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("%d records emitted", emitted.size())
+                    .isLessThan(deadline);
             List<SourceRecord> batch = task.poll();
             if (batch != null) {
                 emitted.addAll(batch);
@@ -141,14 +152,14 @@ class BedrockSourceTaskTest {
         pollUntil(rs -> completes() == 3);
         // every record handed over before record 3 is read again keeps "3" as done: a transaction committed
         // here and a restart must not run request 3 again
-        assertThat(emitted).allSatisfy(r -> assertThat(r.sourceOffset().get("done")).isEqualTo("3"));
+        assertThat(emitted)
+                .allSatisfy(r -> assertThat(r.sourceOffset().get("done")).isEqualTo("3"));
         assertThat(emitted.get(emitted.size() - 1).sourceOffset()).isEqualTo(Map.of("offset", 3L, "done", "3"));
 
         add(3, "r-3", "q3"); // a later fetch
         add(4, "r-4", "q4");
         pollUntil(rs -> invoker.calls().size() == 4);
-        assertThat(invoker.calls()).extracting(HeldInvoker.Call::requestId)
-                .containsExactly("r-0", "r-1", "r-2", "r-4");
+        assertThat(invoker.calls()).extracting(HeldInvoker.Call::requestId).containsExactly("r-0", "r-1", "r-2", "r-4");
         invoker.awaitOpen(1, c -> true, WAIT).get(0).complete("y");
         pollUntil(rs -> completes() == 4);
         assertThat(emitted.get(emitted.size() - 1).sourceOffset()).isEqualTo(Map.of("offset", 5L));
@@ -176,8 +187,11 @@ class BedrockSourceTaskTest {
                 }
             }
         }
-        int longestDone = emitted.stream().map(r -> String.valueOf(r.sourceOffset().get("done")))
-                .mapToInt(String::length).max().orElse(0);
+        int longestDone = emitted.stream()
+                .map(r -> String.valueOf(r.sourceOffset().get("done")))
+                .mapToInt(String::length)
+                .max()
+                .orElse(0);
         assertThat(longestDone).as("the stored offset stays small").isLessThan(257 * 12);
         pollUntil(rs -> rs.get(rs.size() - 1).sourceOffset().equals(Map.of("offset", 0L, "done", "1-2999")));
         invoker.open().get(0).complete("finally");
@@ -216,13 +230,14 @@ class BedrockSourceTaskTest {
         pollUntil(rs -> rs.stream().anyMatch(r -> "completions".equals(r.topic())));
         // the output topic is fine, the completions topic's leader is away: only the completion is unacknowledged
         Map<Map<String, Object>, Map<String, Object>> committed =
-                org.apache.kafka.connect.runtime.ConnectSourceOffsetCommits.committable(emitted,
-                        r -> !"completions".equals(r.topic()));
+                org.apache.kafka.connect.runtime.ConnectSourceOffsetCommits.committable(
+                        emitted, r -> !"completions".equals(r.topic()));
         assertThat(committed.get(BedrockSourceTask.sourcePartition(TP)))
                 .as("what Connect commits while request 0's completion is not written")
                 .satisfiesAnyOf(o -> assertThat(o).isNull(), o -> assertThat(o).isEqualTo(Map.of("offset", 0L)));
         assertThat(org.apache.kafka.connect.runtime.ConnectSourceOffsetCommits.committable(emitted, r -> true)
-                .get(BedrockSourceTask.sourcePartition(TP))).isEqualTo(Map.of("offset", 1L));
+                        .get(BedrockSourceTask.sourcePartition(TP)))
+                .isEqualTo(Map.of("offset", 1L));
     }
 
     @Test
@@ -241,20 +256,32 @@ class BedrockSourceTaskTest {
         calls.get(1).complete("ok");
         pollUntil(rs -> completes() == 2 && rs.stream().anyMatch(r -> "dlq".equals(r.topic())));
         pollUntil(rs -> rs.get(rs.size() - 1).sourceOffset().equals(Map.of("offset", 2L)));
-        SourceRecord letter = emitted.stream().filter(r -> "dlq".equals(r.topic())).findFirst().orElseThrow();
+        SourceRecord letter = emitted.stream()
+                .filter(r -> "dlq".equals(r.topic()))
+                .findFirst()
+                .orElseThrow();
         assertThat(letter.key()).isEqualTo("long-1");
-        assertThat(letter.headers().lastWithName(BedrockSourceTask.HEADER_ERROR_TYPE).value())
+        assertThat(letter.headers()
+                        .lastWithName(BedrockSourceTask.HEADER_ERROR_TYPE)
+                        .value())
                 .isEqualTo("OutputRefused");
-        assertThat(String.valueOf(letter.headers().lastWithName(BedrockSourceTask.HEADER_ERROR_MESSAGE).value()))
-                .contains("completion record").contains("max.request.size");
+        assertThat(String.valueOf(letter.headers()
+                        .lastWithName(BedrockSourceTask.HEADER_ERROR_MESSAGE)
+                        .value()))
+                .contains("completion record")
+                .contains("max.request.size");
         assertThat(emitted.stream().filter(r -> "done".equals(r.topic())).map(SourceRecord::key))
                 .containsExactly("short-1");
         // the dead letter is long-1's last record: only it carries the offset past long-1
-        SourceRecord longComplete = emitted.stream().filter(r -> "long-1".equals(r.key()) && "complete".equals(event(r)))
-                .findFirst().orElseThrow();
+        SourceRecord longComplete = emitted.stream()
+                .filter(r -> "long-1".equals(r.key()) && "complete".equals(event(r)))
+                .findFirst()
+                .orElseThrow();
         assertThat(longComplete.sourceOffset()).isEqualTo(Map.of("offset", 0L));
-        assertThat(letter.sourceOffset().get("offset").equals(1L) || "0".equals(letter.sourceOffset().get("done")))
-                .as("the dead letter's offset %s includes long-1", letter.sourceOffset()).isTrue();
+        assertThat(letter.sourceOffset().get("offset").equals(1L)
+                        || "0".equals(letter.sourceOffset().get("done")))
+                .as("the dead letter's offset %s includes long-1", letter.sourceOffset())
+                .isTrue();
     }
 
     @Test
@@ -264,14 +291,15 @@ class BedrockSourceTaskTest {
         c.put("request.model.allowed", "anthropic.claude-3-haiku-20240307-v1:0");
         start(c, null);
         RecordHeaders headers = new RecordHeaders();
-        headers.add(new RecordHeader("model",
-                "anthropic.claude-3-haiku-20240307-v1:0".getBytes(StandardCharsets.UTF_8)));
+        headers.add(
+                new RecordHeader("model", "anthropic.claude-3-haiku-20240307-v1:0".getBytes(StandardCharsets.UTF_8)));
         add(0, "o-1", "q", headers);
         pollUntil(rs -> invoker.calls().size() == 1);
         invoker.awaitOpen(1, x -> true, WAIT).get(0).fail(ErrorKind.CONFIGURATION, "ResourceNotFoundException");
         pollUntil(rs -> rs.stream().anyMatch(r -> "dlq".equals(r.topic())));
         assertThat(emitted.get(emitted.size() - 1).sourceOffset()).isEqualTo(Map.of("offset", 1L));
-        assertThat(task.metrics().snapshot()).containsEntry("dead-letters-last-minute", 1L)
+        assertThat(task.metrics().snapshot())
+                .containsEntry("dead-letters-last-minute", 1L)
                 .containsEntry("in-flight-requests", 0L);
     }
 
@@ -283,7 +311,8 @@ class BedrockSourceTaskTest {
         add(0, "f-1", "q");
         add(1, "f-2", "q");
         pollUntil(rs -> invoker.calls().size() == 2);
-        assertThat(task.metrics().snapshot()).containsEntry("in-flight-requests", 2L)
+        assertThat(task.metrics().snapshot())
+                .containsEntry("in-flight-requests", 2L)
                 .containsEntry("request-backlog-max-partition", 2L);
         invoker.awaitOpen(2, x -> true, WAIT).get(0).fail(ErrorKind.INVALID_REQUEST, "ValidationException");
         Throwable thrown = null;
@@ -295,7 +324,9 @@ class BedrockSourceTaskTest {
                 thrown = e;
             }
         }
-        assertThat(thrown).isNotNull().hasMessageContaining("source.dlq.topic is not set")
+        assertThat(thrown)
+                .isNotNull()
+                .hasMessageContaining("source.dlq.topic is not set")
                 .hasMessageContaining("ValidationException")
                 .hasMessageContaining("\nTask health: 2 requests accepted, 0 completed, 0 dead-lettered")
                 .hasMessageContaining("1 unfinished");
@@ -308,8 +339,9 @@ class BedrockSourceTaskTest {
             int deadPort = closed.getLocalPort();
             closed.close();
             c.put("source.bootstrap.servers", "127.0.0.1:" + deadPort);
-            task = new BedrockSourceTask(cfg -> new org.apache.kafka.clients.consumer.KafkaConsumer<>(
-                    cfg.consumerConfigs()), cfg -> invoker);
+            task = new BedrockSourceTask(
+                    cfg -> new org.apache.kafka.clients.consumer.KafkaConsumer<>(cfg.consumerConfigs()),
+                    cfg -> invoker);
             task.initialize(context(c, null));
             task.start(c);
             Thread poller = new Thread(() -> {

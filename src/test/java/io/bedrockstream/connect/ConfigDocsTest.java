@@ -1,14 +1,13 @@
 package io.bedrockstream.connect;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.connect.config.BedrockSinkConfig;
 import io.bedrockstream.connect.config.BedrockSourceConfig;
-import org.apache.kafka.common.config.ConfigDef;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.common.config.ConfigDef;
+import org.junit.jupiter.api.Test;
 
 class ConfigDocsTest {
 
@@ -37,10 +36,12 @@ class ConfigDocsTest {
     @Test
     void everyKeyHasASection() {
         String md = ConfigDocs.render();
-        for (ConfigDef.ConfigKey key : BedrockSinkConfig.configDef().configKeys().values()) {
+        for (ConfigDef.ConfigKey key :
+                BedrockSinkConfig.configDef().configKeys().values()) {
             assertThat(md).contains("### `" + key.name + "`\n\n" + key.documentation + "\n");
         }
-        for (ConfigDef.ConfigKey key : BedrockSourceConfig.configDef().configKeys().values()) {
+        for (ConfigDef.ConfigKey key :
+                BedrockSourceConfig.configDef().configKeys().values()) {
             assertThat(md).contains("### `" + key.name + "`\n\n" + key.documentation + "\n");
         }
         assertThat(md).contains("## Output producer\n\nSink connector only.");

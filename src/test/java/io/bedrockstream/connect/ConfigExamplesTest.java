@@ -1,5 +1,7 @@
 package io.bedrockstream.connect;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bedrockstream.connect.config.BedrockConnectorConfig;
@@ -10,16 +12,6 @@ import io.bedrockstream.connect.config.BedrockSourceTaskConfig;
 import io.bedrockstream.docker.KsqlStatements;
 import io.bedrockstream.docker.ProjectFiles;
 import io.bedrockstream.request.RequestMapper;
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigValue;
-import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.connect.runtime.SinkConnectorConfig;
-import org.apache.kafka.connect.runtime.standalone.StandaloneConfig;
-import org.apache.kafka.connect.storage.Converter;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -38,8 +30,15 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.connect.runtime.SinkConnectorConfig;
+import org.apache.kafka.connect.runtime.standalone.StandaloneConfig;
+import org.apache.kafka.connect.storage.Converter;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every connector config shipped with the project (config/ and the one docker-compose.yml registers) is one a
@@ -53,6 +52,7 @@ class ConfigExamplesTest {
     private static final Path COMPOSE = ROOT.resolve("docker-compose.yml");
     /** The worker docker-compose runs; its config providers are the ones the demo connector config may use. */
     private static final Path COMPOSE_WORKER = ROOT.resolve("docker/connect/connect-distributed.properties");
+
     private static final Path STANDALONE_WORKER = CONFIG_DIR.resolve("connect-standalone-demo.properties");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,31 +60,55 @@ class ConfigExamplesTest {
     private static final String NAME = "name";
     /** Connect keys and our own whose suffix is free-form: converter, transform, predicate and client settings. */
     private static final List<String> FREE_FORM_PREFIXES = List.of(
-            "key.converter.", "value.converter.", "header.converter.", "transforms.", "predicates.",
-            "consumer.override.", "producer.override.", "admin.override.",
-            BedrockSinkConfig.OUTPUT_PRODUCER_PREFIX, BedrockConnectorConfig.OUTPUT_KEY_CONVERTER_PREFIX,
+            "key.converter.",
+            "value.converter.",
+            "header.converter.",
+            "transforms.",
+            "predicates.",
+            "consumer.override.",
+            "producer.override.",
+            "admin.override.",
+            BedrockSinkConfig.OUTPUT_PRODUCER_PREFIX,
+            BedrockConnectorConfig.OUTPUT_KEY_CONVERTER_PREFIX,
             BedrockConnectorConfig.OUTPUT_VALUE_CONVERTER_PREFIX);
     /** The same for the source connector: Connect's topic creation groups and the request consumer's settings. */
     private static final List<String> SOURCE_FREE_FORM_PREFIXES = List.of(
-            "key.converter.", "value.converter.", "header.converter.", "transforms.", "predicates.",
-            "producer.override.", "admin.override.", "topic.creation.", BedrockSourceConfig.SOURCE_CONSUMER_PREFIX,
-            BedrockSourceConfig.SOURCE_KEY_CONVERTER_PREFIX, BedrockSourceConfig.SOURCE_VALUE_CONVERTER_PREFIX);
+            "key.converter.",
+            "value.converter.",
+            "header.converter.",
+            "transforms.",
+            "predicates.",
+            "producer.override.",
+            "admin.override.",
+            "topic.creation.",
+            BedrockSourceConfig.SOURCE_CONSUMER_PREFIX,
+            BedrockSourceConfig.SOURCE_KEY_CONVERTER_PREFIX,
+            BedrockSourceConfig.SOURCE_VALUE_CONVERTER_PREFIX);
     /** Worker keys with free-form suffixes. */
     private static final List<String> WORKER_FREE_FORM_PREFIXES = List.of(
-            "config.providers.", "key.converter.", "value.converter.", "header.converter.", "producer.",
-            "consumer.", "admin.", "listeners.https.", "rest.extension.");
+            "config.providers.",
+            "key.converter.",
+            "value.converter.",
+            "header.converter.",
+            "producer.",
+            "consumer.",
+            "admin.",
+            "listeners.https.",
+            "rest.extension.");
     /** A config provider reference as Connect's ConfigTransformer reads it: ${provider:[path:]key}. */
     private static final Pattern PROVIDER_REFERENCE = Pattern.compile("\\$\\{([^}:/]+):[^}]*}");
     /** A commented-out setting in a .properties example: '#key=value' (prose comments start with '# '). */
     private static final Pattern COMMENTED_SETTING = Pattern.compile("^#([a-z][a-z0-9._-]*)\\s*=", Pattern.MULTILINE);
     /** A connector config file mounted into a compose service. */
-    private static final Pattern COMPOSE_CONFIG_REFERENCE = Pattern.compile("\\./(config/[\\w./-]+\\.(?:json|properties))");
+    private static final Pattern COMPOSE_CONFIG_REFERENCE =
+            Pattern.compile("\\./(config/[\\w./-]+\\.(?:json|properties))");
+
     private static final String PLACEHOLDER_VALUE = "placeholder-from-config-provider";
     private static final Path README = ROOT.resolve("README.md");
     private static final String README_MINIMAL_CONFIG = "README.md (minimal config)";
     /** A ```properties block of README.md (indented inside a list item, or not). */
-    private static final Pattern README_PROPERTIES_BLOCK = Pattern.compile("```properties\\n(.*?)\\n\\s*```",
-            Pattern.DOTALL);
+    private static final Pattern README_PROPERTIES_BLOCK =
+            Pattern.compile("```properties\\n(.*?)\\n\\s*```", Pattern.DOTALL);
 
     /**
      * One connector config to check.
@@ -95,21 +119,34 @@ class ConfigExamplesTest {
      * @param providers       the config providers the worker running this config defines
      * @param formatProblems  problems found while reading the file (non-string JSON values, wrong shape)
      */
-    record Example(String source, Map<String, String> config, Set<String> commentedKeys, Set<String> providers,
-                   List<String> formatProblems) {
-    }
+    record Example(
+            String source,
+            Map<String, String> config,
+            Set<String> commentedKeys,
+            Set<String> providers,
+            List<String> formatProblems) {}
 
     @TestFactory
     Stream<DynamicTest> everyExampleIsAValidConnectorConfig() {
         List<Example> examples = allExamples();
-        assertThat(examples).as("connector configs found under config/, in docker-compose.yml and in README.md")
+        assertThat(examples)
+                .as("connector configs found under config/, in docker-compose.yml and in README.md")
                 .hasSizeGreaterThanOrEqualTo(4);
-        assertThat(examples.stream().map(Example::source)).contains(
-                "config/bedrock-sink.properties", "config/bedrock-sink.json", "config/bedrock-sink-template.json",
-                "config/bedrock-sink-demo.json", "docker-compose.yml -> config/bedrock-sink-demo.json",
-                "config/bedrock-source.json", README_MINIMAL_CONFIG);
-        return examples.stream().map(e -> DynamicTest.dynamicTest(e.source(),
-                () -> assertThat(problems(e)).as("problems in %s", e.source()).isEmpty()));
+        assertThat(examples.stream().map(Example::source))
+                .contains(
+                        "config/bedrock-sink.properties",
+                        "config/bedrock-sink.json",
+                        "config/bedrock-sink-template.json",
+                        "config/bedrock-sink-demo.json",
+                        "docker-compose.yml -> config/bedrock-sink-demo.json",
+                        "config/bedrock-source.json",
+                        README_MINIMAL_CONFIG);
+        return examples.stream()
+                .map(e -> DynamicTest.dynamicTest(
+                        e.source(),
+                        () -> assertThat(problems(e))
+                                .as("problems in %s", e.source())
+                                .isEmpty()));
     }
 
     /**
@@ -119,29 +156,33 @@ class ConfigExamplesTest {
      */
     @TestFactory
     Stream<DynamicTest> everyExampleWritesBareJsonAsTheKsqlDbStreamsRead() {
-        return allExamples().stream().map(e -> DynamicTest.dynamicTest(e.source(), () -> {
-            Map<String, String> config = resolved(e.config());
-            Converter converter;
-            if (BedrockSourceConnector.class.getName().equals(config.get(CONNECTOR_CLASS))) {
-                // the source's output goes through the worker's converter, configured by the connector's keys
-                converter = Utils.newInstance(loadClass(config.get("value.converter")), Converter.class);
-                Map<String, Object> settings = new TreeMap<>();
-                config.forEach((k, v) -> {
-                    if (k.startsWith("value.converter.")) {
-                        settings.put(k.substring("value.converter.".length()), v);
+        return allExamples().stream()
+                .map(e -> DynamicTest.dynamicTest(e.source(), () -> {
+                    Map<String, String> config = resolved(e.config());
+                    Converter converter;
+                    if (BedrockSourceConnector.class.getName().equals(config.get(CONNECTOR_CLASS))) {
+                        // the source's output goes through the worker's converter, configured by the connector's keys
+                        converter = Utils.newInstance(loadClass(config.get("value.converter")), Converter.class);
+                        Map<String, Object> settings = new TreeMap<>();
+                        config.forEach((k, v) -> {
+                            if (k.startsWith("value.converter.")) {
+                                settings.put(k.substring("value.converter.".length()), v);
+                            }
+                        });
+                        converter.configure(settings, false);
+                    } else {
+                        converter = new BedrockSinkConfig(config).outputValueConverter();
                     }
-                });
-                converter.configure(settings, false);
-            } else {
-                converter = new BedrockSinkConfig(config).outputValueConverter();
-            }
-            JsonNode value = JSON.readTree(converter.fromConnectData("bedrock-chunks", OutputRecords.CHUNK_SCHEMA,
-                    sampleChunk()));
-            assertThat(value.has("payload") && value.has("schema"))
-                    .as("%s writes the JsonConverter's schema envelope, which config/ksqldb does not read: set "
-                            + "output.value.converter.schemas.enable=false", e.source()).isFalse();
-            assertThat(value.path("request_id").asText()).isEqualTo("r-1");
-        }));
+                    JsonNode value = JSON.readTree(
+                            converter.fromConnectData("bedrock-chunks", OutputRecords.CHUNK_SCHEMA, sampleChunk()));
+                    assertThat(value.has("payload") && value.has("schema"))
+                            .as(
+                                    "%s writes the JsonConverter's schema envelope, which config/ksqldb does not read: set "
+                                            + "output.value.converter.schemas.enable=false",
+                                    e.source())
+                            .isFalse();
+                    assertThat(value.path("request_id").asText()).isEqualTo("r-1");
+                }));
     }
 
     /**
@@ -162,23 +203,29 @@ class ConfigExamplesTest {
         for (KsqlStatements.Statement statement : ProjectFiles.locate().ksqlStatements()) {
             DeclaredStream stream = DeclaredStream.of(statement.sql());
             if (stream != null) {
-                assertThat(stream.valueFormat()).as("VALUE_FORMAT of %s", stream.topic()).isEqualTo("JSON");
+                assertThat(stream.valueFormat())
+                        .as("VALUE_FORMAT of %s", stream.topic())
+                        .isEqualTo("JSON");
                 declared.put(stream.topic(), stream.valueColumns());
             }
         }
         assertThat(declared.keySet()).containsExactlyInAnyOrderElementsOf(written.keySet());
         declared.forEach((topic, columns) -> {
             assertThat(createdTopics).contains("create " + topic + " ");
-            List<String> fields = written.get(topic).fields().stream().map(f -> f.name()).toList();
-            assertThat(columns).as("value columns of the stream over %s", topic).isNotEmpty()
-                    .doesNotContain("payload").allSatisfy(c -> assertThat(fields).contains(c));
+            List<String> fields =
+                    written.get(topic).fields().stream().map(f -> f.name()).toList();
+            assertThat(columns)
+                    .as("value columns of the stream over %s", topic)
+                    .isNotEmpty()
+                    .doesNotContain("payload")
+                    .allSatisfy(c -> assertThat(fields).contains(c));
         });
     }
 
     /** A CREATE STREAM declaring its columns (not a CREATE ... AS SELECT): its topic, format and value columns. */
     record DeclaredStream(String topic, String valueFormat, List<String> valueColumns) {
-        private static final Pattern HEAD = Pattern.compile("(?is)CREATE\\s+(?:OR\\s+REPLACE\\s+)?STREAM\\s+"
-                + "(?:IF\\s+NOT\\s+EXISTS\\s+)?\\w+\\s*\\(.*");
+        private static final Pattern HEAD = Pattern.compile(
+                "(?is)CREATE\\s+(?:OR\\s+REPLACE\\s+)?STREAM\\s+" + "(?:IF\\s+NOT\\s+EXISTS\\s+)?\\w+\\s*\\(.*");
         private static final Pattern TOPIC = Pattern.compile("(?i)KAFKA_TOPIC\\s*=\\s*'([^']+)'");
         private static final Pattern FORMAT = Pattern.compile("(?i)VALUE_FORMAT\\s*=\\s*'([^']+)'");
 
@@ -220,9 +267,16 @@ class ConfigExamplesTest {
 
     private static org.apache.kafka.connect.data.Struct sampleChunk() {
         return new org.apache.kafka.connect.data.Struct(OutputRecords.CHUNK_SCHEMA)
-                .put("request_id", "r-1").put("invocation_id", "i-1").put("attempt", 1).put("seq", 0L)
-                .put("event", "chunk").put("model_id", "m").put("text", "Hello")
-                .put("source_topic", "bedrock-requests").put("source_partition", 0).put("source_offset", 0L);
+                .put("request_id", "r-1")
+                .put("invocation_id", "i-1")
+                .put("attempt", 1)
+                .put("seq", 0L)
+                .put("event", "chunk")
+                .put("model_id", "m")
+                .put("text", "Hello")
+                .put("source_topic", "bedrock-requests")
+                .put("source_partition", 0)
+                .put("source_offset", 0L);
     }
 
     @Test
@@ -232,8 +286,10 @@ class ConfigExamplesTest {
 
         Set<String> defined = worker.values().keySet();
         assertThat(props.keySet().stream()
-                .filter(k -> !defined.contains(k) && WORKER_FREE_FORM_PREFIXES.stream().noneMatch(k::startsWith)))
-                .as("keys a standalone worker does not know").isEmpty();
+                        .filter(k -> !defined.contains(k)
+                                && WORKER_FREE_FORM_PREFIXES.stream().noneMatch(k::startsWith)))
+                .as("keys a standalone worker does not know")
+                .isEmpty();
         assertThat(worker.getList("plugin.path")).containsExactly("target/plugin");
         assertThat(worker.getList("config.providers")).containsExactlyInAnyOrder("file", "env");
         for (String provider : worker.getList("config.providers")) {
@@ -275,7 +331,8 @@ class ConfigExamplesTest {
             }
         }
         if (config.getOrDefault(SinkConnectorConfig.TOPICS_CONFIG, "").isBlank()
-                && config.getOrDefault(SinkConnectorConfig.TOPICS_REGEX_CONFIG, "").isBlank()) {
+                && config.getOrDefault(SinkConnectorConfig.TOPICS_REGEX_CONFIG, "")
+                        .isBlank()) {
             problems.add("neither topics nor topics.regex is set");
         }
 
@@ -337,7 +394,8 @@ class ConfigExamplesTest {
         ConfigDef sourceDef = BedrockSourceConfig.configDef();
         ConfigDef connectDef = org.apache.kafka.connect.runtime.SourceConnectorConfig.configDef();
         for (String key : config.keySet()) {
-            if (!sourceDef.names().contains(key) && !connectDef.names().contains(key)
+            if (!sourceDef.names().contains(key)
+                    && !connectDef.names().contains(key)
                     && SOURCE_FREE_FORM_PREFIXES.stream().noneMatch(key::startsWith)) {
                 problems.add("unknown key '" + key + "'");
             }
@@ -378,7 +436,8 @@ class ConfigExamplesTest {
     }
 
     private static boolean known(String key, ConfigDef sinkDef, ConfigDef connectDef) {
-        return sinkDef.names().contains(key) || connectDef.names().contains(key)
+        return sinkDef.names().contains(key)
+                || connectDef.names().contains(key)
                 || FREE_FORM_PREFIXES.stream().anyMatch(key::startsWith);
     }
 
@@ -439,18 +498,21 @@ class ConfigExamplesTest {
             if (props.containsKey(CONNECTOR_CLASS)) {
                 Map<String, String> config = new LinkedHashMap<>();
                 props.stringPropertyNames().stream().sorted().forEach(k -> config.put(k, props.getProperty(k)));
-                examples.add(new Example(README_MINIMAL_CONFIG, config, Set.of(), providers(STANDALONE_WORKER),
-                        List.of()));
+                examples.add(
+                        new Example(README_MINIMAL_CONFIG, config, Set.of(), providers(STANDALONE_WORKER), List.of()));
             }
         }
-        assertThat(examples).as("connector configs in README.md's properties blocks").hasSize(1);
+        assertThat(examples)
+                .as("connector configs in README.md's properties blocks")
+                .hasSize(1);
         return examples;
     }
 
     private static List<Example> fromConfigDir() {
         Set<String> providers = providers(STANDALONE_WORKER);
         try (Stream<Path> files = Files.walk(CONFIG_DIR)) {
-            return files.filter(Files::isRegularFile).sorted()
+            return files.filter(Files::isRegularFile)
+                    .sorted()
                     .map(f -> read(f, ROOT.relativize(f).toString().replace('\\', '/'), providers))
                     .flatMap(List::stream)
                     .toList();
@@ -485,11 +547,15 @@ class ConfigExamplesTest {
                 examples.add(new Example(e.source(), e.config(), e.commentedKeys(), e.providers(), format));
             }
         }
-        assertThat(examples).as("connector configs docker-compose.yml registers").isNotEmpty();
-        String withoutComments = compose.lines().map(l -> l.replaceFirst("(^|\\s)#.*$", ""))
-                .reduce("", (a, b) -> a + b + "\n");
-        assertThat(withoutComments).as("docker-compose.yml has a connector config inline: keep it in config/ "
-                + "and mount it, so that this test checks it").doesNotContain(CONNECTOR_CLASS);
+        assertThat(examples)
+                .as("connector configs docker-compose.yml registers")
+                .isNotEmpty();
+        String withoutComments =
+                compose.lines().map(l -> l.replaceFirst("(^|\\s)#.*$", "")).reduce("", (a, b) -> a + b + "\n");
+        assertThat(withoutComments)
+                .as("docker-compose.yml has a connector config inline: keep it in config/ "
+                        + "and mount it, so that this test checks it")
+                .doesNotContain(CONNECTOR_CLASS);
         return examples;
     }
 
@@ -542,8 +608,11 @@ class ConfigExamplesTest {
             if (!field.getValue().isTextual()) {
                 problems.add("value of '" + field.getKey() + "' is not a JSON string: " + field.getValue());
             }
-            config.put(field.getKey(), field.getValue().isTextual() ? field.getValue().asText()
-                    : field.getValue().toString());
+            config.put(
+                    field.getKey(),
+                    field.getValue().isTextual()
+                            ? field.getValue().asText()
+                            : field.getValue().toString());
         }
         return config;
     }

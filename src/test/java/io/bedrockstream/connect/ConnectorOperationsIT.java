@@ -1,6 +1,15 @@
 package io.bedrockstream.connect;
 
+import static io.bedrockstream.connect.EmbeddedConnectHarness.allComplete;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.bedrockstream.emulator.EmulatorOptions;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -11,16 +20,6 @@ import org.apache.kafka.connect.runtime.rest.errors.ConnectRestException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Set;
-
-import static io.bedrockstream.connect.EmbeddedConnectHarness.allComplete;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What operators do to running connectors, on a real worker: request topics and partitions that appear and
@@ -36,8 +35,8 @@ class ConnectorOperationsIT {
         java.util.Properties broker = new java.util.Properties();
         broker.put("transaction.state.log.replication.factor", "1");
         broker.put("transaction.state.log.min.isr", "1");
-        h = new EmbeddedConnectHarness("bedrock-operations-it", EmulatorOptions.builder().words(6).perChunk(2), 500,
-                Map.of(), broker);
+        h = new EmbeddedConnectHarness(
+                "bedrock-operations-it", EmulatorOptions.builder().words(6).perChunk(2), 500, Map.of(), broker);
     }
 
     @AfterAll
@@ -56,8 +55,9 @@ class ConnectorOperationsIT {
     }
 
     private static void awaitTasks(String connector, int n) throws InterruptedException {
-        h.connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(connector, n,
-                "expected " + n + " running tasks");
+        h.connect
+                .assertions()
+                .assertConnectorAndExactlyNumTasksAreRunning(connector, n, "expected " + n + " running tasks");
     }
 
     @Test
@@ -76,7 +76,9 @@ class ConnectorOperationsIT {
         awaitComplete("disc-out", "d-1");
 
         try (Admin admin = h.connect.kafka().createAdminClient()) {
-            admin.createPartitions(Map.of("disc-a", NewPartitions.increaseTo(2))).all().get();
+            admin.createPartitions(Map.of("disc-a", NewPartitions.increaseTo(2)))
+                    .all()
+                    .get();
         }
         h.connect.kafka().createTopic("disc-b", 1);
         awaitTasks("disc", 3); // tasks.max above the partition count: one task per partition
@@ -88,7 +90,7 @@ class ConnectorOperationsIT {
         awaitTasks("disc", 2);
         produce("disc-a", 0, "d-4");
         awaitComplete("disc-out", "d-4");
-        for (String id : new String[]{"d-1", "d-2", "d-3", "d-4"}) {
+        for (String id : new String[] {"d-1", "d-2", "d-3", "d-4"}) {
             assertThat(h.emulator.stats().attempts(id)).as("attempts of %s", id).hasSize(1);
         }
     }
@@ -114,7 +116,10 @@ class ConnectorOperationsIT {
     }
 
     private static ProducerRecord<byte[], byte[]> record(String topic, String id) {
-        return new ProducerRecord<>(topic, 0, id.getBytes(StandardCharsets.UTF_8),
+        return new ProducerRecord<>(
+                topic,
+                0,
+                id.getBytes(StandardCharsets.UTF_8),
                 ("q [[emu id=" + id + "]]").getBytes(StandardCharsets.UTF_8));
     }
 
@@ -131,11 +136,14 @@ class ConnectorOperationsIT {
         h.connect.stopConnector("off");
         h.connect.assertions().assertConnectorIsStopped("off", "not stopped");
         Map<String, Object> partition = Map.of("topic", "off-in", "partition", 0);
-        assertThatThrownBy(() -> h.connect.alterSourceConnectorOffset("off", partition,
-                Map.of("offset", 1, "done", "x")))
-                .isInstanceOf(ConnectRestException.class).hasMessageContaining("'x'");
-        assertThatThrownBy(() -> h.connect.alterSourceConnectorOffset("off", Map.of("topic", "off-in"),
-                Map.of("offset", 1))).isInstanceOf(ConnectRestException.class).hasMessageContaining("partition");
+        assertThatThrownBy(
+                        () -> h.connect.alterSourceConnectorOffset("off", partition, Map.of("offset", 1, "done", "x")))
+                .isInstanceOf(ConnectRestException.class)
+                .hasMessageContaining("'x'");
+        assertThatThrownBy(() ->
+                        h.connect.alterSourceConnectorOffset("off", Map.of("topic", "off-in"), Map.of("offset", 1)))
+                .isInstanceOf(ConnectRestException.class)
+                .hasMessageContaining("partition");
         h.connect.alterSourceConnectorOffset("off", partition, Map.of("offset", 1, "done", "2"));
         h.connect.resumeConnector("off");
         awaitTasks("off", 1);
@@ -145,8 +153,12 @@ class ConnectorOperationsIT {
             Thread.sleep(100);
         }
         assertThat(h.emulator.stats().attempts("o-0")).hasSize(1);
-        assertThat(h.emulator.stats().attempts("o-1")).as("altered to offset 1: o-1 runs again").hasSize(2);
-        assertThat(h.emulator.stats().attempts("o-2")).as("listed as done: o-2 does not").hasSize(1);
+        assertThat(h.emulator.stats().attempts("o-1"))
+                .as("altered to offset 1: o-1 runs again")
+                .hasSize(2);
+        assertThat(h.emulator.stats().attempts("o-2"))
+                .as("listed as done: o-2 does not")
+                .hasSize(1);
 
         h.connect.stopConnector("off");
         h.connect.assertions().assertConnectorIsStopped("off", "not stopped");
@@ -154,11 +166,15 @@ class ConnectorOperationsIT {
         h.connect.resumeConnector("off");
         deadline = System.nanoTime() + WAIT.toNanos();
         // requests run concurrently: wait for all three, not just the last one produced
-        while ((h.emulator.stats().attempts("o-0").size() < 2 || h.emulator.stats().attempts("o-1").size() < 3
-                || h.emulator.stats().attempts("o-2").size() < 2) && System.nanoTime() < deadline) {
+        while ((h.emulator.stats().attempts("o-0").size() < 2
+                        || h.emulator.stats().attempts("o-1").size() < 3
+                        || h.emulator.stats().attempts("o-2").size() < 2)
+                && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertThat(h.emulator.stats().attempts("o-0")).as("reset: every request runs again").hasSize(2);
+        assertThat(h.emulator.stats().attempts("o-0"))
+                .as("reset: every request runs again")
+                .hasSize(2);
         assertThat(h.emulator.stats().attempts("o-1")).hasSize(3);
         assertThat(h.emulator.stats().attempts("o-2")).hasSize(2);
     }
@@ -181,7 +197,9 @@ class ConnectorOperationsIT {
             Thread.sleep(100);
         }
         EmbeddedConnectHarness.awaitOffset("soff", () -> sinkCommitted("soff"), 2, WAIT);
-        assertThat(h.emulator.stats().attempts("so-0")).as("before the altered offset: not run again").hasSize(1);
+        assertThat(h.emulator.stats().attempts("so-0"))
+                .as("before the altered offset: not run again")
+                .hasSize(1);
         // at least once more: a rebalance while the resumed tasks join the group may run it again too
         int so1 = h.emulator.stats().attempts("so-1").size();
         assertThat(so1).isGreaterThanOrEqualTo(2);
@@ -191,16 +209,21 @@ class ConnectorOperationsIT {
         h.connect.resetConnectorOffsets("soff");
         h.connect.resumeConnector("soff");
         deadline = System.nanoTime() + WAIT.toNanos();
-        while ((h.emulator.stats().attempts("so-0").size() < 2 || h.emulator.stats().attempts("so-1").size() <= so1)
+        while ((h.emulator.stats().attempts("so-0").size() < 2
+                        || h.emulator.stats().attempts("so-1").size() <= so1)
                 && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertThat(h.emulator.stats().attempts("so-0")).as("reset: every request runs again").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(h.emulator.stats().attempts("so-0"))
+                .as("reset: every request runs again")
+                .hasSizeGreaterThanOrEqualTo(2);
         assertThat(h.emulator.stats().attempts("so-1")).hasSizeGreaterThan(so1);
     }
 
     private static long sinkCommitted(String connector) {
         return h.connect.connectorOffsets(connector).offsets().stream()
-                .mapToLong(o -> ((Number) o.offset().get("kafka_offset")).longValue()).max().orElse(-1);
+                .mapToLong(o -> ((Number) o.offset().get("kafka_offset")).longValue())
+                .max()
+                .orElse(-1);
     }
 }

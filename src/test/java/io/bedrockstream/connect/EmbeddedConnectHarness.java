@@ -1,17 +1,11 @@
 package io.bedrockstream.connect;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bedrockstream.emulator.BedrockEmulator;
 import io.bedrockstream.emulator.EmulatorOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,8 +18,13 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
 /**
  * A real KRaft broker and Connect worker (Kafka's {@link EmbeddedConnectCluster}) plus the Bedrock emulator
@@ -56,9 +55,14 @@ public final class EmbeddedConnectHarness implements AutoCloseable {
      * @param extraWorkerProps added to the worker's settings, e.g. exactly.once.source.support=enabled
      * @param brokerProps      the broker's settings, e.g. the transaction state log's replication for one broker
      */
-    EmbeddedConnectHarness(String name, EmulatorOptions.Builder emulatorOptions, long offsetFlushMs,
-                Map<String, String> extraWorkerProps, Properties brokerProps) {
-        emulator = BedrockEmulator.start(emulatorOptions.port(0).credentials(ACCESS_KEY, SECRET_KEY).build());
+    EmbeddedConnectHarness(
+            String name,
+            EmulatorOptions.Builder emulatorOptions,
+            long offsetFlushMs,
+            Map<String, String> extraWorkerProps,
+            Properties brokerProps) {
+        emulator = BedrockEmulator.start(
+                emulatorOptions.port(0).credentials(ACCESS_KEY, SECRET_KEY).build());
         Map<String, String> workerProps = new HashMap<>();
         workerProps.put("plugin.discovery", "service_load");
         workerProps.put("offset.flush.interval.ms", String.valueOf(offsetFlushMs));
@@ -66,8 +70,13 @@ public final class EmbeddedConnectHarness implements AutoCloseable {
         workerProps.put("config.providers", "file");
         workerProps.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
         workerProps.putAll(extraWorkerProps);
-        connect = new EmbeddedConnectCluster.Builder().name(name).numWorkers(1).numBrokers(1)
-                .workerProps(workerProps).brokerProps(brokerProps).build();
+        connect = new EmbeddedConnectCluster.Builder()
+                .name(name)
+                .numWorkers(1)
+                .numBrokers(1)
+                .workerProps(workerProps)
+                .brokerProps(brokerProps)
+                .build();
         connect.start();
     }
 
@@ -104,8 +113,11 @@ public final class EmbeddedConnectHarness implements AutoCloseable {
      */
     Map<String, String> sourceConfig(String in, String out, String dlq) {
         Map<String, String> c = sinkConfig(in, out, dlq);
-        c.keySet().removeIf(k -> k.startsWith("errors.") || k.startsWith("output.value.converter")
-                || k.equals("topics") || k.equals("output.bootstrap.servers"));
+        c.keySet()
+                .removeIf(k -> k.startsWith("errors.")
+                        || k.startsWith("output.value.converter")
+                        || k.equals("topics")
+                        || k.equals("output.bootstrap.servers"));
         c.put("connector.class", BedrockSourceConnector.class.getName());
         c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         c.put("value.converter.schemas.enable", "false");
@@ -128,8 +140,8 @@ public final class EmbeddedConnectHarness implements AutoCloseable {
     void produce(String topic, Integer partition, String key, byte[] value, Map<String, String> headers) {
         Map<String, Object> props = new HashMap<>();
         try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(props)) {
-            ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, partition,
-                    key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+            ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(
+                    topic, partition, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
             headers.forEach((k, v) -> r.headers().add(new RecordHeader(k, v.getBytes(StandardCharsets.UTF_8))));
             producer.send(r).get();
         } catch (Exception e) {
@@ -142,8 +154,8 @@ public final class EmbeddedConnectHarness implements AutoCloseable {
     }
 
     /** Reads a topic from the beginning until {@code done} holds for what was read, or the timeout passes. */
-    List<ConsumerRecord<byte[], byte[]>> readUntil(String topic, Duration timeout,
-                                                   Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
+    List<ConsumerRecord<byte[], byte[]>> readUntil(
+            String topic, Duration timeout, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + System.nanoTime());
@@ -180,9 +192,12 @@ public final class EmbeddedConnectHarness implements AutoCloseable {
 
     /** Output records of one request id, in the order read; any there are must sit in one partition (same key). */
     public static List<JsonNode> recordsOf(List<ConsumerRecord<byte[], byte[]>> records, String id) {
-        List<ConsumerRecord<byte[], byte[]>> mine = records.stream().filter(r -> id.equals(key(r))).toList();
+        List<ConsumerRecord<byte[], byte[]>> mine =
+                records.stream().filter(r -> id.equals(key(r))).toList();
         if (!mine.isEmpty()) {
-            assertThat(mine.stream().map(ConsumerRecord::partition).distinct()).as("partitions of %s", id).hasSize(1);
+            assertThat(mine.stream().map(ConsumerRecord::partition).distinct())
+                    .as("partitions of %s", id)
+                    .hasSize(1);
         }
         return mine.stream().map(EmbeddedConnectHarness::json).toList();
     }
@@ -191,7 +206,8 @@ public final class EmbeddedConnectHarness implements AutoCloseable {
     public static Map<String, List<JsonNode>> byInvocation(List<JsonNode> records) {
         Map<String, List<JsonNode>> out = new LinkedHashMap<>();
         for (JsonNode n : records) {
-            out.computeIfAbsent(n.path("invocation_id").asText(), k -> new ArrayList<>()).add(n);
+            out.computeIfAbsent(n.path("invocation_id").asText(), k -> new ArrayList<>())
+                    .add(n);
         }
         return out;
     }
@@ -204,8 +220,10 @@ public final class EmbeddedConnectHarness implements AutoCloseable {
             assertThat(n.path("attempt").asInt()).isEqualTo(attempt);
             assertThat(n.path("event").asText()).isEqualTo(i < inv.size() - 1 ? "chunk" : terminal);
         }
-        return inv.stream().filter(n -> "chunk".equals(n.path("event").asText()))
-                .map(n -> n.path("text").isNull() ? "" : n.path("text").asText()).collect(Collectors.joining());
+        return inv.stream()
+                .filter(n -> "chunk".equals(n.path("event").asText()))
+                .map(n -> n.path("text").isNull() ? "" : n.path("text").asText())
+                .collect(Collectors.joining());
     }
 
     /** Polls a committed offset until it equals {@code expected}; fails after {@code wait} naming {@code what}. */

@@ -1,14 +1,13 @@
 package io.bedrockstream.connect;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.bedrock.BedrockClientSettings;
 import io.bedrockstream.bedrock.CredentialsSettings;
 import io.bedrockstream.connect.config.BedrockSinkConfig;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The credentials settings a task hands to the Bedrock client factory, from the connector config. */
 class EngineWiringTest {
@@ -24,12 +23,22 @@ class EngineWiringTest {
 
     @Test
     void assumeRoleCarriesTheRoleTheExternalIdAndTheStsEndpoint() {
-        CredentialsSettings c = credentials("bedrock.credentials.provider", "assume-role",
-                "bedrock.role.arn", "arn:aws:iam::123456789012:role/invoker", "bedrock.role.external.id", "ext-1",
-                "bedrock.sts.endpoint.override", "https://sts.eu-west-1.amazonaws.com");
+        CredentialsSettings c = credentials(
+                "bedrock.credentials.provider",
+                "assume-role",
+                "bedrock.role.arn",
+                "arn:aws:iam::123456789012:role/invoker",
+                "bedrock.role.external.id",
+                "ext-1",
+                "bedrock.sts.endpoint.override",
+                "https://sts.eu-west-1.amazonaws.com");
 
-        assertThat(c).isEqualTo(CredentialsSettings.assumeRole("arn:aws:iam::123456789012:role/invoker", "ext-1",
-                "kafka-connect-bedrock-stream", URI.create("https://sts.eu-west-1.amazonaws.com")));
+        assertThat(c)
+                .isEqualTo(CredentialsSettings.assumeRole(
+                        "arn:aws:iam::123456789012:role/invoker",
+                        "ext-1",
+                        "kafka-connect-bedrock-stream",
+                        URI.create("https://sts.eu-west-1.amazonaws.com")));
     }
 
     @Test
@@ -51,17 +60,24 @@ class EngineWiringTest {
     void theSdkPoolHasTwiceTheInFlightLimitSoANewCallNeverWaitsForAFinishedStreamToBeReleased() {
         Map<String, String> props = TestConfigs.validSink();
         props.put("max.in.flight.requests", "64");
-        assertThat(EngineWiring.client(new BedrockSinkConfig(props)).maxConnections()).isEqualTo(128);
+        assertThat(EngineWiring.client(new BedrockSinkConfig(props)).maxConnections())
+                .isEqualTo(128);
         props.put("max.in.flight.requests", "1");
-        assertThat(EngineWiring.client(new BedrockSinkConfig(props)).maxConnections()).isEqualTo(2);
+        assertThat(EngineWiring.client(new BedrockSinkConfig(props)).maxConnections())
+                .isEqualTo(2);
     }
 
     @Test
     void profileAndStaticKeys() {
         assertThat(credentials("bedrock.credentials.provider", "profile", "bedrock.profile.name", "bedrock"))
                 .isEqualTo(CredentialsSettings.profile("bedrock"));
-        assertThat(credentials("bedrock.credentials.provider", "static", "bedrock.access.key.id", "AKID",
-                "bedrock.secret.access.key", "secret"))
+        assertThat(credentials(
+                        "bedrock.credentials.provider",
+                        "static",
+                        "bedrock.access.key.id",
+                        "AKID",
+                        "bedrock.secret.access.key",
+                        "secret"))
                 .isEqualTo(CredentialsSettings.staticKeys("AKID", "secret", null));
     }
 
@@ -76,8 +92,10 @@ class EngineWiringTest {
     @Test
     void theTokenBudgetIsLearnedByDefaultAndRateTokensLearnFalseTurnsItOff() {
         Map<String, String> props = TestConfigs.validSink();
-        assertThat(EngineWiring.engine(new BedrockSinkConfig(props)).quota().learn()).isTrue();
+        assertThat(EngineWiring.engine(new BedrockSinkConfig(props)).quota().learn())
+                .isTrue();
         props.put("rate.tokens.learn", "false");
-        assertThat(EngineWiring.engine(new BedrockSinkConfig(props)).quota().learn()).isFalse();
+        assertThat(EngineWiring.engine(new BedrockSinkConfig(props)).quota().learn())
+                .isFalse();
     }
 }

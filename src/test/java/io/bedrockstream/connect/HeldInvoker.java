@@ -7,7 +7,6 @@ import io.bedrockstream.bedrock.InvocationResult;
 import io.bedrockstream.bedrock.Invoker;
 import io.bedrockstream.model.ParsedChunk;
 import io.bedrockstream.request.ModelRequest;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,14 +100,15 @@ final class HeldInvoker implements Invoker {
         long deadline = System.nanoTime() + wait.toNanos();
         synchronized (calls) {
             while (true) {
-                List<Call> open = calls.stream().filter(c -> !c.ended() && which.test(c)).toList();
+                List<Call> open =
+                        calls.stream().filter(c -> !c.ended() && which.test(c)).toList();
                 if (open.size() >= n) {
                     return open;
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new AssertionError("expected " + n + " open calls, have " + open.size() + " of "
-                            + calls.size());
+                    throw new AssertionError(
+                            "expected " + n + " open calls, have " + open.size() + " of " + calls.size());
                 }
                 calls.wait(Math.max(1, left / 1_000_000));
             }

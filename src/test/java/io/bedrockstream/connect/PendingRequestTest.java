@@ -1,12 +1,11 @@
 package io.bedrockstream.connect;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.engine.RequestOutcome;
 import io.bedrockstream.request.SourceCoordinates;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class PendingRequestTest {
     private static final RequestOutcome DONE = new RequestOutcome(null, 1, List.of("i-1"), "text", null, null);

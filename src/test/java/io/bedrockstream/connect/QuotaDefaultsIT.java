@@ -1,5 +1,7 @@
 package io.bedrockstream.connect;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.bedrock.BedrockClientSettings;
 import io.bedrockstream.bedrock.EmulatorFixtures;
 import io.bedrockstream.connect.config.BedrockConnectorConfig;
@@ -12,8 +14,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Quota-aware admission at the connector's default rate.tokens.output.weights, for a model Bedrock burns output
@@ -28,7 +28,8 @@ class QuotaDefaultsIT {
 
     @BeforeAll
     static void start() {
-        emulator = BedrockEmulator.start(EmulatorOptions.builder().credentials("AKIDTEST", "secret").build());
+        emulator = BedrockEmulator.start(
+                EmulatorOptions.builder().credentials("AKIDTEST", "secret").build());
         client = EmulatorFixtures.client(emulator, BedrockClientSettings.HttpProtocol.HTTP2);
     }
 
@@ -40,9 +41,16 @@ class QuotaDefaultsIT {
 
     @Test
     void aClaude4ModelAtTheDefaultWeightsIsRarelyThrottled() throws Exception {
-        String defaultWeights = (String) BedrockSinkConfig.configDef().defaultValues()
-                .get(BedrockConnectorConfig.RATE_TOKENS_OUTPUT_WEIGHTS);
-        QuotaRun.Figures f = QuotaRun.run(emulator, client, QuotaRun.Mode.RESERVE, 5_000, 5_000, 5, SONNET_4,
+        String defaultWeights = (String)
+                BedrockSinkConfig.configDef().defaultValues().get(BedrockConnectorConfig.RATE_TOKENS_OUTPUT_WEIGHTS);
+        QuotaRun.Figures f = QuotaRun.run(
+                emulator,
+                client,
+                QuotaRun.Mode.RESERVE,
+                5_000,
+                5_000,
+                5,
+                SONNET_4,
                 OutputTokenWeights.parse(defaultWeights));
         System.out.println(f);
         assertThat(f.backlogLeft()).as("the backlog lasted the whole run").isPositive();

@@ -1,7 +1,15 @@
 package io.bedrockstream.connect;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.request.RequestRecord;
 import io.bedrockstream.request.SourceCoordinates;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
@@ -14,27 +22,22 @@ import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
 
-import java.math.BigDecimal;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 class RequestRecordsTest {
 
-    static final Schema MESSAGE = SchemaBuilder.struct().name("Message")
+    static final Schema MESSAGE = SchemaBuilder.struct()
+            .name("Message")
             .field("role", Schema.STRING_SCHEMA)
             .field("content", Schema.STRING_SCHEMA)
             .build();
-    static final Schema REQUEST = SchemaBuilder.struct().name("Request")
+    static final Schema REQUEST = SchemaBuilder.struct()
+            .name("Request")
             .field("id", Schema.STRING_SCHEMA)
             .field("messages", SchemaBuilder.array(MESSAGE).build())
             .field("max_tokens", Schema.INT32_SCHEMA)
             .field("image", Schema.OPTIONAL_BYTES_SCHEMA)
-            .field("tags", SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.INT64_SCHEMA).build())
+            .field(
+                    "tags",
+                    SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.INT64_SCHEMA).build())
             .field("price", Decimal.schema(2))
             .field("day", Date.SCHEMA)
             .field("at", Timestamp.SCHEMA)
@@ -43,8 +46,8 @@ class RequestRecordsTest {
             .build();
 
     static SinkRecord record(Schema keySchema, Object key, Schema valueSchema, Object value, ConnectHeaders headers) {
-        return new SinkRecord("requests", 2, keySchema, key, valueSchema, value, 17L, 1000L,
-                TimestampType.CREATE_TIME, headers);
+        return new SinkRecord(
+                "requests", 2, keySchema, key, valueSchema, value, 17L, 1000L, TimestampType.CREATE_TIME, headers);
     }
 
     @Test
@@ -53,13 +56,14 @@ class RequestRecordsTest {
                 .put("id", "r-1")
                 .put("messages", List.of(new Struct(MESSAGE).put("role", "user").put("content", "Hi")))
                 .put("max_tokens", 100)
-                .put("image", ByteBuffer.wrap(new byte[]{1, 2, 3}))
+                .put("image", ByteBuffer.wrap(new byte[] {1, 2, 3}))
                 .put("tags", Map.of("a", 1L))
                 .put("price", new BigDecimal("12.50"))
                 .put("day", new java.util.Date(19_753L * 86_400_000L))
                 .put("at", new java.util.Date(1_706_708_700_000L))
                 .put("time", new java.util.Date(49_500_000L));
-        RequestRecord r = RequestRecords.from(record(Schema.STRING_SCHEMA, "k-1", REQUEST, value, new ConnectHeaders()));
+        RequestRecord r =
+                RequestRecords.from(record(Schema.STRING_SCHEMA, "k-1", REQUEST, value, new ConnectHeaders()));
 
         assertThat(r.topic()).isEqualTo("requests");
         assertThat(r.partition()).isEqualTo(2);
@@ -67,10 +71,11 @@ class RequestRecordsTest {
         assertThat(r.key()).isEqualTo("k-1");
         @SuppressWarnings("unchecked")
         Map<String, Object> map = (Map<String, Object>) r.value();
-        assertThat(map).containsOnlyKeys("id", "messages", "max_tokens", "image", "tags", "price", "day", "at",
-                "time", "note");
-        assertThat(map.keySet()).containsExactly("id", "messages", "max_tokens", "image", "tags", "price", "day",
-                "at", "time", "note");
+        assertThat(map)
+                .containsOnlyKeys(
+                        "id", "messages", "max_tokens", "image", "tags", "price", "day", "at", "time", "note");
+        assertThat(map.keySet())
+                .containsExactly("id", "messages", "max_tokens", "image", "tags", "price", "day", "at", "time", "note");
         assertThat(map.get("messages")).isEqualTo(List.of(Map.of("role", "user", "content", "Hi")));
         assertThat(map.get("max_tokens")).isEqualTo(100);
         assertThat((byte[]) map.get("image")).containsExactly(1, 2, 3);
@@ -101,25 +106,33 @@ class RequestRecordsTest {
     @Test
     void primitiveAndRawValuesPassThrough() {
         byte[] raw = "{\"prompt\":\"hi\"}".getBytes(StandardCharsets.UTF_8);
-        assertThat(RequestRecords.from(record(null, null, Schema.BYTES_SCHEMA, raw, new ConnectHeaders())).value())
+        assertThat(RequestRecords.from(record(null, null, Schema.BYTES_SCHEMA, raw, new ConnectHeaders()))
+                        .value())
                 .isSameAs(raw);
-        assertThat(RequestRecords.from(record(null, null, Schema.STRING_SCHEMA, "hi", new ConnectHeaders())).value())
+        assertThat(RequestRecords.from(record(null, null, Schema.STRING_SCHEMA, "hi", new ConnectHeaders()))
+                        .value())
                 .isEqualTo("hi");
-        assertThat(RequestRecords.from(record(null, null, null, null, new ConnectHeaders())).value()).isNull();
+        assertThat(RequestRecords.from(record(null, null, null, null, new ConnectHeaders()))
+                        .value())
+                .isNull();
     }
 
     @Test
     void aConsumedRecordKeepsItsCoordinatesConvertedDataAndLastHeaderValues() {
-        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        org.apache.kafka.common.header.internals.RecordHeaders headers =
+                new org.apache.kafka.common.header.internals.RecordHeaders();
         headers.add("model", "a".getBytes(StandardCharsets.UTF_8));
         headers.add("model", "b".getBytes(StandardCharsets.UTF_8));
         headers.add("gone", "x".getBytes(StandardCharsets.UTF_8));
         headers.add("gone", null);
-        Schema valueSchema = SchemaBuilder.struct().field("question", Schema.STRING_SCHEMA).build();
-        RequestRecord r = RequestRecords.from(new SourceCoordinates("requests", 2, 41L),
+        Schema valueSchema =
+                SchemaBuilder.struct().field("question", Schema.STRING_SCHEMA).build();
+        RequestRecord r = RequestRecords.from(
+                new SourceCoordinates("requests", 2, 41L),
                 new org.apache.kafka.connect.data.SchemaAndValue(Schema.STRING_SCHEMA, "k-1"),
-                new org.apache.kafka.connect.data.SchemaAndValue(valueSchema,
-                        new Struct(valueSchema).put("question", "why?")), headers);
+                new org.apache.kafka.connect.data.SchemaAndValue(
+                        valueSchema, new Struct(valueSchema).put("question", "why?")),
+                headers);
         assertThat(r.topic()).isEqualTo("requests");
         assertThat(r.partition()).isEqualTo(2);
         assertThat(r.offset()).isEqualTo(41L);
@@ -131,7 +144,10 @@ class RequestRecordsTest {
 
     @Test
     void structKeyBecomesAMap() {
-        Schema keySchema = SchemaBuilder.struct().field("tenant", Schema.STRING_SCHEMA).field("n", Schema.INT64_SCHEMA).build();
+        Schema keySchema = SchemaBuilder.struct()
+                .field("tenant", Schema.STRING_SCHEMA)
+                .field("n", Schema.INT64_SCHEMA)
+                .build();
         Struct key = new Struct(keySchema).put("tenant", "acme").put("n", 5L);
         RequestRecord r = RequestRecords.from(record(keySchema, key, null, "v", new ConnectHeaders()));
         assertThat(r.key()).isEqualTo(Map.of("tenant", "acme", "n", 5L));
@@ -142,13 +158,14 @@ class RequestRecordsTest {
         ConnectHeaders headers = new ConnectHeaders();
         headers.addString("x-request-id", "first");
         headers.addString("x-request-id", "second");
-        headers.addBytes("x-bytes", new byte[]{9, 8});
+        headers.addBytes("x-bytes", new byte[] {9, 8});
         headers.addInt("x-int", 42);
         headers.addString("x-gone", "here");
         headers.add("x-gone", null, Schema.OPTIONAL_STRING_SCHEMA);
         RequestRecord r = RequestRecords.from(record(null, null, null, "v", headers));
         assertThat(r.headers()).containsOnlyKeys("x-request-id", "x-bytes", "x-int");
-        assertThat(new String(r.headers().get("x-request-id"), StandardCharsets.UTF_8)).isEqualTo("second");
+        assertThat(new String(r.headers().get("x-request-id"), StandardCharsets.UTF_8))
+                .isEqualTo("second");
         assertThat(r.headers().get("x-bytes")).containsExactly(9, 8);
         assertThat(new String(r.headers().get("x-int"), StandardCharsets.UTF_8)).isEqualTo("42");
     }

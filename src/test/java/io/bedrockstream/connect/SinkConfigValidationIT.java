@@ -1,18 +1,17 @@
 package io.bedrockstream.connect;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The worker's REST validation ({@code PUT /connector-plugins/BedrockSinkConnector/config/validate}) shows each
@@ -79,18 +78,36 @@ class SinkConfigValidationIT {
 
     @Test
     void validConfigHasNoErrors() {
-        ConfigInfos infos = validate(config("bedrock.credentials.provider", "static",
-                "bedrock.access.key.id", "AKIAEXAMPLE", "bedrock.secret.access.key", "wJalrSECRET"));
+        ConfigInfos infos = validate(config(
+                "bedrock.credentials.provider",
+                "static",
+                "bedrock.access.key.id",
+                "AKIAEXAMPLE",
+                "bedrock.secret.access.key",
+                "wJalrSECRET"));
         assertThat(errors(infos)).isEmpty();
         assertThat(infos.errorCount()).isZero();
-        assertThat(infos.groups()).contains("Bedrock connection", "Credentials", "Model", "Request mapping",
-                "Output", "Flow control & retry", "Errors", "Output producer");
+        assertThat(infos.groups())
+                .contains(
+                        "Bedrock connection",
+                        "Credentials",
+                        "Model",
+                        "Request mapping",
+                        "Output",
+                        "Flow control & retry",
+                        "Errors",
+                        "Output producer");
     }
 
     @Test
     void passwordsAreNotEchoed() {
-        ConfigInfos infos = validate(config("bedrock.credentials.provider", "static",
-                "bedrock.access.key.id", "AKIAEXAMPLE", "bedrock.secret.access.key", "wJalrSECRET"));
+        ConfigInfos infos = validate(config(
+                "bedrock.credentials.provider",
+                "static",
+                "bedrock.access.key.id",
+                "AKIAEXAMPLE",
+                "bedrock.secret.access.key",
+                "wJalrSECRET"));
         assertThat(infos.toString()).doesNotContain("wJalrSECRET", "AKIAEXAMPLE");
     }
 
@@ -98,7 +115,8 @@ class SinkConfigValidationIT {
     void enumeratedKeysOfferTheirValues() {
         ConfigInfo protocol = validate(config()).configs().stream()
                 .filter(i -> i.configKey() != null && i.configKey().name().equals("bedrock.http.protocol"))
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
         assertThat(protocol.configValue().recommendedValues()).containsExactly("HTTP2", "HTTP1_1");
         assertThat(protocol.configKey().group()).isEqualTo("Bedrock connection");
         assertThat(protocol.configKey().displayName()).isEqualTo("HTTP protocol");
@@ -123,70 +141,100 @@ class SinkConfigValidationIT {
 
     @Test
     void completionsTopicEqualsOutputTopic() {
-        assertRule(config("output.completions.topic", "responses"), "must differ from output.topic",
-                "output.completions.topic", "output.topic");
+        assertRule(
+                config("output.completions.topic", "responses"),
+                "must differ from output.topic",
+                "output.completions.topic",
+                "output.topic");
     }
 
     @Test
     void opaqueModelArnWithoutFamily() {
-        assertRule(config("bedrock.model.id", "arn:aws:bedrock:us-east-1:123456789012:provisioned-model/p1"),
-                "set bedrock.model.family", "bedrock.model.id", "bedrock.model.family");
+        assertRule(
+                config("bedrock.model.id", "arn:aws:bedrock:us-east-1:123456789012:provisioned-model/p1"),
+                "set bedrock.model.family",
+                "bedrock.model.id",
+                "bedrock.model.family");
     }
 
     @Test
     void staticProviderWithOneKey() {
-        assertRule(config("bedrock.credentials.provider", "static", "bedrock.access.key.id", "AKIAEXAMPLE"),
+        assertRule(
+                config("bedrock.credentials.provider", "static", "bedrock.access.key.id", "AKIAEXAMPLE"),
                 "set bedrock.secret.access.key",
-                "bedrock.credentials.provider", "bedrock.access.key.id", "bedrock.secret.access.key");
+                "bedrock.credentials.provider",
+                "bedrock.access.key.id",
+                "bedrock.secret.access.key");
     }
 
     @Test
     void staticKeysWithDefaultProvider() {
-        assertRule(config("bedrock.access.key.id", "AKIAEXAMPLE", "bedrock.secret.access.key", "wJalrSECRET"),
+        assertRule(
+                config("bedrock.access.key.id", "AKIAEXAMPLE", "bedrock.secret.access.key", "wJalrSECRET"),
                 "set bedrock.credentials.provider=static",
-                "bedrock.credentials.provider", "bedrock.access.key.id", "bedrock.secret.access.key");
+                "bedrock.credentials.provider",
+                "bedrock.access.key.id",
+                "bedrock.secret.access.key");
     }
 
     @Test
     void assumeRoleWithoutRoleArn() {
-        assertRule(config("bedrock.credentials.provider", "assume-role"), "set bedrock.role.arn",
-                "bedrock.credentials.provider", "bedrock.role.arn");
+        assertRule(
+                config("bedrock.credentials.provider", "assume-role"),
+                "set bedrock.role.arn",
+                "bedrock.credentials.provider",
+                "bedrock.role.arn");
     }
 
     @Test
     void guardrailWithoutVersion() {
-        assertRule(config("bedrock.guardrail.identifier", "gr-1"), "set bedrock.guardrail.version",
-                "bedrock.guardrail.identifier", "bedrock.guardrail.version");
+        assertRule(
+                config("bedrock.guardrail.identifier", "gr-1"),
+                "set bedrock.guardrail.version",
+                "bedrock.guardrail.identifier",
+                "bedrock.guardrail.version");
     }
 
     @Test
     void overrideHeaderWithoutAllowedModels() {
-        assertRule(config("request.model.override.header", "x-model"), "list the model ids",
-                "request.model.override.header", "request.model.allowed");
+        assertRule(
+                config("request.model.override.header", "x-model"),
+                "list the model ids",
+                "request.model.override.header",
+                "request.model.allowed");
     }
 
     @Test
     void backoffAboveMax() {
-        assertRule(config("retry.backoff.ms", "60000"), "is greater than retry.backoff.max.ms",
-                "retry.backoff.ms", "retry.backoff.max.ms");
+        assertRule(
+                config("retry.backoff.ms", "60000"),
+                "is greater than retry.backoff.max.ms",
+                "retry.backoff.ms",
+                "retry.backoff.max.ms");
     }
 
     @Test
     void headerIdSourceWithoutHeader() {
-        assertRule(config("request.id.source", "header"), "set request.id.header",
-                "request.id.source", "request.id.header");
+        assertRule(
+                config("request.id.source", "header"),
+                "set request.id.header",
+                "request.id.source",
+                "request.id.header");
     }
 
     @Test
     void fieldIdSourceWithoutPointer() {
-        assertRule(config("request.id.source", "field"), "set request.id.pointer",
-                "request.id.source", "request.id.pointer");
+        assertRule(
+                config("request.id.source", "field"),
+                "set request.id.pointer",
+                "request.id.source",
+                "request.id.pointer");
     }
 
     @Test
     void singleFieldErrorsComeFromTheValidators() {
-        Map<String, List<String>> errors = errors(validate(config("bedrock.http.protocol", "HTTP3",
-                "request.max.bytes", "0")));
+        Map<String, List<String>> errors =
+                errors(validate(config("bedrock.http.protocol", "HTTP3", "request.max.bytes", "0")));
         assertThat(errors).containsOnlyKeys("bedrock.http.protocol", "request.max.bytes");
     }
 }

@@ -1,16 +1,11 @@
 package io.bedrockstream.connect;
 
+import static io.bedrockstream.connect.EmbeddedConnectHarness.allComplete;
+import static io.bedrockstream.connect.EmbeddedConnectHarness.header;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.emulator.Attempt;
 import io.bedrockstream.emulator.EmulatorOptions;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,10 +14,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static io.bedrockstream.connect.EmbeddedConnectHarness.allComplete;
-import static io.bedrockstream.connect.EmbeddedConnectHarness.header;
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How the sink fails and reports: errors.tolerance=none, setup errors (fail or dead-letter), secrets through a
@@ -35,7 +34,8 @@ class SinkFailureModesIT {
     @BeforeAll
     static void start() {
         // Connect's default commit interval: nothing here may depend on frequent preCommit calls
-        h = new EmbeddedConnectHarness("bedrock-sink-failures", EmulatorOptions.builder().words(8).perChunk(2), 60_000);
+        h = new EmbeddedConnectHarness(
+                "bedrock-sink-failures", EmulatorOptions.builder().words(8).perChunk(2), 60_000);
     }
 
     @AfterAll
@@ -64,13 +64,14 @@ class SinkFailureModesIT {
         h.produce("none-in", "n-bad", "bad [[emu id=n-bad pre=ValidationException]]");
 
         ConnectorStateInfo.TaskState task = awaitTaskFailed("none");
-        assertThat(task.trace()).contains("Request n-bad", "errors.tolerance=none",
-                "INVALID_REQUEST ValidationException");
+        assertThat(task.trace())
+                .contains("Request n-bad", "errors.tolerance=none", "INVALID_REQUEST ValidationException");
         assertThat(task.trace()).doesNotContain(EmbeddedConnectHarness.SECRET_KEY);
         assertThat(h.emulator.stats().attempts("n-bad")).hasSize(1); // a ValidationException is never retried
         // the finished request's offset may be committed; the failed one's never is
-        assertThat(h.connect.connectorOffsets("none").offsets()).allSatisfy(o ->
-                assertThat(((Number) o.offset().get("kafka_offset")).longValue()).isLessThanOrEqualTo(1));
+        assertThat(h.connect.connectorOffsets("none").offsets())
+                .allSatisfy(o -> assertThat(((Number) o.offset().get("kafka_offset")).longValue())
+                        .isLessThanOrEqualTo(1));
     }
 
     @Test
@@ -100,10 +101,13 @@ class SinkFailureModesIT {
         assertThat(reasons.get("s-denied2"))
                 .contains("CONFIGURATION AccessDeniedException", "bedrock:InvokeModelWithResponseStream");
         for (ConsumerRecord<byte[], byte[]> r : dlq) {
-            r.headers().forEach(hd -> assertThat(new String(hd.value(), StandardCharsets.UTF_8))
-                    .doesNotContain("a-wrong-secret-key"));
+            r.headers()
+                    .forEach(hd -> assertThat(new String(hd.value(), StandardCharsets.UTF_8))
+                            .doesNotContain("a-wrong-secret-key"));
         }
-        assertThat(h.emulator.stats().attempts("s-wrong")).extracting(Attempt::outcome).hasSize(1);
+        assertThat(h.emulator.stats().attempts("s-wrong"))
+                .extracting(Attempt::outcome)
+                .hasSize(1);
         assertThat(h.connect.connectorStatus("setup2").tasks().get(0).state()).isEqualTo("RUNNING");
         assertThat(h.connect.connectorStatus("setup3").tasks().get(0).state()).isEqualTo("RUNNING");
     }
@@ -119,7 +123,9 @@ class SinkFailureModesIT {
         h.produce("prov-in", "p-1", "hello [[emu id=p-1]]");
         // the emulator verifies SigV4 with the real secret: a completed request proves the provider resolved it
         h.readUntil("prov-out", WAIT, rs -> allComplete(rs, Set.of("p-1")));
-        assertThat(h.emulator.stats().attempts("p-1")).extracting(Attempt::outcome).containsExactly("complete");
+        assertThat(h.emulator.stats().attempts("p-1"))
+                .extracting(Attempt::outcome)
+                .containsExactly("complete");
         assertThat(h.connect.connectorInfo("prov").config().get("bedrock.secret.access.key"))
                 .startsWith("${file:");
     }
@@ -142,11 +148,16 @@ class SinkFailureModesIT {
         h.produce("key-in", "k-1", "hello [[emu id=k-1]]");
 
         List<ConsumerRecord<byte[], byte[]>> out = h.readUntil("key-out", WAIT, rs -> allComplete(rs, Set.of("k-1")));
-        assertThat(out).extracting(r -> new String(r.key(), StandardCharsets.UTF_8)).containsOnly("k-1");
-        assertThat(h.emulator.stats().attempts("k-1")).extracting(Attempt::outcome).containsExactly("complete");
+        assertThat(out)
+                .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .containsOnly("k-1");
+        assertThat(h.emulator.stats().attempts("k-1"))
+                .extracting(Attempt::outcome)
+                .containsExactly("complete");
         // one bearer call carrying the key the file holds, and no SigV4 header at all
         assertThat(h.emulator.authorizations("k-1")).containsExactly("Bearer accepted");
-        assertThat(h.connect.connectorInfo("key").config().get("bedrock.api.key")).startsWith("${file:");
+        assertThat(h.connect.connectorInfo("key").config().get("bedrock.api.key"))
+                .startsWith("${file:");
 
         h.connect.kafka().createTopic("key2-in", 1);
         Map<String, String> wrong = new java.util.HashMap<>(config);
@@ -157,13 +168,19 @@ class SinkFailureModesIT {
         h.produce("key2-in", "k-wrong", "hello [[emu id=k-wrong]]");
 
         List<ConsumerRecord<byte[], byte[]>> dlq = h.readUntil("key-dlq", WAIT, rs -> !rs.isEmpty());
-        assertThat(dlq).extracting(r -> new String(r.key(), StandardCharsets.UTF_8)).containsExactly("k-wrong");
-        assertThat(header(dlq.get(0), "__connect.errors.exception.message")).contains(
-                "CONFIGURATION AccessDeniedException",
-                "Authentication failed: Please make sure your API Key is valid.", "check that bedrock.api.key");
+        assertThat(dlq)
+                .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .containsExactly("k-wrong");
+        assertThat(header(dlq.get(0), "__connect.errors.exception.message"))
+                .contains(
+                        "CONFIGURATION AccessDeniedException",
+                        "Authentication failed: Please make sure your API Key is valid.",
+                        "check that bedrock.api.key");
         for (ConsumerRecord<byte[], byte[]> r : dlq) {
-            r.headers().forEach(hd -> assertThat(new String(hd.value(), StandardCharsets.UTF_8))
-                    .doesNotContain(wrongKey).doesNotContain(wrongKey.substring(4, 24)));
+            r.headers()
+                    .forEach(hd -> assertThat(new String(hd.value(), StandardCharsets.UTF_8))
+                            .doesNotContain(wrongKey)
+                            .doesNotContain(wrongKey.substring(4, 24)));
         }
         // a setup error is never retried
         assertThat(h.emulator.authorizations("k-wrong")).containsExactly("Bearer refused");
@@ -203,17 +220,23 @@ class SinkFailureModesIT {
                 + h.emulator.stats().attempts("mt-2").get(1).chunks();
         long partitionBacklogs = 0;
         for (ObjectName name : server.queryNames(new ObjectName("kafka.connect:type=plugins,*"), null)) {
-            if ("met".equals(name.getKeyProperty("connector")) && "met-in".equals(name.getKeyProperty("topic"))
+            if ("met".equals(name.getKeyProperty("connector"))
+                    && "met-in".equals(name.getKeyProperty("topic"))
                     && "0".equals(name.getKeyProperty("partition"))) {
                 partitionBacklogs++;
                 assertThat(attribute(server, name, "request-backlog")).isZero();
             }
         }
-        assertThat(partitionBacklogs).as("a request-backlog metric tagged with the request partition").isEqualTo(1);
-        List<ConsumerRecord<byte[], byte[]>> out = h.readUntil("met-out", WAIT,
-                rs -> allComplete(rs, Set.of("mt-1", "mt-2")));
-        long bytes = out.stream().mapToLong(r -> r.serializedKeySize() + r.serializedValueSize()).sum();
-        assertThat(seen).containsEntry("requests-completed-total", 2L)
+        assertThat(partitionBacklogs)
+                .as("a request-backlog metric tagged with the request partition")
+                .isEqualTo(1);
+        List<ConsumerRecord<byte[], byte[]>> out =
+                h.readUntil("met-out", WAIT, rs -> allComplete(rs, Set.of("mt-1", "mt-2")));
+        long bytes = out.stream()
+                .mapToLong(r -> r.serializedKeySize() + r.serializedValueSize())
+                .sum();
+        assertThat(seen)
+                .containsEntry("requests-completed-total", 2L)
                 .containsEntry("requests-retried-total", 1L)
                 .containsEntry("chunks-written-total", chunks)
                 .containsEntry("output-tokens-total", 16L)
@@ -258,9 +281,16 @@ class SinkFailureModesIT {
         config.put("request.model.override.header", "model");
         config.put("request.model.allowed", "amazon.nova-lite-v1:0");
         h.start("poison", config);
-        h.produce("poison-in", 0, "p-long",
-                "x [[emu id=p-long words=400 per_chunk=2]]".getBytes(StandardCharsets.UTF_8), Map.of());
-        h.produce("poison-in", 0, "p-denied",
+        h.produce(
+                "poison-in",
+                0,
+                "p-long",
+                "x [[emu id=p-long words=400 per_chunk=2]]".getBytes(StandardCharsets.UTF_8),
+                Map.of());
+        h.produce(
+                "poison-in",
+                0,
+                "p-denied",
                 "x [[emu id=p-denied pre=AccessDeniedException]]".getBytes(StandardCharsets.UTF_8),
                 Map.of("model", "amazon.nova-lite-v1:0"));
         h.produce("poison-in", 0, "p-ok", "x [[emu id=p-ok]]".getBytes(StandardCharsets.UTF_8), Map.of());
@@ -272,13 +302,20 @@ class SinkFailureModesIT {
         assertThat(reasons.get("p-long")).contains("OUTPUT_REFUSED", "max.request.size");
         assertThat(reasons.get("p-denied")).contains("AccessDeniedException", "amazon.nova-lite-v1:0");
         // p-long's chunks and complete terminal are written; its completion record is what could not be
-        List<ConsumerRecord<byte[], byte[]>> out = h.readUntil("poison-out", WAIT,
-                rs -> allComplete(rs, Set.of("p-long", "p-ok")));
+        List<ConsumerRecord<byte[], byte[]>> out =
+                h.readUntil("poison-out", WAIT, rs -> allComplete(rs, Set.of("p-long", "p-ok")));
         EmbeddedConnectHarness.assertInvocation(EmbeddedConnectHarness.recordsOf(out, "p-long"), "complete", 1);
-        assertThat(h.readUntil("poison-done", WAIT, rs -> !rs.isEmpty())).extracting(EmbeddedConnectHarness::key)
+        assertThat(h.readUntil("poison-done", WAIT, rs -> !rs.isEmpty()))
+                .extracting(EmbeddedConnectHarness::key)
                 .containsExactly("p-ok");
-        EmbeddedConnectHarness.awaitOffset("poison", () -> h.connect.connectorOffsets("poison").offsets().stream()
-                .mapToLong(o -> ((Number) o.offset().get("kafka_offset")).longValue()).max().orElse(-1), 3, WAIT);
+        EmbeddedConnectHarness.awaitOffset(
+                "poison",
+                () -> h.connect.connectorOffsets("poison").offsets().stream()
+                        .mapToLong(o -> ((Number) o.offset().get("kafka_offset")).longValue())
+                        .max()
+                        .orElse(-1),
+                3,
+                WAIT);
         assertThat(h.connect.connectorStatus("poison").tasks().get(0).state()).isEqualTo("RUNNING");
     }
 }

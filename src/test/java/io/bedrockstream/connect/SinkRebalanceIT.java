@@ -1,6 +1,16 @@
 package io.bedrockstream.connect;
 
+import static io.bedrockstream.connect.EmbeddedConnectHarness.allComplete;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.emulator.EmulatorOptions;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -9,17 +19,6 @@ import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
-import static io.bedrockstream.connect.EmbeddedConnectHarness.allComplete;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Rebalances that keep the task instances alive: the sink's consumer group changes while requests stream, and
@@ -33,7 +32,8 @@ class SinkRebalanceIT {
 
     @BeforeAll
     static void start() {
-        h = new EmbeddedConnectHarness("bedrock-sink-rebalance-it", EmulatorOptions.builder().words(12).perChunk(2));
+        h = new EmbeddedConnectHarness(
+                "bedrock-sink-rebalance-it", EmulatorOptions.builder().words(12).perChunk(2));
     }
 
     @AfterAll
@@ -58,7 +58,10 @@ class SinkRebalanceIT {
             for (int i = 0; i < REQUESTS; i++) {
                 String id = prefix + i;
                 ids.add(id);
-                producer.send(new ProducerRecord<>(topic, i % PARTITIONS, id.getBytes(StandardCharsets.UTF_8),
+                producer.send(new ProducerRecord<>(
+                        topic,
+                        i % PARTITIONS,
+                        id.getBytes(StandardCharsets.UTF_8),
                         ("go [[emu id=" + id + " words=10 per_chunk=1 delay_ms=60]]")
                                 .getBytes(StandardCharsets.UTF_8)));
             }
@@ -77,12 +80,21 @@ class SinkRebalanceIT {
             });
         } catch (AssertionError e) {
             Set<String> missing = new java.util.TreeSet<>(ids);
-            seen.stream().map(EmbeddedConnectHarness::json).filter(n -> "complete".equals(n.path("event").asText()))
+            seen.stream()
+                    .map(EmbeddedConnectHarness::json)
+                    .filter(n -> "complete".equals(n.path("event").asText()))
                     .forEach(n -> missing.remove(n.path("request_id").asText()));
             StringBuilder detail = new StringBuilder();
-            missing.stream().limit(20).forEach(id -> detail.append(id).append(" attempts=")
-                    .append(h.emulator.stats().attempts(id)).append(" records=")
-                    .append(seen.stream().filter(r -> id.equals(EmbeddedConnectHarness.key(r))).count()).append("; "));
+            missing.stream()
+                    .limit(20)
+                    .forEach(id -> detail.append(id)
+                            .append(" attempts=")
+                            .append(h.emulator.stats().attempts(id))
+                            .append(" records=")
+                            .append(seen.stream()
+                                    .filter(r -> id.equals(EmbeddedConnectHarness.key(r)))
+                                    .count())
+                            .append("; "));
             throw new AssertionError(missing.size() + " of " + ids.size() + " requests never completed: " + detail, e);
         }
     }
@@ -97,8 +109,16 @@ class SinkRebalanceIT {
         h.connect.configureConnector("join", config);
         h.connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("join", 2, "tasks did not start");
         Set<String> ids = produce("join-in", "j-");
-        h.readUntil("join-out", Duration.ofSeconds(60), rs -> rs.stream()
-                .filter(r -> "complete".equals(EmbeddedConnectHarness.json(r).path("event").asText())).count() >= 20);
+        h.readUntil(
+                "join-out",
+                Duration.ofSeconds(60),
+                rs -> rs.stream()
+                                .filter(r -> "complete"
+                                        .equals(EmbeddedConnectHarness.json(r)
+                                                .path("event")
+                                                .asText()))
+                                .count()
+                        >= 20);
 
         // one more member of the sink's consumer group: a rebalance when it joins and another when it leaves;
         // it never commits, so what it was assigned meanwhile is read again from the committed offsets
@@ -116,8 +136,11 @@ class SinkRebalanceIT {
         awaitAllComplete("join-out", ids);
         for (int p = 0; p < PARTITIONS; p++) {
             int partition = p;
-            EmbeddedConnectHarness.awaitOffset("join partition " + p, () -> committed("join", partition),
-                    REQUESTS / PARTITIONS, Duration.ofSeconds(60));
+            EmbeddedConnectHarness.awaitOffset(
+                    "join partition " + p,
+                    () -> committed("join", partition),
+                    REQUESTS / PARTITIONS,
+                    Duration.ofSeconds(60));
         }
         assertThat(h.connect.connectorStatus("join").tasks()).allMatch(t -> "RUNNING".equals(t.state()));
     }

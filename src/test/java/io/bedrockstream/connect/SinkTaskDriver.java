@@ -1,16 +1,5 @@
 package io.bedrockstream.connect;
 
-import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.sink.ErrantRecordReporter;
-import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.sink.SinkTask;
-import org.apache.kafka.connect.sink.SinkTaskContext;
-import org.apache.kafka.common.metrics.PluginMetrics;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -18,6 +7,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.apache.kafka.connect.sink.SinkTaskContext;
 
 /**
  * Drives a sink task the way Connect's WorkerSinkTask does, over Kafka's MockConsumer, for unit tests: the
@@ -85,8 +84,16 @@ final class SinkTaskDriver implements SinkTaskContext {
             int n = 0;
             for (long o = pos; o < records.size() && n < max; o++, n++) {
                 String[] kv = records.get((int) o).split("\u0000", 2);
-                batch.add(new SinkRecord(tp.topic(), tp.partition(), Schema.STRING_SCHEMA, kv[0],
-                        Schema.STRING_SCHEMA, kv[1], o, 0L, TimestampType.CREATE_TIME));
+                batch.add(new SinkRecord(
+                        tp.topic(),
+                        tp.partition(),
+                        Schema.STRING_SCHEMA,
+                        kv[0],
+                        Schema.STRING_SCHEMA,
+                        kv[1],
+                        o,
+                        0L,
+                        TimestampType.CREATE_TIME));
             }
             consumer.seek(tp, pos + n);
         }
@@ -140,8 +147,7 @@ final class SinkTaskDriver implements SinkTaskContext {
     }
 
     @Override
-    public void requestCommit() {
-    }
+    public void requestCommit() {}
 
     @Override
     public ErrantRecordReporter errantRecordReporter() {

@@ -1,19 +1,18 @@
 package io.bedrockstream.connect;
 
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.Test;
+import static io.bedrockstream.connect.SourceOffsets.Read.DONE_BEFORE;
+import static io.bedrockstream.connect.SourceOffsets.Read.RUN;
+import static io.bedrockstream.connect.SourceOffsets.Read.SEEN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static io.bedrockstream.connect.SourceOffsets.Read.DONE_BEFORE;
-import static io.bedrockstream.connect.SourceOffsets.Read.RUN;
-import static io.bedrockstream.connect.SourceOffsets.Read.SEEN;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
 
 class SourceOffsetsTest {
     private static final TopicPartition TP = new TopicPartition("requests", 0);
@@ -83,7 +82,7 @@ class SourceOffsetsTest {
     @Test
     void gapsInThePartitionDoNotSplitRangesNorHoldTheOffsetBack() {
         SourceOffsets o = new SourceOffsets();
-        for (long off : new long[]{0, 2, 4, 6}) {
+        for (long off : new long[] {0, 2, 4, 6}) {
             o.read(TP, off);
         }
         o.finished(TP, 2);
@@ -109,7 +108,9 @@ class SourceOffsetsTest {
                 Collections.shuffle(window, random);
                 for (long w : window) {
                     o.finished(TP, w);
-                    maxLength = Math.max(maxLength, String.valueOf(o.offsetMap(TP).get("done")).length());
+                    maxLength = Math.max(
+                            maxLength,
+                            String.valueOf(o.offsetMap(TP).get("done")).length());
                 }
                 window.clear();
             }

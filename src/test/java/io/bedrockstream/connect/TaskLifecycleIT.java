@@ -1,8 +1,13 @@
 package io.bedrockstream.connect;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.bedrock.ClientLifecycleIT;
 import io.bedrockstream.emulator.BedrockEmulator;
 import io.bedrockstream.emulator.EmulatorOptions;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -10,12 +15,6 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A sink task started and stopped 50 times with the real Bedrock client against the emulator: after each stop
@@ -27,8 +26,12 @@ class TaskLifecycleIT {
 
     @BeforeAll
     static void startEmulator() {
-        emulator = BedrockEmulator.start(EmulatorOptions.builder().port(0)
-                .credentials(EmbeddedConnectHarness.ACCESS_KEY, EmbeddedConnectHarness.SECRET_KEY).words(4).perChunk(2).build());
+        emulator = BedrockEmulator.start(EmulatorOptions.builder()
+                .port(0)
+                .credentials(EmbeddedConnectHarness.ACCESS_KEY, EmbeddedConnectHarness.SECRET_KEY)
+                .words(4)
+                .perChunk(2)
+                .build());
     }
 
     @AfterAll
@@ -53,8 +56,7 @@ class TaskLifecycleIT {
             c.put("bedrock.http.protocol", cycle % 2 == 0 ? "HTTP2" : "HTTP1_1");
             MockProducer<byte[], byte[]> producer =
                     new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-            BedrockSinkTask task = new BedrockSinkTask(cfg -> TestWriters.writer(producer, cfg),
-                    EngineWiring::invoker);
+            BedrockSinkTask task = new BedrockSinkTask(cfg -> TestWriters.writer(producer, cfg), EngineWiring::invoker);
             SinkTaskDriver driver = new SinkTaskDriver(c);
             task.initialize(driver);
             task.start(c);
@@ -70,8 +72,8 @@ class TaskLifecycleIT {
             task.stop();
             slowestStopMs = Math.max(slowestStopMs, (System.nanoTime() - start) / 1_000_000);
             int n = cycle;
-            awaitEqual("open connections after cycle " + n, () -> emulator.stats().openConnections(),
-                    connectionsBefore);
+            awaitEqual(
+                    "open connections after cycle " + n, () -> emulator.stats().openConnections(), connectionsBefore);
             awaitAtMost("threads after cycle " + n, ClientLifecycleIT::clientThreads, threadsBefore);
         }
         assertThat(slowestStopMs).as("slowest stop()").isLessThan(2_000);
@@ -88,7 +90,9 @@ class TaskLifecycleIT {
             Thread.sleep(10);
         }
         Map<String, Integer> now = actual.get();
-        assertThat(atMost(now, before)).as("%s: %s, before the first cycle %s", what, now, before).isTrue();
+        assertThat(atMost(now, before))
+                .as("%s: %s, before the first cycle %s", what, now, before)
+                .isTrue();
     }
 
     private static boolean atMost(Map<String, Integer> now, Map<String, Integer> before) {

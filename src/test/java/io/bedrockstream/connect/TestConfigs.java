@@ -5,8 +5,7 @@ import java.util.Map;
 
 /** Minimal valid sink and source configs, to break one rule at a time. */
 public final class TestConfigs {
-    private TestConfigs() {
-    }
+    private TestConfigs() {}
 
     public static Map<String, String> validSink() {
         Map<String, String> props = new HashMap<>();

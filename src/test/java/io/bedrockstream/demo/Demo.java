@@ -1,9 +1,9 @@
 package io.bedrockstream.demo;
 
-import io.bedrockstream.testkit.ProjectLayout;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.bedrockstream.testkit.ConnectRest;
 import io.bedrockstream.testkit.LocalKafkaConnect;
-import com.fasterxml.jackson.databind.JsonNode;
+import io.bedrockstream.testkit.ProjectLayout;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -63,6 +63,7 @@ public final class Demo {
 
     /** Deterministic text; a first token after 150 ms and 40 ms between chunks, so the streaming is visible. */
     static final List<String> EMULATOR_OPTIONS = List.of("--seed", "42", "--ttft-ms", "150", "--delay-ms", "40");
+
     private static final Duration BROKER_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration WORKER_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration EMULATOR_TIMEOUT = Duration.ofSeconds(30);
@@ -74,7 +75,8 @@ public final class Demo {
         static final String DEFAULT_BEDROCK_MODEL = "us.anthropic.claude-3-5-haiku-20241022-v1:0";
 
         static Options parse(String[] args, Map<String, String> env) {
-            boolean bedrock = "1".equals(env.get("DEMO_USE_BEDROCK")) || "true".equalsIgnoreCase(env.get("DEMO_USE_BEDROCK"));
+            boolean bedrock =
+                    "1".equals(env.get("DEMO_USE_BEDROCK")) || "true".equalsIgnoreCase(env.get("DEMO_USE_BEDROCK"));
             String model = nonBlank(env.get("DEMO_MODEL_ID"), DEFAULT_BEDROCK_MODEL);
             String region = nonBlank(env.get("AWS_REGION"), "us-east-1");
             long timeoutSeconds = 120;
@@ -154,7 +156,8 @@ public final class Demo {
 
     private int run(ProjectLayout project, String runName) {
         out.println("Plugin under test: " + project.pluginDir() + " (version " + project.pluginVersion() + ")");
-        out.println("Logs and configs of this run: " + project.target().resolve("demo").resolve(runName));
+        out.println("Logs and configs of this run: "
+                + project.target().resolve("demo").resolve(runName));
         try (LocalKafkaConnect local = LocalKafkaConnect.create(project, runName, out)) {
             try {
                 return steps(local);
@@ -183,12 +186,16 @@ public final class Demo {
         String bootstrap = local.startBroker(BROKER_TIMEOUT);
         out.println("      broker ready at " + bootstrap);
 
-        out.println("[2/6] starting Kafka Connect worker (distributed mode, plugin.path=" + local.project().pluginPath() + ")…");
+        out.println("[2/6] starting Kafka Connect worker (distributed mode, plugin.path="
+                + local.project().pluginPath() + ")…");
         ConnectRest rest = new ConnectRest(local.startWorker(WORKER_TIMEOUT));
         JsonNode plugin = rest.connectorPlugins().stream()
-                .filter(p -> LocalKafkaConnect.CONNECTOR_CLASS.equals(p.path("class").asText())).findFirst().orElseThrow();
-        out.println("      worker ready at " + rest.base() + ", loaded " + plugin.path("class").asText() + " "
-                + plugin.path("version").asText() + " from plugin.path");
+                .filter(p ->
+                        LocalKafkaConnect.CONNECTOR_CLASS.equals(p.path("class").asText()))
+                .findFirst()
+                .orElseThrow();
+        out.println("      worker ready at " + rest.base() + ", loaded "
+                + plugin.path("class").asText() + " " + plugin.path("version").asText() + " from plugin.path");
 
         Map<String, String> config;
         Map<String, String> converseConfig = null;
@@ -201,7 +208,8 @@ public final class Demo {
             requests = DemoRequest.forBedrock(options.modelId());
         } else {
             emulator = local.awaitEmulator(EMULATOR_TIMEOUT);
-            out.println("[3/6] Bedrock emulator ready at " + emulator + " (seed 42, 150 ms to first token, 40 ms between chunks)");
+            out.println("[3/6] Bedrock emulator ready at " + emulator
+                    + " (seed 42, 150 ms to first token, 40 ms between chunks)");
             config = DemoConnectorConfig.forEmulator(emulator, bootstrap);
             converseConfig = DemoConnectorConfig.forEmulatorConverse(emulator, bootstrap);
             requests = new ArrayList<>(DemoRequest.forEmulator());
@@ -210,8 +218,8 @@ public final class Demo {
 
         out.println("[4/6] creating topics " + DemoConnectorConfig.REQUESTS_TOPIC + " (3 partitions), "
                 + DemoConnectorConfig.CHUNKS_TOPIC + ", " + DemoConnectorConfig.COMPLETIONS_TOPIC + ", "
-                + DemoConnectorConfig.DLQ_TOPIC + (converseConfig == null ? ""
-                : ", " + DemoConnectorConfig.CONVERSE_REQUESTS_TOPIC) + "…");
+                + DemoConnectorConfig.DLQ_TOPIC
+                + (converseConfig == null ? "" : ", " + DemoConnectorConfig.CONVERSE_REQUESTS_TOPIC) + "…");
         createTopics(bootstrap, converseConfig != null);
 
         out.println("[5/6] registering connector " + DemoConnectorConfig.CONNECTOR_NAME + " (PUT /connectors/"
@@ -232,8 +240,11 @@ public final class Demo {
 
         long converseCount = requests.stream().filter(DemoRequest::converse).count();
         out.println("[6/6] sending " + (requests.size() - converseCount) + " requests to "
-                + DemoConnectorConfig.REQUESTS_TOPIC + (converseCount == 0 ? "" : " and " + converseCount + " to "
-                + DemoConnectorConfig.CONVERSE_REQUESTS_TOPIC) + "; chunks stream in below as the connector"
+                + DemoConnectorConfig.REQUESTS_TOPIC
+                + (converseCount == 0
+                        ? ""
+                        : " and " + converseCount + " to " + DemoConnectorConfig.CONVERSE_REQUESTS_TOPIC)
+                + "; chunks stream in below as the connector"
                 + (converseCount == 0 ? "" : "s") + " write" + (converseCount == 0 ? "s" : "") + " them to "
                 + DemoConnectorConfig.CHUNKS_TOPIC);
         out.println();
@@ -249,8 +260,9 @@ public final class Demo {
         }
         if (!finished) {
             out.println();
-            out.println("demo failed: no complete record or dead letter after " + options.timeout().toSeconds()
-                    + " s for " + live.pending() + "; see the worker log " + local.runDir().resolve("connect-worker.log"));
+            out.println("demo failed: no complete record or dead letter after "
+                    + options.timeout().toSeconds() + " s for " + live.pending() + "; see the worker log "
+                    + local.runDir().resolve("connect-worker.log"));
             return 1;
         }
         List<String> unexpected = new ArrayList<>();
@@ -266,7 +278,8 @@ public final class Demo {
         return 0;
     }
 
-    private static void createTopics(String bootstrap, boolean converse) throws InterruptedException, ExecutionException {
+    private static void createTopics(String bootstrap, boolean converse)
+            throws InterruptedException, ExecutionException {
         List<NewTopic> topics = new ArrayList<>(List.of(
                 new NewTopic(DemoConnectorConfig.REQUESTS_TOPIC, 3, (short) 1),
                 new NewTopic(DemoConnectorConfig.CHUNKS_TOPIC, 3, (short) 1),
@@ -302,21 +315,25 @@ public final class Demo {
             while (System.nanoTime() < deadline) {
                 org.apache.kafka.clients.admin.ConsumerGroupDescription group;
                 try {
-                    group = admin.describeConsumerGroups(List.of(groupId)).describedGroups().get(groupId).get();
+                    group = admin.describeConsumerGroups(List.of(groupId))
+                            .describedGroups()
+                            .get(groupId)
+                            .get();
                 } catch (java.util.concurrent.ExecutionException e) {
                     Thread.sleep(100); // the group does not exist yet
                     continue;
                 }
                 boolean assigned = group.groupState() == org.apache.kafka.common.GroupState.STABLE
-                        && group.members().stream().anyMatch(m -> !m.assignment().topicPartitions().isEmpty());
+                        && group.members().stream()
+                                .anyMatch(m -> !m.assignment().topicPartitions().isEmpty());
                 if (assigned) {
                     return;
                 }
                 Thread.sleep(100);
             }
         }
-        throw new DemoFailure("the sink task's consumer group " + groupId + " has no partitions after "
-                + timeout.toSeconds() + " s");
+        throw new DemoFailure(
+                "the sink task's consumer group " + groupId + " has no partitions after " + timeout.toSeconds() + " s");
     }
 
     /** Waits for the connector and all its tasks to be RUNNING; a FAILED one ends the demo with its trace. */
@@ -343,17 +360,20 @@ public final class Demo {
             }
             Thread.sleep(200);
         }
-        throw new DemoFailure("connector " + name + " not RUNNING after " + timeout.toSeconds() + " s; last status: " + last);
+        throw new DemoFailure(
+                "connector " + name + " not RUNNING after " + timeout.toSeconds() + " s; last status: " + last);
     }
 
     /** Sends the requests and prints the output topics until each request has finished or the timeout passes. */
     private boolean stream(String bootstrap, List<DemoRequest> requests, LiveStream live, ConnectRest rest)
             throws InterruptedException, DemoFailure, IOException {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps(bootstrap));
-             KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(bootstrap))) {
+                KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(bootstrap))) {
             // assigned, not subscribed: no group rebalance to wait for, and nothing written before is missed
             List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(DemoConnectorConfig.CHUNKS_TOPIC, DemoConnectorConfig.COMPLETIONS_TOPIC,
+            for (String topic : List.of(
+                    DemoConnectorConfig.CHUNKS_TOPIC,
+                    DemoConnectorConfig.COMPLETIONS_TOPIC,
                     DemoConnectorConfig.DLQ_TOPIC)) {
                 for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(10))) {
                     partitions.add(new TopicPartition(topic, info.partition()));
@@ -363,11 +383,15 @@ public final class Demo {
             consumer.seekToBeginning(partitions);
 
             for (DemoRequest request : requests) {
-                ProducerRecord<String, String> record = new ProducerRecord<>(request.converse()
-                        ? DemoConnectorConfig.CONVERSE_REQUESTS_TOPIC : DemoConnectorConfig.REQUESTS_TOPIC,
-                        request.id(), request.prompt());
+                ProducerRecord<String, String> record = new ProducerRecord<>(
+                        request.converse()
+                                ? DemoConnectorConfig.CONVERSE_REQUESTS_TOPIC
+                                : DemoConnectorConfig.REQUESTS_TOPIC,
+                        request.id(),
+                        request.prompt());
                 if (request.modelHeader() != null) {
-                    record.headers().add(DemoRequest.MODEL_HEADER, request.modelHeader().getBytes(StandardCharsets.UTF_8));
+                    record.headers()
+                            .add(DemoRequest.MODEL_HEADER, request.modelHeader().getBytes(StandardCharsets.UTF_8));
                 }
                 live.produced(request.id(), System.nanoTime());
                 producer.send(record);
@@ -391,15 +415,16 @@ public final class Demo {
                         case DemoConnectorConfig.CHUNKS_TOPIC -> live.onChunkRecord(record, now);
                         case DemoConnectorConfig.COMPLETIONS_TOPIC -> live.onCompletionRecord(record);
                         case DemoConnectorConfig.DLQ_TOPIC -> live.onDeadLetter(record, now);
-                        default -> { }
+                        default -> {}
                     }
                 }
             }
             // completion records trail the terminal records a little; give them a moment to show in the summary
             long grace = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
-            while (live.allDone() && System.nanoTime() < grace
-                    && live.progress().stream().anyMatch(p -> p.status() == RequestProgress.Status.COMPLETE
-                            && !p.hasCompletionRecord())) {
+            while (live.allDone()
+                    && System.nanoTime() < grace
+                    && live.progress().stream()
+                            .anyMatch(p -> p.status() == RequestProgress.Status.COMPLETE && !p.hasCompletionRecord())) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
                     if (record.topic().equals(DemoConnectorConfig.COMPLETIONS_TOPIC)) {
                         live.onCompletionRecord(record);
@@ -412,9 +437,12 @@ public final class Demo {
 
     private void printEmulatorStats(URI emulator) {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(emulator.resolve("/_emulator/stats")).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(emulator.resolve("/_emulator/stats"))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             JsonNode stats = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
             out.println("emulator: " + stats.path("calls").asLong() + " model calls served, at most "
                     + stats.path("maxConcurrency").asInt() + " streaming at once");
@@ -452,7 +480,9 @@ public final class Demo {
     private static void sendClientLogsToFile(Path runDir) throws IOException {
         Files.createDirectories(runDir);
         Path config = runDir.resolve("demo-log4j2.properties");
-        Files.writeString(config, """
+        Files.writeString(
+                config,
+                """
                 status = warn
                 appender.file.type = File
                 appender.file.name = FILE
@@ -461,7 +491,8 @@ public final class Demo {
                 appender.file.layout.pattern = [%%d{HH:mm:ss,SSS}] %%-5p %%m (%%c{1.})%%n
                 rootLogger.level = INFO
                 rootLogger.appenderRef.file.ref = FILE
-                """.formatted(runDir.resolve("demo-clients.log").toString().replace("\\", "/")), StandardCharsets.UTF_8);
+                """.formatted(runDir.resolve("demo-clients.log").toString().replace("\\", "/")),
+                StandardCharsets.UTF_8);
         System.setProperty("log4j2.configurationFile", config.toUri().toString());
     }
 }

@@ -17,8 +17,7 @@ public final class DemoConnectorConfig {
     public static final String DLQ_TOPIC = "bedrock-dlq";
     public static final String STRING_CONVERTER = "org.apache.kafka.connect.storage.StringConverter";
 
-    private DemoConnectorConfig() {
-    }
+    private DemoConnectorConfig() {}
 
     /** Static dummy credentials: the emulator does not check signatures unless started with keys. */
     public static Map<String, String> forEmulator(URI emulatorEndpoint, String bootstrapServers) {

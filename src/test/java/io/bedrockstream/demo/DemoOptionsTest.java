@@ -19,10 +19,18 @@ class DemoOptionsTest {
 
     @Test
     void bedrockFromEnvironmentWithRegionAndModel() {
-        Demo.Options options = Demo.Options.parse(new String[0],
-                Map.of("DEMO_USE_BEDROCK", "1", "AWS_REGION", "eu-west-1", "DEMO_MODEL_ID", "eu.amazon.nova-lite-v1:0"));
+        Demo.Options options = Demo.Options.parse(
+                new String[0],
+                Map.of(
+                        "DEMO_USE_BEDROCK",
+                        "1",
+                        "AWS_REGION",
+                        "eu-west-1",
+                        "DEMO_MODEL_ID",
+                        "eu.amazon.nova-lite-v1:0"));
 
-        assertThat(options).isEqualTo(new Demo.Options(true, "eu.amazon.nova-lite-v1:0", "eu-west-1", Duration.ofSeconds(120)));
+        assertThat(options)
+                .isEqualTo(new Demo.Options(true, "eu.amazon.nova-lite-v1:0", "eu-west-1", Duration.ofSeconds(120)));
     }
 
     @Test

@@ -11,15 +11,16 @@ import java.util.List;
  * @param expectDeadLetter true when the connector is meant to refuse it (model not in the allow-list)
  * @param converse    sent to the ConverseStream connector's request topic instead of the InvokeModel one
  */
-public record DemoRequest(String id, String prompt, String modelHeader, String model, boolean expectDeadLetter,
-                          boolean converse) {
+public record DemoRequest(
+        String id, String prompt, String modelHeader, String model, boolean expectDeadLetter, boolean converse) {
 
     public DemoRequest(String id, String prompt, String modelHeader, String model, boolean expectDeadLetter) {
         this(id, prompt, modelHeader, model, expectDeadLetter, false);
     }
 
     public static final String MODEL_HEADER = "model";
-    private static final List<String> PROFILE_PREFIXES = List.of("us", "eu", "apac", "global", "us-gov", "jp", "au", "ca");
+    private static final List<String> PROFILE_PREFIXES =
+            List.of("us", "eu", "apac", "global", "us-gov", "jp", "au", "ca");
     public static final String DEFAULT_EMULATED_MODEL = "anthropic.claude-3-haiku-20240307-v1:0";
 
     /** Models the override header may name, one per family the emulator streams. */
@@ -39,10 +40,18 @@ public record DemoRequest(String id, String prompt, String modelHeader, String m
                 override("req-4", ALLOWED_MODELS.get(3), "What is backpressure in a stream processor?"),
                 override("req-5", ALLOWED_MODELS.get(4), "Summarise at-least-once delivery in one line."),
                 // the emulator answers this one with ThrottlingException twice, then streams it
-                new DemoRequest("req-6", "[[emu id=req-throttled throttle=2]] Why retry with full jitter?",
-                        null, DEFAULT_EMULATED_MODEL, false),
-                new DemoRequest("req-7", "Not every model is allowed: this one goes to the dead-letter topic.",
-                        "cohere.command-r-v1:0", "cohere.command-r-v1:0", true));
+                new DemoRequest(
+                        "req-6",
+                        "[[emu id=req-throttled throttle=2]] Why retry with full jitter?",
+                        null,
+                        DEFAULT_EMULATED_MODEL,
+                        false),
+                new DemoRequest(
+                        "req-7",
+                        "Not every model is allowed: this one goes to the dead-letter topic.",
+                        "cohere.command-r-v1:0",
+                        "cohere.command-r-v1:0",
+                        true));
     }
 
     /** The model the ConverseStream connector calls (any model id works with Converse). */
@@ -58,19 +67,24 @@ public record DemoRequest(String id, String prompt, String modelHeader, String m
                 {"messages":[{"role":"user","content":[{"text":"What is the weather in Paris?                 [[emu id=req-tool tool=get_weather words=8]]"}]}],                "inferenceConfig":{"maxTokens":300},                "toolConfig":{"tools":[{"toolSpec":{"name":"get_weather","description":"Current weather for a city",                "inputSchema":{"json":{"type":"object","properties":{"location":{"type":"string"},                "unit":{"type":"string"},"days":{"type":"array","items":{"type":"integer"}}},                "required":["location"]}}}}]}}""";
         String reasoning = """
                 {"messages":[{"role":"user","content":[{"text":"Which is larger, 9.11 or 9.9?                 [[emu id=req-reasoning reasoning=12 words=10]]"}]}],                "inferenceConfig":{"maxTokens":2048},                "additionalModelRequestFields":{"thinking":{"type":"enabled","budget_tokens":1024}}}""";
-        return List.of(new DemoRequest("req-8", tool, null, CONVERSE_MODEL, false, true),
+        return List.of(
+                new DemoRequest("req-8", tool, null, CONVERSE_MODEL, false, true),
                 new DemoRequest("req-9", reasoning, null, CONVERSE_MODEL, false, true));
     }
 
     /** Requests for real Bedrock: all on the configured model, short answers, nothing meant to fail. */
     public static List<DemoRequest> forBedrock(String modelId) {
         return List.of(
-                new DemoRequest("req-1", "In two sentences: what does a Kafka Connect sink connector do?", null,
-                        modelId, false),
-                new DemoRequest("req-2", "Write a haiku about tokens streaming into a Kafka topic.", null,
-                        modelId, false),
-                new DemoRequest("req-3", "Name three uses of a dead-letter topic, one line each.", null,
-                        modelId, false));
+                new DemoRequest(
+                        "req-1",
+                        "In two sentences: what does a Kafka Connect sink connector do?",
+                        null,
+                        modelId,
+                        false),
+                new DemoRequest(
+                        "req-2", "Write a haiku about tokens streaming into a Kafka topic.", null, modelId, false),
+                new DemoRequest(
+                        "req-3", "Name three uses of a dead-letter topic, one line each.", null, modelId, false));
     }
 
     private static DemoRequest override(String id, String model, String prompt) {

@@ -10,30 +10,37 @@ class DemoRequestTest {
     @Test
     void tagIsTheModelNameAfterVendorAndInferenceProfilePrefix() {
         assertThat(List.of(
-                "anthropic.claude-3-haiku-20240307-v1:0",
-                "us.anthropic.claude-3-5-haiku-20241022-v1:0",
-                "global.anthropic.claude-sonnet-4-20250514-v1:0",
-                "amazon.nova-lite-v1:0",
-                "meta.llama3-1-8b-instruct-v1:0",
-                "mistral.mistral-7b-instruct-v0:2",
-                "amazon.titan-text-express-v1",
-                "cohere.command-r-v1:0",
-                "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"))
+                        "anthropic.claude-3-haiku-20240307-v1:0",
+                        "us.anthropic.claude-3-5-haiku-20241022-v1:0",
+                        "global.anthropic.claude-sonnet-4-20250514-v1:0",
+                        "amazon.nova-lite-v1:0",
+                        "meta.llama3-1-8b-instruct-v1:0",
+                        "mistral.mistral-7b-instruct-v0:2",
+                        "amazon.titan-text-express-v1",
+                        "cohere.command-r-v1:0",
+                        "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"))
                 .map(DemoRequest::tagOf)
-                .containsExactly("claude", "claude", "claude", "nova", "llama", "mistral", "titan", "command", "claude");
+                .containsExactly(
+                        "claude", "claude", "claude", "nova", "llama", "mistral", "titan", "command", "claude");
     }
 
     @Test
     void emulatorSetCoversFiveFamiliesAThrottledOneAndOneNotAllowed() {
         List<DemoRequest> requests = DemoRequest.forEmulator();
 
-        assertThat(requests).extracting(DemoRequest::tag)
+        assertThat(requests)
+                .extracting(DemoRequest::tag)
                 .containsExactly("claude", "nova", "llama", "mistral", "titan", "claude", "command");
-        assertThat(requests).filteredOn(DemoRequest::expectDeadLetter).singleElement()
+        assertThat(requests)
+                .filteredOn(DemoRequest::expectDeadLetter)
+                .singleElement()
                 .satisfies(r -> assertThat(DemoRequest.ALLOWED_MODELS).doesNotContain(r.modelHeader()));
-        assertThat(requests).filteredOn(r -> !r.expectDeadLetter() && r.modelHeader() != null)
+        assertThat(requests)
+                .filteredOn(r -> !r.expectDeadLetter() && r.modelHeader() != null)
                 .allSatisfy(r -> assertThat(DemoRequest.ALLOWED_MODELS).contains(r.modelHeader()));
-        assertThat(requests).filteredOn(r -> r.prompt().contains("[[emu id=req-throttled throttle=2]]")).hasSize(1);
+        assertThat(requests)
+                .filteredOn(r -> r.prompt().contains("[[emu id=req-throttled throttle=2]]"))
+                .hasSize(1);
     }
 
     @Test
@@ -52,7 +59,8 @@ class DemoRequestTest {
         assertThat(tool.at("/toolConfig/tools/0/toolSpec/name").asText()).isEqualTo("get_weather");
         assertThat(tool.at("/messages/0/content/0/text").asText()).contains("[[emu id=req-tool tool=get_weather");
         var reasoning = json.readTree(requests.get(1).prompt());
-        assertThat(reasoning.at("/additionalModelRequestFields/thinking/type").asText()).isEqualTo("enabled");
+        assertThat(reasoning.at("/additionalModelRequestFields/thinking/type").asText())
+                .isEqualTo("enabled");
         assertThat(reasoning.at("/messages/0/content/0/text").asText()).contains("reasoning=12");
         assertThat(DemoRequest.forEmulator()).noneMatch(DemoRequest::converse);
     }

@@ -65,9 +65,15 @@ public final class LiveStream {
                 }
             }
             case "complete" -> {
-                request.complete(invocation, attempt, textOrNull(value, "model_id"), textOrNull(value, "stop_reason"),
-                        longOrNull(value, "output_tokens"), longOrNull(value, "first_byte_latency_ms"),
-                        longOrNull(value, "invocation_latency_ms"), nanos);
+                request.complete(
+                        invocation,
+                        attempt,
+                        textOrNull(value, "model_id"),
+                        textOrNull(value, "stop_reason"),
+                        longOrNull(value, "output_tokens"),
+                        longOrNull(value, "first_byte_latency_ms"),
+                        longOrNull(value, "invocation_latency_ms"),
+                        nanos);
                 line("= " + requestId + " complete (attempt " + attempt + ", " + request.chunks() + " chunks"
                         + (request.outputTokens() == null ? "" : ", " + request.outputTokens() + " tokens out")
                         + (request.stopReason() == null ? "" : ", stop " + request.stopReason()) + ")");
@@ -77,7 +83,8 @@ public final class LiveStream {
                 request.error(attempt);
                 boolean retrying = value.path("retrying").asBoolean(false);
                 String message = textOrNull(value, "error_message");
-                line("! " + requestId + " attempt " + attempt + " " + value.path("error_type").asText("error")
+                line("! " + requestId + " attempt " + attempt + " "
+                        + value.path("error_type").asText("error")
                         + (retrying ? ", retrying" : ": " + (message == null ? "no retry" : message) + " (no retry)"));
             }
             default -> line("? " + requestId + " unexpected event " + value.path("event"));
@@ -115,7 +122,9 @@ public final class LiveStream {
 
     public List<String> pending() {
         List<String> pending = new ArrayList<>();
-        progress.values().stream().filter(p -> !p.done()).forEach(p -> pending.add(p.request().id()));
+        progress.values().stream()
+                .filter(p -> !p.done())
+                .forEach(p -> pending.add(p.request().id()));
         return pending;
     }
 
@@ -165,12 +174,19 @@ public final class LiveStream {
                 printDelta(request, owner, "thinking: ", text);
             }
             case "reasoning_signature" -> {
-                String signature = delta.path("reasoningContent").path("signature").asText(null);
+                String signature =
+                        delta.path("reasoningContent").path("signature").asText(null);
                 request.reasoningSignature(invocation, signature);
                 tagged(request, "signature: " + signature + " (kept with the reasoning)");
             }
-            case "reasoning_redacted" -> tagged(request, "redacted reasoning ("
-                    + delta.path("reasoningContent").path("redactedContent").asText("").length() + " base64 chars, kept)");
+            case "reasoning_redacted" ->
+                tagged(
+                        request,
+                        "redacted reasoning ("
+                                + delta.path("reasoningContent")
+                                        .path("redactedContent")
+                                        .asText("")
+                                        .length() + " base64 chars, kept)");
             case "tool_use" -> {
                 String name = textOrNull(value, "tool_name");
                 String toolUseId = textOrNull(value, "tool_use_id");
@@ -178,7 +194,10 @@ public final class LiveStream {
                 request.toolInput(invocation, block, name, toolUseId, fragment);
                 printDelta(request, owner, "tool " + name + " (" + toolUseId + ") input: ", fragment);
             }
-            case "citation" -> tagged(request, "citation: " + delta.path("citation").path("title").asText("?"));
+            case "citation" ->
+                tagged(
+                        request,
+                        "citation: " + delta.path("citation").path("title").asText("?"));
             default -> tagged(request, deltaType + " delta");
         }
     }
@@ -196,8 +215,9 @@ public final class LiveStream {
         }
         if (!request.reasoning().isEmpty()) {
             line("  reasoning: " + request.reasoning().length() + " chars, signature "
-                    + (request.reasoningSignature() == null ? "missing" : "kept (" + request.reasoningSignature().length()
-                    + " chars)"));
+                    + (request.reasoningSignature() == null
+                            ? "missing"
+                            : "kept (" + request.reasoningSignature().length() + " chars)"));
         }
     }
 

@@ -16,10 +16,12 @@ class LiveStreamTest {
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    private final LiveStream live = new LiveStream(out, List.of(
-            new DemoRequest("req-1", "p1", CLAUDE, CLAUDE, false),
-            new DemoRequest("req-2", "p2", NOVA, NOVA, false),
-            new DemoRequest("req-7", "p7", "cohere.command-r-v1:0", "cohere.command-r-v1:0", true)));
+    private final LiveStream live = new LiveStream(
+            out,
+            List.of(
+                    new DemoRequest("req-1", "p1", CLAUDE, CLAUDE, false),
+                    new DemoRequest("req-2", "p2", NOVA, NOVA, false),
+                    new DemoRequest("req-7", "p7", "cohere.command-r-v1:0", "cohere.command-r-v1:0", true)));
 
     @Test
     void deltasOfOneRequestShareALineAndAnotherRequestStartsANewTaggedLine() {
@@ -70,7 +72,10 @@ class LiveStreamTest {
     @Test
     void deadLetterPrintsKeyAndConnectsReasonHeaderAndFinishesTheRequest() {
         ConsumerRecord<String, String> dead = record("bedrock-dlq", "req-7", "p7");
-        dead.headers().add(LiveStream.DLQ_MESSAGE_HEADER, "model cohere.command-r-v1:0 is not allowed".getBytes(StandardCharsets.UTF_8));
+        dead.headers()
+                .add(
+                        LiveStream.DLQ_MESSAGE_HEADER,
+                        "model cohere.command-r-v1:0 is not allowed".getBytes(StandardCharsets.UTF_8));
 
         live.onDeadLetter(dead, 5);
 
@@ -81,17 +86,38 @@ class LiveStreamTest {
 
     @Test
     void converseDeltasShowThinkingTheSignatureAndTheToolInputAsTheyArriveThenTheReassembledCall() {
-        LiveStream converse = new LiveStream(out, List.of(
-                new DemoRequest("req-8", "{}", null, DemoRequest.CONVERSE_MODEL, false, true)));
+        LiveStream converse = new LiveStream(
+                out, List.of(new DemoRequest("req-8", "{}", null, DemoRequest.CONVERSE_MODEL, false, true)));
         converse.onChunkRecord(typed("req-8", 0, 0, "reasoning", "Compare the", null), 1);
         converse.onChunkRecord(typed("req-8", 1, 0, "reasoning", " decimals.", null), 2);
-        converse.onChunkRecord(typed("req-8", 2, 0, "reasoning_signature", null,
-                "{\\\"contentBlockIndex\\\":0,\\\"delta\\\":{\\\"reasoningContent\\\":{\\\"signature\\\":\\\"SIG=\\\"}}}"), 3);
+        converse.onChunkRecord(
+                typed(
+                        "req-8",
+                        2,
+                        0,
+                        "reasoning_signature",
+                        null,
+                        "{\\\"contentBlockIndex\\\":0,\\\"delta\\\":{\\\"reasoningContent\\\":{\\\"signature\\\":\\\"SIG=\\\"}}}"),
+                3);
         converse.onChunkRecord(typed("req-8", 3, 1, "text", "Checking.", null), 4);
-        converse.onChunkRecord(typed("req-8", 4, 2, "tool_use", null,
-                "{\\\"delta\\\":{\\\"toolUse\\\":{\\\"input\\\":\\\"{\\\\\\\"location\\\\\\\":\\\"}}}"), 5);
-        converse.onChunkRecord(typed("req-8", 5, 2, "tool_use", null,
-                "{\\\"delta\\\":{\\\"toolUse\\\":{\\\"input\\\":\\\"\\\\\\\"Paris\\\\\\\"}\\\"}}}"), 6);
+        converse.onChunkRecord(
+                typed(
+                        "req-8",
+                        4,
+                        2,
+                        "tool_use",
+                        null,
+                        "{\\\"delta\\\":{\\\"toolUse\\\":{\\\"input\\\":\\\"{\\\\\\\"location\\\\\\\":\\\"}}}"),
+                5);
+        converse.onChunkRecord(
+                typed(
+                        "req-8",
+                        5,
+                        2,
+                        "tool_use",
+                        null,
+                        "{\\\"delta\\\":{\\\"toolUse\\\":{\\\"input\\\":\\\"\\\\\\\"Paris\\\\\\\"}\\\"}}}"),
+                6);
         converse.onChunkRecord(record("bedrock-chunks", "req-8", """
                 {"request_id":"req-8","invocation_id":"c1","attempt":1,"seq":6,"event":"complete",
                  "stop_reason":"tool_use","output_tokens":9}"""), 7);
@@ -114,24 +140,30 @@ class LiveStreamTest {
         assertThat(p.reasoningSignature()).isEqualTo("SIG=");
     }
 
-    private static ConsumerRecord<String, String> typed(String id, long seq, int block, String type, String text,
-                                                        String rawChunk) {
-        return record("bedrock-chunks", id, ("{\"request_id\":\"%s\",\"invocation_id\":\"c1\",\"attempt\":1,"
-                + "\"seq\":%d,\"event\":\"chunk\",\"block_index\":%d,\"delta_type\":\"%s\""
-                + (text == null ? "" : ",\"text\":\"" + text + "\"")
-                + (type.equals("tool_use") ? ",\"tool_name\":\"get_weather\",\"tool_use_id\":\"tooluse_1\"" : "")
-                + (rawChunk == null ? "" : ",\"chunk\":\"" + rawChunk + "\"") + "}").formatted(id, seq, block, type));
+    private static ConsumerRecord<String, String> typed(
+            String id, long seq, int block, String type, String text, String rawChunk) {
+        return record(
+                "bedrock-chunks",
+                id,
+                ("{\"request_id\":\"%s\",\"invocation_id\":\"c1\",\"attempt\":1,"
+                                + "\"seq\":%d,\"event\":\"chunk\",\"block_index\":%d,\"delta_type\":\"%s\""
+                                + (text == null ? "" : ",\"text\":\"" + text + "\"")
+                                + (type.equals("tool_use")
+                                        ? ",\"tool_name\":\"get_weather\",\"tool_use_id\":\"tooluse_1\""
+                                        : "")
+                                + (rawChunk == null ? "" : ",\"chunk\":\"" + rawChunk + "\"") + "}")
+                        .formatted(id, seq, block, type));
     }
 
     private String printed() {
         return bytes.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
     }
 
-    private static ConsumerRecord<String, String> chunk(String id, String invocation, int attempt, long seq, String text) {
+    private static ConsumerRecord<String, String> chunk(
+            String id, String invocation, int attempt, long seq, String text) {
         String escaped = text.replace("\n", "\\n");
         return record("bedrock-chunks", id, """
-                {"request_id":"%s","invocation_id":"%s","attempt":%d,"seq":%d,"event":"chunk","text":"%s"}"""
-                .formatted(id, invocation, attempt, seq, escaped));
+                {"request_id":"%s","invocation_id":"%s","attempt":%d,"seq":%d,"event":"chunk","text":"%s"}""".formatted(id, invocation, attempt, seq, escaped));
     }
 
     private static ConsumerRecord<String, String> record(String topic, String key, String value) {

@@ -9,7 +9,11 @@ import java.util.Map;
 /** What the demo has seen of one request on the output, completions and dead-letter topics. */
 public final class RequestProgress {
 
-    public enum Status { PENDING, COMPLETE, DEAD_LETTERED }
+    public enum Status {
+        PENDING,
+        COMPLETE,
+        DEAD_LETTERED
+    }
 
     /** A ConverseStream tool call as its deltas arrive: the input JSON is the concatenation of the fragments. */
     public static final class ToolCall {
@@ -78,7 +82,10 @@ public final class RequestProgress {
 
     /** A tool-input fragment of block {@code block}; the block's first one names the tool. */
     void toolInput(String invocationId, int block, String name, String toolUseId, String fragment) {
-        converse(invocationId).toolCalls.computeIfAbsent(block, b -> new ToolCall(name, toolUseId)).input
+        converse(invocationId)
+                .toolCalls
+                .computeIfAbsent(block, b -> new ToolCall(name, toolUseId))
+                .input
                 .append(fragment == null ? "" : fragment);
     }
 
@@ -116,8 +123,15 @@ public final class RequestProgress {
         attempts = Math.max(attempts, attempt);
     }
 
-    void complete(String invocationId, int attempt, String modelId, String stopReason, Long outputTokens,
-                  Long firstByteLatencyMs, Long invocationLatencyMs, long nanos) {
+    void complete(
+            String invocationId,
+            int attempt,
+            String modelId,
+            String stopReason,
+            Long outputTokens,
+            Long firstByteLatencyMs,
+            Long invocationLatencyMs,
+            long nanos) {
         attempts = Math.max(attempts, attempt);
         completedInvocation = invocationId;
         this.modelId = modelId == null ? this.modelId : modelId;
@@ -181,7 +195,9 @@ public final class RequestProgress {
 
     /** From sending the request record to the first chunk record arriving here, through Kafka and Connect. */
     public Long firstChunkMs() {
-        return firstChunkAtNanos == 0 || producedAtNanos == 0 ? null : (firstChunkAtNanos - producedAtNanos) / 1_000_000;
+        return firstChunkAtNanos == 0 || producedAtNanos == 0
+                ? null
+                : (firstChunkAtNanos - producedAtNanos) / 1_000_000;
     }
 
     /** From sending the request record to its terminal record (or dead letter) arriving here. */

@@ -9,10 +9,10 @@ import java.util.Locale;
 public final class SummaryTable {
 
     private static final String[] HEADERS = {
-        "request", "model", "attempts", "chunks", "status", "first byte", "first chunk", "total", "tokens out", "tok/s"};
+        "request", "model", "attempts", "chunks", "status", "first byte", "first chunk", "total", "tokens out", "tok/s"
+    };
 
-    private SummaryTable() {
-    }
+    private SummaryTable() {}
 
     public static void print(PrintStream out, List<RequestProgress> requests, long wallMillis) {
         List<String[]> rows = new ArrayList<>();
@@ -31,7 +31,8 @@ public final class SummaryTable {
                 millis(p.firstChunkMs()),
                 millis(p.totalMs()),
                 p.outputTokens() == null ? "-" : String.valueOf(p.outputTokens()),
-                p.tokensPerSecond() == null ? "-" : String.format(Locale.ROOT, "%.1f", p.tokensPerSecond())});
+                p.tokensPerSecond() == null ? "-" : String.format(Locale.ROOT, "%.1f", p.tokensPerSecond())
+            });
         }
         int[] widths = new int[HEADERS.length];
         for (int i = 0; i < HEADERS.length; i++) {
@@ -48,15 +49,31 @@ public final class SummaryTable {
         out.println(rule.toString().stripTrailing());
         rows.forEach(row -> out.println(format(row, widths)));
 
-        long complete = requests.stream().filter(p -> p.status() == RequestProgress.Status.COMPLETE).count();
-        long deadLettered = requests.stream().filter(p -> p.status() == RequestProgress.Status.DEAD_LETTERED).count();
+        long complete = requests.stream()
+                .filter(p -> p.status() == RequestProgress.Status.COMPLETE)
+                .count();
+        long deadLettered = requests.stream()
+                .filter(p -> p.status() == RequestProgress.Status.DEAD_LETTERED)
+                .count();
         long chunks = requests.stream().mapToLong(RequestProgress::chunks).sum();
-        long tokens = requests.stream().filter(p -> p.outputTokens() != null).mapToLong(RequestProgress::outputTokens).sum();
-        long completions = requests.stream().filter(RequestProgress::hasCompletionRecord).count();
-        out.printf(Locale.ROOT, "total: %d requests, %d complete, %d dead-lettered; %d chunks, %d tokens out in %.1f s"
+        long tokens = requests.stream()
+                .filter(p -> p.outputTokens() != null)
+                .mapToLong(RequestProgress::outputTokens)
+                .sum();
+        long completions =
+                requests.stream().filter(RequestProgress::hasCompletionRecord).count();
+        out.printf(
+                Locale.ROOT,
+                "total: %d requests, %d complete, %d dead-lettered; %d chunks, %d tokens out in %.1f s"
                         + " (%.1f tok/s overall); %d records on %s%n",
-                requests.size(), complete, deadLettered, chunks, tokens, wallMillis / 1000.0,
-                wallMillis <= 0 ? 0.0 : tokens * 1000.0 / wallMillis, completions,
+                requests.size(),
+                complete,
+                deadLettered,
+                chunks,
+                tokens,
+                wallMillis / 1000.0,
+                wallMillis <= 0 ? 0.0 : tokens * 1000.0 / wallMillis,
+                completions,
                 DemoConnectorConfig.COMPLETIONS_TOPIC);
         out.println("first byte = the model's first-byte latency as Bedrock reports it; first chunk / total = from"
                 + " sending the request record to its first chunk / terminal record arriving here through Kafka.");

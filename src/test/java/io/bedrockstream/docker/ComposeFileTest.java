@@ -16,8 +16,8 @@ import org.yaml.snakeyaml.Yaml;
 class ComposeFileTest {
 
     private static final ProjectFiles FILES = ProjectFiles.locate();
-    private static final Map<String, Object> SERVICES = map(
-            map(new Yaml().load(FILES.read(FILES.compose()))).get("services"));
+    private static final Map<String, Object> SERVICES =
+            map(map(new Yaml().load(FILES.read(FILES.compose()))).get("services"));
     /** Run once and exit 0; what needs them waits for service_completed_successfully. */
     private static final List<String> ONE_SHOT = List.of("topics-init", "connector-init", "ksqldb-init");
 
@@ -32,7 +32,9 @@ class ComposeFileTest {
             }
         }
         assertThat(SERVICES.keySet()).contains("kafka", "emulator", "connect", "assembler", "ksqldb-server");
-        assertThat(service("ksqldb-cli").get("profiles")).as("the CLI runs on demand only").isEqualTo(List.of("cli"));
+        assertThat(service("ksqldb-cli").get("profiles"))
+                .as("the CLI runs on demand only")
+                .isEqualTo(List.of("cli"));
     }
 
     @Test
@@ -46,7 +48,9 @@ class ComposeFileTest {
         assertThat(condition("assembler", "topics-init")).isEqualTo("service_completed_successfully");
         for (String name : SERVICES.keySet()) {
             Object dependsOn = service(name).get("depends_on");
-            assertThat(dependsOn == null || dependsOn instanceof Map).as("%s: depends_on with conditions", name).isTrue();
+            assertThat(dependsOn == null || dependsOn instanceof Map)
+                    .as("%s: depends_on with conditions", name)
+                    .isTrue();
         }
     }
 
@@ -56,7 +60,8 @@ class ComposeFileTest {
         for (String name : SERVICES.keySet()) {
             for (Object volume : list(service(name).get("volumes"))) {
                 if (volume instanceof String shortSyntax) {
-                    assertThat(shortSyntax).as("%s mounts build output with the short syntax", name)
+                    assertThat(shortSyntax)
+                            .as("%s mounts build output with the short syntax", name)
                             .doesNotStartWith("./target");
                     continue;
                 }
@@ -65,14 +70,15 @@ class ComposeFileTest {
                     targetMounts.add(name + ":" + mount.get("source"));
                     assertThat(mount.get("type")).isEqualTo("bind");
                     assertThat(mount.get("read_only")).isEqualTo(true);
-                    assertThat(map(mount.get("bind")).get("create_host_path")).as(name).isEqualTo(false);
+                    assertThat(map(mount.get("bind")).get("create_host_path"))
+                            .as(name)
+                            .isEqualTo(false);
                 }
             }
         }
-        assertThat(targetMounts).containsExactlyInAnyOrder(
-                "emulator:./target/emulator",
-                "connect:./target/plugin",
-                "assembler:./target/assembler");
+        assertThat(targetMounts)
+                .containsExactlyInAnyOrder(
+                        "emulator:./target/emulator", "connect:./target/plugin", "assembler:./target/assembler");
     }
 
     @Test
@@ -94,7 +100,8 @@ class ComposeFileTest {
 
         assertThat(init.get("entrypoint")).isEqualTo(expected);
         assertThat(init.get("image")).isEqualTo(DockerImages.CURL);
-        assertThat(FILES.read(FILES.compose())).doesNotContain("ksql --file")
+        assertThat(FILES.read(FILES.compose()))
+                .doesNotContain("ksql --file")
                 .doesNotContain("KSQL_KSQL_FUNCTIONS_COLLECT__LIST_LIMIT");
     }
 
@@ -112,7 +119,8 @@ class ComposeFileTest {
     }
 
     private static String condition(String service, String dependency) {
-        return String.valueOf(map(map(service(service).get("depends_on")).get(dependency)).get("condition"));
+        return String.valueOf(
+                map(map(service(service).get("depends_on")).get(dependency)).get("condition"));
     }
 
     private static Map<String, Object> service(String name) {

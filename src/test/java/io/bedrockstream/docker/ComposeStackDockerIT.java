@@ -3,11 +3,11 @@ package io.bedrockstream.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.bedrockstream.testkit.ConnectRest;
-import io.bedrockstream.testkit.ProjectLayout;
 import io.bedrockstream.emulator.Attempt;
 import io.bedrockstream.streams.AnswerRecord;
 import io.bedrockstream.streams.AnswerRecordSerde;
+import io.bedrockstream.testkit.ConnectRest;
+import io.bedrockstream.testkit.ProjectLayout;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -49,8 +49,8 @@ import org.testcontainers.containers.wait.strategy.Wait;
 class ComposeStackDockerIT {
 
     /** Every service but ksqldb-init (this test does its work) and the on-demand ksqldb-cli. */
-    static final List<String> SERVICES = List.of(
-            "kafka", "topics-init", "emulator", "connect", "connector-init", "assembler", "ksqldb-server");
+    static final List<String> SERVICES =
+            List.of("kafka", "topics-init", "emulator", "connect", "connector-init", "assembler", "ksqldb-server");
 
     private static final Duration STARTUP = Duration.ofMinutes(6);
     private static final Duration WAIT = Duration.ofMinutes(3);
@@ -66,7 +66,8 @@ class ComposeStackDockerIT {
     static void up() {
         ProjectLayout project = ProjectLayout.locate();
         project.requirePackagedPlugin(); // compose's target/ mounts fail without it
-        compose = new ComposeContainer(project.baseDir().resolve("docker-compose.yml").toFile())
+        compose = new ComposeContainer(
+                        project.baseDir().resolve("docker-compose.yml").toFile())
                 .withServices(SERVICES.toArray(String[]::new))
                 .withBuild(true)
                 .withStartupTimeout(STARTUP);
@@ -114,27 +115,38 @@ class ComposeStackDockerIT {
             List<Attempt> attempts = emulator.attempts(id);
             assertThat(attempts.get(attempts.size() - 1).outcome()).isEqualTo("complete");
             expected.put(id, attempts.get(attempts.size() - 1).text());
-            assertThat(KsqlRest.field(answer, "text").asText()).as("ksqlDB's answer to %s", id).isEqualTo(expected.get(id));
-            assertThat(KsqlRest.field(answer, "attempts").asInt()).as("attempts of %s", id).isEqualTo(attempts.size());
+            assertThat(KsqlRest.field(answer, "text").asText())
+                    .as("ksqlDB's answer to %s", id)
+                    .isEqualTo(expected.get(id));
+            assertThat(KsqlRest.field(answer, "attempts").asInt())
+                    .as("attempts of %s", id)
+                    .isEqualTo(attempts.size());
         }
-        assertThat(emulator.attempts("cs-2")).extracting(Attempt::outcome)
+        assertThat(emulator.attempts("cs-2"))
+                .extracting(Attempt::outcome)
                 .containsExactly("ThrottlingException", "complete");
 
         Map<String, AnswerRecord> assembled = new HashMap<>();
         try (Deserializer<AnswerRecord> answers = new AnswerRecordSerde().deserializer()) {
-            List<ConsumerRecord<byte[], byte[]>> records = kafka.readUntil("bedrock-answers", WAIT, rs -> {
-                for (ConsumerRecord<byte[], byte[]> r : rs) {
-                    AnswerRecord answer = answers.deserialize(r.topic(), r.value());
-                    if (answer != null) {
-                        assembled.put(new String(r.key(), StandardCharsets.UTF_8), answer);
-                    }
-                }
-                return assembled.keySet().containsAll(prompts.keySet());
-            }, () -> "the assembler's answers so far: " + assembled.keySet());
+            List<ConsumerRecord<byte[], byte[]>> records = kafka.readUntil(
+                    "bedrock-answers",
+                    WAIT,
+                    rs -> {
+                        for (ConsumerRecord<byte[], byte[]> r : rs) {
+                            AnswerRecord answer = answers.deserialize(r.topic(), r.value());
+                            if (answer != null) {
+                                assembled.put(new String(r.key(), StandardCharsets.UTF_8), answer);
+                            }
+                        }
+                        return assembled.keySet().containsAll(prompts.keySet());
+                    },
+                    () -> "the assembler's answers so far: " + assembled.keySet());
             assertThat(records).isNotEmpty();
         }
         for (String id : prompts.keySet()) {
-            assertThat(assembled.get(id).text()).as("the assembler's answer to %s", id).isEqualTo(expected.get(id));
+            assertThat(assembled.get(id).text())
+                    .as("the assembler's answer to %s", id)
+                    .isEqualTo(expected.get(id));
         }
     }
 
@@ -144,8 +156,18 @@ class ComposeStackDockerIT {
         do {
             status = connect.get("/connectors/" + CONNECTOR + "/status");
             assertThat(connect.failure(CONNECTOR)).isEmpty();
-            if (status.ok() && "RUNNING".equals(status.body().path("connector").path("state").asText())
-                    && "RUNNING".equals(status.body().path("tasks").path(0).path("state").asText())) {
+            if (status.ok()
+                    && "RUNNING"
+                            .equals(status.body()
+                                    .path("connector")
+                                    .path("state")
+                                    .asText())
+                    && "RUNNING"
+                            .equals(status.body()
+                                    .path("tasks")
+                                    .path(0)
+                                    .path("state")
+                                    .asText())) {
                 return;
             }
             Thread.sleep(1000);
@@ -173,7 +195,7 @@ class ComposeStackDockerIT {
             }
             Thread.sleep(1000);
         } while (System.nanoTime() < deadline);
-        throw new AssertionError("no row for " + id + " in bedrock_answers after " + WAIT.toSeconds() + " s; last: "
-                + last);
+        throw new AssertionError(
+                "no row for " + id + " in bedrock_answers after " + WAIT.toSeconds() + " s; last: " + last);
     }
 }

@@ -10,9 +10,9 @@ import static io.bedrockstream.connect.EmbeddedConnectHarness.recordsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bedrockstream.emulator.Attempt;
 import io.bedrockstream.testkit.ConnectRest;
 import io.bedrockstream.testkit.ProjectLayout;
-import io.bedrockstream.emulator.Attempt;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -59,6 +59,7 @@ class ConnectorContainersDockerIT {
     private static final String SECRET_KEY = "docker-tier-secret-not-a-real-key";
     /** The broker as the other containers reach it; KafkaContainer's own 9092 is the listener mapped to the host. */
     private static final String KAFKA_IN_NETWORK = "kafka:19092";
+
     private static final String CLAUDE = "anthropic.claude-3-haiku-20240307-v1:0";
     /** The compose file's emulator command, with the answer length the in-JVM ITs use. */
     private static final String EMULATOR_COMMAND = "exec java -cp \"/app/lib/*\""
@@ -82,7 +83,8 @@ class ConnectorContainersDockerIT {
         composeConnectorConfig = files.composeConnectorConfig();
         String workerConfig = files.composeWorkerConfig();
         assertThat(workerConfig).contains("bootstrap.servers=kafka:9092\n");
-        workerConfig = workerConfig.replace("bootstrap.servers=kafka:9092\n", "bootstrap.servers=" + KAFKA_IN_NETWORK + "\n");
+        workerConfig =
+                workerConfig.replace("bootstrap.servers=kafka:9092\n", "bootstrap.servers=" + KAFKA_IN_NETWORK + "\n");
 
         network = Network.newNetwork();
         DockerImageName kafkaImage = DockerImageName.parse(DockerImages.KAFKA);
@@ -95,22 +97,27 @@ class ConnectorContainersDockerIT {
                 .withEnv("EMULATOR_SECRET_ACCESS_KEY", SECRET_KEY)
                 .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint("/bin/sh", "-c", EMULATOR_COMMAND))
                 .withExposedPorts(8089)
-                .waitingFor(Wait.forHttp("/_emulator/settings").forPort(8089).forStatusCode(200)
+                .waitingFor(Wait.forHttp("/_emulator/settings")
+                        .forPort(8089)
+                        .forStatusCode(200)
                         .withStartupTimeout(Duration.ofMinutes(2)));
         connect = new GenericContainer<>(kafkaImage)
                 .withNetwork(network)
                 .withNetworkAliases("connect")
-                .withCopyFileToContainer(MountableFile.forHostPath(project.pluginDir()),
+                .withCopyFileToContainer(
+                        MountableFile.forHostPath(project.pluginDir()),
                         "/opt/connect-plugins/" + ProjectLayout.PLUGIN_NAME)
                 .withCopyToContainer(Transferable.of(workerConfig), "/etc/bedrock-demo/connect-distributed.properties")
                 .withEnv("BEDROCK_ACCESS_KEY_ID", ACCESS_KEY)
                 .withEnv("BEDROCK_SECRET_ACCESS_KEY", SECRET_KEY)
                 .withEnv("KAFKA_HEAP_OPTS", "-Xms256m -Xmx1g")
-                .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint("/opt/kafka/bin/connect-distributed.sh",
-                        "/etc/bedrock-demo/connect-distributed.properties"))
+                .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint(
+                        "/opt/kafka/bin/connect-distributed.sh", "/etc/bedrock-demo/connect-distributed.properties"))
                 .withExposedPorts(8083)
                 // Connect's readiness endpoint (KIP-1017), as the compose health check uses it
-                .waitingFor(Wait.forHttp("/health").forPort(8083).forStatusCode(200)
+                .waitingFor(Wait.forHttp("/health")
+                        .forPort(8083)
+                        .forStatusCode(200)
                         .withStartupTimeout(Duration.ofMinutes(3)));
 
         kafka.start();
@@ -118,7 +125,8 @@ class ConnectorContainersDockerIT {
         connect.start();
         clients = new ContainerKafka(kafka.getBootstrapServers());
         rest = new ConnectRest(URI.create("http://" + connect.getHost() + ":" + connect.getMappedPort(8083)));
-        emulatorAdmin = new EmulatorAdmin(URI.create("http://" + emulator.getHost() + ":" + emulator.getMappedPort(8089)));
+        emulatorAdmin =
+                new EmulatorAdmin(URI.create("http://" + emulator.getHost() + ":" + emulator.getMappedPort(8089)));
     }
 
     @AfterAll
@@ -158,11 +166,14 @@ class ConnectorContainersDockerIT {
         start("fam", config);
 
         for (Map.Entry<String, String> e : models.entrySet()) {
-            clients.produce("fam-in", e.getKey(), "Tell me about \"streams\" {braces}\n[[emu id=" + e.getKey() + "]]",
+            clients.produce(
+                    "fam-in",
+                    e.getKey(),
+                    "Tell me about \"streams\" {braces}\n[[emu id=" + e.getKey() + "]]",
                     Map.of("model", e.getValue()));
         }
-        List<ConsumerRecord<byte[], byte[]>> out = clients.readUntil("fam-out", WAIT,
-                rs -> allComplete(rs, models.keySet()), () -> status("fam"));
+        List<ConsumerRecord<byte[], byte[]>> out =
+                clients.readUntil("fam-out", WAIT, rs -> allComplete(rs, models.keySet()), () -> status("fam"));
 
         for (Map.Entry<String, String> e : models.entrySet()) {
             String id = e.getKey();
@@ -170,17 +181,19 @@ class ConnectorContainersDockerIT {
             assertThat(byInvocation(records)).as("invocations of %s", id).hasSize(1);
             List<Attempt> attempts = emulatorAdmin.attempts(id);
             assertThat(attempts).extracting(Attempt::outcome).containsExactly("complete");
-            assertThat(assertInvocation(records, "complete", 1)).isEqualTo(attempts.get(0).text());
+            assertThat(assertInvocation(records, "complete", 1))
+                    .isEqualTo(attempts.get(0).text());
             assertThat(records).hasSize(attempts.get(0).chunks() + 1);
             JsonNode terminal = records.get(records.size() - 1);
             assertThat(terminal.path("model_id").asText()).isEqualTo(e.getValue());
             assertThat(terminal.path("source_topic").asText()).isEqualTo("fam-in");
             assertThat(terminal.path("output_tokens").asLong()).isEqualTo(12);
         }
-        List<ConsumerRecord<byte[], byte[]>> done = clients.readUntil("fam-done", WAIT,
-                rs -> rs.size() >= models.size(), () -> status("fam"));
+        List<ConsumerRecord<byte[], byte[]>> done =
+                clients.readUntil("fam-done", WAIT, rs -> rs.size() >= models.size(), () -> status("fam"));
         for (ConsumerRecord<byte[], byte[]> r : done) {
-            assertThat(json(r).path("text").asText()).isEqualTo(emulatorAdmin.attempts(key(r)).get(0).text());
+            assertThat(json(r).path("text").asText())
+                    .isEqualTo(emulatorAdmin.attempts(key(r)).get(0).text());
         }
     }
 
@@ -195,14 +208,16 @@ class ConnectorContainersDockerIT {
         clients.produce("thr-in", "t-bad", "hello [[emu id=t-bad]]", Map.of("model", "cohere.command-r-v1:0"));
         clients.produce("thr-in", "t-after", "hello [[emu id=t-after]]", Map.of());
 
-        List<ConsumerRecord<byte[], byte[]>> dlq = clients.readUntil("thr-dlq", WAIT, rs -> !rs.isEmpty(),
-                () -> status("thr"));
-        List<ConsumerRecord<byte[], byte[]>> out = clients.readUntil("thr-out", WAIT,
-                rs -> allComplete(rs, Set.of("t-ok", "t-after")), () -> status("thr"));
+        List<ConsumerRecord<byte[], byte[]>> dlq =
+                clients.readUntil("thr-dlq", WAIT, rs -> !rs.isEmpty(), () -> status("thr"));
+        List<ConsumerRecord<byte[], byte[]>> out = clients.readUntil(
+                "thr-out", WAIT, rs -> allComplete(rs, Set.of("t-ok", "t-after")), () -> status("thr"));
 
-        assertThat(emulatorAdmin.attempts("t-ok")).extracting(Attempt::outcome)
+        assertThat(emulatorAdmin.attempts("t-ok"))
+                .extracting(Attempt::outcome)
                 .containsExactly("ThrottlingException", "ThrottlingException", "complete");
-        List<List<JsonNode>> invocations = new ArrayList<>(byInvocation(recordsOf(out, "t-ok")).values());
+        List<List<JsonNode>> invocations =
+                new ArrayList<>(byInvocation(recordsOf(out, "t-ok")).values());
         assertThat(invocations).hasSize(3);
         for (int i = 0; i < 2; i++) {
             assertInvocation(invocations.get(i), "error", i + 1);
@@ -220,9 +235,13 @@ class ConnectorContainersDockerIT {
         assertThat(header(dead, "__connect.errors.topic")).isEqualTo("thr-in");
         assertThat(header(dead, "__connect.errors.exception.message"))
                 .contains("'t-bad' is invalid", "MODEL_NOT_ALLOWED");
-        assertThat(emulatorAdmin.attempts("t-bad")).as("a refused request never reaches the model").isEmpty();
+        assertThat(emulatorAdmin.attempts("t-bad"))
+                .as("a refused request never reaches the model")
+                .isEmpty();
         assertThat(recordsOf(out, "t-bad")).isEmpty();
-        assertThat(emulatorAdmin.attempts("t-after")).extracting(Attempt::outcome).containsExactly("complete");
+        assertThat(emulatorAdmin.attempts("t-after"))
+                .extracting(Attempt::outcome)
+                .containsExactly("complete");
     }
 
     /** config/bedrock-sink-demo.json (what compose registers) on the given topics, with the model header. */
@@ -247,11 +266,23 @@ class ConnectorContainersDockerIT {
         while (true) {
             ConnectRest.Response status = rest.get("/connectors/" + name + "/status");
             assertThat(rest.failure(name)).as("connector %s", name).isEmpty();
-            if (status.ok() && "RUNNING".equals(status.body().path("connector").path("state").asText())
-                    && "RUNNING".equals(status.body().path("tasks").path(0).path("state").asText())) {
+            if (status.ok()
+                    && "RUNNING"
+                            .equals(status.body()
+                                    .path("connector")
+                                    .path("state")
+                                    .asText())
+                    && "RUNNING"
+                            .equals(status.body()
+                                    .path("tasks")
+                                    .path(0)
+                                    .path("state")
+                                    .asText())) {
                 return;
             }
-            assertThat(System.nanoTime()).as("connector %s running; status: %s", name, status.body()).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("connector %s running; status: %s", name, status.body())
+                    .isLessThan(deadline);
             Thread.sleep(500);
         }
     }
@@ -261,8 +292,8 @@ class ConnectorContainersDockerIT {
         String log = connect.getLogs();
         String tail = log.length() > 4000 ? log.substring(log.length() - 4000) : log;
         try {
-            return "status of " + name + ": " + rest.get("/connectors/" + name + "/status").body()
-                    + "\nworker log (end):\n" + tail;
+            return "status of " + name + ": "
+                    + rest.get("/connectors/" + name + "/status").body() + "\nworker log (end):\n" + tail;
         } catch (Exception e) {
             return "status of " + name + " unavailable (" + e + ")\nworker log (end):\n" + tail;
         }

@@ -16,6 +16,7 @@ public final class DockerImages {
     public static final String KAFKA = "apache/kafka:4.3.1";
     /** ksqlDB 0.29 line; 0.25+ (Confluent Platform 7.2+) is needed for EARLIEST_BY_OFFSET(STRUCT(...)). */
     public static final String KSQLDB_SERVER = "confluentinc/cp-ksqldb-server:7.9.0";
+
     public static final String KSQLDB_CLI = "confluentinc/cp-ksqldb-cli:7.9.0";
     /** The one-shot set-up services: busybox sh and tools plus curl (Alpine-based). */
     public static final String CURL = "curlimages/curl:8.10.1";
@@ -25,8 +26,7 @@ public final class DockerImages {
     /** The oldest Confluent Platform whose ksqlDB (0.25) has EARLIEST_BY_OFFSET over a STRUCT. */
     public static final int[] KSQLDB_MIN_CP_VERSION = {7, 2};
 
-    private DockerImages() {
-    }
+    private DockerImages() {}
 
     /** The tag of an image reference: "4.3.1" for "apache/kafka:4.3.1". */
     public static String tag(String image) {

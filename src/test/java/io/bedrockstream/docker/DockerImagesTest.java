@@ -24,9 +24,11 @@ class DockerImagesTest {
         List<String> images = FILES.composeImages();
 
         assertThat(images).allSatisfy(image -> assertThat(image).matches(PINNED));
-        assertThat(new LinkedHashSet<>(images)).containsExactlyInAnyOrder(
-                DockerImages.KAFKA, DockerImages.KSQLDB_SERVER, DockerImages.KSQLDB_CLI, DockerImages.CURL);
-        assertThat(FILES.read(FILES.compose())).as("no image: line takes its tag from the environment")
+        assertThat(new LinkedHashSet<>(images))
+                .containsExactlyInAnyOrder(
+                        DockerImages.KAFKA, DockerImages.KSQLDB_SERVER, DockerImages.KSQLDB_CLI, DockerImages.CURL);
+        assertThat(FILES.read(FILES.compose()))
+                .as("no image: line takes its tag from the environment")
                 .doesNotContainPattern("image:.*\\$\\{");
     }
 
@@ -44,9 +46,12 @@ class DockerImagesTest {
     @Test
     void theKsqlDbImagesHaveEarliestByOffsetOverStructs() {
         for (String image : List.of(DockerImages.KSQLDB_SERVER, DockerImages.KSQLDB_CLI)) {
-            int[] version = Arrays.stream(DockerImages.tag(image).split("\\.")).mapToInt(Integer::parseInt).toArray();
+            int[] version = Arrays.stream(DockerImages.tag(image).split("\\."))
+                    .mapToInt(Integer::parseInt)
+                    .toArray();
             assertThat(Arrays.compare(version, 0, 2, DockerImages.KSQLDB_MIN_CP_VERSION, 0, 2))
-                    .as("%s is Confluent Platform 7.2 or later", image).isNotNegative();
+                    .as("%s is Confluent Platform 7.2 or later", image)
+                    .isNotNegative();
         }
         assertThat(DockerImages.tag(DockerImages.KSQLDB_CLI)).isEqualTo(DockerImages.tag(DockerImages.KSQLDB_SERVER));
     }

@@ -22,8 +22,10 @@ final class EmulatorAdmin {
 
     private final URI base;
     // HTTP/1.1: the emulator also speaks h2c, but with prior knowledge, not through an Upgrade request
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     EmulatorAdmin(URI base) {
         this.base = base;
@@ -32,15 +34,21 @@ final class EmulatorAdmin {
     /** The attempts of the request marked {@code [[emu id=...]]}, in order; empty when it was never called. */
     List<Attempt> attempts(String id) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(base.resolve("/_emulator/stats")).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpRequest.newBuilder(base.resolve("/_emulator/stats"))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("GET /_emulator/stats answered " + response.statusCode() + ": " + response.body());
         }
         List<Attempt> attempts = new ArrayList<>();
         for (JsonNode a : JSON.readTree(response.body()).path("requests").path(id)) {
-            attempts.add(new Attempt(a.path("attempt").asInt(), a.path("modelId").asText(),
-                    a.path("outcome").asText(), a.path("chunks").asInt(),
+            attempts.add(new Attempt(
+                    a.path("attempt").asInt(),
+                    a.path("modelId").asText(),
+                    a.path("outcome").asText(),
+                    a.path("chunks").asInt(),
                     a.path("text").isNull() ? null : a.path("text").asText()));
         }
         return attempts;

@@ -26,7 +26,12 @@ import java.util.function.Function;
 final class FakeKsqlDb implements AutoCloseable {
 
     /** How the fake answers one statement. */
-    enum Reply { SUCCESS, ALREADY_EXISTS, REJECTED, QUERY_FAILS }
+    enum Reply {
+        SUCCESS,
+        ALREADY_EXISTS,
+        REJECTED,
+        QUERY_FAILS
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -91,8 +96,12 @@ final class FakeKsqlDb implements AutoCloseable {
             ArrayNode answer = JSON.createArrayNode();
             ObjectNode queries = answer.addObject().put("@type", "queries").put("statementText", sql);
             String state = aQueryFailed ? "ERROR" : "RUNNING";
-            queries.putArray("queries").addObject().put("id", "CTAS_X_1").put("state", state)
-                    .putObject("statusCount").put(state, 1);
+            queries.putArray("queries")
+                    .addObject()
+                    .put("id", "CTAS_X_1")
+                    .put("state", state)
+                    .putObject("statusCount")
+                    .put(state, 1);
             reply(exchange, 200, answer);
         } else {
             statement(exchange, request, sql);
@@ -104,16 +113,27 @@ final class FakeKsqlDb implements AutoCloseable {
             statementRequests.add(request);
         }
         Reply reply = rule.apply(sql);
-        String name = KsqlStatements.parse(sql).stream().findFirst()
-                .flatMap(KsqlStatements.Statement::creates).orElse(null);
+        String name = KsqlStatements.parse(sql).stream()
+                .findFirst()
+                .flatMap(KsqlStatements.Statement::creates)
+                .orElse(null);
         switch (reply) {
-            case REJECTED -> reply(exchange, 400, JSON.createObjectNode().put("@type", "statement_error")
-                    .put("error_code", 40001).put("message", "Invalid statement: the fake says no")
-                    .put("statementText", sql).set("entities", JSON.createArrayNode()));
+            case REJECTED ->
+                reply(
+                        exchange,
+                        400,
+                        JSON.createObjectNode()
+                                .put("@type", "statement_error")
+                                .put("error_code", 40001)
+                                .put("message", "Invalid statement: the fake says no")
+                                .put("statementText", sql)
+                                .set("entities", JSON.createArrayNode()));
             case ALREADY_EXISTS -> {
                 remember(name);
                 ArrayNode answer = JSON.createArrayNode();
-                answer.addObject().put("@type", "warning_entity").put("statementText", sql)
+                answer.addObject()
+                        .put("@type", "warning_entity")
+                        .put("statementText", sql)
                         .put("message", "Cannot add stream `" + name + "`: A stream with the same name already exists.")
                         .set("warnings", JSON.createArrayNode());
                 reply(exchange, 200, answer);
@@ -122,7 +142,9 @@ final class FakeKsqlDb implements AutoCloseable {
                 remember(name);
                 aQueryFailed |= reply == Reply.QUERY_FAILS;
                 ArrayNode answer = JSON.createArrayNode();
-                ObjectNode status = answer.addObject().put("@type", "currentStatus").put("statementText", sql)
+                ObjectNode status = answer.addObject()
+                        .put("@type", "currentStatus")
+                        .put("statementText", sql)
                         .put("commandId", "stream/`" + name + "`/create")
                         .put("commandSequenceNumber", nextCommandSequenceNumber());
                 status.putObject("commandStatus").put("status", "SUCCESS").put("message", "Created");
@@ -149,7 +171,8 @@ final class FakeKsqlDb implements AutoCloseable {
         ObjectNode entity = answer.addObject().put("@type", type);
         ArrayNode list = entity.putArray(field);
         if (type.equals("streams")) {
-            created.forEach(n -> list.addObject().put("type", "STREAM").put("name", n).put("topic", "t"));
+            created.forEach(
+                    n -> list.addObject().put("type", "STREAM").put("name", n).put("topic", "t"));
         }
         entity.set("warnings", JSON.createArrayNode());
         return answer;

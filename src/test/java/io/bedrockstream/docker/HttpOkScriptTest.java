@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import io.bedrockstream.testkit.ProjectLayout;
 import io.bedrockstream.docker.ShellScript.Shell;
+import io.bedrockstream.testkit.ProjectLayout;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -27,6 +27,7 @@ class HttpOkScriptTest {
 
     @TempDir
     Path scratch;
+
     private HttpServer server;
 
     @BeforeEach
@@ -80,7 +81,7 @@ class HttpOkScriptTest {
     }
 
     private ShellScript.Result check(int port, String path) throws Exception {
-        return ShellScript.run(Shell.HOST, "bash", SCRIPT, List.of("127.0.0.1", String.valueOf(port), path),
-                Map.of(), scratch);
+        return ShellScript.run(
+                Shell.HOST, "bash", SCRIPT, List.of("127.0.0.1", String.valueOf(port), path), Map.of(), scratch);
     }
 }

@@ -28,14 +28,16 @@ final class KsqlRest {
     private static final String KSQL_JSON = "application/vnd.ksql.v1+json";
 
     /** An answer: the HTTP status and the body as JSON (a text node when it was not JSON). */
-    record Answer(int status, JsonNode body) {
-    }
+    record Answer(int status, JsonNode body) {}
 
     private final URI base;
     /** The last command ksqlDB queued; the next request waits for it to execute, as the CLI's requests do. */
     private Long commandSequenceNumber;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     KsqlRest(URI base) {
         this.base = base;
@@ -65,7 +67,8 @@ final class KsqlRest {
         JsonNode entity = body.isArray() && body.size() > 0 ? body.get(0) : body;
         String type = entity.path("@type").asText();
         if (type.equals("statement_error") || entity.has("error_code")) {
-            return Optional.of("rejected (HTTP " + answer.status() + "): " + entity.path("message").asText(body.toString()));
+            return Optional.of("rejected (HTTP " + answer.status() + "): "
+                    + entity.path("message").asText(body.toString()));
         }
         if (answer.status() != 200) {
             return Optional.of("HTTP " + answer.status() + ": " + body);
@@ -73,7 +76,8 @@ final class KsqlRest {
         if (type.equals("currentStatus")) {
             String status = entity.path("commandStatus").path("status").asText();
             return status.equals("ERROR")
-                    ? Optional.of("the command failed: " + entity.path("commandStatus").path("message").asText())
+                    ? Optional.of("the command failed: "
+                            + entity.path("commandStatus").path("message").asText())
                     : Optional.empty();
         }
         if (type.equals("warning_entity") && entity.path("message").asText().contains("already exists")) {
@@ -142,11 +146,13 @@ final class KsqlRest {
         if (commandSequenceNumber != null && path.equals("/ksql")) {
             request.put("commandSequenceNumber", commandSequenceNumber);
         }
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve(path))
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(base.resolve(path))
                         .timeout(Duration.ofSeconds(120))
                         .header("Content-Type", KSQL_JSON + "; charset=utf-8")
                         .header("Accept", KSQL_JSON)
-                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request))).build(),
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode body;
         try {

@@ -25,7 +25,8 @@ class KsqlRestTest {
                 ksql.execute(s);
             }
 
-            assertThat(fake.statementRequests()).extracting(r -> r.path("commandSequenceNumber").asText("-"))
+            assertThat(fake.statementRequests())
+                    .extracting(r -> r.path("commandSequenceNumber").asText("-"))
                     .containsExactly("-", "10", "11");
             assertThat(ksql.names("LIST STREAMS;"))
                     .containsExactly("BEDROCK_CHUNKS", "BEDROCK_COMPLETIONS", "BEDROCK_ANSWERS");
@@ -47,15 +48,21 @@ class KsqlRestTest {
 
     @Test
     void commandsThatFailedOrAnswersOfAnotherKindAreProblems() throws Exception {
-        JsonNode failed = JSON.readTree("[{\"@type\":\"currentStatus\",\"commandStatus\":"
-                + "{\"status\":\"ERROR\",\"message\":\"boom\"}}]");
+        JsonNode failed = JSON.readTree(
+                "[{\"@type\":\"currentStatus\",\"commandStatus\":" + "{\"status\":\"ERROR\",\"message\":\"boom\"}}]");
         JsonNode queued = JSON.readTree("[{\"@type\":\"currentStatus\",\"commandStatus\":{\"status\":\"QUEUED\"}}]");
         JsonNode other = JSON.readTree("[{\"@type\":\"warning_entity\",\"message\":\"something else\"}]");
 
         assertThat(KsqlRest.problem(new KsqlRest.Answer(200, failed))).contains("the command failed: boom");
         assertThat(KsqlRest.problem(new KsqlRest.Answer(200, queued))).isEmpty();
-        assertThat(KsqlRest.problem(new KsqlRest.Answer(200, other))).get().asString().startsWith("unexpected");
-        assertThat(KsqlRest.problem(new KsqlRest.Answer(503, JSON.nullNode()))).get().asString().startsWith("HTTP 503");
+        assertThat(KsqlRest.problem(new KsqlRest.Answer(200, other)))
+                .get()
+                .asString()
+                .startsWith("unexpected");
+        assertThat(KsqlRest.problem(new KsqlRest.Answer(503, JSON.nullNode())))
+                .get()
+                .asString()
+                .startsWith("HTTP 503");
     }
 
     @Test

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.bedrockstream.testkit.ProjectLayout;
 import io.bedrockstream.docker.FakeKsqlDb.Reply;
 import io.bedrockstream.docker.KsqlStatements.Statement;
 import io.bedrockstream.docker.ShellScript.Shell;
+import io.bedrockstream.testkit.ProjectLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +48,10 @@ class KsqlSetupScriptTest {
             List<Statement> expected = new ArrayList<>();
             FILES.forEach(f -> expected.addAll(KsqlStatements.parse(f)));
             assertThat(expected).hasSize(3);
-            assertThat(ksql.statementRequests()).extracting(r -> r.path("ksql").asText())
-                    .containsExactlyElementsOf(expected.stream().map(Statement::sql).toList());
+            assertThat(ksql.statementRequests())
+                    .extracting(r -> r.path("ksql").asText())
+                    .containsExactlyElementsOf(
+                            expected.stream().map(Statement::sql).toList());
             for (int i = 0; i < expected.size(); i++) {
                 JsonNode request = ksql.statementRequests().get(i);
                 assertThat(JSON.convertValue(request.path("streamsProperties"), Map.class))
@@ -60,22 +62,31 @@ class KsqlSetupScriptTest {
                     assertThat(request.path("commandSequenceNumber").asLong()).isEqualTo(10 + i - 1);
                 }
             }
-            assertThat(result.output()).contains("ksqlDB set-up done: 3 statements",
-                    "BEDROCK_CHUNKS", "BEDROCK_COMPLETIONS", "BEDROCK_ANSWERS");
+            assertThat(result.output())
+                    .contains(
+                            "ksqlDB set-up done: 3 statements",
+                            "BEDROCK_CHUNKS",
+                            "BEDROCK_COMPLETIONS",
+                            "BEDROCK_ANSWERS");
         }
     }
 
     @ParameterizedTest
     @EnumSource(Shell.class)
     void stopsAtTheFirstRejectedStatementNamingItAndQuotingTheServer(Shell shell) throws Exception {
-        try (FakeKsqlDb ksql = new FakeKsqlDb().answering(
-                sql -> sql.contains("bedrock_completions (") ? Reply.REJECTED : Reply.SUCCESS)) {
+        try (FakeKsqlDb ksql = new FakeKsqlDb()
+                .answering(sql -> sql.contains("bedrock_completions (") ? Reply.REJECTED : Reply.SUCCESS)) {
             ShellScript.Result result = run(shell, ksql, FILES);
 
             assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
-            assertThat(result.output()).contains("ksqlDB rejected statement 2",
-                    "CREATE STREAM IF NOT EXISTS bedrock_completions", "the fake says no");
-            assertThat(ksql.statementRequests()).as("nothing is sent after the rejected statement").hasSize(2);
+            assertThat(result.output())
+                    .contains(
+                            "ksqlDB rejected statement 2",
+                            "CREATE STREAM IF NOT EXISTS bedrock_completions",
+                            "the fake says no");
+            assertThat(ksql.statementRequests())
+                    .as("nothing is sent after the rejected statement")
+                    .hasSize(2);
         }
     }
 
@@ -97,16 +108,15 @@ class KsqlSetupScriptTest {
             ShellScript.Result result = run(shell, ksql, FILES);
 
             assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
-            assertThat(result.output())
-                    .contains("do not exist: BEDROCK_CHUNKS BEDROCK_COMPLETIONS BEDROCK_ANSWERS");
+            assertThat(result.output()).contains("do not exist: BEDROCK_CHUNKS BEDROCK_COMPLETIONS BEDROCK_ANSWERS");
         }
     }
 
     @ParameterizedTest
     @EnumSource(Shell.class)
     void aPersistentQueryInStateErrorFails(Shell shell) throws Exception {
-        try (FakeKsqlDb ksql = new FakeKsqlDb().answering(
-                sql -> sql.contains("bedrock_answers") ? Reply.QUERY_FAILS : Reply.SUCCESS)) {
+        try (FakeKsqlDb ksql = new FakeKsqlDb()
+                .answering(sql -> sql.contains("bedrock_answers") ? Reply.QUERY_FAILS : Reply.SUCCESS)) {
             ShellScript.Result result = run(shell, ksql, FILES);
 
             assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
@@ -118,8 +128,11 @@ class KsqlSetupScriptTest {
     @EnumSource(Shell.class)
     void aStatementWithoutItsSemicolonFailsBeforeAnythingIsSent(Shell shell) throws Exception {
         Path bad = scratch.resolve("bad.sql");
-        Files.writeString(bad, "-- a comment; not a statement\nCREATE STREAM s (a INT) WITH (KAFKA_TOPIC = 't');\n"
-                + "CREATE STREAM t (a INT) WITH (KAFKA_TOPIC = 't')\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                bad,
+                "-- a comment; not a statement\nCREATE STREAM s (a INT) WITH (KAFKA_TOPIC = 't');\n"
+                        + "CREATE STREAM t (a INT) WITH (KAFKA_TOPIC = 't')\n",
+                StandardCharsets.UTF_8);
         try (FakeKsqlDb ksql = new FakeKsqlDb()) {
             ShellScript.Result result = run(shell, ksql, List.of(bad));
 
@@ -143,7 +156,11 @@ class KsqlSetupScriptTest {
 
     private ShellScript.Result run(Shell shell, FakeKsqlDb ksql, List<Path> files) throws Exception {
         assumeTrue(ShellScript.onPath("curl").isPresent(), "the script needs curl");
-        return ShellScript.run(shell, "sh", SCRIPT, files.stream().map(Path::toString).toList(),
+        return ShellScript.run(
+                shell,
+                "sh",
+                SCRIPT,
+                files.stream().map(Path::toString).toList(),
                 Map.of("KSQL_URL", ksql.uri().toString(), "KSQL_WAIT_TRIES", "1", "KSQL_CHECK_TRIES", "1"),
                 scratch);
     }

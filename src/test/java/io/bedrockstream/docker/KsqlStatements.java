@@ -50,8 +50,7 @@ public final class KsqlStatements {
         }
     }
 
-    private KsqlStatements() {
-    }
+    private KsqlStatements() {}
 
     public static List<Statement> parse(Path file) {
         try {
@@ -117,8 +116,8 @@ public final class KsqlStatements {
             throw new IllegalArgumentException("unterminated quote or comment at the end of the script");
         }
         if (!buf.toString().isBlank()) {
-            throw new IllegalArgumentException("a statement without its closing ; at the end of the script: "
-                    + flatten(buf.toString()));
+            throw new IllegalArgumentException(
+                    "a statement without its closing ; at the end of the script: " + flatten(buf.toString()));
         }
         return List.copyOf(statements);
     }

@@ -20,9 +20,11 @@ class KsqlStatementsTest {
 
                 SELECT 'it''s; fine' FROM s;""");
 
-        assertThat(statements).extracting(Statement::sql).containsExactly(
-                "CREATE STREAM s (a VARCHAR KEY,\n  `b;c` VARCHAR  ) WITH (KAFKA_TOPIC = 'x;y');",
-                "SELECT 'it''s; fine' FROM s;");
+        assertThat(statements)
+                .extracting(Statement::sql)
+                .containsExactly(
+                        "CREATE STREAM s (a VARCHAR KEY,\n  `b;c` VARCHAR  ) WITH (KAFKA_TOPIC = 'x;y');",
+                        "SELECT 'it''s; fine' FROM s;");
         assertThat(statements.get(0).creates()).contains("S");
         assertThat(statements.get(1).creates()).isEmpty();
     }
@@ -38,20 +40,24 @@ class KsqlStatementsTest {
                 CREATE SOURCE STREAM IF NOT EXISTS c (x INT) WITH (KAFKA_TOPIC = 'c');
                 """);
 
-        assertThat(statements).extracting(Statement::properties).containsExactly(
-                Map.of(),
-                Map.of("auto.offset.reset", "earliest", "ksql.streams.num.stream.threads", "2"),
-                Map.of("ksql.streams.num.stream.threads", "2"));
-        assertThat(statements).extracting(Statement::creates)
+        assertThat(statements)
+                .extracting(Statement::properties)
+                .containsExactly(
+                        Map.of(),
+                        Map.of("auto.offset.reset", "earliest", "ksql.streams.num.stream.threads", "2"),
+                        Map.of("ksql.streams.num.stream.threads", "2"));
+        assertThat(statements)
+                .extracting(Statement::creates)
                 .containsExactly(Optional.of("A"), Optional.of("B"), Optional.of("C"));
     }
 
     @Test
     void aStatementWithoutItsSemicolonOrAnOpenQuoteIsAnError() {
-        assertThatThrownBy(() -> KsqlStatements.parse("CREATE STREAM a (x INT) WITH (KAFKA_TOPIC = 'a');\nDROP STREAM a"))
-                .hasMessageContaining("without its closing ;").hasMessageContaining("DROP STREAM a");
-        assertThatThrownBy(() -> KsqlStatements.parse("SELECT 'open;"))
-                .hasMessageContaining("unterminated");
+        assertThatThrownBy(
+                        () -> KsqlStatements.parse("CREATE STREAM a (x INT) WITH (KAFKA_TOPIC = 'a');\nDROP STREAM a"))
+                .hasMessageContaining("without its closing ;")
+                .hasMessageContaining("DROP STREAM a");
+        assertThatThrownBy(() -> KsqlStatements.parse("SELECT 'open;")).hasMessageContaining("unterminated");
         assertThat(KsqlStatements.parse("  ;\n-- only a comment\n")).isEmpty();
     }
 
@@ -59,10 +65,11 @@ class KsqlStatementsTest {
     void theProjectsFilesCreateTheChunkAndCompletionStreamsThenTheAnswersTable() {
         ProjectFiles files = ProjectFiles.locate();
 
-        assertThat(files.ksqlStatements()).extracting(s -> s.creates().orElse("-"))
+        assertThat(files.ksqlStatements())
+                .extracting(s -> s.creates().orElse("-"))
                 .containsExactly("BEDROCK_CHUNKS", "BEDROCK_COMPLETIONS", "BEDROCK_ANSWERS");
-        assertThat(files.ksqlStatements()).allSatisfy(s ->
-                assertThat(s.properties()).containsEntry("auto.offset.reset", "earliest"));
+        assertThat(files.ksqlStatements())
+                .allSatisfy(s -> assertThat(s.properties()).containsEntry("auto.offset.reset", "earliest"));
         assertThat(files.ksqlStatements().get(0).summary()).startsWith("CREATE STREAM IF NOT EXISTS bedrock_chunks (");
     }
 }

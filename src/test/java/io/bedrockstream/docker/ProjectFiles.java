@@ -27,8 +27,9 @@ public record ProjectFiles(Path root) {
     public static final String COMPOSE_WORKER_CONFIG = "docker/connect/connect-distributed.properties";
 
     /** An {@code image:} line or a YAML anchor holding an image ({@code x-...: &name repo:tag}). */
-    private static final Pattern COMPOSE_IMAGE = Pattern.compile(
-            "^\\s*(?:image:|x-[\\w-]+-image:\\s*&[\\w-]+)\\s+(\\S+)\\s*$", Pattern.MULTILINE);
+    private static final Pattern COMPOSE_IMAGE =
+            Pattern.compile("^\\s*(?:image:|x-[\\w-]+-image:\\s*&[\\w-]+)\\s+(\\S+)\\s*$", Pattern.MULTILINE);
+
     private static final Pattern DOCKERFILE_FROM = Pattern.compile("^FROM\\s+(\\S+)", Pattern.MULTILINE);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -47,7 +48,9 @@ public record ProjectFiles(Path root) {
     /** config/ksqldb/*.sql in the order they run. */
     public List<Path> ksqlFiles() {
         try (Stream<Path> files = Files.list(root.resolve("config/ksqldb"))) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".sql")).sorted().toList();
+            return files.filter(f -> f.getFileName().toString().endsWith(".sql"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -64,8 +67,10 @@ public record ProjectFiles(Path root) {
     public Map<String, String> composeConnectorConfig() {
         Map<String, String> config = new LinkedHashMap<>();
         try {
-            JsonNode root = JSON.readTree(this.root.resolve(COMPOSE_CONNECTOR_CONFIG).toFile());
-            root.fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+            JsonNode root =
+                    JSON.readTree(this.root.resolve(COMPOSE_CONNECTOR_CONFIG).toFile());
+            root.fields()
+                    .forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

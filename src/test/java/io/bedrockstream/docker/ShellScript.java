@@ -21,8 +21,7 @@ import java.util.concurrent.TimeUnit;
 final class ShellScript {
 
     /** What a run gave: exit status and stdout and stderr together. */
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 
     /** Where the script runs. */
     enum Shell {
@@ -32,18 +31,18 @@ final class ShellScript {
         BUSYBOX
     }
 
-    private static final List<String> BUSYBOX_APPLETS = List.of(
-            "sh", "awk", "grep", "mktemp", "cat", "mv", "rm", "touch", "sleep", "head", "sed", "tr");
+    private static final List<String> BUSYBOX_APPLETS =
+            List.of("sh", "awk", "grep", "mktemp", "cat", "mv", "rm", "touch", "sleep", "head", "sed", "tr");
 
-    private ShellScript() {
-    }
+    private ShellScript() {}
 
     /**
      * @param interpreter the script's interpreter as the container calls it ("sh" or "bash")
      * @param env         extra environment variables
      */
-    static Result run(Shell shell, String interpreter, Path script, List<String> args, Map<String, String> env,
-                      Path scratch) throws IOException, InterruptedException {
+    static Result run(
+            Shell shell, String interpreter, Path script, List<String> args, Map<String, String> env, Path scratch)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         if (shell == Shell.BUSYBOX) {
@@ -69,7 +68,8 @@ final class ShellScript {
         byte[] output = process.getInputStream().readAllBytes();
         if (!process.waitFor(90, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError(script + " did not finish within 90 s: " + new String(output, StandardCharsets.UTF_8));
+            throw new AssertionError(
+                    script + " did not finish within 90 s: " + new String(output, StandardCharsets.UTF_8));
         }
         return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
     }

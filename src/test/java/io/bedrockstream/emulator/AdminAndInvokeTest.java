@@ -23,8 +23,10 @@ class AdminAndInvokeTest {
 
     private static BedrockEmulator emulator;
     private static BedrockRuntimeAsyncClient h1;
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     @BeforeAll
     static void start() {
@@ -39,20 +41,22 @@ class AdminAndInvokeTest {
     }
 
     private static HttpResponse<String> http(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(emulator.endpoint() + path))
-                .timeout(Duration.ofSeconds(10));
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(emulator.endpoint() + path)).timeout(Duration.ofSeconds(10));
+        b.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void adminApiShowsStatsResetsAndChangesSettings() throws Exception {
         assertThat(http("POST", "/_emulator/reset", null).statusCode()).isEqualTo(200);
-        SdkHarness.StreamResult streamed = SdkHarness.stream(h1, SdkHarness.CLAUDE,
-                SdkHarness.claudeBody("[[emu id=admin throttle=1]] hi"));
+        SdkHarness.StreamResult streamed =
+                SdkHarness.stream(h1, SdkHarness.CLAUDE, SdkHarness.claudeBody("[[emu id=admin throttle=1]] hi"));
         assertThat(streamed.error()).isInstanceOf(ThrottlingException.class);
         assertThat(SdkHarness.stream(h1, SdkHarness.CLAUDE, SdkHarness.claudeBody("[[emu id=admin throttle=1]] hi"))
-                .error()).isNull();
+                        .error())
+                .isNull();
 
         HttpResponse<String> stats = http("GET", "/_emulator/stats", null);
         assertThat(stats.statusCode()).isEqualTo(200);
@@ -70,23 +74,30 @@ class AdminAndInvokeTest {
         assertThat(attempts.get(1).get("outcome").asText()).isEqualTo("complete");
         assertThat(attempts.get(1).get("chunks").asInt()).isEqualTo(13);
         assertThat(attempts.get(1).get("modelId").asText()).isEqualTo(SdkHarness.CLAUDE);
-        assertThat(attempts.get(1).get("text").asText()).isEqualTo(emulator.stats().attempts("admin").get(1).text());
+        assertThat(attempts.get(1).get("text").asText())
+                .isEqualTo(emulator.stats().attempts("admin").get(1).text());
 
         assertThat(http("POST", "/_emulator/reset", null).statusCode()).isEqualTo(200);
-        JsonNode afterReset = SdkHarness.parse(http("GET", "/_emulator/stats", null).body());
+        JsonNode afterReset =
+                SdkHarness.parse(http("GET", "/_emulator/stats", null).body());
         assertThat(afterReset.get("calls").asLong()).isZero();
         assertThat(afterReset.get("maxConcurrency").asInt()).isZero();
         assertThat(afterReset.get("requests").size()).isZero();
 
-        HttpResponse<String> settings = http("POST", "/_emulator/settings",
+        HttpResponse<String> settings = http(
+                "POST",
+                "/_emulator/settings",
                 "{\"words\":4,\"perChunk\":2,\"throttleFraction\":0.0,\"maxConcurrentStreams\":10,\"ttftMs\":0,\"delayMs\":0}");
         assertThat(settings.statusCode()).isEqualTo(200);
         assertThat(emulator.options().words()).isEqualTo(4);
         assertThat(emulator.options().perChunk()).isEqualTo(2);
         assertThat(emulator.options().maxConcurrentStreams()).isEqualTo(10);
-        assertThat(SdkHarness.stream(h1, SdkHarness.CLAUDE, SdkHarness.claudeBody("after settings")).chunks())
+        assertThat(SdkHarness.stream(h1, SdkHarness.CLAUDE, SdkHarness.claudeBody("after settings"))
+                        .chunks())
                 .hasSize(7);
-        assertThat(http("POST", "/_emulator/settings", "{\"throttleFraction\":7}").statusCode()).isEqualTo(400);
+        assertThat(http("POST", "/_emulator/settings", "{\"throttleFraction\":7}")
+                        .statusCode())
+                .isEqualTo(400);
         http("POST", "/_emulator/settings", "{\"words\":24,\"perChunk\":3,\"maxConcurrentStreams\":0}");
     }
 
@@ -94,28 +105,38 @@ class AdminAndInvokeTest {
     void invokeReturnsTheWholeAnthropicMessage() {
         String body = SdkHarness.claudeBody("[[emu id=whole words=6]] one two");
         InvokeModelResponse response = h1.invokeModel(b -> b.modelId(SdkHarness.CLAUDE)
-                .contentType("application/json").body(SdkBytes.fromUtf8String(body))).join();
+                        .contentType("application/json")
+                        .body(SdkBytes.fromUtf8String(body)))
+                .join();
         JsonNode json = SdkHarness.parse(response.body().asUtf8String());
         assertThat(response.contentType()).isEqualTo("application/json");
         assertThat(json.get("type").asText()).isEqualTo("message");
         assertThat(json.get("role").asText()).isEqualTo("assistant");
         assertThat(json.at("/content/0/type").asText()).isEqualTo("text");
-        assertThat(json.at("/content/0/text").asText()).isEqualTo(emulator.stats().attempts("whole").get(0).text());
+        assertThat(json.at("/content/0/text").asText())
+                .isEqualTo(emulator.stats().attempts("whole").get(0).text());
         assertThat(json.get("stop_reason").asText()).isEqualTo("end_turn");
         assertThat(json.at("/usage/input_tokens").asInt()).isEqualTo(5); // whitespace words of the prompt
         assertThat(json.at("/usage/output_tokens").asInt()).isEqualTo(6);
-        assertThat(response.sdkHttpResponse().firstMatchingHeader("X-Amzn-Bedrock-Output-Token-Count")).hasValue("6");
-        assertThat(response.sdkHttpResponse().firstMatchingHeader("X-Amzn-Bedrock-Input-Token-Count")).hasValue("5");
-        assertThat(response.sdkHttpResponse().firstMatchingHeader("X-Amzn-Bedrock-Invocation-Latency")).isPresent();
+        assertThat(response.sdkHttpResponse().firstMatchingHeader("X-Amzn-Bedrock-Output-Token-Count"))
+                .hasValue("6");
+        assertThat(response.sdkHttpResponse().firstMatchingHeader("X-Amzn-Bedrock-Input-Token-Count"))
+                .hasValue("5");
+        assertThat(response.sdkHttpResponse().firstMatchingHeader("X-Amzn-Bedrock-Invocation-Latency"))
+                .isPresent();
     }
 
     @Test
     void streamingOverHttp1ForEveryFamilyShape() {
         List<String[]> calls = List.of(
-                new String[] {"amazon.titan-text-express-v1", "{\"inputText\":\"[[emu words=4 per_chunk=2]] hi\"}", "2"},
+                new String[] {"amazon.titan-text-express-v1", "{\"inputText\":\"[[emu words=4 per_chunk=2]] hi\"}", "2"
+                },
                 new String[] {"cohere.command-r-v1:0", "{\"message\":\"[[emu words=4 per_chunk=2]] hi\"}", "4"},
-                new String[] {"openai.gpt-oss-120b-1:0",
-                        "{\"messages\":[{\"role\":\"user\",\"content\":\"[[emu words=4 per_chunk=2]] hi\"}]}", "2"});
+                new String[] {
+                    "openai.gpt-oss-120b-1:0",
+                    "{\"messages\":[{\"role\":\"user\",\"content\":\"[[emu words=4 per_chunk=2]] hi\"}]}",
+                    "2"
+                });
         for (String[] call : calls) {
             SdkHarness.StreamResult r = SdkHarness.stream(h1, call[0], call[1]);
             assertThat(r.error()).as(call[0]).isNull();
@@ -125,11 +146,14 @@ class AdminAndInvokeTest {
 
     @Test
     void streamResponseCarriesBedrockHeaders() throws Exception {
-        HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(URI.create(emulator.endpoint() + "/model/"
-                                + SdkHarness.CLAUDE + "/invoke-with-response-stream"))
+        HttpResponse<byte[]> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(
+                                emulator.endpoint() + "/model/" + SdkHarness.CLAUDE + "/invoke-with-response-stream"))
                         .header("Content-Type", "application/json")
-                        .header("Authorization", "AWS4-HMAC-SHA256 Credential=x/20250101/us-east-1/bedrock/aws4_request,"
-                                + " SignedHeaders=host, Signature=00")
+                        .header(
+                                "Authorization",
+                                "AWS4-HMAC-SHA256 Credential=x/20250101/us-east-1/bedrock/aws4_request,"
+                                        + " SignedHeaders=host, Signature=00")
                         .timeout(Duration.ofSeconds(10))
                         .POST(HttpRequest.BodyPublishers.ofString(SdkHarness.claudeBody("[[emu words=1]] hi")))
                         .build(),
@@ -137,7 +161,10 @@ class AdminAndInvokeTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/vnd.amazon.eventstream");
         assertThat(response.headers().firstValue("X-Amzn-Bedrock-Content-Type")).hasValue("application/json");
-        assertThat(response.headers().firstValue("x-amzn-RequestId")).get().asString().hasSize(36);
+        assertThat(response.headers().firstValue("x-amzn-RequestId"))
+                .get()
+                .asString()
+                .hasSize(36);
         // 6 chunk frames, each starting with its own total length
         java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(response.body());
         int frames = 0;
@@ -147,7 +174,8 @@ class AdminAndInvokeTest {
                     buf.slice().limit(total));
             JsonNode outer = SdkHarness.parse(new String(m.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
             assertThat(outer.get("p").asText()).isNotEmpty();
-            assertThat("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123").startsWith(outer.get("p").asText());
+            assertThat("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123")
+                    .startsWith(outer.get("p").asText());
             buf.position(buf.position() + total);
             frames++;
         }
@@ -158,23 +186,38 @@ class AdminAndInvokeTest {
     void invokeReturnsEachFamilysWholeBody() {
         String d = "[[emu id=ID words=5]] hi";
         String[][] cases = {
-                {"amazon.titan-text-express-v1", "{\"inputText\":\"" + d + "\"}", "/results/0/outputText"},
-                {"amazon.nova-micro-v1:0", "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"" + d
-                        + "\"}]}]}", "/output/message/content/0/text"},
-                {"meta.llama3-70b-instruct-v1:0", "{\"prompt\":\"" + d + "\"}", "/generation"},
-                {"mistral.mistral-7b-instruct-v0:2", "{\"prompt\":\"" + d + "\"}", "/outputs/0/text"},
-                {"mistral.mistral-large-2407-v1:0", "{\"messages\":[{\"role\":\"user\",\"content\":\"" + d
-                        + "\"}]}", "/choices/0/message/content"},
-                {"cohere.command-r-v1:0", "{\"message\":\"" + d + "\"}", "/text"},
-                {"ai21.jamba-instruct-v1:0", "{\"messages\":[{\"role\":\"user\",\"content\":\"" + d
-                        + "\"}]}", "/choices/0/message/content"},
-                {"deepseek.r1-v1:0", "{\"prompt\":\"" + d + "\"}", "/choices/0/text"},
-                {"openai.gpt-oss-20b-1:0", "{\"messages\":[{\"role\":\"user\",\"content\":\"" + d
-                        + "\"}]}", "/choices/0/message/content"}};
+            {"amazon.titan-text-express-v1", "{\"inputText\":\"" + d + "\"}", "/results/0/outputText"},
+            {
+                "amazon.nova-micro-v1:0",
+                "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"" + d + "\"}]}]}",
+                "/output/message/content/0/text"
+            },
+            {"meta.llama3-70b-instruct-v1:0", "{\"prompt\":\"" + d + "\"}", "/generation"},
+            {"mistral.mistral-7b-instruct-v0:2", "{\"prompt\":\"" + d + "\"}", "/outputs/0/text"},
+            {
+                "mistral.mistral-large-2407-v1:0",
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"" + d + "\"}]}",
+                "/choices/0/message/content"
+            },
+            {"cohere.command-r-v1:0", "{\"message\":\"" + d + "\"}", "/text"},
+            {
+                "ai21.jamba-instruct-v1:0",
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"" + d + "\"}]}",
+                "/choices/0/message/content"
+            },
+            {"deepseek.r1-v1:0", "{\"prompt\":\"" + d + "\"}", "/choices/0/text"},
+            {
+                "openai.gpt-oss-20b-1:0",
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"" + d + "\"}]}",
+                "/choices/0/message/content"
+            }
+        };
         for (String[] c : cases) {
             String id = "whole-" + c[0];
-            InvokeModelResponse response = h1.invokeModel(b -> b.modelId(c[0]).contentType("application/json")
-                    .body(SdkBytes.fromUtf8String(c[1].replace("ID", id)))).join();
+            InvokeModelResponse response = h1.invokeModel(b -> b.modelId(c[0])
+                            .contentType("application/json")
+                            .body(SdkBytes.fromUtf8String(c[1].replace("ID", id))))
+                    .join();
             JsonNode json = SdkHarness.parse(response.body().asUtf8String());
             String text = emulator.stats().attempts(id).get(0).text();
             assertThat(text.split(" ").length).as(c[0]).isGreaterThanOrEqualTo(5);
@@ -186,14 +229,20 @@ class AdminAndInvokeTest {
     void settingsCanTurnSignatureVerificationOnAndOff() throws Exception {
         try {
             assertThat(http("POST", "/_emulator/settings", "{\"accessKeyId\":\"AKIAX\",\"secretAccessKey\":\"s3cr3t\"}")
-                    .body()).contains("\"verifiesSignatures\":true").doesNotContain("s3cr3t");
+                            .body())
+                    .contains("\"verifiesSignatures\":true")
+                    .doesNotContain("s3cr3t");
             SdkHarness.StreamResult refused = SdkHarness.stream(h1, SdkHarness.CLAUDE, SdkHarness.claudeBody("x"));
             assertThat(((software.amazon.awssdk.services.bedrockruntime.model.BedrockRuntimeException) refused.error())
-                    .awsErrorDetails().errorCode()).isEqualTo("UnrecognizedClientException");
+                            .awsErrorDetails()
+                            .errorCode())
+                    .isEqualTo("UnrecognizedClientException");
         } finally {
             http("POST", "/_emulator/settings", "{\"accessKeyId\":null,\"secretAccessKey\":null}");
         }
         assertThat(emulator.options().verifiesSignatures()).isFalse();
-        assertThat(SdkHarness.stream(h1, SdkHarness.CLAUDE, SdkHarness.claudeBody("x")).error()).isNull();
+        assertThat(SdkHarness.stream(h1, SdkHarness.CLAUDE, SdkHarness.claudeBody("x"))
+                        .error())
+                .isNull();
     }
 }

@@ -19,7 +19,8 @@ class DirectivesTest {
     @Test
     void withoutATokenTheMarkerIsADash() {
         assertThat(Directives.parse("{\"prompt\":\"plain\"}").id()).isEqualTo("-");
-        assertThat(Directives.parse("{\"prompt\":\"[[emu id=unterminated\"}").id()).isEqualTo("-");
+        assertThat(Directives.parse("{\"prompt\":\"[[emu id=unterminated\"}").id())
+                .isEqualTo("-");
     }
 
     @Test
@@ -33,7 +34,8 @@ class DirectivesTest {
 
     @Test
     void modelIdsResolveToFamilies() {
-        assertThat(Family.resolve("anthropic.claude-3-5-sonnet-20240620-v1:0", null)).hasValue(Family.ANTHROPIC);
+        assertThat(Family.resolve("anthropic.claude-3-5-sonnet-20240620-v1:0", null))
+                .hasValue(Family.ANTHROPIC);
         assertThat(Family.resolve("apac.amazon.nova-pro-v1:0", null)).hasValue(Family.NOVA);
         assertThat(Family.resolve("amazon.titan-text-premier-v1:0", null)).hasValue(Family.TITAN);
         assertThat(Family.resolve("us.meta.llama3-2-1b-instruct-v1:0", null)).hasValue(Family.LLAMA);
@@ -49,6 +51,7 @@ class DirectivesTest {
                 .hasValue(Family.LLAMA);
         assertThat(Family.resolve("arn:aws:bedrock:us-east-1:111122223333:imported-model/x1", "mistral-chat"))
                 .hasValue(Family.MISTRAL_CHAT);
-        assertThat(Family.resolve("arn:aws:bedrock:us-east-1:111122223333:imported-model/x1", null)).isEmpty();
+        assertThat(Family.resolve("arn:aws:bedrock:us-east-1:111122223333:imported-model/x1", null))
+                .isEmpty();
     }
 }

@@ -10,10 +10,34 @@ class EmulatorCliTest {
 
     @Test
     void parsesEveryFlagInBothForms() {
-        EmulatorOptions o = EmulatorCli.parse(new String[] {"--port", "9000", "--host=0.0.0.0", "--seed", "7",
-                "--ttft-ms", "100", "--delay-ms=5", "--words", "10", "--per-chunk", "2", "--throttle-fraction", "0.25",
-                "--max-concurrent", "16", "--tokens-per-minute", "200000", "--quota-window-ms=2000",
-                "--access-key-id", "AK", "--secret-access-key", "SK", "--tls=false"}, Map.of());
+        EmulatorOptions o = EmulatorCli.parse(
+                new String[] {
+                    "--port",
+                    "9000",
+                    "--host=0.0.0.0",
+                    "--seed",
+                    "7",
+                    "--ttft-ms",
+                    "100",
+                    "--delay-ms=5",
+                    "--words",
+                    "10",
+                    "--per-chunk",
+                    "2",
+                    "--throttle-fraction",
+                    "0.25",
+                    "--max-concurrent",
+                    "16",
+                    "--tokens-per-minute",
+                    "200000",
+                    "--quota-window-ms=2000",
+                    "--access-key-id",
+                    "AK",
+                    "--secret-access-key",
+                    "SK",
+                    "--tls=false"
+                },
+                Map.of());
         assertThat(o.port()).isEqualTo(9000);
         assertThat(o.host()).isEqualTo("0.0.0.0");
         assertThat(o.seed()).isEqualTo(7);
@@ -32,11 +56,17 @@ class EmulatorCliTest {
 
     @Test
     void stsFlagsNameTheAssumableRolesTheValidTokensAndTheLifetime() {
-        EmulatorOptions o = EmulatorCli.parse(new String[] {"--sts-roles",
-                "arn:aws:iam::123456789012:role/a, arn:aws:iam::123456789012:role/b", "--sts-web-identity-tokens=t1",
-                "--credential-lifetime-ms", "1500"}, Map.of());
-        assertThat(o.stsRoles()).containsExactlyInAnyOrder("arn:aws:iam::123456789012:role/a",
-                "arn:aws:iam::123456789012:role/b");
+        EmulatorOptions o = EmulatorCli.parse(
+                new String[] {
+                    "--sts-roles",
+                    "arn:aws:iam::123456789012:role/a, arn:aws:iam::123456789012:role/b",
+                    "--sts-web-identity-tokens=t1",
+                    "--credential-lifetime-ms",
+                    "1500"
+                },
+                Map.of());
+        assertThat(o.stsRoles())
+                .containsExactlyInAnyOrder("arn:aws:iam::123456789012:role/a", "arn:aws:iam::123456789012:role/b");
         assertThat(o.webIdentityTokens()).containsExactly("t1");
         assertThat(o.credentialLifetime()).isEqualTo(java.time.Duration.ofMillis(1500));
         EmulatorOptions defaults = EmulatorCli.parse(new String[0], Map.of());
@@ -47,12 +77,15 @@ class EmulatorCliTest {
 
     @Test
     void apiKeysComeFromTheFlagOrTheEnvironmentAndDefaultToAnyKey() {
-        assertThat(EmulatorCli.parse(new String[] {"--api-keys", "ABSKone, bedrock-api-key-two"}, Map.of()).apiKeys())
+        assertThat(EmulatorCli.parse(new String[] {"--api-keys", "ABSKone, bedrock-api-key-two"}, Map.of())
+                        .apiKeys())
                 .containsExactlyInAnyOrder("ABSKone", "bedrock-api-key-two");
-        assertThat(EmulatorCli.parse(new String[0], Map.of("EMULATOR_API_KEYS", "ABSKenv")).apiKeys())
+        assertThat(EmulatorCli.parse(new String[0], Map.of("EMULATOR_API_KEYS", "ABSKenv"))
+                        .apiKeys())
                 .containsExactly("ABSKenv");
         assertThat(EmulatorCli.parse(new String[] {"--api-keys=ABSKflag"}, Map.of("EMULATOR_API_KEYS", "ABSKenv"))
-                .apiKeys()).containsExactly("ABSKflag");
+                        .apiKeys())
+                .containsExactly("ABSKflag");
         assertThat(EmulatorCli.parse(new String[0], Map.of()).apiKeys()).isEmpty();
         assertThat(EmulatorCli.USAGE).contains("--api-keys KEY,KEY");
     }
@@ -67,8 +100,8 @@ class EmulatorCliTest {
 
     @Test
     void credentialsCanComeFromTheEnvironment() {
-        EmulatorOptions o = EmulatorCli.parse(new String[0],
-                Map.of("EMULATOR_ACCESS_KEY_ID", "AK", "EMULATOR_SECRET_ACCESS_KEY", "SK"));
+        EmulatorOptions o = EmulatorCli.parse(
+                new String[0], Map.of("EMULATOR_ACCESS_KEY_ID", "AK", "EMULATOR_SECRET_ACCESS_KEY", "SK"));
         assertThat(o.secretAccessKey()).hasValue("SK");
     }
 

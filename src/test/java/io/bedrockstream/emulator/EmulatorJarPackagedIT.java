@@ -32,11 +32,15 @@ class EmulatorJarPackagedIT {
     void theJarHoldsTheEmulatorAndItsDependenciesButNothingOfTheConnector() throws IOException {
         Path jar = ProjectLayout.locate().emulatorJar();
         try (JarFile zip = new JarFile(jar.toFile())) {
-            List<String> ours = zip.stream().map(e -> e.getName())
-                    .filter(n -> n.startsWith("io/bedrockstream/") && n.endsWith(".class")).toList();
+            List<String> ours = zip.stream()
+                    .map(e -> e.getName())
+                    .filter(n -> n.startsWith("io/bedrockstream/") && n.endsWith(".class"))
+                    .toList();
             assertThat(ours).isNotEmpty().allMatch(n -> n.startsWith("io/bedrockstream/emulator/"));
-            assertThat(zip.getEntry("io/netty/handler/codec/http2/Http2FrameCodec.class")).isNotNull();
-            assertThat(zip.getEntry("com/fasterxml/jackson/databind/ObjectMapper.class")).isNotNull();
+            assertThat(zip.getEntry("io/netty/handler/codec/http2/Http2FrameCodec.class"))
+                    .isNotNull();
+            assertThat(zip.getEntry("com/fasterxml/jackson/databind/ObjectMapper.class"))
+                    .isNotNull();
             assertThat(zip.getEntry("org/slf4j/impl/StaticLoggerBinder.class")).isNotNull();
             assertThat(zip.stream().map(e -> e.getName())).noneMatch(n -> n.startsWith("software/amazon/"));
             assertThat(zip.getManifest().getMainAttributes().getValue("Main-Class"))
@@ -53,8 +57,13 @@ class EmulatorJarPackagedIT {
         }
         Path dir = Files.createTempDirectory("emulator-jar");
         List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
-                "--host", "127.0.0.1", "--port", String.valueOf(port)));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString(),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                String.valueOf(port)));
         command.addAll(OPTIONS);
         ChildProcess child = ChildProcess.start("emulator-jar", command, dir, dir.resolve("emulator.log"), Map.of());
         try {
@@ -66,7 +75,7 @@ class EmulatorJarPackagedIT {
             EmulatorOptions options = EmulatorCli.parse(OPTIONS.toArray(String[]::new), Map.of());
             SdkHarness.StreamResult inJvm;
             try (BedrockEmulator emulator = BedrockEmulator.start(options);
-                 BedrockRuntimeAsyncClient client = SdkHarness.client(emulator.endpoint())) {
+                    BedrockRuntimeAsyncClient client = SdkHarness.client(emulator.endpoint())) {
                 inJvm = SdkHarness.stream(client, MODEL, SdkHarness.claudeBody("hello"));
             }
             assertThat(fromJar.error()).as(fromJar.errorText()).isNull();
@@ -76,14 +85,17 @@ class EmulatorJarPackagedIT {
             // (message ids and latencies differ from call to call: compare what the model said)
             assertThat(said(fromJar)).hasSize(10).isEqualTo(said(inJvm));
             assertThat(said(fromJar).get(2)).isEqualTo("content_block_delta:the {brace}");
-            assertThat(Files.readString(child.log())).contains("Bedrock emulator listening on http://127.0.0.1:" + port);
+            assertThat(Files.readString(child.log()))
+                    .contains("Bedrock emulator listening on http://127.0.0.1:" + port);
         } finally {
             child.stop(Duration.ofSeconds(10));
         }
     }
 
     private static List<String> said(SdkHarness.StreamResult r) {
-        return r.chunks().stream().map(c -> c.path("type").asText() + ":" + c.path("delta").path("text").asText())
+        return r.chunks().stream()
+                .map(c -> c.path("type").asText() + ":"
+                        + c.path("delta").path("text").asText())
                 .toList();
     }
 

@@ -16,27 +16,30 @@ import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithRespo
  */
 public final class EmulatorThroughputBenchmark {
 
-    private EmulatorThroughputBenchmark() {
-    }
+    private EmulatorThroughputBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         Protocol protocol = args.length > 2 && args[2].equals("h1") ? Protocol.HTTP1_1 : Protocol.HTTP2;
         int words = args.length > 3 ? Integer.parseInt(args[3]) : 24;
-        try (BedrockEmulator emulator = BedrockEmulator.start(EmulatorOptions.builder().words(words).perChunk(3)
-                .build());
-             BedrockRuntimeAsyncClient client = SdkHarness.client(emulator.endpoint(), protocol, "AKIDEXAMPLE",
-                     "secret", concurrency)) {
+        try (BedrockEmulator emulator = BedrockEmulator.start(
+                        EmulatorOptions.builder().words(words).perChunk(3).build());
+                BedrockRuntimeAsyncClient client =
+                        SdkHarness.client(emulator.endpoint(), protocol, "AKIDEXAMPLE", "secret", concurrency)) {
             run(client, concurrency, 3);
             emulator.reset();
             AtomicLong[] counts = run(client, concurrency, seconds);
             long chunks = counts[0].get();
             long requests = counts[1].get();
-            System.out.printf("protocol=%s concurrency=%d seconds=%d words=%d requests=%d chunks=%d failures=%d%n",
+            System.out.printf(
+                    "protocol=%s concurrency=%d seconds=%d words=%d requests=%d chunks=%d failures=%d%n",
                     protocol, concurrency, seconds, words, requests, chunks, counts[2].get());
-            System.out.printf("chunk events/s: %.0f   requests/s: %.0f   (emulator maxConcurrency %d)%n",
-                    chunks / (double) seconds, requests / (double) seconds, emulator.stats().maxConcurrency());
+            System.out.printf(
+                    "chunk events/s: %.0f   requests/s: %.0f   (emulator maxConcurrency %d)%n",
+                    chunks / (double) seconds,
+                    requests / (double) seconds,
+                    emulator.stats().maxConcurrency());
         }
     }
 
@@ -49,17 +52,20 @@ public final class EmulatorThroughputBenchmark {
         Semaphore slots = new Semaphore(concurrency);
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         InvokeModelWithResponseStreamRequest request = InvokeModelWithResponseStreamRequest.builder()
-                .modelId(SdkHarness.CLAUDE).contentType("application/json")
-                .body(SdkBytes.fromUtf8String(SdkHarness.claudeBody("benchmark prompt"))).build();
+                .modelId(SdkHarness.CLAUDE)
+                .contentType("application/json")
+                .body(SdkBytes.fromUtf8String(SdkHarness.claudeBody("benchmark prompt")))
+                .build();
         while (System.nanoTime() < end) {
             if (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
                 continue;
             }
-            InvokeModelWithResponseStreamResponseHandler handler = InvokeModelWithResponseStreamResponseHandler
-                    .builder()
-                    .subscriber(InvokeModelWithResponseStreamResponseHandler.Visitor.builder()
-                            .onChunk(c -> chunks.incrementAndGet()).build())
-                    .build();
+            InvokeModelWithResponseStreamResponseHandler handler =
+                    InvokeModelWithResponseStreamResponseHandler.builder()
+                            .subscriber(InvokeModelWithResponseStreamResponseHandler.Visitor.builder()
+                                    .onChunk(c -> chunks.incrementAndGet())
+                                    .build())
+                            .build();
             CompletableFuture<Void> call = client.invokeModelWithResponseStream(request, handler);
             call.whenComplete((v, e) -> {
                 if (e == null) {

@@ -65,8 +65,7 @@ class EventStreamEncoderTest {
     void sdkDecoderRejectsAFlippedMessageChecksum() {
         byte[] frame = EventStreamEncoder.chunkFrame("{}".getBytes(StandardCharsets.UTF_8));
         frame[frame.length - 1] ^= 1;
-        assertThatThrownBy(() -> Message.decode(ByteBuffer.wrap(frame)))
-                .hasMessageContaining("checksum");
+        assertThatThrownBy(() -> Message.decode(ByteBuffer.wrap(frame))).hasMessageContaining("checksum");
     }
 
     private static void header(ByteArrayOutputStream out, String name, String value) {

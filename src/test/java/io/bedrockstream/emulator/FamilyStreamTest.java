@@ -83,12 +83,20 @@ class FamilyStreamTest {
     void anthropicStreamsMessagesEvents() {
         String body = SdkHarness.claudeBody(directive("claude"));
         List<JsonNode> chunks = run("claude", SdkHarness.CLAUDE, body).chunks();
-        assertThat(field(chunks, c -> c.get("type"))).containsExactly("message_start", "content_block_start",
-                "content_block_delta", "content_block_delta", "content_block_delta", "content_block_stop",
-                "message_delta", "message_stop");
+        assertThat(field(chunks, c -> c.get("type")))
+                .containsExactly(
+                        "message_start",
+                        "content_block_start",
+                        "content_block_delta",
+                        "content_block_delta",
+                        "content_block_delta",
+                        "content_block_stop",
+                        "message_delta",
+                        "message_stop");
         assertThat(chunks.get(0).at("/message/role").asText()).isEqualTo("assistant");
         assertThat(chunks.get(0).at("/message/usage/input_tokens").asInt()).isEqualTo(8);
-        assertThat(join(chunks.subList(2, 5), c -> c.at("/delta/text").asText())).isEqualTo(textOf("claude"));
+        assertThat(join(chunks.subList(2, 5), c -> c.at("/delta/text").asText()))
+                .isEqualTo(textOf("claude"));
         assertThat(chunks.get(6).at("/delta/stop_reason").asText()).isEqualTo("end_turn");
         assertThat(chunks.get(6).at("/usage/output_tokens").asInt()).isEqualTo(7);
     }
@@ -102,13 +110,15 @@ class FamilyStreamTest {
         List<JsonNode> chunks = result.chunks();
         assertThat(chunks).hasSize(8);
         assertThat(chunks.get(6).at("/delta/stop_reason").asText()).isEqualTo("max_tokens");
-        assertThat(chunks.get(7).at("/" + METRICS + "/outputTokenCount").asInt()).isEqualTo(5);
+        assertThat(chunks.get(7).at("/" + METRICS + "/outputTokenCount").asInt())
+                .isEqualTo(5);
     }
 
     @Test
     void titanStreamsOutputTextAndFinishes() {
         String body = "{\"inputText\":\"" + directive("titan") + "\",\"textGenerationConfig\":{\"maxTokenCount\":100}}";
-        List<JsonNode> chunks = run("titan", "amazon.titan-text-express-v1", body).chunks();
+        List<JsonNode> chunks =
+                run("titan", "amazon.titan-text-express-v1", body).chunks();
         assertThat(chunks).hasSize(3);
         assertThat(join(chunks, c -> c.get("outputText").asText())).isEqualTo(textOf("titan"));
         assertThat(field(chunks, c -> c.get("completionReason"))).containsExactly(null, null, "FINISH");
@@ -120,11 +130,24 @@ class FamilyStreamTest {
         String body = "{\"schemaVersion\":\"messages-v1\",\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\""
                 + directive("nova") + "\"}]}],\"inferenceConfig\":{\"maxTokens\":100}}";
         List<JsonNode> chunks = run("nova", "us.amazon.nova-lite-v1:0", body).chunks();
-        assertThat(field(chunks, c -> c.fieldNames().next() == null ? null
-                : SdkHarness.JSON.getNodeFactory().textNode(c.fieldNames().next())))
-                .containsExactly("messageStart", "contentBlockDelta", "contentBlockDelta", "contentBlockDelta",
-                        "contentBlockStop", "messageStop", "metadata");
-        assertThat(join(chunks.subList(1, 4), c -> c.at("/contentBlockDelta/delta/text").asText()))
+        assertThat(field(
+                        chunks,
+                        c -> c.fieldNames().next() == null
+                                ? null
+                                : SdkHarness.JSON
+                                        .getNodeFactory()
+                                        .textNode(c.fieldNames().next())))
+                .containsExactly(
+                        "messageStart",
+                        "contentBlockDelta",
+                        "contentBlockDelta",
+                        "contentBlockDelta",
+                        "contentBlockStop",
+                        "messageStop",
+                        "metadata");
+        assertThat(join(
+                        chunks.subList(1, 4),
+                        c -> c.at("/contentBlockDelta/delta/text").asText()))
                 .isEqualTo(textOf("nova"));
         assertThat(chunks.get(5).at("/messageStop/stopReason").asText()).isEqualTo("end_turn");
         assertThat(chunks.get(6).at("/metadata/usage/outputTokens").asInt()).isEqualTo(7);
@@ -133,7 +156,8 @@ class FamilyStreamTest {
     @Test
     void llamaCountsPromptTokensOnlyOnTheFirstChunk() {
         String body = "{\"prompt\":\"" + directive("llama") + "\",\"max_gen_len\":512}";
-        List<JsonNode> chunks = run("llama", "meta.llama3-1-8b-instruct-v1:0", body).chunks();
+        List<JsonNode> chunks =
+                run("llama", "meta.llama3-1-8b-instruct-v1:0", body).chunks();
         assertThat(chunks).hasSize(3);
         assertThat(join(chunks, c -> c.get("generation").asText())).isEqualTo(textOf("llama"));
         assertThat(field(chunks, c -> c.get("prompt_token_count"))).containsExactly("8", null, null);
@@ -153,7 +177,8 @@ class FamilyStreamTest {
     @Test
     void mistralTextStreamsOutputs() {
         String body = "{\"prompt\":\"<s>[INST] " + directive("mistral") + " [/INST]\",\"max_tokens\":512}";
-        List<JsonNode> chunks = run("mistral", "mistral.mixtral-8x7b-instruct-v0:1", body).chunks();
+        List<JsonNode> chunks =
+                run("mistral", "mistral.mixtral-8x7b-instruct-v0:1", body).chunks();
         assertThat(join(chunks, c -> c.at("/outputs/0/text").asText())).isEqualTo(textOf("mistral"));
         assertThat(field(chunks, c -> c.at("/outputs/0/stop_reason"))).containsExactly(null, null, "stop");
     }
@@ -161,8 +186,10 @@ class FamilyStreamTest {
     @Test
     void mistralLarge2407StreamsChatChoices() {
         String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"" + directive("mistral-chat") + "\"}]}";
-        List<JsonNode> chunks = run("mistral-chat", "mistral.mistral-large-2407-v1:0", body).chunks();
-        assertThat(join(chunks, c -> c.at("/choices/0/message/content").asText())).isEqualTo(textOf("mistral-chat"));
+        List<JsonNode> chunks =
+                run("mistral-chat", "mistral.mistral-large-2407-v1:0", body).chunks();
+        assertThat(join(chunks, c -> c.at("/choices/0/message/content").asText()))
+                .isEqualTo(textOf("mistral-chat"));
         assertThat(field(chunks, c -> c.at("/choices/0/message/role"))).containsOnly("assistant");
         assertThat(field(chunks, c -> c.at("/choices/0/stop_reason"))).containsExactly(null, null, "stop");
     }
@@ -170,11 +197,12 @@ class FamilyStreamTest {
     @Test
     void cohereStreamsStartTextAndEnd() {
         String body = "{\"message\":\"" + directive("cohere") + "\",\"chat_history\":[],\"max_tokens\":512}";
-        List<JsonNode> chunks = run("cohere", "cohere.command-r-plus-v1:0", body).chunks();
-        assertThat(field(chunks, c -> c.get("event_type"))).containsExactly("stream-start", "text-generation",
-                "text-generation", "text-generation", "stream-end");
-        assertThat(field(chunks, c -> c.get("is_finished"))).containsExactly("false", "false", "false", "false",
-                "true");
+        List<JsonNode> chunks =
+                run("cohere", "cohere.command-r-plus-v1:0", body).chunks();
+        assertThat(field(chunks, c -> c.get("event_type")))
+                .containsExactly("stream-start", "text-generation", "text-generation", "text-generation", "stream-end");
+        assertThat(field(chunks, c -> c.get("is_finished")))
+                .containsExactly("false", "false", "false", "false", "true");
         assertThat(join(chunks.subList(1, 4), c -> c.get("text").asText())).isEqualTo(textOf("cohere"));
         assertThat(chunks.get(4).get("finish_reason").asText()).isEqualTo("COMPLETE");
         assertThat(chunks.get(4).at("/response/text").asText()).isEqualTo(textOf("cohere"));
@@ -182,7 +210,8 @@ class FamilyStreamTest {
 
     @Test
     void jambaStreamsOpenAiStyleDeltas() {
-        String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"" + directive("jamba") + "\"}],\"max_tokens\":512}";
+        String body =
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"" + directive("jamba") + "\"}],\"max_tokens\":512}";
         List<JsonNode> chunks = run("jamba", "ai21.jamba-1-5-large-v1:0", body).chunks();
         assertThat(join(chunks, c -> c.at("/choices/0/delta/content").asText())).isEqualTo(textOf("jamba"));
         assertThat(field(chunks, c -> c.at("/choices/0/finish_reason"))).containsExactly(null, null, "stop");
@@ -223,36 +252,52 @@ class FamilyStreamTest {
     @Test
     void provisionedModelArnNeedsAFamilyDirective() {
         String arn = "arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abc123";
-        SdkHarness.StreamResult with = SdkHarness.stream(client, arn,
-                "{\"prompt\":\"[[emu family=llama words=2]] hi\"}");
+        SdkHarness.StreamResult with =
+                SdkHarness.stream(client, arn, "{\"prompt\":\"[[emu family=llama words=2]] hi\"}");
         assertThat(with.error()).isNull();
         assertThat(with.chunks().get(0).has("generation")).isTrue();
         SdkHarness.StreamResult without = SdkHarness.stream(client, arn, "{\"prompt\":\"hi\"}");
-        assertThat(without.error()).isInstanceOf(ValidationException.class)
+        assertThat(without.error())
+                .isInstanceOf(ValidationException.class)
                 .hasMessageContaining("The provided model identifier is invalid.");
     }
 
     @Test
     void unknownModelIsAValidationException() {
         SdkHarness.StreamResult result = SdkHarness.stream(client, "acme.unknown-model-v1", "{}");
-        assertThat(result.error()).isInstanceOf(ValidationException.class)
+        assertThat(result.error())
+                .isInstanceOf(ValidationException.class)
                 .hasMessageContaining("The provided model identifier is invalid.");
         assertThat(((ValidationException) result.error()).statusCode()).isEqualTo(400);
     }
 
     @Test
     void invalidBodiesAreRejectedPerFamily() {
-        assertThat(SdkHarness.stream(client, SdkHarness.CLAUDE,
-                "{\"anthropic_version\":\"bedrock-2023-05-31\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
-                .error()).isInstanceOf(ValidationException.class).hasMessageContaining("required key [max_tokens]");
-        assertThat(SdkHarness.stream(client, SdkHarness.CLAUDE,
-                "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":5,\"messages\":[]}").error())
-                .isInstanceOf(ValidationException.class).hasMessageContaining("minimum item count: 1");
-        assertThat(SdkHarness.stream(client, "amazon.titan-text-lite-v1", "{\"prompt\":\"x\"}").error())
-                .isInstanceOf(ValidationException.class).hasMessageContaining("required key [inputText]");
-        assertThat(SdkHarness.stream(client, "cohere.command-r-v1:0", "not json").error())
-                .isInstanceOf(ValidationException.class).hasMessageContaining("Malformed input request");
-        assertThat(SdkHarness.stream(client, "mistral.mistral-large-2407-v1:0", "{\"prompt\":\"x\"}").error())
-                .isInstanceOf(ValidationException.class).hasMessageContaining("required key [messages]");
+        assertThat(SdkHarness.stream(
+                                client,
+                                SdkHarness.CLAUDE,
+                                "{\"anthropic_version\":\"bedrock-2023-05-31\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
+                        .error())
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("required key [max_tokens]");
+        assertThat(SdkHarness.stream(
+                                client,
+                                SdkHarness.CLAUDE,
+                                "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":5,\"messages\":[]}")
+                        .error())
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("minimum item count: 1");
+        assertThat(SdkHarness.stream(client, "amazon.titan-text-lite-v1", "{\"prompt\":\"x\"}")
+                        .error())
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("required key [inputText]");
+        assertThat(SdkHarness.stream(client, "cohere.command-r-v1:0", "not json")
+                        .error())
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("Malformed input request");
+        assertThat(SdkHarness.stream(client, "mistral.mistral-large-2407-v1:0", "{\"prompt\":\"x\"}")
+                        .error())
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("required key [messages]");
     }
 }

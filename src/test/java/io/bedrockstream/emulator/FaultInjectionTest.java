@@ -63,14 +63,16 @@ class FaultInjectionTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("preStreamErrors")
     void preStreamErrorSurfacesAsItsSdkClass(String code, Class<? extends BedrockRuntimeException> type, int status) {
-        SdkHarness.StreamResult result = SdkHarness.stream(h2, SdkHarness.CLAUDE,
-                SdkHarness.claudeBody("[[emu id=pre-" + code + " pre=" + code + "]] hi"));
+        SdkHarness.StreamResult result = SdkHarness.stream(
+                h2, SdkHarness.CLAUDE, SdkHarness.claudeBody("[[emu id=pre-" + code + " pre=" + code + "]] hi"));
         assertThat(result.error()).isExactlyInstanceOf(type);
         BedrockRuntimeException e = (BedrockRuntimeException) result.error();
         assertThat(e.statusCode()).isEqualTo(status);
         assertThat(e.awsErrorDetails().errorCode()).isEqualTo(code);
         assertThat(result.chunks()).isEmpty();
-        assertThat(emulator.stats().attempts("pre-" + code)).extracting(Attempt::outcome).containsExactly(code);
+        assertThat(emulator.stats().attempts("pre-" + code))
+                .extracting(Attempt::outcome)
+                .containsExactly(code);
         if (e instanceof ModelErrorException modelError) {
             assertThat(modelError.originalStatusCode()).isEqualTo(500);
             assertThat(modelError.resourceName()).isEqualTo("emulated-model");
@@ -82,7 +84,8 @@ class FaultInjectionTest {
         String body = SdkHarness.claudeBody("[[emu id=pre-times pre=InternalServerException pre_times=1]] hi");
         assertThat(SdkHarness.stream(h2, SdkHarness.CLAUDE, body).error()).isInstanceOf(InternalServerException.class);
         assertThat(SdkHarness.stream(h2, SdkHarness.CLAUDE, body).error()).isNull();
-        assertThat(emulator.stats().attempts("pre-times")).extracting(Attempt::outcome)
+        assertThat(emulator.stats().attempts("pre-times"))
+                .extracting(Attempt::outcome)
                 .containsExactly("InternalServerException", "complete");
     }
 
@@ -98,10 +101,12 @@ class FaultInjectionTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("midStreamExceptions")
-    void midStreamExceptionArrivesAfterExactlyKChunks(String type, Class<? extends BedrockRuntimeException> cls,
-                                                      int status) {
+    void midStreamExceptionArrivesAfterExactlyKChunks(
+            String type, Class<? extends BedrockRuntimeException> cls, int status) {
         String id = "mid-" + type;
-        SdkHarness.StreamResult result = SdkHarness.stream(h2, SdkHarness.CLAUDE,
+        SdkHarness.StreamResult result = SdkHarness.stream(
+                h2,
+                SdkHarness.CLAUDE,
                 SdkHarness.claudeBody("[[emu id=" + id + " mid=" + type + " mid_after=3 orig_status=503]] hi"));
         assertThat(result.error()).isExactlyInstanceOf(cls);
         BedrockRuntimeException e = (BedrockRuntimeException) result.error();
@@ -123,84 +128,109 @@ class FaultInjectionTest {
         String body = SdkHarness.claudeBody("[[emu id=mid-times mid=throttlingException mid_times=1]] hi");
         assertThat(SdkHarness.stream(h2, SdkHarness.CLAUDE, body).error()).isInstanceOf(ThrottlingException.class);
         assertThat(SdkHarness.stream(h2, SdkHarness.CLAUDE, body).error()).isNull();
-        assertThat(emulator.stats().attempts("mid-times")).extracting(Attempt::outcome, Attempt::chunks)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("throttlingException", 1),
+        assertThat(emulator.stats().attempts("mid-times"))
+                .extracting(Attempt::outcome, Attempt::chunks)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("throttlingException", 1),
                         org.assertj.core.groups.Tuple.tuple("complete", 13));
     }
 
     @Test
     void errorMessageTypeIsAGenericBedrockRuntimeException() {
-        SdkHarness.StreamResult result = SdkHarness.stream(h2, SdkHarness.CLAUDE,
-                SdkHarness.claudeBody("[[emu id=err mid=error mid_after=2]] hi"));
+        SdkHarness.StreamResult result = SdkHarness.stream(
+                h2, SdkHarness.CLAUDE, SdkHarness.claudeBody("[[emu id=err mid=error mid_after=2]] hi"));
         assertThat(result.error()).isExactlyInstanceOf(BedrockRuntimeException.class);
         BedrockRuntimeException e = (BedrockRuntimeException) result.error();
         assertThat(e.statusCode()).isEqualTo(500);
         assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InternalFailure");
         assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("An internal error occurred.");
         assertThat(result.chunks()).hasSize(2);
-        assertThat(emulator.stats().attempts("err")).extracting(Attempt::outcome).containsExactly("error");
+        assertThat(emulator.stats().attempts("err"))
+                .extracting(Attempt::outcome)
+                .containsExactly("error");
     }
 
     @Test
     void corruptFrameFailsTheChecksum() {
-        SdkHarness.StreamResult result = SdkHarness.stream(h2, SdkHarness.CLAUDE,
-                SdkHarness.claudeBody("[[emu id=corrupt mid=corrupt mid_after=4]] hi"));
+        SdkHarness.StreamResult result = SdkHarness.stream(
+                h2, SdkHarness.CLAUDE, SdkHarness.claudeBody("[[emu id=corrupt mid=corrupt mid_after=4]] hi"));
         assertThat(result.error()).isInstanceOf(SdkClientException.class);
         assertThat(result.errorText()).contains("Message checksum failure");
         assertThat(result.chunks()).hasSize(4);
-        assertThat(emulator.stats().attempts("corrupt")).extracting(Attempt::outcome).containsExactly("corrupt");
+        assertThat(emulator.stats().attempts("corrupt"))
+                .extracting(Attempt::outcome)
+                .containsExactly("corrupt");
     }
 
     @Test
     void closeOnHttp2ResetsTheStreamAndTheSdkCompletesWithPartialChunks() {
-        SdkHarness.StreamResult result = SdkHarness.stream(h2, SdkHarness.CLAUDE,
-                SdkHarness.claudeBody("[[emu id=close-h2 mid=close mid_after=3]] hi"));
-        System.out.println("close over h2: error=" + result.error() + " chunks=" + result.chunks().size());
+        SdkHarness.StreamResult result = SdkHarness.stream(
+                h2, SdkHarness.CLAUDE, SdkHarness.claudeBody("[[emu id=close-h2 mid=close mid_after=3]] hi"));
+        System.out.println("close over h2: error=" + result.error() + " chunks="
+                + result.chunks().size());
         assertThat(result.chunks()).hasSize(3);
         assertThat(result.error()).isNull();
-        assertThat(emulator.stats().attempts("close-h2")).extracting(Attempt::outcome).containsExactly("close");
+        assertThat(emulator.stats().attempts("close-h2"))
+                .extracting(Attempt::outcome)
+                .containsExactly("close");
         // the connection survives a reset stream
-        assertThat(SdkHarness.stream(h2, SdkHarness.CLAUDE, SdkHarness.claudeBody("after close")).error()).isNull();
+        assertThat(SdkHarness.stream(h2, SdkHarness.CLAUDE, SdkHarness.claudeBody("after close"))
+                        .error())
+                .isNull();
     }
 
     @Test
     void closeOnHttp1DropsTheConnectionAndTheSdkCompletesWithPartialChunks() {
-        SdkHarness.StreamResult result = SdkHarness.stream(h1, SdkHarness.CLAUDE,
-                SdkHarness.claudeBody("[[emu id=close-h1 mid=close mid_after=2]] hi"));
-        System.out.println("close over h1: error=" + result.error() + " chunks=" + result.chunks().size());
+        SdkHarness.StreamResult result = SdkHarness.stream(
+                h1, SdkHarness.CLAUDE, SdkHarness.claudeBody("[[emu id=close-h1 mid=close mid_after=2]] hi"));
+        System.out.println("close over h1: error=" + result.error() + " chunks="
+                + result.chunks().size());
         assertThat(result.chunks()).hasSize(2);
         assertThat(result.error()).isNull();
-        assertThat(emulator.stats().attempts("close-h1")).extracting(Attempt::outcome).containsExactly("close");
-        assertThat(SdkHarness.stream(h1, SdkHarness.CLAUDE, SdkHarness.claudeBody("after close")).error()).isNull();
+        assertThat(emulator.stats().attempts("close-h1"))
+                .extracting(Attempt::outcome)
+                .containsExactly("close");
+        assertThat(SdkHarness.stream(h1, SdkHarness.CLAUDE, SdkHarness.claudeBody("after close"))
+                        .error())
+                .isNull();
     }
 
     @Test
     void stallPausesThenCompletes() {
         long start = System.nanoTime();
-        SdkHarness.StreamResult result = SdkHarness.stream(h2, SdkHarness.CLAUDE,
-                SdkHarness.claudeBody("[[emu id=stall mid=stall mid_after=2 stall_ms=600]] hi"));
+        SdkHarness.StreamResult result = SdkHarness.stream(
+                h2, SdkHarness.CLAUDE, SdkHarness.claudeBody("[[emu id=stall mid=stall mid_after=2 stall_ms=600]] hi"));
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertThat(result.error()).isNull();
         assertThat(result.chunks()).hasSize(13);
         assertThat(ms).isGreaterThanOrEqualTo(600);
-        assertThat(emulator.stats().attempts("stall")).extracting(Attempt::outcome).containsExactly("complete");
+        assertThat(emulator.stats().attempts("stall"))
+                .extracting(Attempt::outcome)
+                .containsExactly("complete");
     }
 
     @Test
     void midStreamExceptionOverHttp1() {
-        SdkHarness.StreamResult result = SdkHarness.stream(h1, SdkHarness.CLAUDE,
+        SdkHarness.StreamResult result = SdkHarness.stream(
+                h1,
+                SdkHarness.CLAUDE,
                 SdkHarness.claudeBody("[[emu id=mid-h1 mid=modelStreamErrorException mid_after=1]] hi"));
         assertThat(result.error()).isExactlyInstanceOf(ModelStreamErrorException.class);
-        assertThat(((ModelStreamErrorException) result.error()).originalStatusCode()).isEqualTo(500);
+        assertThat(((ModelStreamErrorException) result.error()).originalStatusCode())
+                .isEqualTo(500);
         assertThat(result.chunks()).hasSize(1);
     }
 
     @Test
     void unknownDirectiveValuesAreValidationErrors() {
-        assertThat(SdkHarness.stream(h2, SdkHarness.CLAUDE, SdkHarness.claudeBody("[[emu mid=explode]]")).error())
-                .isInstanceOf(ValidationException.class).hasMessageContaining("mid=explode");
-        assertThat(SdkHarness.stream(h2, SdkHarness.CLAUDE, SdkHarness.claudeBody("[[emu pre=Nope]]")).error())
-                .isInstanceOf(ValidationException.class).hasMessageContaining("pre=Nope");
+        assertThat(SdkHarness.stream(h2, SdkHarness.CLAUDE, SdkHarness.claudeBody("[[emu mid=explode]]"))
+                        .error())
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("mid=explode");
+        assertThat(SdkHarness.stream(h2, SdkHarness.CLAUDE, SdkHarness.claudeBody("[[emu pre=Nope]]"))
+                        .error())
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("pre=Nope");
     }
 
     @Test
@@ -211,13 +241,16 @@ class FaultInjectionTest {
                 .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
                         software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AK", "SK")))
                 .build()) {
-            SdkHarness.StreamResult result = SdkHarness.stream(retrying, SdkHarness.CLAUDE,
+            SdkHarness.StreamResult result = SdkHarness.stream(
+                    retrying,
+                    SdkHarness.CLAUDE,
                     SdkHarness.claudeBody("[[emu id=replay mid=throttlingException mid_after=3 mid_times=1]] hi"));
             assertThat(result.error()).isNull();
             // BEDROCK.md §6: the visitor sees the first attempt's 3 chunks again in the replay
             assertThat(result.chunks()).hasSize(3 + 13);
             assertThat(result.chunks().get(0)).isEqualTo(result.chunks().get(3));
-            assertThat(emulator.stats().attempts("replay")).extracting(Attempt::outcome)
+            assertThat(emulator.stats().attempts("replay"))
+                    .extracting(Attempt::outcome)
                     .containsExactly("throttlingException", "complete");
         }
     }

@@ -33,8 +33,12 @@ class RequestControlTest {
 
     @AfterEach
     void restoreDefaults() {
-        emulator.updateSettings(b -> b.throttleFraction(0).maxConcurrentStreams(0).words(24).perChunk(3)
-                .ttftMs(0).delayMs(0));
+        emulator.updateSettings(b -> b.throttleFraction(0)
+                .maxConcurrentStreams(0)
+                .words(24)
+                .perChunk(3)
+                .ttftMs(0)
+                .delayMs(0));
     }
 
     @Test
@@ -52,7 +56,8 @@ class RequestControlTest {
 
         List<Attempt> attempts = emulator.stats().attempts("thr");
         assertThat(attempts).extracting(Attempt::attempt).containsExactly(1, 2, 3);
-        assertThat(attempts).extracting(Attempt::outcome)
+        assertThat(attempts)
+                .extracting(Attempt::outcome)
                 .containsExactly("ThrottlingException", "ThrottlingException", "complete");
         assertThat(attempts.get(0).text()).isNull();
         assertThat(attempts.get(2).chunks()).isEqualTo(13);
@@ -62,17 +67,22 @@ class RequestControlTest {
     @Test
     void wordsAndPerChunkGiveTheExactChunkCount() {
         // 10 words, 4 per chunk: 3 deltas + message_start, block start/stop, message_delta, message_stop
-        SdkHarness.StreamResult r = SdkHarness.stream(client, SdkHarness.CLAUDE,
-                SdkHarness.claudeBody("[[emu id=wpc words=10 per_chunk=4]] hi"));
+        SdkHarness.StreamResult r = SdkHarness.stream(
+                client, SdkHarness.CLAUDE, SdkHarness.claudeBody("[[emu id=wpc words=10 per_chunk=4]] hi"));
         assertThat(r.chunks()).hasSize(8);
-        assertThat(r.chunks().get(7).at("/amazon-bedrock-invocationMetrics/outputTokenCount").asInt()).isEqualTo(10);
+        assertThat(r.chunks()
+                        .get(7)
+                        .at("/amazon-bedrock-invocationMetrics/outputTokenCount")
+                        .asInt())
+                .isEqualTo(10);
         String text = emulator.stats().attempts("wpc").get(0).text();
-        assertThat(r.chunks().subList(2, 5)).extracting(c -> c.at("/delta/text").asText())
+        assertThat(r.chunks().subList(2, 5))
+                .extracting(c -> c.at("/delta/text").asText())
                 .satisfies(deltas -> assertThat(String.join("", deltas)).isEqualTo(text));
 
         emulator.setWords(5, 1);
-        SdkHarness.StreamResult defaults = SdkHarness.stream(client, "meta.llama3-8b-instruct-v1:0",
-                "{\"prompt\":\"[[emu id=server-defaults]] hi\"}");
+        SdkHarness.StreamResult defaults = SdkHarness.stream(
+                client, "meta.llama3-8b-instruct-v1:0", "{\"prompt\":\"[[emu id=server-defaults]] hi\"}");
         assertThat(defaults.chunks()).hasSize(5);
     }
 
@@ -91,13 +101,18 @@ class RequestControlTest {
     @Test
     void timeToFirstChunkAndDelayAreHonoured() {
         long start = System.nanoTime();
-        SdkHarness.StreamResult r = SdkHarness.stream(client, SdkHarness.CLAUDE,
+        SdkHarness.StreamResult r = SdkHarness.stream(
+                client,
+                SdkHarness.CLAUDE,
                 SdkHarness.claudeBody("[[emu id=lat ttft_ms=300 delay_ms=40 words=4 per_chunk=1]] hi"));
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertThat(r.error()).isNull();
         // 300 ms to the first chunk, then 8 more chunks 40 ms apart
         assertThat(ms).isGreaterThanOrEqualTo(300 + 8 * 40);
-        assertThat(r.chunks().get(8).at("/amazon-bedrock-invocationMetrics/firstByteLatency").asLong())
+        assertThat(r.chunks()
+                        .get(8)
+                        .at("/amazon-bedrock-invocationMetrics/firstByteLatency")
+                        .asLong())
                 .isGreaterThanOrEqualTo(300);
     }
 
@@ -105,21 +120,22 @@ class RequestControlTest {
     void streamsBeyondMaxConcurrentStreamsAreThrottled() throws Exception {
         emulator.setMaxConcurrentStreams(2);
         String slow = "[[emu id=slow words=2 ttft_ms=2500]] hi"; // open for 2.5 s
-        CompletableFuture<SdkHarness.StreamResult> a = SdkHarness.streamAsync(client, SdkHarness.CLAUDE,
-                SdkHarness.claudeBody(slow));
-        CompletableFuture<SdkHarness.StreamResult> b = SdkHarness.streamAsync(client, SdkHarness.CLAUDE,
-                SdkHarness.claudeBody(slow));
+        CompletableFuture<SdkHarness.StreamResult> a =
+                SdkHarness.streamAsync(client, SdkHarness.CLAUDE, SdkHarness.claudeBody(slow));
+        CompletableFuture<SdkHarness.StreamResult> b =
+                SdkHarness.streamAsync(client, SdkHarness.CLAUDE, SdkHarness.claudeBody(slow));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (emulator.stats().currentConcurrency() < 2 && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
         assertThat(emulator.stats().currentConcurrency()).isEqualTo(2);
-        SdkHarness.StreamResult third = SdkHarness.stream(client, SdkHarness.CLAUDE,
-                SdkHarness.claudeBody("[[emu id=third]] hi"));
+        SdkHarness.StreamResult third =
+                SdkHarness.stream(client, SdkHarness.CLAUDE, SdkHarness.claudeBody("[[emu id=third]] hi"));
         assertThat(third.error()).isInstanceOf(ThrottlingException.class);
         assertThat(a.get(20, TimeUnit.SECONDS).error()).isNull();
         assertThat(b.get(20, TimeUnit.SECONDS).error()).isNull();
-        assertThat(emulator.stats().attempts("third")).extracting(Attempt::outcome)
+        assertThat(emulator.stats().attempts("third"))
+                .extracting(Attempt::outcome)
                 .containsExactly("ThrottlingException");
         assertThat(emulator.stats().currentConcurrency()).isZero();
     }
@@ -129,8 +145,8 @@ class RequestControlTest {
         emulator.setThrottleFraction(0.5);
         int throttled = 0;
         for (int i = 0; i < 40; i++) {
-            SdkHarness.StreamResult r = SdkHarness.stream(client, SdkHarness.CLAUDE,
-                    SdkHarness.claudeBody("[[emu id=frac words=1]] hi"));
+            SdkHarness.StreamResult r =
+                    SdkHarness.stream(client, SdkHarness.CLAUDE, SdkHarness.claudeBody("[[emu id=frac words=1]] hi"));
             if (r.error() instanceof ThrottlingException) {
                 throttled++;
             } else {
@@ -139,47 +155,52 @@ class RequestControlTest {
         }
         assertThat(throttled).isBetween(8, 32);
         emulator.setThrottleFraction(1.0);
-        assertThat(SdkHarness.stream(client, SdkHarness.CLAUDE, SdkHarness.claudeBody("x")).error())
+        assertThat(SdkHarness.stream(client, SdkHarness.CLAUDE, SdkHarness.claudeBody("x"))
+                        .error())
                 .isInstanceOf(ThrottlingException.class);
     }
 
     @Test
     void clientCancellationIsRecorded() throws Exception {
         java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
-        var handler = software.amazon.awssdk.services.bedrockruntime.model
-                .InvokeModelWithResponseStreamResponseHandler.builder()
-                .onEventStream(publisher -> publisher.subscribe(new org.reactivestreams.Subscriber<software.amazon.awssdk.services.bedrockruntime.model.ResponseStream>() {
-                    private org.reactivestreams.Subscription subscription;
+        var handler =
+                software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamResponseHandler
+                        .builder()
+                        .onEventStream(publisher -> publisher.subscribe(
+                                new org.reactivestreams.Subscriber<
+                                        software.amazon.awssdk.services.bedrockruntime.model.ResponseStream>() {
+                                    private org.reactivestreams.Subscription subscription;
 
-                    @Override
-                    public void onSubscribe(org.reactivestreams.Subscription s) {
-                        subscription = s;
-                        s.request(1);
-                    }
+                                    @Override
+                                    public void onSubscribe(org.reactivestreams.Subscription s) {
+                                        subscription = s;
+                                        s.request(1);
+                                    }
 
-                    @Override
-                    public void onNext(software.amazon.awssdk.services.bedrockruntime.model.ResponseStream event) {
-                        if (seen.incrementAndGet() == 3) {
-                            subscription.cancel();
-                        } else {
-                            subscription.request(1);
-                        }
-                    }
+                                    @Override
+                                    public void onNext(
+                                            software.amazon.awssdk.services.bedrockruntime.model.ResponseStream event) {
+                                        if (seen.incrementAndGet() == 3) {
+                                            subscription.cancel();
+                                        } else {
+                                            subscription.request(1);
+                                        }
+                                    }
 
-                    @Override
-                    public void onError(Throwable t) {
-                    }
+                                    @Override
+                                    public void onError(Throwable t) {}
 
-                    @Override
-                    public void onComplete() {
-                    }
-                }))
-                .build();
-        var request = software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamRequest
-                .builder().modelId(SdkHarness.CLAUDE).contentType("application/json")
-                .body(software.amazon.awssdk.core.SdkBytes.fromUtf8String(
-                        SdkHarness.claudeBody("[[emu id=cancel words=50 per_chunk=1 delay_ms=50]] hi")))
-                .build();
+                                    @Override
+                                    public void onComplete() {}
+                                }))
+                        .build();
+        var request =
+                software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamRequest.builder()
+                        .modelId(SdkHarness.CLAUDE)
+                        .contentType("application/json")
+                        .body(software.amazon.awssdk.core.SdkBytes.fromUtf8String(
+                                SdkHarness.claudeBody("[[emu id=cancel words=50 per_chunk=1 delay_ms=50]] hi")))
+                        .build();
         CompletableFuture<Void> call = client.invokeModelWithResponseStream(request, handler);
         call.handle((v, e) -> null).get(20, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
@@ -39,17 +39,17 @@ final class SdkHarness {
     }
 
     /** Shared so closing a client does not wait for its own event loop's graceful shutdown. */
-    private static final SdkEventLoopGroup EVENT_LOOPS = SdkEventLoopGroup.builder().numberOfThreads(2).build();
+    private static final SdkEventLoopGroup EVENT_LOOPS =
+            SdkEventLoopGroup.builder().numberOfThreads(2).build();
 
-    private SdkHarness() {
-    }
+    private SdkHarness() {}
 
     static BedrockRuntimeAsyncClient client(URI endpoint) {
         return client(endpoint, Protocol.HTTP2, "AKIDEXAMPLE", "secret", 50);
     }
 
-    static BedrockRuntimeAsyncClient client(URI endpoint, Protocol protocol, String accessKey, String secret,
-                                            int maxConcurrency) {
+    static BedrockRuntimeAsyncClient client(
+            URI endpoint, Protocol protocol, String accessKey, String secret, int maxConcurrency) {
         return BedrockRuntimeAsyncClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
@@ -63,8 +63,7 @@ final class SdkHarness {
                 .build();
     }
 
-    static CompletableFuture<StreamResult> streamAsync(BedrockRuntimeAsyncClient client, String modelId,
-                                                       String body) {
+    static CompletableFuture<StreamResult> streamAsync(BedrockRuntimeAsyncClient client, String modelId, String body) {
         List<JsonNode> chunks = new CopyOnWriteArrayList<>();
         InvokeModelWithResponseStreamResponse[] response = new InvokeModelWithResponseStreamResponse[1];
         InvokeModelWithResponseStreamResponseHandler handler = InvokeModelWithResponseStreamResponseHandler.builder()
@@ -95,7 +94,8 @@ final class SdkHarness {
 
     static Throwable unwrap(Throwable e) {
         Throwable t = e;
-        while (t != null && (t instanceof java.util.concurrent.CompletionException || t instanceof ExecutionException)
+        while (t != null
+                && (t instanceof java.util.concurrent.CompletionException || t instanceof ExecutionException)
                 && t.getCause() != null) {
             t = t.getCause();
         }
@@ -112,8 +112,13 @@ final class SdkHarness {
 
     /** An Anthropic Messages body whose user text is {@code prompt}. */
     static String claudeBody(String prompt) {
-        return JSON.createObjectNode().put("anthropic_version", "bedrock-2023-05-31").put("max_tokens", 512)
-                .set("messages", JSON.createArrayNode().add(JSON.createObjectNode().put("role", "user")
-                        .put("content", prompt))).toString();
+        return JSON.createObjectNode()
+                .put("anthropic_version", "bedrock-2023-05-31")
+                .put("max_tokens", 512)
+                .set(
+                        "messages",
+                        JSON.createArrayNode()
+                                .add(JSON.createObjectNode().put("role", "user").put("content", prompt)))
+                .toString();
     }
 }

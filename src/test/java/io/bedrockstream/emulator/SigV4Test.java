@@ -26,7 +26,8 @@ class SigV4Test {
 
     @BeforeAll
     static void start() {
-        emulator = BedrockEmulator.start(EmulatorOptions.builder().credentials(ACCESS_KEY, SECRET).build());
+        emulator = BedrockEmulator.start(
+                EmulatorOptions.builder().credentials(ACCESS_KEY, SECRET).build());
     }
 
     @AfterAll
@@ -37,13 +38,15 @@ class SigV4Test {
     @Test
     void rightSecretIsAcceptedOverBothProtocolsAndForEncodedArnPaths() {
         for (Protocol protocol : new Protocol[] {Protocol.HTTP2, Protocol.HTTP1_1}) {
-            try (BedrockRuntimeAsyncClient client = SdkHarness.client(emulator.endpoint(), protocol, ACCESS_KEY,
-                    SECRET, 5)) {
+            try (BedrockRuntimeAsyncClient client =
+                    SdkHarness.client(emulator.endpoint(), protocol, ACCESS_KEY, SECRET, 5)) {
                 // an ARN puts %3A and %2F into the path: checks the canonical URI encoding
-                for (String modelId : new String[] {SdkHarness.CLAUDE,
-                        "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us." + SdkHarness.CLAUDE}) {
-                    SdkHarness.StreamResult result = SdkHarness.stream(client, modelId,
-                            SdkHarness.claudeBody("signed \"text\" ü [[emu words=3]]"));
+                for (String modelId : new String[] {
+                    SdkHarness.CLAUDE,
+                    "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us." + SdkHarness.CLAUDE
+                }) {
+                    SdkHarness.StreamResult result = SdkHarness.stream(
+                            client, modelId, SdkHarness.claudeBody("signed \"text\" ü [[emu words=3]]"));
                     assertThat(result.error()).as(protocol + " " + modelId).isNull();
                     assertThat(result.chunks()).hasSize(6);
                 }
@@ -53,8 +56,8 @@ class SigV4Test {
 
     @Test
     void wrongSecretIsRefusedWithInvalidSignature() {
-        try (BedrockRuntimeAsyncClient client = SdkHarness.client(emulator.endpoint(), Protocol.HTTP2, ACCESS_KEY,
-                "not-the-secret", 5)) {
+        try (BedrockRuntimeAsyncClient client =
+                SdkHarness.client(emulator.endpoint(), Protocol.HTTP2, ACCESS_KEY, "not-the-secret", 5)) {
             SdkHarness.StreamResult result = SdkHarness.stream(client, SdkHarness.CLAUDE, SdkHarness.claudeBody("x"));
             assertThat(result.error()).isExactlyInstanceOf(BedrockRuntimeException.class);
             BedrockRuntimeException e = (BedrockRuntimeException) result.error();
@@ -67,8 +70,8 @@ class SigV4Test {
 
     @Test
     void unknownAccessKeyIsRefusedAsUnrecognizedClient() {
-        try (BedrockRuntimeAsyncClient client = SdkHarness.client(emulator.endpoint(), Protocol.HTTP1_1,
-                "AKIAUNKNOWN000000000", SECRET, 5)) {
+        try (BedrockRuntimeAsyncClient client =
+                SdkHarness.client(emulator.endpoint(), Protocol.HTTP1_1, "AKIAUNKNOWN000000000", SECRET, 5)) {
             SdkHarness.StreamResult result = SdkHarness.stream(client, SdkHarness.CLAUDE, SdkHarness.claudeBody("x"));
             BedrockRuntimeException e = (BedrockRuntimeException) result.error();
             assertThat(e.statusCode()).isEqualTo(403);
@@ -80,27 +83,31 @@ class SigV4Test {
 
     @Test
     void missingAuthorizationHeaderIsRefused() throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest request = HttpRequest.newBuilder(
-                        URI.create(emulator.endpoint() + "/model/" + SdkHarness.CLAUDE + "/invoke-with-response-stream"))
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(
+                        emulator.endpoint() + "/model/" + SdkHarness.CLAUDE + "/invoke-with-response-stream"))
                 .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofString(SdkHarness.claudeBody("x")))
                 .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(403);
-        assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValue(
-                "MissingAuthenticationTokenException:http://internal.amazon.com/coral/com.amazon.bedrock/");
+        assertThat(response.headers().firstValue("x-amzn-ErrorType"))
+                .hasValue("MissingAuthenticationTokenException:http://internal.amazon.com/coral/com.amazon.bedrock/");
         assertThat(response.body()).isEqualTo("{\"message\":\"Missing Authentication Token\"}");
     }
 
     @Test
     void unsignedSdkRequestSurfacesAsGeneric403() {
         try (BedrockRuntimeAsyncClient client = BedrockRuntimeAsyncClient.builder()
-                .endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
+                .endpointOverride(emulator.endpoint())
+                .region(Region.US_EAST_1)
                 .credentialsProvider(AnonymousCredentialsProvider.create())
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())).build()) {
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build()) {
             SdkHarness.StreamResult result = SdkHarness.stream(client, SdkHarness.CLAUDE, SdkHarness.claudeBody("x"));
             System.out.println("unsigned SDK call: " + result.error());
             BedrockRuntimeException e = (BedrockRuntimeException) result.error();

@@ -36,8 +36,11 @@ class StsTest {
 
     @BeforeAll
     static void start() {
-        emulator = BedrockEmulator.start(EmulatorOptions.builder().credentials(ACCESS_KEY, SECRET)
-                .stsRoles(Set.of(ROLE)).webIdentityTokens(Set.of(TOKEN)).build());
+        emulator = BedrockEmulator.start(EmulatorOptions.builder()
+                .credentials(ACCESS_KEY, SECRET)
+                .stsRoles(Set.of(ROLE))
+                .webIdentityTokens(Set.of(TOKEN))
+                .build());
     }
 
     @AfterAll
@@ -52,9 +55,13 @@ class StsTest {
     }
 
     private static StsClient sts(AwsCredentialsProvider credentials) {
-        return StsClient.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+        return StsClient.builder()
+                .endpointOverride(emulator.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build();
     }
 
     private static StaticCredentialsProvider base() {
@@ -62,14 +69,17 @@ class StsTest {
     }
 
     private static StaticCredentialsProvider session(Credentials c) {
-        return StaticCredentialsProvider.create(AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(),
-                c.sessionToken()));
+        return StaticCredentialsProvider.create(
+                AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken()));
     }
 
     private static SdkHarness.StreamResult bedrockCall(AwsCredentialsProvider credentials) {
         try (BedrockRuntimeAsyncClient client = BedrockRuntimeAsyncClient.builder()
-                .endpointOverride(emulator.endpoint()).region(Region.US_EAST_1).credentialsProvider(credentials)
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())).build()) {
+                .endpointOverride(emulator.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(credentials)
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build()) {
             return SdkHarness.stream(client, SdkHarness.CLAUDE, SdkHarness.claudeBody("hi [[emu words=3]]"));
         }
     }
@@ -79,11 +89,13 @@ class StsTest {
         Instant before = Instant.now();
         Credentials c;
         try (StsClient sts = sts(base())) {
-            c = sts.assumeRole(r -> r.roleArn(ROLE).roleSessionName("test-session")).credentials();
+            c = sts.assumeRole(r -> r.roleArn(ROLE).roleSessionName("test-session"))
+                    .credentials();
         }
         assertThat(c.accessKeyId()).startsWith("ASIA").hasSize(20);
         assertThat(c.sessionToken()).isNotBlank();
-        assertThat(c.expiration()).isBetween(before.plus(Duration.ofMinutes(59)), Instant.now().plus(Duration.ofHours(1)));
+        assertThat(c.expiration())
+                .isBetween(before.plus(Duration.ofMinutes(59)), Instant.now().plus(Duration.ofHours(1)));
 
         SdkHarness.StreamResult result = bedrockCall(session(c));
 
@@ -97,14 +109,15 @@ class StsTest {
     @Test
     void aRoleNotOnTheListIsDeniedInStsXml() {
         try (StsClient sts = sts(base())) {
-            assertThatThrownBy(() -> sts.assumeRole(r -> r.roleArn("arn:aws:iam::123456789012:role/other")
-                    .roleSessionName("s1")))
+            assertThatThrownBy(() -> sts.assumeRole(r ->
+                            r.roleArn("arn:aws:iam::123456789012:role/other").roleSessionName("s1")))
                     .isInstanceOfSatisfying(StsException.class, e -> {
                         assertThat(e.statusCode()).isEqualTo(403);
                         assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
-                        assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("User: arn:aws:iam::000000000000:"
-                                + "user/emulator-caller is not authorized to perform: sts:AssumeRole on resource: "
-                                + "arn:aws:iam::123456789012:role/other");
+                        assertThat(e.awsErrorDetails().errorMessage())
+                                .isEqualTo("User: arn:aws:iam::000000000000:"
+                                        + "user/emulator-caller is not authorized to perform: sts:AssumeRole on resource: "
+                                        + "arn:aws:iam::123456789012:role/other");
                     });
         }
         assertThat(emulator.stats().stsCalls("AssumeRole", "AccessDenied")).isEqualTo(1);
@@ -114,7 +127,8 @@ class StsTest {
     void assumeRoleWithAWrongSecretOrUnknownKeyIsRefused() {
         try (StsClient sts = sts(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, "wrong")))) {
             assertThatThrownBy(() -> sts.assumeRole(r -> r.roleArn(ROLE).roleSessionName("s1")))
-                    .isInstanceOfSatisfying(StsException.class,
+                    .isInstanceOfSatisfying(
+                            StsException.class,
                             e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("SignatureDoesNotMatch"));
         }
         try (StsClient sts = sts(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAUNKNOWN", SECRET)))) {
@@ -129,23 +143,24 @@ class StsTest {
     @Test
     void webIdentityNeedsAKnownTokenAndNoSignature() {
         try (StsClient sts = sts(AnonymousCredentialsProvider.create())) {
-            AssumeRoleWithWebIdentityResponse ok = sts.assumeRoleWithWebIdentity(r -> r.roleArn(ROLE)
-                    .roleSessionName("eks-pod").webIdentityToken(TOKEN));
+            AssumeRoleWithWebIdentityResponse ok = sts.assumeRoleWithWebIdentity(
+                    r -> r.roleArn(ROLE).roleSessionName("eks-pod").webIdentityToken(TOKEN));
             assertThat(ok.credentials().accessKeyId()).startsWith("ASIA");
             assertThat(ok.assumedRoleUser().arn())
                     .isEqualTo("arn:aws:sts::123456789012:assumed-role/bedrock-invoker/eks-pod");
             assertThat(bedrockCall(session(ok.credentials())).error()).isNull();
 
-            assertThatThrownBy(() -> sts.assumeRoleWithWebIdentity(r -> r.roleArn(ROLE).roleSessionName("eks-pod")
-                    .webIdentityToken("forged")))
+            assertThatThrownBy(() -> sts.assumeRoleWithWebIdentity(
+                            r -> r.roleArn(ROLE).roleSessionName("eks-pod").webIdentityToken("forged")))
                     .isInstanceOfSatisfying(StsException.class, e -> {
                         assertThat(e.statusCode()).isEqualTo(400);
                         assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidIdentityToken");
                     });
         }
-        assertThat(emulator.stats().stsCalls()).containsOnly(
-                java.util.Map.entry("AssumeRoleWithWebIdentity ok", 1L),
-                java.util.Map.entry("AssumeRoleWithWebIdentity InvalidIdentityToken", 1L));
+        assertThat(emulator.stats().stsCalls())
+                .containsOnly(
+                        java.util.Map.entry("AssumeRoleWithWebIdentity ok", 1L),
+                        java.util.Map.entry("AssumeRoleWithWebIdentity InvalidIdentityToken", 1L));
     }
 
     @Test
@@ -156,12 +171,14 @@ class StsTest {
             c = sts.assumeRole(r -> r.roleArn(ROLE).roleSessionName("short")).credentials();
         }
         BedrockRuntimeException wrongToken = (BedrockRuntimeException) bedrockCall(StaticCredentialsProvider.create(
-                AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), "not-the-token"))).error();
+                        AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), "not-the-token")))
+                .error();
         assertThat(wrongToken.statusCode()).isEqualTo(403);
         assertThat(wrongToken.awsErrorDetails().errorCode()).isEqualTo("UnrecognizedClientException");
 
         Thread.sleep(Math.max(0, Duration.between(Instant.now(), c.expiration()).toMillis()) + 50);
-        BedrockRuntimeException expired = (BedrockRuntimeException) bedrockCall(session(c)).error();
+        BedrockRuntimeException expired =
+                (BedrockRuntimeException) bedrockCall(session(c)).error();
 
         assertThat(expired.statusCode()).isEqualTo(403);
         assertThat(expired.awsErrorDetails().errorCode()).isEqualTo("ExpiredTokenException");
@@ -173,9 +190,11 @@ class StsTest {
     @Test
     void openConnectionsAreCountedUntilTheClientClosesThem() throws Exception {
         int before = emulator.stats().openConnections();
-        try (BedrockRuntimeAsyncClient client = SdkHarness.client(emulator.endpoint(),
-                software.amazon.awssdk.http.Protocol.HTTP1_1, ACCESS_KEY, SECRET, 4)) {
-            assertThat(SdkHarness.stream(client, SdkHarness.CLAUDE, SdkHarness.claudeBody("x")).error()).isNull();
+        try (BedrockRuntimeAsyncClient client = SdkHarness.client(
+                emulator.endpoint(), software.amazon.awssdk.http.Protocol.HTTP1_1, ACCESS_KEY, SECRET, 4)) {
+            assertThat(SdkHarness.stream(client, SdkHarness.CLAUDE, SdkHarness.claudeBody("x"))
+                            .error())
+                    .isNull();
             assertThat(emulator.stats().openConnections()).isEqualTo(before + 1);
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();

@@ -1,8 +1,8 @@
 package io.bedrockstream.engine;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class AdaptiveLimitTest {
     private static final long WINDOW = 500_000_000L;

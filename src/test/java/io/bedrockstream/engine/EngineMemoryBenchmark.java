@@ -6,8 +6,6 @@ import io.bedrockstream.bedrock.CredentialsSettings;
 import io.bedrockstream.bedrock.EmulatorFixtures;
 import io.bedrockstream.bedrock.StreamingInvoker;
 import io.bedrockstream.model.ChunkParsers;
-import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -18,6 +16,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 
 /**
  * Retained heap per open stream: 1,000 requests in one engine whose streams stay open (the emulator sends one
@@ -29,8 +28,7 @@ public final class EngineMemoryBenchmark {
     /** -Dhisto=true: also print the classes whose live bytes grew most while the streams were open. */
     private static final boolean HISTO = Boolean.getBoolean("histo");
 
-    private EngineMemoryBenchmark() {
-    }
+    private EngineMemoryBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Process emulator = startEmulatorProcess();
@@ -59,9 +57,13 @@ public final class EngineMemoryBenchmark {
                 }
             };
             try (BedrockRuntimeAsyncClient client = BedrockClientFactory.create(settings);
-                 StreamEngine engine = new StreamEngine(EngineSettings.builder().maxInFlight(STREAMS)
-                         .invocationTimeoutMs(0).build(),
-                         new StreamingInvoker(client, ChunkParsers::forFamily, false), listener)) {
+                    StreamEngine engine = new StreamEngine(
+                            EngineSettings.builder()
+                                    .maxInFlight(STREAMS)
+                                    .invocationTimeoutMs(0)
+                                    .build(),
+                            new StreamingInvoker(client, ChunkParsers::forFamily, false),
+                            listener)) {
                 // warm up: connections, SDK, parser classes
                 for (int i = 0; i < 20; i++) {
                     engine.submit(EmulatorFixtures.anthropic("warm" + i, "words=4 per_chunk=2", i));
@@ -71,19 +73,20 @@ public final class EngineMemoryBenchmark {
                 java.util.Map<String, Long> histoBefore = HISTO ? histogram() : null;
                 for (int i = 0; i < STREAMS; i++) {
                     // one chunk (message_start) soon, then the next only after 10 minutes
-                    engine.submit(EmulatorFixtures.anthropic("open" + i, "words=40 per_chunk=1 delay_ms=600000",
-                            1000 + i));
+                    engine.submit(
+                            EmulatorFixtures.anthropic("open" + i, "words=40 per_chunk=1 delay_ms=600000", 1000 + i));
                 }
                 waitFor(() -> firstChunks.get() >= STREAMS + 20, "all streams open");
                 long during = usedHeapAfterGc();
                 if (HISTO) {
                     printTopGrowth(histoBefore, histogram());
                 }
-                System.out.printf("open streams: %d (engine running=%d, pending=%d)%n", STREAMS, engine.running(),
-                        engine.pending());
-                System.out.printf("heap before: %,d KiB, with streams open: %,d KiB%n", before / 1024,
-                        during / 1024);
-                System.out.printf("retained heap per open stream: %.1f KiB (target <= 16)%n",
+                System.out.printf(
+                        "open streams: %d (engine running=%d, pending=%d)%n",
+                        STREAMS, engine.running(), engine.pending());
+                System.out.printf("heap before: %,d KiB, with streams open: %,d KiB%n", before / 1024, during / 1024);
+                System.out.printf(
+                        "retained heap per open stream: %.1f KiB (target <= 16)%n",
                         (during - before) / 1024.0 / STREAMS);
             }
         } finally {
@@ -94,10 +97,20 @@ public final class EngineMemoryBenchmark {
 
     private static Process startEmulatorProcess() throws Exception {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                "io.bedrockstream.emulator.BedrockEmulator", "--port", "0",
-                "--access-key-id", "AKIDTEST", "--secret-access-key", "secret")
-                .redirectErrorStream(true).start();
+        return new ProcessBuilder(
+                        java,
+                        "-Xmx1g",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.bedrockstream.emulator.BedrockEmulator",
+                        "--port",
+                        "0",
+                        "--access-key-id",
+                        "AKIDTEST",
+                        "--secret-access-key",
+                        "secret")
+                .redirectErrorStream(true)
+                .start();
     }
 
     private static URI readEndpoint(Process p) throws Exception {
@@ -107,15 +120,17 @@ public final class EngineMemoryBenchmark {
             int i = line.indexOf("http://");
             if (i >= 0) {
                 String uri = line.substring(i).split("\\s")[0];
-                Thread drain = new Thread(() -> {
-                    try {
-                        while (r.readLine() != null) {
-                            // keep the pipe from filling
-                        }
-                    } catch (Exception ignored) {
-                        // process ended
-                    }
-                }, "emulator-output");
+                Thread drain = new Thread(
+                        () -> {
+                            try {
+                                while (r.readLine() != null) {
+                                    // keep the pipe from filling
+                                }
+                            } catch (Exception ignored) {
+                                // process ended
+                            }
+                        },
+                        "emulator-output");
                 drain.setDaemon(true);
                 drain.start();
                 return URI.create(uri);
@@ -127,8 +142,8 @@ public final class EngineMemoryBenchmark {
     /** Live bytes per class (GC.class_histogram, which collects first). */
     private static java.util.Map<String, Long> histogram() throws Exception {
         javax.management.ObjectName name = new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand");
-        String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(name, "gcClassHistogram",
-                new Object[] {null}, new String[] {String[].class.getName()});
+        String text = (String) ManagementFactory.getPlatformMBeanServer()
+                .invoke(name, "gcClassHistogram", new Object[] {null}, new String[] {String[].class.getName()});
         java.util.Map<String, Long> bytes = new java.util.HashMap<>();
         for (String line : text.split("\n")) {
             String[] f = line.trim().split("\\s+");
@@ -143,7 +158,8 @@ public final class EngineMemoryBenchmark {
         System.out.println("live bytes per open stream by class (top 15):");
         during.entrySet().stream()
                 .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
-                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(15)
+                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(15)
                 .forEach(e -> System.out.printf("  %8.1f B  %s%n", e.getValue() / (double) STREAMS, e.getKey()));
     }
 
@@ -165,5 +181,4 @@ public final class EngineMemoryBenchmark {
             TimeUnit.MILLISECONDS.sleep(20);
         }
     }
-
 }

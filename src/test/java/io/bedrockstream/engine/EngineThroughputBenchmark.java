@@ -7,15 +7,14 @@ import io.bedrockstream.emulator.BedrockEmulator;
 import io.bedrockstream.emulator.EmulatorOptions;
 import io.bedrockstream.model.ChunkParsers;
 import io.bedrockstream.request.ModelRequest;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
-import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamRequest;
-import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamResponseHandler;
-
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
+import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamResponseHandler;
 
 /**
  * Chunks per second of (a) the bare SDK client and (b) the same client through StreamEngine, against the
@@ -28,13 +27,13 @@ public final class EngineThroughputBenchmark {
     private static final int STREAMS = Integer.getInteger("streams", 2000);
     private static final String DIRECTIVES = "words=200 per_chunk=1";
 
-    private EngineThroughputBenchmark() {
-    }
+    private EngineThroughputBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        try (BedrockEmulator emulator = BedrockEmulator.start(EmulatorOptions.builder().build());
-             BedrockRuntimeAsyncClient client = EmulatorFixtures.client(emulator,
-                     BedrockClientSettings.HttpProtocol.HTTP2)) {
+        try (BedrockEmulator emulator =
+                        BedrockEmulator.start(EmulatorOptions.builder().build());
+                BedrockRuntimeAsyncClient client =
+                        EmulatorFixtures.client(emulator, BedrockClientSettings.HttpProtocol.HTTP2)) {
             ModelRequest request = EmulatorFixtures.anthropic("bench", DIRECTIVES, 0);
             // warm both paths up, then measure alternately twice and keep the best of each
             bare(client, request, STREAMS / 4);
@@ -55,23 +54,28 @@ public final class EngineThroughputBenchmark {
     }
 
     /** The SDK alone: a visitor counting chunks, N calls kept in flight. */
-    public static double bare(BedrockRuntimeAsyncClient client, ModelRequest r, int streams) throws InterruptedException {
+    public static double bare(BedrockRuntimeAsyncClient client, ModelRequest r, int streams)
+            throws InterruptedException {
         AtomicLong chunks = new AtomicLong();
         AtomicInteger started = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(streams);
         InvokeModelWithResponseStreamRequest sdkRequest = InvokeModelWithResponseStreamRequest.builder()
-                .modelId(r.modelId()).body(SdkBytes.fromByteArray(r.body())).contentType("application/json")
-                .accept("application/json").build();
+                .modelId(r.modelId())
+                .body(SdkBytes.fromByteArray(r.body()))
+                .contentType("application/json")
+                .accept("application/json")
+                .build();
         Runnable[] next = new Runnable[1];
         next[0] = () -> {
             if (started.incrementAndGet() > streams) {
                 return;
             }
-            InvokeModelWithResponseStreamResponseHandler handler = InvokeModelWithResponseStreamResponseHandler
-                    .builder()
-                    .subscriber(InvokeModelWithResponseStreamResponseHandler.Visitor.builder()
-                            .onChunk(c -> chunks.incrementAndGet()).build())
-                    .build();
+            InvokeModelWithResponseStreamResponseHandler handler =
+                    InvokeModelWithResponseStreamResponseHandler.builder()
+                            .subscriber(InvokeModelWithResponseStreamResponseHandler.Visitor.builder()
+                                    .onChunk(c -> chunks.incrementAndGet())
+                                    .build())
+                            .build();
             client.invokeModelWithResponseStream(sdkRequest, handler).whenComplete((v, e) -> {
                 done.countDown();
                 next[0].run();
@@ -88,7 +92,8 @@ public final class EngineThroughputBenchmark {
     }
 
     /** The same calls submitted all at once to a StreamEngine limited to N in flight. */
-    public static double engine(BedrockRuntimeAsyncClient client, ModelRequest r, int streams) throws InterruptedException {
+    public static double engine(BedrockRuntimeAsyncClient client, ModelRequest r, int streams)
+            throws InterruptedException {
         AtomicLong chunks = new AtomicLong();
         AtomicInteger failed = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(streams);
@@ -108,9 +113,10 @@ public final class EngineThroughputBenchmark {
                 done.countDown();
             }
         };
-        EngineSettings settings = EngineSettings.builder().maxInFlight(CONCURRENCY).build();
-        try (StreamEngine engine = new StreamEngine(settings,
-                new StreamingInvoker(client, ChunkParsers::forFamily, false), listener)) {
+        EngineSettings settings =
+                EngineSettings.builder().maxInFlight(CONCURRENCY).build();
+        try (StreamEngine engine =
+                new StreamEngine(settings, new StreamingInvoker(client, ChunkParsers::forFamily, false), listener)) {
             long t0 = System.nanoTime();
             for (int i = 0; i < streams; i++) {
                 engine.submit(r);

@@ -1,8 +1,9 @@
 package io.bedrockstream.engine;
 
-import io.bedrockstream.request.SourceCoordinates;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bedrockstream.request.SourceCoordinates;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -10,9 +11,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.TreeSet;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class OffsetTrackerTest {
 
@@ -40,7 +39,7 @@ class OffsetTrackerTest {
     void gapsInRegisteredOffsetsDoNotBlock() {
         OffsetTracker t = new OffsetTracker();
         t.register(new SourceCoordinates("in", 1, 3));
-        t.register(new SourceCoordinates("in", 1, 7));   // 4..6 compacted away or transaction markers
+        t.register(new SourceCoordinates("in", 1, 7)); // 4..6 compacted away or transaction markers
         t.register(new SourceCoordinates("in", 1, 20));
         t.markDone(new SourceCoordinates("in", 1, 3));
         t.markDone(new SourceCoordinates("in", 1, 7));
@@ -59,8 +58,8 @@ class OffsetTrackerTest {
         t.register(new SourceCoordinates("b", 0, 5));
         t.markDone(new SourceCoordinates("a", 1, 0));
         t.markDone(new SourceCoordinates("b", 0, 5));
-        assertThat(t.committableOffsets()).isEqualTo(Map.of(
-                new SourcePartition("a", 1), 1L, new SourcePartition("b", 0), 6L));
+        assertThat(t.committableOffsets())
+                .isEqualTo(Map.of(new SourcePartition("a", 1), 1L, new SourcePartition("b", 0), 6L));
         assertThat(t.pendingTotal()).isEqualTo(1);
         t.forget("a", 0);
         assertThat(t.pendingTotal()).isZero();
@@ -106,8 +105,10 @@ class OffsetTrackerTest {
                         assertThat(c.getAsLong()).as("seed %d", seed).isLessThanOrEqualTo(unfinished.first());
                     }
                     // the commit point is exactly one past the largest registered offset below the first unfinished
-                    long expected = (unfinished.isEmpty() ? offsets.get(offsets.size() - 1)
-                            : registered.lower(unfinished.first())) + 1;
+                    long expected = (unfinished.isEmpty()
+                                    ? offsets.get(offsets.size() - 1)
+                                    : registered.lower(unfinished.first()))
+                            + 1;
                     assertThat(c.getAsLong()).as("seed %d", seed).isEqualTo(expected);
                     assertThat(c.getAsLong()).isGreaterThanOrEqualTo(lastCommittable);
                     lastCommittable = c.getAsLong();

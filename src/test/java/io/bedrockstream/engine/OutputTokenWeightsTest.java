@@ -1,9 +1,9 @@
 package io.bedrockstream.engine;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 class OutputTokenWeightsTest {
 
@@ -37,7 +37,8 @@ class OutputTokenWeightsTest {
 
     @Test
     void badEntriesAreRejectedByName() {
-        assertThatThrownBy(() -> OutputTokenWeights.parse("claude*")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> OutputTokenWeights.parse("claude*"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'claude*' is not pattern:weight");
         assertThatThrownBy(() -> OutputTokenWeights.parse("claude*:five"))
                 .hasMessageContaining("the weight 'five' is not a number");

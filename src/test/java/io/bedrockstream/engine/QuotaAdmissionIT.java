@@ -1,5 +1,7 @@
 package io.bedrockstream.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.bedrock.BedrockClientSettings;
 import io.bedrockstream.bedrock.EmulatorFixtures;
 import io.bedrockstream.emulator.BedrockEmulator;
@@ -8,8 +10,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Quota-aware admission against the emulator's Bedrock-like tokens-per-minute quota, through the real SDK: with
@@ -23,7 +23,8 @@ class QuotaAdmissionIT {
 
     @BeforeAll
     static void start() {
-        emulator = BedrockEmulator.start(EmulatorOptions.builder().credentials("AKIDTEST", "secret").build());
+        emulator = BedrockEmulator.start(
+                EmulatorOptions.builder().credentials("AKIDTEST", "secret").build());
         client = EmulatorFixtures.client(emulator, BedrockClientSettings.HttpProtocol.HTTP2);
     }
 
@@ -54,7 +55,8 @@ class QuotaAdmissionIT {
     @Test
     void atDefaultsTheLearnedBudgetKeepsThrottlesRareAndTheQuotaUsed() throws Exception {
         QuotaRun.Mode mode = Boolean.parseBoolean(System.getProperty("quota.it.learn", "true"))
-                ? QuotaRun.Mode.UNSET : QuotaRun.Mode.UNSET_NO_LEARNING;
+                ? QuotaRun.Mode.UNSET
+                : QuotaRun.Mode.UNSET_NO_LEARNING;
         QuotaRun.Figures f = QuotaRun.run(emulator, client, mode, 5_000, 5_000, 5);
         System.out.println(f);
         assertThat(f.backlogLeft()).as("the backlog lasted the whole run").isPositive();

@@ -1,12 +1,12 @@
 package io.bedrockstream.engine;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class QuotaLearnerTest {
     private static final long W = 60_000_000_000L; // a minute in nanos
-    private static final long S = W / 16;          // one slice of the trailing window
+    private static final long S = W / 16; // one slice of the trailing window
 
     @Test
     void countsOnlyUntilTheFirstThrottle() {
@@ -20,7 +20,7 @@ class QuotaLearnerTest {
     @Test
     void theFirstThrottleSetsTheBudgetToAFractionOfWhatTheTrailingWindowConsumed() {
         QuotaLearner l = new QuotaLearner(W);
-        l.settled(50_000, 0);          // out of the window by the throttle
+        l.settled(50_000, 0); // out of the window by the throttle
         l.settled(3_000, 2 * S);
         l.settled(4_000, 17 * S);
         assertThat(l.settledInWindow(17 * S)).isEqualTo(7_000);
@@ -43,9 +43,9 @@ class QuotaLearnerTest {
     void aLaterThrottleCutsOnlyIfItsAttemptWasAdmittedAfterTheLastCut() {
         QuotaLearner l = new QuotaLearner(W);
         l.settled(10_000, S);
-        l.onThrottle(S, 0, 1, S);                          // 9,000
+        l.onThrottle(S, 0, 1, S); // 9,000
         assertThat(l.onThrottle(S - 5, 0, 1, S + 10)).isFalse(); // admitted before the cut
-        assertThat(l.onThrottle(S, 0, 1, S + 10)).isFalse();     // at the cut's instant: before it
+        assertThat(l.onThrottle(S, 0, 1, S + 10)).isFalse(); // at the cut's instant: before it
         assertThat(l.budget()).isEqualTo(9_000);
         assertThat(l.onThrottle(S + 1, 0, 1, S + 20)).isTrue();
         assertThat(l.budget()).isEqualTo(9_000 * 0.85);
@@ -57,11 +57,11 @@ class QuotaLearnerTest {
     void eachBusyWindowWithoutAThrottleAddsAStepOfTheBudgetAtTheLastCut() {
         QuotaLearner l = new QuotaLearner(W);
         l.settled(10_000, 0);
-        l.onThrottle(0, 0, 1, 0);                              // 9,000
+        l.onThrottle(0, 0, 1, 0); // 9,000
         l.settled(8_000, S);
         assertThat(l.tick(0, W - 1)).as("not a window yet").isFalse();
         l.settled(8_000, W - 1);
-        assertThat(l.tick(0, W)).isTrue();                      // 16,000 settled >= 0.8 x 9,000
+        assertThat(l.tick(0, W)).isTrue(); // 16,000 settled >= 0.8 x 9,000
         assertThat(l.budget()).isEqualTo(9_000 + 0.03 * 9_000);
         assertThat(l.tick(0, W + 5)).as("once a window").isFalse();
         l.settled(7_500, 2 * W - S);
@@ -80,12 +80,12 @@ class QuotaLearnerTest {
     void aWindowInWhichTheBudgetWasNotBusyLeavesItAlone() {
         QuotaLearner l = new QuotaLearner(W);
         l.settled(10_000, 0);
-        l.onThrottle(0, 0, 1, 0);                              // 9,000
+        l.onThrottle(0, 0, 1, 0); // 9,000
         l.settled(5_000, W - S);
-        assertThat(l.tick(2_000, W)).isFalse();                 // 7,000 < 0.8 x 9,000
+        assertThat(l.tick(2_000, W)).isFalse(); // 7,000 < 0.8 x 9,000
         assertThat(l.budget()).isEqualTo(9_000);
         l.settled(5_000, 2 * W - S);
-        assertThat(l.tick(2_200, 2 * W)).isTrue();              // 7,200 = 0.8 x 9,000
+        assertThat(l.tick(2_200, 2 * W)).isTrue(); // 7,200 = 0.8 x 9,000
         assertThat(l.budget()).isEqualTo(9_270);
     }
 }

@@ -1,21 +1,20 @@
 package io.bedrockstream.engine;
 
+import static io.bedrockstream.engine.ScriptedInvoker.failure;
+import static io.bedrockstream.engine.TokenQuotaAdmissionTest.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.bedrock.ErrorKind;
 import io.bedrockstream.bedrock.InvocationFailure;
 import io.bedrockstream.bedrock.InvocationResult;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static io.bedrockstream.engine.ScriptedInvoker.failure;
-import static io.bedrockstream.engine.TokenQuotaAdmissionTest.request;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The engine without a configured tokens-per-minute quota: it limits nothing until Bedrock throttles, then learns
@@ -48,15 +47,21 @@ class QuotaLearningEngineTest {
     }
 
     private void settle() throws Exception {
-        scheduler.submit(() -> { }).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.submit(() -> {}).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static InvocationResult usage(long in, long out) {
         return new InvocationResult("end_turn", in, out, 1L, 2L, 0);
     }
 
-    private static final InvocationFailure TOO_MANY_TOKENS = new InvocationFailure(ErrorKind.THROTTLING,
-            "ThrottlingException", "Too many tokens, please wait before trying again.", 429, null, null, 0);
+    private static final InvocationFailure TOO_MANY_TOKENS = new InvocationFailure(
+            ErrorKind.THROTTLING,
+            "ThrottlingException",
+            "Too many tokens, please wait before trying again.",
+            429,
+            null,
+            null,
+            0);
 
     private static EngineSettings defaults() {
         return EngineSettings.builder().retryBackoffMs(1).retryBackoffMaxMs(5).build();
@@ -136,8 +141,17 @@ class QuotaLearningEngineTest {
         engine.submit(request("b", 100));
         settle();
         invoker.calls().get(0).listener.onComplete(usage(40, 460));
-        invoker.calls().get(1).listener.onFailure(new InvocationFailure(ErrorKind.THROTTLING, "ThrottlingException",
-                "Too many requests, please wait before trying again.", 429, null, null, 0));
+        invoker.calls()
+                .get(1)
+                .listener
+                .onFailure(new InvocationFailure(
+                        ErrorKind.THROTTLING,
+                        "ThrottlingException",
+                        "Too many requests, please wait before trying again.",
+                        429,
+                        null,
+                        null,
+                        0));
         StreamEngineTest.awaitTrue(() -> invoker.calls().size() == 3); // the retry starts at once
         assertThat(engine.learnedTokenBudget()).isZero();
         assertThat(engine.tokensReserved()).isEqualTo(140);
@@ -145,8 +159,9 @@ class QuotaLearningEngineTest {
 
     @Test
     void learningOffLeavesTheAdaptiveLimitAlone() throws Exception {
-        start(defaults().toBuilder().quota(new EngineSettings.Quota(OutputTokenWeights.NONE, 4096, 60_000, true,
-                false)).build());
+        start(defaults().toBuilder()
+                .quota(new EngineSettings.Quota(OutputTokenWeights.NONE, 4096, 60_000, true, false))
+                .build());
         engine.submit(request("a", 100));
         engine.submit(request("b", 100));
         settle();

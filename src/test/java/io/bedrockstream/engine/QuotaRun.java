@@ -5,12 +5,11 @@ import io.bedrockstream.bedrock.StreamingInvoker;
 import io.bedrockstream.emulator.BedrockEmulator;
 import io.bedrockstream.model.ChunkParsers;
 import io.bedrockstream.request.ModelRequest;
-import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
-
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 
 /**
  * The engine with the real SDK against the emulator enforcing a tokens-per-minute quota the way Bedrock does
@@ -42,17 +41,23 @@ public final class QuotaRun {
      *                     100 / measured windows)
      * @param backlogLeft  requests still waiting at the end (0 would mean the backlog ran dry and usedPct is low)
      */
-    public record Figures(Mode mode, long attempts, long throttled, double throttledPct, double usedPct,
-                          long backlogLeft) {
+    public record Figures(
+            Mode mode, long attempts, long throttled, double throttledPct, double usedPct, long backlogLeft) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s: %d attempts, %d throttled (%.2f%%), quota used %.1f%%, "
-                    + "backlog left %d", mode, attempts, throttled, throttledPct, usedPct, backlogLeft);
+            return String.format(
+                    Locale.ROOT,
+                    "%s: %d attempts, %d throttled (%.2f%%), quota used %.1f%%, " + "backlog left %d",
+                    mode,
+                    attempts,
+                    throttled,
+                    throttledPct,
+                    usedPct,
+                    backlogLeft);
         }
     }
 
-    private QuotaRun() {
-    }
+    private QuotaRun() {}
 
     /**
      * Runs {@code windows} quota windows of {@code windowMs} each and measures all but the first two (warm-up: the
@@ -60,8 +65,14 @@ public final class QuotaRun {
      * Requests: Claude 3 Haiku, max_tokens 256, 20–100 words generated 10 per chunk, 100 ms to the first chunk and
      * 15 ms between chunks (about 0.15–0.25 s a call unloaded).
      */
-    public static Figures run(BedrockEmulator emulator, BedrockRuntimeAsyncClient client, Mode mode, long quota,
-                              long windowMs, int windows) throws InterruptedException {
+    public static Figures run(
+            BedrockEmulator emulator,
+            BedrockRuntimeAsyncClient client,
+            Mode mode,
+            long quota,
+            long windowMs,
+            int windows)
+            throws InterruptedException {
         return run(emulator, client, mode, quota, windowMs, windows, null, OutputTokenWeights.NONE);
     }
 
@@ -69,8 +80,15 @@ public final class QuotaRun {
      * As {@link #run(BedrockEmulator, BedrockRuntimeAsyncClient, Mode, long, long, int)}, calling {@code modelId}
      * (null: Claude 3 Haiku) with the engine's output weights {@code weights}.
      */
-    public static Figures run(BedrockEmulator emulator, BedrockRuntimeAsyncClient client, Mode mode, long quota,
-                              long windowMs, int windows, String modelId, OutputTokenWeights weights)
+    public static Figures run(
+            BedrockEmulator emulator,
+            BedrockRuntimeAsyncClient client,
+            Mode mode,
+            long quota,
+            long windowMs,
+            int windows,
+            String modelId,
+            OutputTokenWeights weights)
             throws InterruptedException {
         emulator.setTokensPerMinute(quota, windowMs);
         emulator.setLatency(100, 15);
@@ -82,12 +100,16 @@ public final class QuotaRun {
                 .retryBackoffMaxMs(defaults.retryBackoffMaxMs() / scale)
                 .retryDeadlineMs(defaults.retryDeadlineMs() / scale);
         if (mode != Mode.UNSET && mode != Mode.UNSET_NO_LEARNING) {
-            settings.tokensPerMinute(quota).quota(new EngineSettings.Quota(weights,
-                    defaults.quota().defaultMaxTokens(), windowMs, mode == Mode.RESERVE));
+            settings.tokensPerMinute(quota)
+                    .quota(new EngineSettings.Quota(
+                            weights, defaults.quota().defaultMaxTokens(), windowMs, mode == Mode.RESERVE));
         } else {
             // no quota given; the quota's minute is a time-based default, shrunk like the others
-            settings.quota(new EngineSettings.Quota(weights,
-                    defaults.quota().defaultMaxTokens(), windowMs, defaults.quota().reserveAtStart(),
+            settings.quota(new EngineSettings.Quota(
+                    weights,
+                    defaults.quota().defaultMaxTokens(),
+                    windowMs,
+                    defaults.quota().reserveAtStart(),
                     mode == Mode.UNSET));
         }
         long start = System.nanoTime();
@@ -116,33 +138,49 @@ public final class QuotaRun {
             }
 
             @Override
-            public void onOutcome(RequestOutcome outcome) {
-            }
+            public void onOutcome(RequestOutcome outcome) {}
         };
         // about 7 input + 60 output tokens a call: enough requests to keep a backlog through every window
         int requests = (int) (quota / 60 * (windows + 2));
         Random random = new Random(42);
-        try (StreamEngine engine = new StreamEngine(settings.build(),
-                new StreamingInvoker(client, ChunkParsers::forFamily, false), listener)) {
+        try (StreamEngine engine = new StreamEngine(
+                settings.build(), new StreamingInvoker(client, ChunkParsers::forFamily, false), listener)) {
             for (int i = 0; i < requests; i++) {
                 int words = 20 + random.nextInt(81);
                 ModelRequest r = EmulatorFixtures.anthropic("q-" + i, "words=" + words + " per_chunk=10", i);
                 if (modelId != null) {
-                    r = new ModelRequest(r.requestId(), modelId, r.family(), r.body(), r.contentType(), r.accept(),
-                            r.guardrailIdentifier(), r.guardrailVersion(), r.trace(), r.performanceConfigLatency(),
-                            r.sourceTopic(), r.sourcePartition(), r.sourceOffset());
+                    r = new ModelRequest(
+                            r.requestId(),
+                            modelId,
+                            r.family(),
+                            r.body(),
+                            r.contentType(),
+                            r.accept(),
+                            r.guardrailIdentifier(),
+                            r.guardrailVersion(),
+                            r.trace(),
+                            r.performanceConfigLatency(),
+                            r.sourceTopic(),
+                            r.sourcePartition(),
+                            r.sourceOffset());
                 }
                 engine.submit(r);
             }
             while (System.nanoTime() < measureTo) {
                 TimeUnit.MILLISECONDS.sleep(500);
                 if (Boolean.getBoolean("quota.debug")) {
-                    System.out.printf("t %.1f running %d reservations %d reserved %d level %.0f limit %d"
+                    System.out.printf(
+                            "t %.1f running %d reservations %d reserved %d level %.0f limit %d"
                                     + " settled %d emulator throttles %d streams %d%n",
-                            (System.nanoTime() - start) / 1e9, engine.running(),
-                            engine.tokenReservations(), engine.tokensReserved(), engine.tokenBudgetLevel(),
-                            engine.effectiveLimit(), engine.tokensSettledTotal(),
-                            emulator.stats().tokenQuotaThrottles(), emulator.stats().currentConcurrency());
+                            (System.nanoTime() - start) / 1e9,
+                            engine.running(),
+                            engine.tokenReservations(),
+                            engine.tokensReserved(),
+                            engine.tokenBudgetLevel(),
+                            engine.effectiveLimit(),
+                            engine.tokensSettledTotal(),
+                            emulator.stats().tokenQuotaThrottles(),
+                            emulator.stats().currentConcurrency());
                 }
             }
             long left = engine.pending();

@@ -77,8 +77,8 @@ final class RecordingEngineListener implements EngineListener {
         while (outcomes.size() < n) {
             long left = end - System.nanoTime();
             if (left <= 0) {
-                throw new TimeoutException("only " + outcomes.size() + " of " + n + " outcomes; events: "
-                        + events.size());
+                throw new TimeoutException(
+                        "only " + outcomes.size() + " of " + n + " outcomes; events: " + events.size());
             }
             wait(Math.max(1, left / 1_000_000));
         }

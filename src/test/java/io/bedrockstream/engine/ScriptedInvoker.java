@@ -7,7 +7,6 @@ import io.bedrockstream.bedrock.InvocationResult;
 import io.bedrockstream.bedrock.Invoker;
 import io.bedrockstream.model.ParsedChunk;
 import io.bedrockstream.request.ModelRequest;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +71,8 @@ final class ScriptedInvoker implements Invoker {
 
     @Override
     public InvocationHandle invoke(ModelRequest request, InvocationListener listener) {
-        int attempt = attempts.computeIfAbsent(request.requestId(), k -> new AtomicInteger()).incrementAndGet();
+        int attempt = attempts.computeIfAbsent(request.requestId(), k -> new AtomicInteger())
+                .incrementAndGet();
         Call call = new Call(request, attempt, listener);
         synchronized (calls) {
             calls.add(call);
@@ -112,7 +112,12 @@ final class ScriptedInvoker implements Invoker {
             if (s.failure() != null) {
                 call.listener.onFailure(s.failure());
             } else {
-                call.listener.onComplete(new InvocationResult("end_turn", 10L, (long) s.texts().size(), 5L, 9L,
+                call.listener.onComplete(new InvocationResult(
+                        "end_turn",
+                        10L,
+                        (long) s.texts().size(),
+                        5L,
+                        9L,
                         s.texts().size()));
             }
         } catch (InterruptedException e) {

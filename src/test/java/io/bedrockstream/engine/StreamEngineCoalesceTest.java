@@ -1,18 +1,17 @@
 package io.bedrockstream.engine;
 
+import static io.bedrockstream.engine.ScriptedInvoker.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.bedrock.ErrorKind;
 import io.bedrockstream.engine.ScriptedInvoker.Script;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-
-import static io.bedrockstream.engine.ScriptedInvoker.failure;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** output.chunk.coalesce.ms / .max.chars: merged chunk events, contiguous seq, delta counts. */
 class StreamEngineCoalesceTest {
@@ -41,7 +40,11 @@ class StreamEngineCoalesceTest {
     }
 
     private static EngineSettings.Builder coalescing(long ms, int maxChars) {
-        return EngineSettings.builder().retryBackoffMs(1).retryBackoffMaxMs(5).coalesceMs(ms).coalesceMaxChars(maxChars);
+        return EngineSettings.builder()
+                .retryBackoffMs(1)
+                .retryBackoffMaxMs(5)
+                .coalesceMs(ms)
+                .coalesceMaxChars(maxChars);
     }
 
     @Test
@@ -67,7 +70,8 @@ class StreamEngineCoalesceTest {
         out.awaitOutcomes(1, WAIT);
 
         List<OutputEvent> ev = out.eventsOf("r1");
-        assertThat(ev).extracting(OutputEvent::event)
+        assertThat(ev)
+                .extracting(OutputEvent::event)
                 .containsExactly(EventType.CHUNK, EventType.CHUNK, EventType.COMPLETE);
         assertThat(ev).extracting(OutputEvent::seq).containsExactly(0L, 1L, 2L);
         assertThat(ev).extracting(OutputEvent::text).containsExactly("Hell", "o!x", null);
@@ -90,7 +94,8 @@ class StreamEngineCoalesceTest {
 
     @Test
     void heldChunksGoOutBeforeAnErrorTerminal() throws Exception {
-        start(coalescing(60_000, 0).retryMaxAttempts(1).build(),
+        start(
+                coalescing(60_000, 0).retryMaxAttempts(1).build(),
                 Script.fail(failure(ErrorKind.INVALID_REQUEST, "ValidationException"), "a", "b"));
         engine.submit(StreamEngineTest.request("r1", 0));
         out.awaitOutcomes(1, WAIT);

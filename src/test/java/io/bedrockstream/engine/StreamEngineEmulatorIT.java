@@ -1,5 +1,8 @@
 package io.bedrockstream.engine;
 
+import static io.bedrockstream.bedrock.EmulatorFixtures.anthropic;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.bedrock.BedrockClientFactory;
 import io.bedrockstream.bedrock.BedrockClientSettings;
 import io.bedrockstream.bedrock.EmulatorFixtures;
@@ -13,16 +16,6 @@ import io.bedrockstream.emulator.EmulatorOptions;
 import io.bedrockstream.model.ChunkParsers;
 import io.bedrockstream.model.ModelFamily;
 import io.bedrockstream.request.ModelRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.ValueSource;
-import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,9 +25,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-
-import static io.bedrockstream.bedrock.EmulatorFixtures.anthropic;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 
 /** The engine with the real SDK client against the Bedrock emulator. */
 class StreamEngineEmulatorIT {
@@ -48,7 +47,8 @@ class StreamEngineEmulatorIT {
 
     @BeforeAll
     static void startEmulator() {
-        emulator = BedrockEmulator.start(EmulatorOptions.builder().credentials("AKIDTEST", "secret").build());
+        emulator = BedrockEmulator.start(
+                EmulatorOptions.builder().credentials("AKIDTEST", "secret").build());
         h2 = EmulatorFixtures.client(emulator, BedrockClientSettings.HttpProtocol.HTTP2);
     }
 
@@ -84,7 +84,8 @@ class StreamEngineEmulatorIT {
 
         @Override
         public InvocationHandle invoke(ModelRequest request, InvocationListener listener) {
-            starts.computeIfAbsent(request.requestId(), k -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
+            starts.computeIfAbsent(request.requestId(), k -> new CopyOnWriteArrayList<>())
+                    .add(System.nanoTime());
             List<Long> endList = ends.computeIfAbsent(request.requestId(), k -> new CopyOnWriteArrayList<>());
             return delegate.invoke(request, new InvocationListener() {
                 @Override
@@ -139,10 +140,15 @@ class StreamEngineEmulatorIT {
         Attempt served = emulator.stats().attempts(id).get(0);
         assertThat(o.text()).isEqualTo(served.text());
         List<OutputEvent> ev = out.eventsOf(id);
-        assertThat(ev).extracting(OutputEvent::seq)
-                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, ev.size()).boxed().toList());
+        assertThat(ev)
+                .extracting(OutputEvent::seq)
+                .containsExactlyElementsOf(
+                        java.util.stream.LongStream.range(0, ev.size()).boxed().toList());
         assertThat(ev.size() - 1).isEqualTo(served.chunks());
-        assertThat(ev.stream().filter(e -> e.text() != null).map(OutputEvent::text).collect(Collectors.joining()))
+        assertThat(ev.stream()
+                        .filter(e -> e.text() != null)
+                        .map(OutputEvent::text)
+                        .collect(Collectors.joining()))
                 .isEqualTo(served.text());
         OutputEvent complete = ev.get(ev.size() - 1);
         assertThat(complete.event()).isEqualTo(EventType.COMPLETE);
@@ -159,15 +165,16 @@ class StreamEngineEmulatorIT {
     @EnumSource(BedrockClientSettings.HttpProtocol.class)
     void bothHttpProtocolsWork(BedrockClientSettings.HttpProtocol protocol) throws Exception {
         try (BedrockRuntimeAsyncClient client = EmulatorFixtures.client(emulator, protocol)) {
-            StreamEngine engine = engine(settings().build(),
-                    new StreamingInvoker(client, ChunkParsers::forFamily, false));
+            StreamEngine engine =
+                    engine(settings().build(), new StreamingInvoker(client, ChunkParsers::forFamily, false));
             for (int i = 0; i < 5; i++) {
                 engine.submit(anthropic("proto-" + i, "words=9 per_chunk=3", i));
             }
             out.awaitOutcomes(5, WAIT);
             for (int i = 0; i < 5; i++) {
                 assertThat(out.outcome("proto-" + i).text())
-                        .isEqualTo(emulator.stats().attempts("proto-" + i).get(0).text());
+                        .isEqualTo(
+                                emulator.stats().attempts("proto-" + i).get(0).text());
             }
         }
     }
@@ -175,12 +182,17 @@ class StreamEngineEmulatorIT {
     @Test
     void throttledTwiceThenCompletesWithBackoffBetweenAttempts() throws Exception {
         TimedInvoker invoker = new TimedInvoker(new StreamingInvoker(h2, ChunkParsers::forFamily, false));
-        StreamEngine engine = engine(EngineSettings.builder().retryBackoffMs(100).retryBackoffMaxMs(400).build(),
+        StreamEngine engine = engine(
+                EngineSettings.builder()
+                        .retryBackoffMs(100)
+                        .retryBackoffMaxMs(400)
+                        .build(),
                 invoker);
         engine.submit(anthropic("thr2", "throttle=2 words=6 per_chunk=3", 0));
         out.awaitOutcomes(1, WAIT);
 
-        assertThat(emulator.stats().attempts("thr2")).extracting(Attempt::outcome)
+        assertThat(emulator.stats().attempts("thr2"))
+                .extracting(Attempt::outcome)
                 .containsExactly("ThrottlingException", "ThrottlingException", "complete");
         List<OutputEvent> ev = out.eventsOf("thr2");
         int k = emulator.stats().attempts("thr2").get(2).chunks();
@@ -189,7 +201,8 @@ class StreamEngineEmulatorIT {
             expected.add("3:" + s + ":chunk");
         }
         expected.add("3:" + k + ":complete");
-        assertThat(ev).extracting(e -> e.attempt() + ":" + e.seq() + ":" + e.event().wireName())
+        assertThat(ev)
+                .extracting(e -> e.attempt() + ":" + e.seq() + ":" + e.event().wireName())
                 .containsExactlyElementsOf(expected);
         assertThat(ev.subList(0, 2)).allSatisfy(e -> {
             assertThat(e.retrying()).isTrue();
@@ -212,14 +225,17 @@ class StreamEngineEmulatorIT {
 
     @Test
     void throttledForeverGivesUpAfterRetryThrottlingMaxAttempts() throws Exception {
-        StreamEngine engine = engine(settings().retryMaxAttempts(1).retryThrottlingMaxAttempts(3).build());
+        StreamEngine engine = engine(
+                settings().retryMaxAttempts(1).retryThrottlingMaxAttempts(3).build());
         engine.submit(anthropic("thr-forever", "pre=ThrottlingException", 0));
         out.awaitOutcomes(1, WAIT);
         assertThat(emulator.stats().attempts("thr-forever")).hasSize(3);
         RequestOutcome o = out.outcome("thr-forever");
         assertThat(o.completed()).isFalse();
         assertThat(o.failure().kind()).isEqualTo(ErrorKind.THROTTLING);
-        assertThat(out.eventsOf("thr-forever")).extracting(OutputEvent::retrying).containsExactly(true, true, false);
+        assertThat(out.eventsOf("thr-forever"))
+                .extracting(OutputEvent::retrying)
+                .containsExactly(true, true, false);
     }
 
     @Test
@@ -228,8 +244,10 @@ class StreamEngineEmulatorIT {
         engine.submit(anthropic("unavailable", "pre=ServiceUnavailableException", 0));
         engine.submit(anthropic("throttled", "throttle=6 words=4", 1));
         out.awaitOutcomes(2, WAIT);
-        assertThat(emulator.stats().attempts("unavailable")).extracting(Attempt::outcome).containsExactly(
-                "ServiceUnavailableException", "ServiceUnavailableException", "ServiceUnavailableException");
+        assertThat(emulator.stats().attempts("unavailable"))
+                .extracting(Attempt::outcome)
+                .containsExactly(
+                        "ServiceUnavailableException", "ServiceUnavailableException", "ServiceUnavailableException");
         assertThat(out.outcome("unavailable").failure().kind()).isEqualTo(ErrorKind.TRANSIENT);
         assertThat(out.outcome("throttled").completed()).isTrue();
         assertThat(out.outcome("throttled").attempts()).isEqualTo(7);
@@ -238,8 +256,14 @@ class StreamEngineEmulatorIT {
     @Test
     void throttledForeverStopsAtTheDeadline() throws Exception {
         TimedInvoker invoker = new TimedInvoker(new StreamingInvoker(h2, ChunkParsers::forFamily, false));
-        StreamEngine engine = engine(EngineSettings.builder().retryMaxAttempts(100).retryBackoffMs(100)
-                .retryBackoffMaxMs(100).retryDeadlineMs(450).build(), invoker);
+        StreamEngine engine = engine(
+                EngineSettings.builder()
+                        .retryMaxAttempts(100)
+                        .retryBackoffMs(100)
+                        .retryBackoffMaxMs(100)
+                        .retryDeadlineMs(450)
+                        .build(),
+                invoker);
         engine.submit(anthropic("thr-deadline", "pre=ThrottlingException", 0));
         out.awaitOutcomes(1, WAIT);
         List<Long> starts = invoker.starts.get("thr-deadline");
@@ -266,7 +290,9 @@ class StreamEngineEmulatorIT {
                 .retryBackoffMaxMs(defaults.retryBackoffMaxMs() / TIME_SCALE)
                 .retryDeadlineMs(defaults.retryDeadlineMs() / TIME_SCALE)
                 // the quota's minute (the budget learned from its throttles refills per minute) shrinks alike
-                .quota(new EngineSettings.Quota(defaults.quota().outputWeights(), defaults.quota().defaultMaxTokens(),
+                .quota(new EngineSettings.Quota(
+                        defaults.quota().outputWeights(),
+                        defaults.quota().defaultMaxTokens(),
                         defaults.quota().windowMs() / TIME_SCALE))
                 .build());
         // each call reserves 7 input + 256 max tokens (200 x 263 = 13 quotas at once) and spends 107
@@ -283,7 +309,8 @@ class StreamEngineEmulatorIT {
             if (o.completed()) {
                 spent += o.result().inputTokens() + o.result().outputTokens();
             } else {
-                failed.add(o.request().requestId() + " after " + o.attempts() + ": " + o.failure().errorType());
+                failed.add(o.request().requestId() + " after " + o.attempts() + ": "
+                        + o.failure().errorType());
             }
         }
         assertThat(failed).isEmpty();
@@ -297,13 +324,16 @@ class StreamEngineEmulatorIT {
     @Test
     void modelStreamErrorMidStreamIsRetriedAndSeqRestarts() throws Exception {
         StreamEngine engine = engine(settings().build());
-        engine.submit(anthropic("mse",
-                "mid=modelStreamErrorException mid_after=3 mid_times=1 orig_status=529 words=12 per_chunk=3", 0));
+        engine.submit(anthropic(
+                "mse",
+                "mid=modelStreamErrorException mid_after=3 mid_times=1 orig_status=529 words=12 per_chunk=3",
+                0));
         out.awaitOutcomes(1, WAIT);
 
         List<OutputEvent> ev = out.eventsOf("mse");
         List<OutputEvent> first = ev.stream().filter(e -> e.attempt() == 1).toList();
-        assertThat(first).extracting(e -> e.seq() + ":" + e.event().wireName())
+        assertThat(first)
+                .extracting(e -> e.seq() + ":" + e.event().wireName())
                 .containsExactly("0:chunk", "1:chunk", "2:chunk", "3:error");
         OutputEvent error = first.get(3);
         assertThat(error.retrying()).isTrue();
@@ -313,7 +343,8 @@ class StreamEngineEmulatorIT {
         assertThat(second.get(0).seq()).isZero();
         assertThat(second.get(second.size() - 1).event()).isEqualTo(EventType.COMPLETE);
         assertThat(second.get(0).invocationId()).isNotEqualTo(first.get(0).invocationId());
-        assertThat(out.outcome("mse").text()).isEqualTo(emulator.stats().attempts("mse").get(1).text());
+        assertThat(out.outcome("mse").text())
+                .isEqualTo(emulator.stats().attempts("mse").get(1).text());
     }
 
     @Test
@@ -324,17 +355,25 @@ class StreamEngineEmulatorIT {
         assertThat(emulator.stats().attempts("val")).hasSize(1);
         RequestOutcome o = out.outcome("val");
         assertThat(o.failure().kind()).isEqualTo(ErrorKind.INVALID_REQUEST);
-        assertThat(out.eventsOf("val")).extracting(e -> e.seq() + ":" + e.event().wireName())
+        assertThat(out.eventsOf("val"))
+                .extracting(e -> e.seq() + ":" + e.event().wireName())
                 .containsExactly("0:chunk", "1:chunk", "2:error");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mid=close mid_after=2", "mid=corrupt mid_after=2", "mid=error mid_after=2",
-            "mid=stall mid_after=2 stall_ms=3000"})
+    @ValueSource(
+            strings = {
+                "mid=close mid_after=2",
+                "mid=corrupt mid_after=2",
+                "mid=error mid_after=2",
+                "mid=stall mid_after=2 stall_ms=3000"
+            })
     void brokenStreamsFailAndNeverComplete(String fault) throws Exception {
         try (BedrockRuntimeAsyncClient client = BedrockClientFactory.create(EmulatorFixtures.settings(emulator)
-                .streamIdleTimeout(Duration.ofMillis(400)).build())) {
-            StreamEngine engine = engine(settings().retryMaxAttempts(2).build(),
+                .streamIdleTimeout(Duration.ofMillis(400))
+                .build())) {
+            StreamEngine engine = engine(
+                    settings().retryMaxAttempts(2).build(),
                     new StreamingInvoker(client, ChunkParsers::forFamily, false));
             engine.submit(anthropic("broken", fault + " words=12 per_chunk=2", 0));
             out.awaitOutcomes(1, WAIT);
@@ -342,8 +381,10 @@ class StreamEngineEmulatorIT {
             assertThat(o.completed()).isFalse();
             assertThat(o.attempts()).isEqualTo(2);
             assertThat(o.failure().kind()).isEqualTo(ErrorKind.TRANSIENT);
-            assertThat(out.eventsOf("broken")).noneMatch(e -> e.event() == EventType.COMPLETE)
-                    .filteredOn(OutputEvent::isTerminal).hasSize(2);
+            assertThat(out.eventsOf("broken"))
+                    .noneMatch(e -> e.event() == EventType.COMPLETE)
+                    .filteredOn(OutputEvent::isTerminal)
+                    .hasSize(2);
             if (fault.contains("stall")) {
                 assertThat(o.failure().errorType()).isEqualTo("StreamIdleTimeout");
             }
@@ -367,8 +408,8 @@ class StreamEngineEmulatorIT {
                 out.onOutcome(outcome);
             }
         };
-        StreamEngine engine = new StreamEngine(settings().maxInFlight(4).build(),
-                new StreamingInvoker(h2, ChunkParsers::forFamily, false), sampling);
+        StreamEngine engine = new StreamEngine(
+                settings().maxInFlight(4).build(), new StreamingInvoker(h2, ChunkParsers::forFamily, false), sampling);
         holder[0] = engine;
         engines.add(engine);
         for (int i = 0; i < 40; i++) {
@@ -399,9 +440,15 @@ class StreamEngineEmulatorIT {
                 out.onOutcome(outcome);
             }
         };
-        StreamEngine engine = new StreamEngine(EngineSettings.builder().maxInFlight(8).retryMaxAttempts(50)
-                .retryBackoffMs(20).retryBackoffMaxMs(200).build(),
-                new StreamingInvoker(h2, ChunkParsers::forFamily, false), sampling);
+        StreamEngine engine = new StreamEngine(
+                EngineSettings.builder()
+                        .maxInFlight(8)
+                        .retryMaxAttempts(50)
+                        .retryBackoffMs(20)
+                        .retryBackoffMaxMs(200)
+                        .build(),
+                new StreamingInvoker(h2, ChunkParsers::forFamily, false),
+                sampling);
         holder[0] = engine;
         engines.add(engine);
         for (int i = 0; i < 24; i++) {
@@ -418,7 +465,8 @@ class StreamEngineEmulatorIT {
             engine.submit(anthropic("calm" + i, "words=4 per_chunk=2", 100 + i));
         }
         out.awaitOutcomes(104, WAIT);
-        assertThat(engine.effectiveLimit()).isGreaterThan(Math.min(afterStorm, minLimit.get()))
+        assertThat(engine.effectiveLimit())
+                .isGreaterThan(Math.min(afterStorm, minLimit.get()))
                 .isEqualTo(8);
     }
 

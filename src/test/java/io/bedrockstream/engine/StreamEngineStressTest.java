@@ -1,15 +1,14 @@
 package io.bedrockstream.engine;
 
+import static io.bedrockstream.engine.StreamEngineTest.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.bedrock.ErrorKind;
 import io.bedrockstream.bedrock.InvocationFailure;
 import io.bedrockstream.bedrock.InvocationListener;
 import io.bedrockstream.bedrock.InvocationResult;
 import io.bedrockstream.bedrock.Invoker;
 import io.bedrockstream.request.ModelRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -25,12 +24,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static io.bedrockstream.engine.StreamEngineTest.request;
-import static org.assertj.core.api.Assertions.assertThat;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * 10,000 requests through the engine while the invoker fails at random — thrown from {@code invoke()}, reported
@@ -47,8 +46,8 @@ class StreamEngineStressTest {
     private static final long SEED = 20_240_611L;
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(90);
 
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
-            r -> new Thread(r, "engine"));
+    private final ScheduledExecutorService scheduler =
+            Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "engine"));
     private final ExecutorService sdk = Executors.newFixedThreadPool(2, new java.util.concurrent.ThreadFactory() {
         private final AtomicInteger n = new AtomicInteger();
 
@@ -77,7 +76,14 @@ class StreamEngineStressTest {
     }
 
     enum Behaviour {
-        COMPLETES, THROWS, FAILS_BEFORE_RETURNING, THROTTLED, TRANSIENT, INVALID, STALLS, STALLS_SILENTLY
+        COMPLETES,
+        THROWS,
+        FAILS_BEFORE_RETURNING,
+        THROTTLED,
+        TRANSIENT,
+        INVALID,
+        STALLS,
+        STALLS_SILENTLY
     }
 
     private static Behaviour pick(Random r) {
@@ -198,8 +204,8 @@ class StreamEngineStressTest {
                     return; // cancelled meanwhile
                 }
                 switch (behaviour) {
-                    case COMPLETES -> listener.onComplete(new InvocationResult("end_turn", 2L, (long) chunks, 1L,
-                            1L, chunks));
+                    case COMPLETES ->
+                        listener.onComplete(new InvocationResult("end_turn", 2L, (long) chunks, 1L, 1L, chunks));
                     case THROTTLED -> listener.onFailure(failure(ErrorKind.THROTTLING, chunks));
                     case TRANSIENT -> listener.onFailure(failure(ErrorKind.TRANSIENT, chunks));
                     case INVALID -> listener.onFailure(failure(ErrorKind.INVALID_REQUEST, chunks));
@@ -209,8 +215,7 @@ class StreamEngineStressTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     private void checkLimits(String where) {
@@ -271,7 +276,8 @@ class StreamEngineStressTest {
                     violations.add("event after abandon: " + event);
                 }
                 int i = index(id);
-                boolean trigger = event.event() == EventType.CHUNK ? abandonWhileStreaming(i)
+                boolean trigger = event.event() == EventType.CHUNK
+                        ? abandonWhileStreaming(i)
                         : Boolean.TRUE.equals(event.retrying()) && abandonWhileBackingOff(i);
                 if (trigger && triggered.add(id)) {
                     toAbandon.add(id);
@@ -305,9 +311,21 @@ class StreamEngineStressTest {
             }
         };
         ChaosInvoker invoker = new ChaosInvoker();
-        engine = new StreamEngine(EngineSettings.builder().maxInFlight(MAX_IN_FLIGHT).retryMaxAttempts(3)
-                .retryBackoffMs(1).retryBackoffMaxMs(4).retryDeadlineMs(60_000).invocationTimeoutMs(25)
-                .perKeyOrdering(ordering).build(), invoker, listener, scheduler, System::nanoTime, new Random(SEED));
+        engine = new StreamEngine(
+                EngineSettings.builder()
+                        .maxInFlight(MAX_IN_FLIGHT)
+                        .retryMaxAttempts(3)
+                        .retryBackoffMs(1)
+                        .retryBackoffMaxMs(4)
+                        .retryDeadlineMs(60_000)
+                        .invocationTimeoutMs(25)
+                        .perKeyOrdering(ordering)
+                        .build(),
+                invoker,
+                listener,
+                scheduler,
+                System::nanoTime,
+                new Random(SEED));
 
         List<String> anyTime = new ArrayList<>();
         for (int i = 0; i < REQUESTS; i++) {
@@ -316,49 +334,72 @@ class StreamEngineStressTest {
             }
         }
         Collections.shuffle(anyTime, new Random(SEED));
-        abandoner = new Thread(() -> {
-            Random pace = new Random(SEED);
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    String id = toAbandon.poll(1, TimeUnit.MILLISECONDS);
-                    if (id == null && !anyTime.isEmpty() && pace.nextInt(4) == 0) {
-                        id = anyTime.remove(anyTime.size() - 1);
+        abandoner = new Thread(
+                () -> {
+                    Random pace = new Random(SEED);
+                    try {
+                        while (!Thread.currentThread().isInterrupted()) {
+                            String id = toAbandon.poll(1, TimeUnit.MILLISECONDS);
+                            if (id == null && !anyTime.isEmpty() && pace.nextInt(4) == 0) {
+                                id = anyTime.remove(anyTime.size() - 1);
+                            }
+                            if (id == null) {
+                                continue;
+                            }
+                            String target = id;
+                            boolean wasSubmitted = submitted.contains(id);
+                            abandonCalled.add(id);
+                            int n = engine.abandon(r -> r.requestId().equals(target));
+                            if (wasSubmitted) {
+                                abandonReturned.add(id);
+                            }
+                            if (n == 1 && !abandoned.add(id)) {
+                                violations.add("abandoned twice: " + id);
+                            } else if (n > 1) {
+                                violations.add("abandon matched " + n + " requests for " + id);
+                            }
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     }
-                    if (id == null) {
-                        continue;
-                    }
-                    String target = id;
-                    boolean wasSubmitted = submitted.contains(id);
-                    abandonCalled.add(id);
-                    int n = engine.abandon(r -> r.requestId().equals(target));
-                    if (wasSubmitted) {
-                        abandonReturned.add(id);
-                    }
-                    if (n == 1 && !abandoned.add(id)) {
-                        violations.add("abandoned twice: " + id);
-                    } else if (n > 1) {
-                        violations.add("abandon matched " + n + " requests for " + id);
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "abandoner");
+                },
+                "abandoner");
         abandoner.start();
 
         for (int i = 0; i < REQUESTS; i++) {
             ModelRequest r = request("r" + i, i);
             String key = !ordering || i % 7 == 0 ? null : "k" + i % 300;
-            engine.submit(new ModelRequest(r.requestId(), r.modelId(), r.family(), r.body(), r.contentType(),
-                    r.accept(), null, null, null, null, r.sourceTopic(), r.sourcePartition(), i, key));
+            engine.submit(new ModelRequest(
+                    r.requestId(),
+                    r.modelId(),
+                    r.family(),
+                    r.body(),
+                    r.contentType(),
+                    r.accept(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    r.sourceTopic(),
+                    r.sourcePartition(),
+                    i,
+                    key));
             submitted.add(r.requestId());
         }
 
         long end = System.nanoTime() + WAIT_NANOS;
         while (out.outcomeCount() + abandoned.size() < REQUESTS) {
-            assertThat(System.nanoTime()).as("all requests ended within 90 s: %d outcomes, %d abandoned, %d "
-                            + "pending, %d running, %d in flight, %d queued", out.outcomeCount(), abandoned.size(),
-                    engine.pending(), engine.running(), engine.inFlight(), engine.queued()).isLessThan(end);
+            assertThat(System.nanoTime())
+                    .as(
+                            "all requests ended within 90 s: %d outcomes, %d abandoned, %d "
+                                    + "pending, %d running, %d in flight, %d queued",
+                            out.outcomeCount(),
+                            abandoned.size(),
+                            engine.pending(),
+                            engine.running(),
+                            engine.inFlight(),
+                            engine.queued())
+                    .isLessThan(end);
             TimeUnit.MILLISECONDS.sleep(10);
         }
         abandoner.interrupt();
@@ -373,7 +414,9 @@ class StreamEngineStressTest {
         for (int i = 0; i < REQUESTS; i++) {
             String id = "r" + i;
             RequestOutcome o = out.outcome(id);
-            assertThat(o != null ^ abandoned.contains(id)).as("%s: an outcome or abandoned, not both", id).isTrue();
+            assertThat(o != null ^ abandoned.contains(id))
+                    .as("%s: an outcome or abandoned, not both", id)
+                    .isTrue();
             if (o != null) {
                 if (o.completed()) {
                     completed++;

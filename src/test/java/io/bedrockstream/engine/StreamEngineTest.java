@@ -1,14 +1,14 @@
 package io.bedrockstream.engine;
 
+import static io.bedrockstream.engine.ScriptedInvoker.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.bedrock.ErrorClassifier;
 import io.bedrockstream.bedrock.ErrorKind;
 import io.bedrockstream.bedrock.InvocationResult;
 import io.bedrockstream.engine.ScriptedInvoker.Script;
 import io.bedrockstream.model.ModelFamily;
 import io.bedrockstream.request.ModelRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -19,9 +19,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
-
-import static io.bedrockstream.engine.ScriptedInvoker.failure;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 class StreamEngineTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -57,7 +56,7 @@ class StreamEngineTest {
      * never on the thread that submits or reports.
      */
     private void settle() throws Exception {
-        scheduler.submit(() -> { }).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.submit(() -> {}).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private List<ScriptedInvoker.Call> settledCalls() throws Exception {
@@ -66,9 +65,20 @@ class StreamEngineTest {
     }
 
     static ModelRequest request(String id, long offset) {
-        return new ModelRequest(id, "anthropic.claude-3-haiku-20240307-v1:0", ModelFamily.ANTHROPIC,
-                "{}".getBytes(StandardCharsets.UTF_8), "application/json", "application/json", null, null, null,
-                null, "requests", 2, offset);
+        return new ModelRequest(
+                id,
+                "anthropic.claude-3-haiku-20240307-v1:0",
+                ModelFamily.ANTHROPIC,
+                "{}".getBytes(StandardCharsets.UTF_8),
+                "application/json",
+                "application/json",
+                null,
+                null,
+                null,
+                null,
+                "requests",
+                2,
+                offset);
     }
 
     @Test
@@ -78,7 +88,8 @@ class StreamEngineTest {
         out.awaitOutcomes(1, WAIT);
 
         List<OutputEvent> ev = out.eventsOf("r1");
-        assertThat(ev).extracting(OutputEvent::event)
+        assertThat(ev)
+                .extracting(OutputEvent::event)
                 .containsExactly(EventType.CHUNK, EventType.CHUNK, EventType.CHUNK, EventType.COMPLETE);
         assertThat(ev).extracting(OutputEvent::seq).containsExactly(0L, 1L, 2L, 3L);
         assertThat(ev).extracting(OutputEvent::text).containsExactly("Hel", "lo", "!", null);
@@ -108,14 +119,17 @@ class StreamEngineTest {
 
     @Test
     void throttlingIsRetriedWithNewInvocationIds() throws Exception {
-        start(fast().build(), (r, a) -> a <= 2
-                ? Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException"))
-                : Script.complete("ok"));
+        start(
+                fast().build(),
+                (r, a) -> a <= 2
+                        ? Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException"))
+                        : Script.complete("ok"));
         engine.submit(request("r1", 0));
         out.awaitOutcomes(1, WAIT);
 
         List<OutputEvent> ev = out.eventsOf("r1");
-        assertThat(ev).extracting(OutputEvent::event)
+        assertThat(ev)
+                .extracting(OutputEvent::event)
                 .containsExactly(EventType.ERROR, EventType.ERROR, EventType.CHUNK, EventType.COMPLETE);
         assertThat(ev).extracting(OutputEvent::attempt).containsExactly(1, 2, 3, 3);
         assertThat(ev).extracting(OutputEvent::seq).containsExactly(0L, 0L, 0L, 1L);
@@ -123,23 +137,31 @@ class StreamEngineTest {
         assertThat(ev.get(0).errorType()).isEqualTo("ThrottlingException");
         RequestOutcome o = out.outcome("r1");
         assertThat(o.attempts()).isEqualTo(3);
-        assertThat(o.invocationIds()).hasSize(3).doesNotHaveDuplicates()
-                .containsExactly(ev.get(0).invocationId(), ev.get(1).invocationId(), ev.get(2).invocationId());
+        assertThat(o.invocationIds())
+                .hasSize(3)
+                .doesNotHaveDuplicates()
+                .containsExactly(
+                        ev.get(0).invocationId(),
+                        ev.get(1).invocationId(),
+                        ev.get(2).invocationId());
         assertThat(o.text()).isEqualTo("ok");
     }
 
     @Test
     void midStreamFailureEndsTheInvocationAndTheRetryRestartsSeq() throws Exception {
-        start(fast().build(), (r, a) -> a == 1
-                ? Script.fail(failure(ErrorKind.TRANSIENT, "modelStreamErrorException"), "a", "b")
-                : Script.complete("x", "y", "z"));
+        start(
+                fast().build(),
+                (r, a) -> a == 1
+                        ? Script.fail(failure(ErrorKind.TRANSIENT, "modelStreamErrorException"), "a", "b")
+                        : Script.complete("x", "y", "z"));
         engine.submit(request("r1", 0));
         out.awaitOutcomes(1, WAIT);
 
         List<OutputEvent> ev = out.eventsOf("r1");
-        assertThat(ev).extracting(e -> e.attempt() + ":" + e.seq() + ":" + e.event().wireName())
-                .containsExactly("1:0:chunk", "1:1:chunk", "1:2:error",
-                        "2:0:chunk", "2:1:chunk", "2:2:chunk", "2:3:complete");
+        assertThat(ev)
+                .extracting(e -> e.attempt() + ":" + e.seq() + ":" + e.event().wireName())
+                .containsExactly(
+                        "1:0:chunk", "1:1:chunk", "1:2:error", "2:0:chunk", "2:1:chunk", "2:2:chunk", "2:3:complete");
         assertThat(ev.get(2).retrying()).isTrue();
         assertThat(ev.get(2).errorType()).isEqualTo("modelStreamErrorException");
         assertThat(out.outcome("r1").text()).isEqualTo("xyz"); // only the completed invocation's deltas
@@ -147,9 +169,12 @@ class StreamEngineTest {
 
     @Test
     void invalidRequestAndConfigurationAreNeverRetried() throws Exception {
-        start(fast().build(), (r, a) -> Script.fail(r.requestId().equals("bad")
-                ? failure(ErrorKind.INVALID_REQUEST, "ValidationException")
-                : failure(ErrorKind.CONFIGURATION, "AccessDeniedException")));
+        start(
+                fast().build(),
+                (r, a) -> Script.fail(
+                        r.requestId().equals("bad")
+                                ? failure(ErrorKind.INVALID_REQUEST, "ValidationException")
+                                : failure(ErrorKind.CONFIGURATION, "AccessDeniedException")));
         engine.submit(request("bad", 0));
         engine.submit(request("denied", 1));
         out.awaitOutcomes(2, WAIT);
@@ -168,9 +193,9 @@ class StreamEngineTest {
 
     @Test
     void transientRetriesFollowTheConfiguredTypes() throws Exception {
-        start(fast().retryableErrorTypes(Set.of("ModelStreamErrorException")).build(), (r, a) -> a == 1
-                ? Script.fail(failure(ErrorKind.TRANSIENT, r.requestId()))
-                : Script.complete("done"));
+        start(
+                fast().retryableErrorTypes(Set.of("ModelStreamErrorException")).build(),
+                (r, a) -> a == 1 ? Script.fail(failure(ErrorKind.TRANSIENT, r.requestId())) : Script.complete("done"));
         engine.submit(request("modelStreamErrorException", 0)); // case-insensitive match
         engine.submit(request("StreamTruncated", 1));
         out.awaitOutcomes(2, WAIT);
@@ -182,10 +207,14 @@ class StreamEngineTest {
 
     @Test
     void transientRetryCanBeSwitchedOffButThrottlingStillRetries() throws Exception {
-        start(fast().retryTransient(false).build(), (r, a) -> a == 1
-                ? Script.fail(r.requestId().equals("t") ? failure(ErrorKind.THROTTLING, "ThrottlingException")
-                : failure(ErrorKind.TRANSIENT, "InternalServerException"))
-                : Script.complete("done"));
+        start(
+                fast().retryTransient(false).build(),
+                (r, a) -> a == 1
+                        ? Script.fail(
+                                r.requestId().equals("t")
+                                        ? failure(ErrorKind.THROTTLING, "ThrottlingException")
+                                        : failure(ErrorKind.TRANSIENT, "InternalServerException"))
+                        : Script.complete("done"));
         engine.submit(request("t", 0));
         engine.submit(request("i", 1));
         out.awaitOutcomes(2, WAIT);
@@ -195,7 +224,8 @@ class StreamEngineTest {
 
     @Test
     void transientErrorsStopAtRetryMaxAttempts() throws Exception {
-        start(fast().retryMaxAttempts(4).build(),
+        start(
+                fast().retryMaxAttempts(4).build(),
                 (r, a) -> Script.fail(failure(ErrorKind.TRANSIENT, "InternalServerException")));
         engine.submit(request("r1", 0));
         out.awaitOutcomes(1, WAIT);
@@ -210,8 +240,10 @@ class StreamEngineTest {
     }
 
     /** An invoker on a fake clock: every invocation takes 100 ms of it, then fails as scripted. */
-    private void startTicking(EngineSettings settings, java.util.concurrent.atomic.AtomicLong clock,
-                              BiFunction<ModelRequest, Integer, Script> scripts) {
+    private void startTicking(
+            EngineSettings settings,
+            java.util.concurrent.atomic.AtomicLong clock,
+            BiFunction<ModelRequest, Integer, Script> scripts) {
         invoker = new ScriptedInvoker(scripts);
         io.bedrockstream.bedrock.Invoker ticking = new io.bedrockstream.bedrock.Invoker() {
             @Override
@@ -221,8 +253,7 @@ class StreamEngineTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         engine = new StreamEngine(settings, ticking, out, scheduler, clock::get, new Random(42));
     }
@@ -230,7 +261,9 @@ class StreamEngineTest {
     @Test
     void throttlingIsRetriedUntilTheDeadlineWhateverRetryMaxAttemptsSays() throws Exception {
         java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
-        startTicking(fast().retryMaxAttempts(3).retryDeadlineMs(1_000).build(), clock,
+        startTicking(
+                fast().retryMaxAttempts(3).retryDeadlineMs(1_000).build(),
+                clock,
                 (r, a) -> Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException")));
         engine.submit(request("r1", 0));
         out.awaitOutcomes(1, WAIT);
@@ -239,20 +272,28 @@ class StreamEngineTest {
         RequestOutcome o = out.outcome("r1");
         assertThat(o.attempts()).isEqualTo(10);
         assertThat(o.failure().kind()).isEqualTo(ErrorKind.THROTTLING);
-        assertThat(out.eventsOf("r1")).extracting(OutputEvent::retrying)
+        assertThat(out.eventsOf("r1"))
+                .extracting(OutputEvent::retrying)
                 .containsExactly(true, true, true, true, true, true, true, true, true, false);
     }
 
     @Test
     void throttledAttemptsDoNotUseUpTheTransientAttemptBudget() throws Exception {
-        start(fast().retryMaxAttempts(3).build(), (r, a) -> a <= 2
-                ? Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException"))
-                : Script.fail(failure(ErrorKind.TRANSIENT, "ServiceUnavailableException")));
+        start(
+                fast().retryMaxAttempts(3).build(),
+                (r, a) -> a <= 2
+                        ? Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException"))
+                        : Script.fail(failure(ErrorKind.TRANSIENT, "ServiceUnavailableException")));
         engine.submit(request("r1", 0));
         out.awaitOutcomes(1, WAIT);
-        assertThat(out.eventsOf("r1")).extracting(e -> e.errorType() + ":" + e.retrying()).containsExactly(
-                "ThrottlingException:true", "ThrottlingException:true", "ServiceUnavailableException:true",
-                "ServiceUnavailableException:true", "ServiceUnavailableException:false");
+        assertThat(out.eventsOf("r1"))
+                .extracting(e -> e.errorType() + ":" + e.retrying())
+                .containsExactly(
+                        "ThrottlingException:true",
+                        "ThrottlingException:true",
+                        "ServiceUnavailableException:true",
+                        "ServiceUnavailableException:true",
+                        "ServiceUnavailableException:false");
         assertThat(out.outcome("r1").attempts()).isEqualTo(5);
     }
 
@@ -260,32 +301,44 @@ class StreamEngineTest {
     void whileStsIsUnreachableRequestsKeepRetryingUntilTheDeadlineInsteadOfGoingToTheDlqAfterFiveAttempts()
             throws Exception {
         java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
-        startTicking(fast().retryMaxAttempts(3).retryDeadlineMs(1_000).build(), clock,
+        startTicking(
+                fast().retryMaxAttempts(3).retryDeadlineMs(1_000).build(),
+                clock,
                 (r, a) -> Script.fail(failure(ErrorKind.TRANSIENT, ErrorClassifier.CREDENTIALS_ERROR)));
         engine.submit(request("r1", 0));
         out.awaitOutcomes(1, WAIT);
         // as throttling: attempt k fails 100·k ms after the first started, so retries fit the 1 s deadline up to k = 9
         RequestOutcome o = out.outcome("r1");
         assertThat(o.attempts()).isEqualTo(10);
-        assertThat(o.failure().kind()).as("not throttling: the limit is not halved").isEqualTo(ErrorKind.TRANSIENT);
+        assertThat(o.failure().kind())
+                .as("not throttling: the limit is not halved")
+                .isEqualTo(ErrorKind.TRANSIENT);
         assertThat(engine.effectiveLimit()).isEqualTo(engine.settings.maxInFlight());
     }
 
     @Test
     void aCredentialsOutageDoesNotUseUpTheTransientAttemptBudget() throws Exception {
-        start(fast().retryMaxAttempts(2).build(), (r, a) -> a <= 3
-                ? Script.fail(failure(ErrorKind.TRANSIENT, ErrorClassifier.CREDENTIALS_ERROR))
-                : Script.fail(failure(ErrorKind.TRANSIENT, "ServiceUnavailableException")));
+        start(
+                fast().retryMaxAttempts(2).build(),
+                (r, a) -> a <= 3
+                        ? Script.fail(failure(ErrorKind.TRANSIENT, ErrorClassifier.CREDENTIALS_ERROR))
+                        : Script.fail(failure(ErrorKind.TRANSIENT, "ServiceUnavailableException")));
         engine.submit(request("r1", 0));
         out.awaitOutcomes(1, WAIT);
-        assertThat(out.eventsOf("r1")).extracting(e -> e.errorType() + ":" + e.retrying()).containsExactly(
-                "CredentialsError:true", "CredentialsError:true", "CredentialsError:true",
-                "ServiceUnavailableException:true", "ServiceUnavailableException:false");
+        assertThat(out.eventsOf("r1"))
+                .extracting(e -> e.errorType() + ":" + e.retrying())
+                .containsExactly(
+                        "CredentialsError:true",
+                        "CredentialsError:true",
+                        "CredentialsError:true",
+                        "ServiceUnavailableException:true",
+                        "ServiceUnavailableException:false");
     }
 
     @Test
     void retryThrottlingMaxAttemptsBoundsThrottledAttempts() throws Exception {
-        start(fast().retryMaxAttempts(2).retryThrottlingMaxAttempts(4).build(),
+        start(
+                fast().retryMaxAttempts(2).retryThrottlingMaxAttempts(4).build(),
                 (r, a) -> Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException")));
         engine.submit(request("r1", 0));
         out.awaitOutcomes(1, WAIT);
@@ -296,7 +349,11 @@ class StreamEngineTest {
 
     @Test
     void noRetryStartsAfterTheDeadline() throws Exception {
-        start(fast().retryBackoffMs(200).retryBackoffMaxMs(200).retryDeadlineMs(100).build(),
+        start(
+                fast().retryBackoffMs(200)
+                        .retryBackoffMaxMs(200)
+                        .retryDeadlineMs(100)
+                        .build(),
                 (r, a) -> Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException")));
         engine.submit(request("r1", 0));
         out.awaitOutcomes(1, WAIT);
@@ -307,8 +364,16 @@ class StreamEngineTest {
     void theRetryDeadlineCountsFromTheFirstAttemptNotFromSubmit() throws Exception {
         java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
         invoker = new ScriptedInvoker((r, a) -> null);
-        engine = new StreamEngine(fast().maxInFlight(1).adaptiveConcurrency(false).retryDeadlineMs(1_000).build(),
-                invoker, out, scheduler, clock::get, new Random(1));
+        engine = new StreamEngine(
+                fast().maxInFlight(1)
+                        .adaptiveConcurrency(false)
+                        .retryDeadlineMs(1_000)
+                        .build(),
+                invoker,
+                out,
+                scheduler,
+                clock::get,
+                new Random(1));
         engine.submit(request("head", 0));
         engine.submit(request("queued", 1));
         ScriptedInvoker.Call head = settledCalls().get(0);
@@ -363,7 +428,12 @@ class StreamEngineTest {
 
     @Test
     void aRequestBackingOffKeepsItsPlaceInTheLimitSoNoFreshRequestStartsItsDeadline() throws Exception {
-        start(fast().maxInFlight(1).adaptiveConcurrency(false).retryBackoffMs(200).retryBackoffMaxMs(200).build(),
+        start(
+                fast().maxInFlight(1)
+                        .adaptiveConcurrency(false)
+                        .retryBackoffMs(200)
+                        .retryBackoffMaxMs(200)
+                        .build(),
                 (r, a) -> r.requestId().equals("throttled") && a == 1
                         ? Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException"))
                         : r.requestId().equals("throttled") ? Script.complete("ok") : null);
@@ -378,13 +448,15 @@ class StreamEngineTest {
 
         out.awaitOutcomes(1, WAIT);
         awaitTrue(() -> invoker.calls().size() == 3);
-        assertThat(invoker.calls()).extracting(c -> c.request.requestId() + "#" + c.attempt)
+        assertThat(invoker.calls())
+                .extracting(c -> c.request.requestId() + "#" + c.attempt)
                 .containsExactly("throttled#1", "throttled#2", "fresh#1");
     }
 
     @Test
     void abandonDuringBackoffPreventsTheRetry() throws Exception {
-        start(fast().retryBackoffMs(300).retryBackoffMaxMs(300).build(),
+        start(
+                fast().retryBackoffMs(300).retryBackoffMaxMs(300).build(),
                 (r, a) -> Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException")));
         engine.submit(request("r1", 0));
         out.awaitEvents(1, WAIT);
@@ -400,8 +472,21 @@ class StreamEngineTest {
 
     static ModelRequest keyed(String id, String recordKey, long offset) {
         ModelRequest r = request(id, offset);
-        return new ModelRequest(r.requestId(), r.modelId(), r.family(), r.body(), r.contentType(), r.accept(),
-                null, null, null, null, r.sourceTopic(), r.sourcePartition(), offset, recordKey);
+        return new ModelRequest(
+                r.requestId(),
+                r.modelId(),
+                r.family(),
+                r.body(),
+                r.contentType(),
+                r.accept(),
+                null,
+                null,
+                null,
+                null,
+                r.sourceTopic(),
+                r.sourcePartition(),
+                offset,
+                recordKey);
     }
 
     @Test
@@ -461,8 +546,9 @@ class StreamEngineTest {
 
     @Test
     void throttlingLowersTheLimitAndSuccessRaisesItAgain() throws Exception {
-        start(fast().maxInFlight(8).retryBackoffMs(1).build(), (r, a) ->
-                r.requestId().startsWith("t") && a == 1
+        start(
+                fast().maxInFlight(8).retryBackoffMs(1).build(),
+                (r, a) -> r.requestId().startsWith("t") && a == 1
                         ? Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException"))
                         : Script.complete("x"));
         engine.submit(request("t1", 0));
@@ -477,8 +563,11 @@ class StreamEngineTest {
 
     @Test
     void fixedLimitWhenAdaptiveIsOff() throws Exception {
-        start(fast().maxInFlight(8).adaptiveConcurrency(false).build(), (r, a) -> a == 1
-                ? Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException")) : Script.complete("x"));
+        start(
+                fast().maxInFlight(8).adaptiveConcurrency(false).build(),
+                (r, a) -> a == 1
+                        ? Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException"))
+                        : Script.complete("x"));
         engine.submit(request("t1", 0));
         out.awaitOutcomes(1, WAIT);
         assertThat(engine.effectiveLimit()).isEqualTo(8);
@@ -491,15 +580,19 @@ class StreamEngineTest {
         io.bedrockstream.bedrock.Invoker silent = new io.bedrockstream.bedrock.Invoker() {
             @Override
             public InvocationHandle invoke(ModelRequest request, io.bedrockstream.bedrock.InvocationListener l) {
-                return reason -> { };
+                return reason -> {};
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
-        engine = new StreamEngine(fast().retryMaxAttempts(1).invocationTimeoutMs(50).build(), silent, out,
-                scheduler, System::nanoTime, new Random(1));
+        engine = new StreamEngine(
+                fast().retryMaxAttempts(1).invocationTimeoutMs(50).build(),
+                silent,
+                out,
+                scheduler,
+                System::nanoTime,
+                new Random(1));
         engine.submit(request("r1", 0));
         out.awaitOutcomes(1, WAIT);
         assertThat(out.eventsOf("r1")).singleElement().satisfies(e -> {
@@ -549,12 +642,16 @@ class StreamEngineTest {
 
     @Test
     void outcomesCarryAllInvocationIdsInOrder() throws Exception {
-        start(fast().build(), (r, a) -> a < 3
-                ? Script.fail(failure(ErrorKind.TRANSIENT, "InternalServerException"), "p")
-                : Script.complete("q"));
+        start(
+                fast().build(),
+                (r, a) -> a < 3
+                        ? Script.fail(failure(ErrorKind.TRANSIENT, "InternalServerException"), "p")
+                        : Script.complete("q"));
         engine.submit(request("r1", 0));
         out.awaitOutcomes(1, WAIT);
-        List<String> idsFromEvents = out.eventsOf("r1").stream().map(OutputEvent::invocationId).distinct()
+        List<String> idsFromEvents = out.eventsOf("r1").stream()
+                .map(OutputEvent::invocationId)
+                .distinct()
                 .collect(Collectors.toList());
         assertThat(out.outcome("r1").invocationIds()).isEqualTo(idsFromEvents);
     }
@@ -580,7 +677,8 @@ class StreamEngineTest {
         engine.submit(request("r1", 0));
         InvocationListenerProbe.failOnThrow(settledCalls().get(0).listener);
         out.awaitEvents(2, WAIT);
-        assertThat(out.eventsOf("r1")).extracting(e -> e.seq() + ":" + e.event().wireName())
+        assertThat(out.eventsOf("r1"))
+                .extracting(e -> e.seq() + ":" + e.event().wireName())
                 .startsWith("0:chunk", "1:error");
     }
 }

@@ -1,16 +1,16 @@
 package io.bedrockstream.engine;
 
+import static io.bedrockstream.engine.ScriptedInvoker.failure;
+import static io.bedrockstream.engine.StreamEngineTest.awaitTrue;
+import static io.bedrockstream.engine.StreamEngineTest.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.bedrock.ErrorKind;
 import io.bedrockstream.bedrock.InvocationFailure;
 import io.bedrockstream.bedrock.InvocationListener;
 import io.bedrockstream.bedrock.InvocationResult;
 import io.bedrockstream.bedrock.Invoker;
 import io.bedrockstream.request.ModelRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +24,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static io.bedrockstream.engine.ScriptedInvoker.failure;
-import static io.bedrockstream.engine.StreamEngineTest.awaitTrue;
-import static io.bedrockstream.engine.StreamEngineTest.request;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Which thread does the engine's work: never the invoker's callback threads (the SDK's event loop, where a
@@ -37,8 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StreamEngineThreadsTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
-            r -> new Thread(r, "engine-test-scheduler"));
+    private final ScheduledExecutorService scheduler =
+            Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "engine-test-scheduler"));
     private final RecordingEngineListener out = new RecordingEngineListener();
     private final ExecutorService sdk2 = Executors.newFixedThreadPool(2, named("sdk"));
     private final ExecutorService sdk1 = Executors.newSingleThreadExecutor(named("sdk-single"));
@@ -81,14 +80,13 @@ class StreamEngineThreadsTest {
         public InvocationHandle invoke(ModelRequest request, InvocationListener listener) {
             invokeThreads.add(Thread.currentThread().getName());
             start(request, listener);
-            return reason -> { };
+            return reason -> {};
         }
 
         abstract void start(ModelRequest request, InvocationListener listener);
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @Test
@@ -97,7 +95,8 @@ class StreamEngineThreadsTest {
         AsyncInvoker invoker = new AsyncInvoker() {
             @Override
             void start(ModelRequest r, InvocationListener l) {
-                int attempt = attempts.computeIfAbsent(r.requestId(), k -> new AtomicInteger()).incrementAndGet();
+                int attempt = attempts.computeIfAbsent(r.requestId(), k -> new AtomicInteger())
+                        .incrementAndGet();
                 boolean throttled = r.sourceOffset() % 3 == 0 && attempt == 1;
                 sdk2.execute(() -> {
                     if (throttled) {
@@ -109,7 +108,13 @@ class StreamEngineThreadsTest {
                 });
             }
         };
-        engine(EngineSettings.builder().maxInFlight(2).retryBackoffMs(1).retryBackoffMaxMs(3).build(), invoker);
+        engine(
+                EngineSettings.builder()
+                        .maxInFlight(2)
+                        .retryBackoffMs(1)
+                        .retryBackoffMaxMs(3)
+                        .build(),
+                invoker);
         for (int i = 0; i < 100; i++) {
             engine.submit(request("r" + i, i));
         }
@@ -129,7 +134,7 @@ class StreamEngineThreadsTest {
             @Override
             void start(ModelRequest r, InvocationListener l) {
                 try {
-                    sdk1.submit(() -> { }).get(1, TimeUnit.SECONDS);
+                    sdk1.submit(() -> {}).get(1, TimeUnit.SECONDS);
                 } catch (TimeoutException e) {
                     stuck.incrementAndGet();
                     throw new IllegalStateException("the sdk thread never ran the refresh");
@@ -169,8 +174,7 @@ class StreamEngineThreadsTest {
      */
     @ParameterizedTest(name = "{0} requests, invoke {1}")
     @CsvSource({"500, throws", "500, reports", "10000, throws", "10000, reports"})
-    void aSynchronousFailureCascadeGivesEveryRequestItsOutcomeAndReturnsEverySlot(int n, String how)
-            throws Exception {
+    void aSynchronousFailureCascadeGivesEveryRequestItsOutcomeAndReturnsEverySlot(int n, String how) throws Exception {
         AtomicInteger running = new AtomicInteger();
         AtomicInteger maxRunning = new AtomicInteger();
         InvocationListener[] head = new InvocationListener[1];
@@ -180,22 +184,26 @@ class StreamEngineThreadsTest {
                 maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
                 if (r.requestId().equals("head")) {
                     head[0] = l;
-                    return reason -> { };
+                    return reason -> {};
                 }
                 running.decrementAndGet();
                 if (how.equals("throws")) {
                     throw new IllegalStateException("Unable to load credentials");
                 }
-                l.onFailure(new InvocationFailure(ErrorKind.CONFIGURATION, "AccessDeniedException",
-                        "not allowed", 403, null, null, 0));
-                return reason -> { };
+                l.onFailure(new InvocationFailure(
+                        ErrorKind.CONFIGURATION, "AccessDeniedException", "not allowed", 403, null, null, 0));
+                return reason -> {};
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
-        engine(EngineSettings.builder().maxInFlight(1).adaptiveConcurrency(false).retryMaxAttempts(1).build(),
+        engine(
+                EngineSettings.builder()
+                        .maxInFlight(1)
+                        .adaptiveConcurrency(false)
+                        .retryMaxAttempts(1)
+                        .build(),
                 invoker);
         engine.submit(request("head", 0));
         awaitTrue(() -> head[0] != null);
@@ -265,7 +273,13 @@ class StreamEngineThreadsTest {
                 sdk2.execute(() -> l.onComplete(result()));
             }
         };
-        engine(EngineSettings.builder().maxInFlight(1).retryBackoffMs(1).retryBackoffMaxMs(2).build(), invoker);
+        engine(
+                EngineSettings.builder()
+                        .maxInFlight(1)
+                        .retryBackoffMs(1)
+                        .retryBackoffMaxMs(2)
+                        .build(),
+                invoker);
         engine.submit(request("r0", 0));
         out.awaitOutcomes(1, WAIT);
         assertThat(out.eventsOf("r0")).first().satisfies(e -> {
@@ -291,8 +305,7 @@ class StreamEngineThreadsTest {
                 new java.util.concurrent.atomic.AtomicBoolean();
         EngineListener slowOutcome = new EngineListener() {
             @Override
-            public void onEvent(OutputEvent event) {
-            }
+            public void onEvent(OutputEvent event) {}
 
             @Override
             public void onOutcome(RequestOutcome outcome) {
@@ -310,8 +323,13 @@ class StreamEngineThreadsTest {
                 sdk2.execute(() -> l.onComplete(result()));
             }
         };
-        engine = new StreamEngine(EngineSettings.builder().maxInFlight(4).build(), invoker, slowOutcome, scheduler,
-                System::nanoTime, new Random(7));
+        engine = new StreamEngine(
+                EngineSettings.builder().maxInFlight(4).build(),
+                invoker,
+                slowOutcome,
+                scheduler,
+                System::nanoTime,
+                new Random(7));
         engine.submit(request("r0", 0));
         assertThat(inOutcome.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
         AtomicInteger abandonedCount = new AtomicInteger(-1);
@@ -321,12 +339,18 @@ class StreamEngineThreadsTest {
         });
         abandoner.start();
         abandoner.join(300);
-        assertThat(abandonReturned.get()).as("abandon() returned while onOutcome still ran").isFalse();
+        assertThat(abandonReturned.get())
+                .as("abandon() returned while onOutcome still ran")
+                .isFalse();
         release.countDown();
         abandoner.join(WAIT.toMillis());
         assertThat(outcomeDone.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-        assertThat(deliveredAfterAbandon.get()).as("onOutcome ran on after abandon() returned").isFalse();
-        assertThat(abandonedCount.get()).as("its outcome was delivered: not abandoned").isZero();
+        assertThat(deliveredAfterAbandon.get())
+                .as("onOutcome ran on after abandon() returned")
+                .isFalse();
+        assertThat(abandonedCount.get())
+                .as("its outcome was delivered: not abandoned")
+                .isZero();
         assertThat(engine.pending()).isZero();
     }
 }

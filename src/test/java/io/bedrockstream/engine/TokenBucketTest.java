@@ -1,8 +1,8 @@
 package io.bedrockstream.engine;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class TokenBucketTest {
     private static final long SECOND = 1_000_000_000L;

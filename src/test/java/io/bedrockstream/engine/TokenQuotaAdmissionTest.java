@@ -1,14 +1,14 @@
 package io.bedrockstream.engine;
 
+import static io.bedrockstream.engine.ScriptedInvoker.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.bedrock.ErrorKind;
 import io.bedrockstream.bedrock.InvocationResult;
 import io.bedrockstream.engine.ScriptedInvoker.Script;
 import io.bedrockstream.model.ModelFamily;
 import io.bedrockstream.request.ModelRequest;
 import io.bedrockstream.request.TokenEstimator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
@@ -17,9 +17,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
-
-import static io.bedrockstream.engine.ScriptedInvoker.failure;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Quota-aware admission: reserve input (estimated) + max tokens at an attempt's start, settle to input + output ×
@@ -48,7 +47,10 @@ class TokenQuotaAdmissionTest {
     }
 
     private static EngineSettings.Builder quota(long tpm, String weights) {
-        return EngineSettings.builder().retryBackoffMs(1).retryBackoffMaxMs(5).tokensPerMinute(tpm)
+        return EngineSettings.builder()
+                .retryBackoffMs(1)
+                .retryBackoffMaxMs(5)
+                .tokensPerMinute(tpm)
                 .quota(new EngineSettings.Quota(OutputTokenWeights.parse(weights), 4096, 60_000));
     }
 
@@ -67,7 +69,7 @@ class TokenQuotaAdmissionTest {
     }
 
     private void settle() throws Exception {
-        scheduler.submit(() -> { }).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.submit(() -> {}).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** An Anthropic body of exactly 160 ASCII bytes (40 tokens estimated) with the given max_tokens. */
@@ -76,8 +78,20 @@ class TokenQuotaAdmissionTest {
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"";
         String tail = "\"}]}";
         String body = head + "x".repeat(160 - head.length() - tail.length()) + tail;
-        return new ModelRequest(id, HAIKU, ModelFamily.ANTHROPIC, body.getBytes(StandardCharsets.UTF_8),
-                "application/json", "application/json", null, null, null, null, "requests", 0, 0);
+        return new ModelRequest(
+                id,
+                HAIKU,
+                ModelFamily.ANTHROPIC,
+                body.getBytes(StandardCharsets.UTF_8),
+                "application/json",
+                "application/json",
+                null,
+                null,
+                null,
+                null,
+                "requests",
+                0,
+                0);
     }
 
     private static InvocationResult usage(long in, long out) {
@@ -189,8 +203,9 @@ class TokenQuotaAdmissionTest {
 
     @Test
     void aThrottledAttemptGivesItsWholeReservationBackAndTheRetryReservesAgain() throws Exception {
-        start(quota(10_000, "").build(), (r, a) -> a == 1
-                ? Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException")) : null);
+        start(
+                quota(10_000, "").build(),
+                (r, a) -> a == 1 ? Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException")) : null);
         engine.submit(request("a", 1000));
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (invoker.calls().size() < 2 && System.nanoTime() < deadline) {
@@ -214,8 +229,9 @@ class TokenQuotaAdmissionTest {
     @Test
     void aFailureAfterChunksSettlesToTheInputEstimatePlusWhatWasGenerated() throws Exception {
         // "abcdefgh" generated before the failure: 2 tokens; weight 3 → 6; input estimate 40
-        start(quota(10_000, "*haiku*:3").retryMaxAttempts(1).build(), (r, a) -> Script.fail(
-                failure(ErrorKind.TRANSIENT, "modelStreamErrorException"), "abcd", "efgh"));
+        start(
+                quota(10_000, "*haiku*:3").retryMaxAttempts(1).build(),
+                (r, a) -> Script.fail(failure(ErrorKind.TRANSIENT, "modelStreamErrorException"), "abcd", "efgh"));
         engine.submit(request("a", 1000));
         out.awaitOutcomes(1, WAIT);
         awaitSlotsBack();
@@ -256,9 +272,10 @@ class TokenQuotaAdmissionTest {
         assertThat(big.completed()).isFalse();
         assertThat(big.failure().kind()).isEqualTo(ErrorKind.INVALID_REQUEST);
         assertThat(big.failure().errorType()).isEqualTo("ExceedsTokenQuota");
-        assertThat(big.failure().message()).isEqualTo("the request's max tokens (1001) exceed "
-                + "rate.tokens.per.minute (1000): Bedrock reserves input plus max tokens when a call starts, so it "
-                + "could never start; lower its max tokens or raise the quota");
+        assertThat(big.failure().message())
+                .isEqualTo("the request's max tokens (1001) exceed "
+                        + "rate.tokens.per.minute (1000): Bedrock reserves input plus max tokens when a call starts, so it "
+                        + "could never start; lower its max tokens or raise the quota");
         assertThat(out.outcome("small").completed()).isTrue();
         assertThat(invoker.calls()).extracting(c -> c.request.requestId()).containsExactly("small");
         assertThat(engine.tokensReserved()).isZero();
@@ -290,8 +307,11 @@ class TokenQuotaAdmissionTest {
     @Test
     void withoutATokenQuotaNorLearningNothingIsReserved() throws Exception {
         // at defaults the engine counts (QuotaLearningEngineTest): it learns a budget from the first throttle
-        start(EngineSettings.builder().quota(new EngineSettings.Quota(OutputTokenWeights.NONE, 4096, 60_000, true,
-                false)).build(), (r, a) -> Script.complete("x"));
+        start(
+                EngineSettings.builder()
+                        .quota(new EngineSettings.Quota(OutputTokenWeights.NONE, 4096, 60_000, true, false))
+                        .build(),
+                (r, a) -> Script.complete("x"));
         engine.submit(request("a", 1000));
         out.awaitOutcomes(1, WAIT);
         awaitSlotsBack();

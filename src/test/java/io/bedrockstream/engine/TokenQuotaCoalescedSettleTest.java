@@ -1,18 +1,17 @@
 package io.bedrockstream.engine;
 
+import static io.bedrockstream.engine.ScriptedInvoker.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.bedrock.ErrorKind;
 import io.bedrockstream.engine.ScriptedInvoker.Script;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static io.bedrockstream.engine.ScriptedInvoker.failure;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * A throttle that arrives mid-stream (Bedrock's throttlingException stream event) comes after Bedrock reserved and
@@ -42,12 +41,20 @@ class TokenQuotaCoalescedSettleTest {
 
     private long settledAfterAMidStreamThrottle(long coalesceMs) throws Exception {
         // "abcdefgh" generated before the throttle: 2 tokens; input estimate 40
-        invoker = new ScriptedInvoker((r, a) -> Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException"),
-                "abcd", "efgh"));
-        engine = new StreamEngine(EngineSettings.builder().retryThrottlingMaxAttempts(1).tokensPerMinute(10_000)
-                .coalesceMs(coalesceMs)
-                .quota(new EngineSettings.Quota(OutputTokenWeights.NONE, 4096, 60_000)).build(),
-                invoker, out, scheduler, clock::get, new Random(7));
+        invoker = new ScriptedInvoker(
+                (r, a) -> Script.fail(failure(ErrorKind.THROTTLING, "ThrottlingException"), "abcd", "efgh"));
+        engine = new StreamEngine(
+                EngineSettings.builder()
+                        .retryThrottlingMaxAttempts(1)
+                        .tokensPerMinute(10_000)
+                        .coalesceMs(coalesceMs)
+                        .quota(new EngineSettings.Quota(OutputTokenWeights.NONE, 4096, 60_000))
+                        .build(),
+                invoker,
+                out,
+                scheduler,
+                clock::get,
+                new Random(7));
         engine.submit(TokenQuotaAdmissionTest.request("a", 1000));
         out.awaitOutcomes(1, WAIT);
         StreamEngineTest.awaitTrue(() -> engine.running() == 0);

@@ -1,17 +1,16 @@
 package io.bedrockstream.engine;
 
+import static io.bedrockstream.engine.ScriptedInvoker.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.bedrock.ErrorKind;
 import io.bedrockstream.engine.ScriptedInvoker.Script;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-
-import static io.bedrockstream.engine.ScriptedInvoker.failure;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every reservation path at once, on the real clock with a one-second quota window so that requests wait for
@@ -67,10 +66,22 @@ class TokenQuotaLeakStressTest {
                 }
             };
         });
-        engine = new StreamEngine(EngineSettings.builder().maxInFlight(64).adaptiveConcurrency(false).retryBackoffMs(1).retryBackoffMaxMs(5)
-                .invocationTimeoutMs(200).tokensPerMinute(30_000).coalesceMs(n(3))
-                .quota(new EngineSettings.Quota(OutputTokenWeights.NONE, 4096, 1_000)).build(),
-                invoker, out, scheduler, System::nanoTime, new Random(11));
+        engine = new StreamEngine(
+                EngineSettings.builder()
+                        .maxInFlight(64)
+                        .adaptiveConcurrency(false)
+                        .retryBackoffMs(1)
+                        .retryBackoffMaxMs(5)
+                        .invocationTimeoutMs(200)
+                        .tokensPerMinute(30_000)
+                        .coalesceMs(n(3))
+                        .quota(new EngineSettings.Quota(OutputTokenWeights.NONE, 4096, 1_000))
+                        .build(),
+                invoker,
+                out,
+                scheduler,
+                System::nanoTime,
+                new Random(11));
         Random random = new Random(5);
         for (int i = 0; i < REQUESTS; i++) {
             String id = i < HELD ? "h-" + i : "r-" + i;
@@ -84,7 +95,8 @@ class TokenQuotaLeakStressTest {
         assertThat(engine.pending()).isZero();
         assertThat(engine.tokenReservations()).isZero();
         assertThat(engine.tokensReserved()).isZero();
-        assertThat(engine.tokensReservedTotal()).as("requests waited for the quota: more reserved than it holds")
+        assertThat(engine.tokensReservedTotal())
+                .as("requests waited for the quota: more reserved than it holds")
                 .isGreaterThan(3 * 30_000);
     }
 

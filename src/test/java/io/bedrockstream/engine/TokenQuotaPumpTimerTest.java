@@ -1,10 +1,9 @@
 package io.bedrockstream.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.engine.ScriptedInvoker.Script;
 import io.bedrockstream.request.ModelRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -14,8 +13,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * When the head of the queue needs more tokens than the budget can ever refill to while calls hold their
@@ -65,13 +64,17 @@ class TokenQuotaPumpTimerTest {
     }
 
     private void settle() throws Exception {
-        scheduler.submit(() -> { }).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.submit(() -> {}).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Test
     void aHeadThatOnlyASettleCanFitArmsNoTokenByTokenTimer() throws Exception {
-        start(EngineSettings.builder().tokensPerMinute(2_000_000)
-                .quota(new EngineSettings.Quota(OutputTokenWeights.NONE, 4096, 60_000)).build(), (r, a) -> null);
+        start(
+                EngineSettings.builder()
+                        .tokensPerMinute(2_000_000)
+                        .quota(new EngineSettings.Quota(OutputTokenWeights.NONE, 4096, 60_000))
+                        .build(),
+                (r, a) -> null);
         engine.submit(TokenQuotaAdmissionTest.request("a", 900_000));
         engine.submit(TokenQuotaAdmissionTest.request("b", 900_000));
         engine.submit(TokenQuotaAdmissionTest.request("c", 900_000)); // 900,040 > 2,000,000 - 1,800,080
@@ -81,13 +84,19 @@ class TokenQuotaPumpTimerTest {
         settle();
 
         List<Long> shortTimers = scheduler.delaysNanos.stream()
-                .filter(d -> d > 0 && d < TimeUnit.SECONDS.toNanos(1)).toList(); // 0: execute()/submit()
-        assertThat(shortTimers).as("timers under 1 s armed while only a settle could make room (%d in all)",
-                scheduler.delaysNanos.size()).isEmpty();
+                .filter(d -> d > 0 && d < TimeUnit.SECONDS.toNanos(1))
+                .toList(); // 0: execute()/submit()
+        assertThat(shortTimers)
+                .as(
+                        "timers under 1 s armed while only a settle could make room (%d in all)",
+                        scheduler.delaysNanos.size())
+                .isEmpty();
 
         // and the settle does start "c" at once
-        invoker.calls().get(0).listener.onComplete(new io.bedrockstream.bedrock.InvocationResult("end_turn", 40L,
-                10L, 1L, 2L, 0));
+        invoker.calls()
+                .get(0)
+                .listener
+                .onComplete(new io.bedrockstream.bedrock.InvocationResult("end_turn", 40L, 10L, 1L, 2L, 0));
         StreamEngineTest.awaitTrue(() -> invoker.calls().size() == 3);
         assertThat(invoker.calls()).extracting(c -> c.request.requestId()).containsExactly("a", "b", "c");
     }

@@ -23,55 +23,103 @@ class LayeringTest {
 
     @Test
     void theConnectorsLayersOnlyPointDown() {
-        layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("contract").definedBy(ROOT + ".contract..")
-                .layer("model").definedBy(ROOT + ".model..")
-                .layer("request").definedBy(ROOT + ".request..")
-                .layer("bedrock").definedBy(ROOT + ".bedrock..")
-                .layer("engine").definedBy(ROOT + ".engine..")
-                .layer("connect").definedBy(ROOT + ".connect..")
-                .layer("emulator").definedBy(ROOT + ".emulator..")
-                .layer("assembler").definedBy(ROOT + ".streams..")
-                .whereLayer("connect").mayNotBeAccessedByAnyLayer()
-                .whereLayer("engine").mayOnlyBeAccessedByLayers("connect")
-                .whereLayer("bedrock").mayOnlyBeAccessedByLayers("engine", "connect")
-                .whereLayer("request").mayOnlyBeAccessedByLayers("bedrock", "engine", "connect")
-                .whereLayer("model").mayOnlyBeAccessedByLayers("request", "bedrock", "engine", "connect")
-                .whereLayer("contract").mayOnlyBeAccessedByLayers("connect", "assembler")
-                .whereLayer("emulator").mayNotBeAccessedByAnyLayer()
-                .whereLayer("assembler").mayNotBeAccessedByAnyLayer()
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("contract")
+                .definedBy(ROOT + ".contract..")
+                .layer("model")
+                .definedBy(ROOT + ".model..")
+                .layer("request")
+                .definedBy(ROOT + ".request..")
+                .layer("bedrock")
+                .definedBy(ROOT + ".bedrock..")
+                .layer("engine")
+                .definedBy(ROOT + ".engine..")
+                .layer("connect")
+                .definedBy(ROOT + ".connect..")
+                .layer("emulator")
+                .definedBy(ROOT + ".emulator..")
+                .layer("assembler")
+                .definedBy(ROOT + ".streams..")
+                .whereLayer("connect")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("engine")
+                .mayOnlyBeAccessedByLayers("connect")
+                .whereLayer("bedrock")
+                .mayOnlyBeAccessedByLayers("engine", "connect")
+                .whereLayer("request")
+                .mayOnlyBeAccessedByLayers("bedrock", "engine", "connect")
+                .whereLayer("model")
+                .mayOnlyBeAccessedByLayers("request", "bedrock", "engine", "connect")
+                .whereLayer("contract")
+                .mayOnlyBeAccessedByLayers("connect", "assembler")
+                .whereLayer("emulator")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("assembler")
+                .mayNotBeAccessedByAnyLayer()
                 .check(MAIN);
     }
 
     @Test
     void belowConnectNothingKnowsKafka() {
-        noClasses().that().resideInAnyPackage(ROOT + ".engine..", ROOT + ".bedrock..", ROOT + ".request..",
-                        ROOT + ".model..", ROOT + ".contract..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        ROOT + ".engine..",
+                        ROOT + ".bedrock..",
+                        ROOT + ".request..",
+                        ROOT + ".model..",
+                        ROOT + ".contract..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.apache.kafka..")
                 .check(MAIN);
     }
 
     @Test
     void theContractNeedsOnlyTheJdk() {
-        classes().that().resideInAPackage(ROOT + ".contract..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage(ROOT + ".contract..", "java..")
+        classes()
+                .that()
+                .resideInAPackage(ROOT + ".contract..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(ROOT + ".contract..", "java..")
                 .check(MAIN);
     }
 
     @Test
     void theEmulatorNeedsOnlyItsDeclaredDependencies() {
-        classes().that().resideInAPackage(ROOT + ".emulator..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage(ROOT + ".emulator..", "java..", "javax..",
-                        "io.netty..", "com.fasterxml.jackson..", "org.slf4j..")
+        classes()
+                .that()
+                .resideInAPackage(ROOT + ".emulator..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(
+                        ROOT + ".emulator..",
+                        "java..",
+                        "javax..",
+                        "io.netty..",
+                        "com.fasterxml.jackson..",
+                        "org.slf4j..")
                 .check(MAIN);
     }
 
     @Test
     void theAssemblerNeedsKafkaStreamsJacksonAndTheContractOnly() {
-        classes().that().resideInAPackage(ROOT + ".streams..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage(ROOT + ".streams..", ROOT + ".contract..",
-                        "java..", "org.apache.kafka.streams..", "org.apache.kafka.common..",
-                        "org.apache.kafka.clients..", "com.fasterxml.jackson..", "org.slf4j..")
+        classes()
+                .that()
+                .resideInAPackage(ROOT + ".streams..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(
+                        ROOT + ".streams..",
+                        ROOT + ".contract..",
+                        "java..",
+                        "org.apache.kafka.streams..",
+                        "org.apache.kafka.common..",
+                        "org.apache.kafka.clients..",
+                        "com.fasterxml.jackson..",
+                        "org.slf4j..")
                 .check(MAIN);
     }
 }

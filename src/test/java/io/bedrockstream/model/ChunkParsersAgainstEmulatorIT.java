@@ -1,8 +1,15 @@
 package io.bedrockstream.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.bedrockstream.emulator.Attempt;
 import io.bedrockstream.emulator.BedrockEmulator;
 import io.bedrockstream.emulator.EmulatorOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,14 +23,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamRequest;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamResponseHandler;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every family's parser against the project's emulator, through the real SDK client (retries off): the
@@ -59,26 +58,26 @@ class ChunkParsersAgainstEmulatorIT {
 
     @ParameterizedTest(name = "{0} {1}, max tokens {2}")
     @CsvSource({
-            "ANTHROPIC,    anthropic.claude-3-haiku-20240307-v1:0, ,  end_turn",
-            "ANTHROPIC,    us.anthropic.claude-3-5-sonnet-20241022-v2:0, 4, max_tokens",
-            "TITAN,        amazon.titan-text-express-v1, , FINISH",
-            "TITAN,        amazon.titan-text-premier-v1:0, 4, LENGTH",
-            "NOVA,         us.amazon.nova-lite-v1:0, , end_turn",
-            "NOVA,         amazon.nova-pro-v1:0, 4, max_tokens",
-            "LLAMA,        meta.llama3-1-8b-instruct-v1:0, , stop",
-            "LLAMA,        arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.meta.llama3-2-3b-instruct-v1:0, 4, length",
-            "MISTRAL,      mistral.mistral-7b-instruct-v0:2, , stop",
-            "MISTRAL,      mistral.mixtral-8x7b-instruct-v0:1, 4, length",
-            "MISTRAL_CHAT, mistral.mistral-large-2407-v1:0, , stop",
-            "MISTRAL_CHAT, mistral.mistral-large-2407-v1:0, 4, length",
-            "COHERE,       cohere.command-r-v1:0, , COMPLETE",
-            "COHERE,       cohere.command-r-plus-v1:0, 4, MAX_TOKENS",
-            "JAMBA,        ai21.jamba-1-5-mini-v1:0, , stop",
-            "JAMBA,        ai21.jamba-1-5-large-v1:0, 4, length",
-            "DEEPSEEK,     us.deepseek.r1-v1:0, , stop",
-            "DEEPSEEK,     us.deepseek.r1-v1:0, 4, length",
-            "OPENAI,       openai.gpt-oss-20b-1:0, , stop",
-            "OPENAI,       openai.gpt-oss-120b-1:0, 4, length",
+        "ANTHROPIC,    anthropic.claude-3-haiku-20240307-v1:0, ,  end_turn",
+        "ANTHROPIC,    us.anthropic.claude-3-5-sonnet-20241022-v2:0, 4, max_tokens",
+        "TITAN,        amazon.titan-text-express-v1, , FINISH",
+        "TITAN,        amazon.titan-text-premier-v1:0, 4, LENGTH",
+        "NOVA,         us.amazon.nova-lite-v1:0, , end_turn",
+        "NOVA,         amazon.nova-pro-v1:0, 4, max_tokens",
+        "LLAMA,        meta.llama3-1-8b-instruct-v1:0, , stop",
+        "LLAMA,        arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.meta.llama3-2-3b-instruct-v1:0, 4, length",
+        "MISTRAL,      mistral.mistral-7b-instruct-v0:2, , stop",
+        "MISTRAL,      mistral.mixtral-8x7b-instruct-v0:1, 4, length",
+        "MISTRAL_CHAT, mistral.mistral-large-2407-v1:0, , stop",
+        "MISTRAL_CHAT, mistral.mistral-large-2407-v1:0, 4, length",
+        "COHERE,       cohere.command-r-v1:0, , COMPLETE",
+        "COHERE,       cohere.command-r-plus-v1:0, 4, MAX_TOKENS",
+        "JAMBA,        ai21.jamba-1-5-mini-v1:0, , stop",
+        "JAMBA,        ai21.jamba-1-5-large-v1:0, 4, length",
+        "DEEPSEEK,     us.deepseek.r1-v1:0, , stop",
+        "DEEPSEEK,     us.deepseek.r1-v1:0, 4, length",
+        "OPENAI,       openai.gpt-oss-20b-1:0, , stop",
+        "OPENAI,       openai.gpt-oss-120b-1:0, 4, length",
     })
     void parsedDeltasAreTheEmulatorsText(ModelFamily family, String modelId, Integer maxTokens, String stopReason)
             throws Exception {
@@ -103,7 +102,8 @@ class ChunkParsersAgainstEmulatorIT {
         parsed.stream().filter(p -> p.text() != null).forEach(p -> text.append(p.text()));
         assertThat(text.toString()).isEqualTo(attempts.get(0).text());
         int words = maxTokens == null ? 9 : maxTokens;
-        assertThat(text.toString().split(" ", -1)).as("words, each possibly holding spaces itself")
+        assertThat(text.toString().split(" ", -1))
+                .as("words, each possibly holding spaces itself")
                 .hasSizeGreaterThanOrEqualTo(words);
 
         // the end: the last chunk is terminal and carries the metrics; no text follows the first terminal chunk
@@ -122,7 +122,8 @@ class ChunkParsersAgainstEmulatorIT {
         // Nova ends with messageStop and then metadata, and both are end markers; every other family has one
         assertThat(parsed.size() - firstTerminal).isEqualTo(family == ModelFamily.NOVA ? 2 : 1);
 
-        assertThat(parsed.stream().map(ParsedChunk::stopReason).filter(r -> r != null)).containsExactly(stopReason);
+        assertThat(parsed.stream().map(ParsedChunk::stopReason).filter(r -> r != null))
+                .containsExactly(stopReason);
         assertThat(lastNonNull(parsed, true)).isEqualTo(last.metrics().inputTokenCount());
         assertThat(lastNonNull(parsed, false)).isEqualTo((long) words);
 
@@ -163,9 +164,14 @@ class ChunkParsersAgainstEmulatorIT {
                         .onChunk(part -> chunks.add(part.bytes().asByteArray()))
                         .build())
                 .build();
-        client.invokeModelWithResponseStream(InvokeModelWithResponseStreamRequest.builder()
-                        .modelId(modelId).contentType("application/json").accept("application/json")
-                        .body(SdkBytes.fromByteArray(body)).build(), handler)
+        client.invokeModelWithResponseStream(
+                        InvokeModelWithResponseStreamRequest.builder()
+                                .modelId(modelId)
+                                .contentType("application/json")
+                                .accept("application/json")
+                                .body(SdkBytes.fromByteArray(body))
+                                .build(),
+                        handler)
                 .get(20, TimeUnit.SECONDS);
         return chunks;
     }

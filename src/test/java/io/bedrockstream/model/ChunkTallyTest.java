@@ -1,8 +1,8 @@
 package io.bedrockstream.model;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class ChunkTallyTest {
 
@@ -50,12 +50,13 @@ class ChunkTallyTest {
     void talliesARealAnthropicStream() {
         ChunkParser parser = ChunkParsers.forFamily(ModelFamily.ANTHROPIC);
         ChunkTally tally = new ChunkTally();
-        for (String chunk : new String[]{
-                "{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":10,\"output_tokens\":1}}}",
-                "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}",
-                "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":15}}",
-                "{\"type\":\"message_stop\",\"amazon-bedrock-invocationMetrics\":{\"inputTokenCount\":10,"
-                        + "\"outputTokenCount\":15,\"invocationLatency\":1798,\"firstByteLatency\":1507}}"}) {
+        for (String chunk : new String[] {
+            "{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":10,\"output_tokens\":1}}}",
+            "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}",
+            "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":15}}",
+            "{\"type\":\"message_stop\",\"amazon-bedrock-invocationMetrics\":{\"inputTokenCount\":10,"
+                    + "\"outputTokenCount\":15,\"invocationLatency\":1798,\"firstByteLatency\":1507}}"
+        }) {
             tally.add(parser.parse(chunk.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
         assertThat(tally.text()).isEqualTo("Hi");

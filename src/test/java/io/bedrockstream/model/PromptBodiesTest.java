@@ -1,16 +1,15 @@
 package io.bedrockstream.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import java.io.IOException;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PromptBodiesTest {
 
@@ -42,7 +41,8 @@ class PromptBodiesTest {
 
     @Test
     void anthropicWithACachedSystemPromptSendsItAsATextBlockWithCacheControl() throws IOException {
-        assertThat(new String(PromptBodies.build(ModelFamily.ANTHROPIC, FULL, true), java.nio.charset.StandardCharsets.UTF_8))
+        assertThat(new String(
+                        PromptBodies.build(ModelFamily.ANTHROPIC, FULL, true), java.nio.charset.StandardCharsets.UTF_8))
                 .isEqualTo("{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":100,"
                         + "\"system\":[{\"type\":\"text\",\"text\":\"be brief\",\"cache_control\":{\"type\":\"ephemeral\"}}],"
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
@@ -84,14 +84,22 @@ class PromptBodiesTest {
 
     @Test
     void llama3Template() throws IOException {
-        assertThat(body(ModelFamily.LLAMA, PLAIN)).isEqualTo(MAPPER.createObjectNode().put("prompt",
-                "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nhi<|eot_id|>"
-                        + "<|start_header_id|>assistant<|end_header_id|>\n\n"));
-        assertThat(body(ModelFamily.LLAMA, FULL)).isEqualTo(MAPPER.createObjectNode()
-                .put("prompt", "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nbe brief<|eot_id|>"
-                        + "<|start_header_id|>user<|end_header_id|>\n\nhi<|eot_id|>"
-                        + "<|start_header_id|>assistant<|end_header_id|>\n\n")
-                .put("max_gen_len", 100).put("temperature", 0.5).put("top_p", 0.9));
+        assertThat(body(ModelFamily.LLAMA, PLAIN))
+                .isEqualTo(MAPPER.createObjectNode()
+                        .put(
+                                "prompt",
+                                "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nhi<|eot_id|>"
+                                        + "<|start_header_id|>assistant<|end_header_id|>\n\n"));
+        assertThat(body(ModelFamily.LLAMA, FULL))
+                .isEqualTo(MAPPER.createObjectNode()
+                        .put(
+                                "prompt",
+                                "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nbe brief<|eot_id|>"
+                                        + "<|start_header_id|>user<|end_header_id|>\n\nhi<|eot_id|>"
+                                        + "<|start_header_id|>assistant<|end_header_id|>\n\n")
+                        .put("max_gen_len", 100)
+                        .put("temperature", 0.5)
+                        .put("top_p", 0.9));
     }
 
     @Test
@@ -128,8 +136,9 @@ class PromptBodiesTest {
 
     @Test
     void deepSeek() throws IOException {
-        assertThat(body(ModelFamily.DEEPSEEK, PLAIN)).isEqualTo(MAPPER.createObjectNode()
-                .put("prompt", "<｜begin▁of▁sentence｜><｜User｜>hi<｜Assistant｜><think>\n"));
+        assertThat(body(ModelFamily.DEEPSEEK, PLAIN))
+                .isEqualTo(MAPPER.createObjectNode()
+                        .put("prompt", "<｜begin▁of▁sentence｜><｜User｜>hi<｜Assistant｜><think>\n"));
         assertThat(body(ModelFamily.DEEPSEEK, FULL)).isEqualTo(json("""
                 {"prompt":"<｜begin▁of▁sentence｜>be brief<｜User｜>hi<｜Assistant｜><think>\\n",
                  "max_tokens":100,"temperature":0.5,"top_p":0.9,"stop":["END","STOP"]}"""));
@@ -164,7 +173,8 @@ class PromptBodiesTest {
 
     @Test
     void nullPromptIsRefused() {
-        assertThatThrownBy(() -> PromptBodies.build(ModelFamily.ANTHROPIC, new PromptSpec(null, null, null, null, null, null)))
+        assertThatThrownBy(() ->
+                        PromptBodies.build(ModelFamily.ANTHROPIC, new PromptSpec(null, null, null, null, null, null)))
                 .isInstanceOf(NullPointerException.class);
     }
 
@@ -180,8 +190,11 @@ class PromptBodiesTest {
     /** Where each family's body carries the user's text. */
     private static String promptText(ModelFamily family, JsonNode body) {
         return switch (family) {
-            case ANTHROPIC, MISTRAL_CHAT, JAMBA, OPENAI -> body.at("/messages").get(body.at("/messages").size() - 1)
-                    .at("/content").textValue();
+            case ANTHROPIC, MISTRAL_CHAT, JAMBA, OPENAI ->
+                body.at("/messages")
+                        .get(body.at("/messages").size() - 1)
+                        .at("/content")
+                        .textValue();
             case TITAN -> body.at("/inputText").textValue();
             case NOVA -> body.at("/messages/0/content/0/text").textValue();
             case LLAMA, MISTRAL, DEEPSEEK -> body.at("/prompt").textValue();
@@ -192,11 +205,15 @@ class PromptBodiesTest {
     @Test
     void userTextIsExactlyThePromptWhereTheFamilyHasAField() throws IOException {
         PromptSpec spec = new PromptSpec(NASTY, null, null, null, null, null);
-        assertThat(body(ModelFamily.ANTHROPIC, spec).at("/messages/0/content").textValue()).isEqualTo(NASTY);
-        assertThat(body(ModelFamily.NOVA, spec).at("/messages/0/content/0/text").textValue()).isEqualTo(NASTY);
+        assertThat(body(ModelFamily.ANTHROPIC, spec).at("/messages/0/content").textValue())
+                .isEqualTo(NASTY);
+        assertThat(body(ModelFamily.NOVA, spec).at("/messages/0/content/0/text").textValue())
+                .isEqualTo(NASTY);
         assertThat(body(ModelFamily.COHERE, spec).at("/message").textValue()).isEqualTo(NASTY);
         assertThat(body(ModelFamily.TITAN, spec).at("/inputText").textValue()).isEqualTo(NASTY);
-        assertThat(body(ModelFamily.OPENAI, spec).at("/messages/0/content").textValue()).isEqualTo(NASTY);
-        assertThat(body(ModelFamily.MISTRAL, spec).at("/prompt").textValue()).isEqualTo("<s>[INST] " + NASTY + " [/INST]");
+        assertThat(body(ModelFamily.OPENAI, spec).at("/messages/0/content").textValue())
+                .isEqualTo(NASTY);
+        assertThat(body(ModelFamily.MISTRAL, spec).at("/prompt").textValue())
+                .isEqualTo("<s>[INST] " + NASTY + " [/INST]");
     }
 }

@@ -48,31 +48,46 @@ class ArtifactsPackagedIT {
             }
         }
         List<String> ours = classesByJar.values().stream().flatMap(List::stream).toList();
-        assertThat(ours).contains("io/bedrockstream/connect/BedrockSinkConnector.class",
-                "io/bedrockstream/connect/BedrockSourceConnector.class",
-                "io/bedrockstream/contract/ChunkField.class");
-        assertThat(ours).noneMatch(n -> n.startsWith("io/bedrockstream/emulator/"))
+        assertThat(ours)
+                .contains(
+                        "io/bedrockstream/connect/BedrockSinkConnector.class",
+                        "io/bedrockstream/connect/BedrockSourceConnector.class",
+                        "io/bedrockstream/contract/ChunkField.class");
+        assertThat(ours)
+                .noneMatch(n -> n.startsWith("io/bedrockstream/emulator/"))
                 .noneMatch(n -> n.startsWith("io/bedrockstream/streams/"));
         // one jar of ours: the connector
-        assertThat(classesByJar.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey))
-                .singleElement().asString().endsWith("/lib/kafka-connect-bedrock-stream-" + PROJECT.pluginVersion()
-                        + ".jar");
+        assertThat(classesByJar.entrySet().stream()
+                        .filter(e -> !e.getValue().isEmpty())
+                        .map(Map.Entry::getKey))
+                .singleElement()
+                .asString()
+                .endsWith("/lib/kafka-connect-bedrock-stream-" + PROJECT.pluginVersion() + ".jar");
     }
 
     @Test
     void theAssemblerJarHoldsTheAssemblerAndTheContractAndItsPomNoAwsSdk() throws IOException {
         Path jar = PROJECT.assemblerJar();
         try (ZipFile zip = new ZipFile(jar.toFile())) {
-            List<String> classes = zip.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".class")).toList();
-            assertThat(classes).contains("io/bedrockstream/streams/ChunkAssembler.class",
-                    "io/bedrockstream/contract/ChunkField.class");
-            assertThat(classes).allMatch(n -> n.startsWith("io/bedrockstream/streams/")
-                    || n.startsWith("io/bedrockstream/contract/"));
+            List<String> classes = zip.stream()
+                    .map(ZipEntry::getName)
+                    .filter(n -> n.endsWith(".class"))
+                    .toList();
+            assertThat(classes)
+                    .contains(
+                            "io/bedrockstream/streams/ChunkAssembler.class",
+                            "io/bedrockstream/contract/ChunkField.class");
+            assertThat(classes)
+                    .allMatch(n ->
+                            n.startsWith("io/bedrockstream/streams/") || n.startsWith("io/bedrockstream/contract/"));
             ZipEntry pom = zip.getEntry("META-INF/maven/io.bedrockstream/bedrock-stream-assembler/pom.xml");
             assertThat(pom).isNotNull();
             Element project;
             try (InputStream in = zip.getInputStream(pom)) {
-                project = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(in).getDocumentElement();
+                project = DocumentBuilderFactory.newInstance()
+                        .newDocumentBuilder()
+                        .parse(in)
+                        .getDocumentElement();
             } catch (ParserConfigurationException | SAXException e) {
                 throw new AssertionError("the assembler's pom.xml does not parse", e);
             }
@@ -83,10 +98,14 @@ class ArtifactsPackagedIT {
             for (int i = 0; i < list.getLength(); i++) {
                 Element d = (Element) list.item(i);
                 String scope = child(d, "scope");
-                deps.add(child(d, "groupId") + ":" + child(d, "artifactId") + ":" + (scope == null ? "compile" : scope));
+                deps.add(
+                        child(d, "groupId") + ":" + child(d, "artifactId") + ":" + (scope == null ? "compile" : scope));
             }
-            assertThat(deps).containsExactly("com.fasterxml.jackson.core:jackson-databind:compile",
-                    "org.apache.kafka:kafka-streams:provided", "org.slf4j:slf4j-api:provided");
+            assertThat(deps)
+                    .containsExactly(
+                            "com.fasterxml.jackson.core:jackson-databind:compile",
+                            "org.apache.kafka:kafka-streams:provided",
+                            "org.slf4j:slf4j-api:provided");
         }
     }
 
@@ -97,18 +116,28 @@ class ArtifactsPackagedIT {
         classpath.add(PROJECT.target().resolve("test-classes")); // AssemblerAlone only
         for (Path p : HostClasspath.entries()) {
             String s = p.toString().replace('\\', '/');
-            boolean connectorOrSdk = s.contains("/software/amazon/") || s.contains("/io/netty/")
-                    || s.endsWith("/target/classes") || s.endsWith("/target/test-classes")
-                    || s.contains("/org/apache/kafka/connect") || s.contains("/kafka-connect-bedrock-stream");
+            boolean connectorOrSdk = s.contains("/software/amazon/")
+                    || s.contains("/io/netty/")
+                    || s.endsWith("/target/classes")
+                    || s.endsWith("/target/test-classes")
+                    || s.contains("/org/apache/kafka/connect")
+                    || s.contains("/kafka-connect-bedrock-stream");
             if (!connectorOrSdk) {
                 classpath.add(p);
             }
         }
         assertThat(classpath).noneMatch(p -> p.toString().contains("awssdk"));
         Path dir = Files.createTempDirectory("assembler-alone");
-        ChildProcess child = ChildProcess.start("assembler-alone", List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                HostClasspath.join(classpath), AssemblerAlone.class.getName()), dir, dir.resolve("out.log"), Map.of());
+        ChildProcess child = ChildProcess.start(
+                "assembler-alone",
+                List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        HostClasspath.join(classpath),
+                        AssemblerAlone.class.getName()),
+                dir,
+                dir.resolve("out.log"),
+                Map.of());
         int exit = child.awaitExit(Duration.ofSeconds(90));
         String out = Files.readString(child.log());
         assertThat(exit).as(out).isZero();

@@ -47,14 +47,27 @@ class CredentialsPackagedIT {
     static void startProcesses() throws Exception {
         ProjectLayout project = ProjectLayout.locate();
         local = LocalKafkaConnect.create(project, "credentials-it-" + System.currentTimeMillis(), System.out);
-        local.launchEmulator(List.of("--seed", "5", "--words", "12", "--per-chunk", "3",
-                "--access-key-id", BASE_KEY, "--secret-access-key", BASE_SECRET,
-                "--sts-roles", EKS_ROLE + "," + PROFILE_ROLE, "--sts-web-identity-tokens", TOKEN));
+        local.launchEmulator(List.of(
+                "--seed",
+                "5",
+                "--words",
+                "12",
+                "--per-chunk",
+                "3",
+                "--access-key-id",
+                BASE_KEY,
+                "--secret-access-key",
+                BASE_SECRET,
+                "--sts-roles",
+                EKS_ROLE + "," + PROFILE_ROLE,
+                "--sts-web-identity-tokens",
+                TOKEN));
         local.startBroker(Duration.ofSeconds(60));
         URI emulator = local.awaitEmulator(Duration.ofSeconds(30));
 
         Path aws = Files.createDirectories(local.runDir().resolve("aws"));
-        Path config = Files.writeString(aws.resolve("config"), """
+        Path config = Files.writeString(
+                aws.resolve("config"), """
                 [profile base]
                 region = us-east-1
                 [profile bedrock]
@@ -66,7 +79,8 @@ class CredentialsPackagedIT {
                 source_profile = base
                 region = us-east-1
                 """.formatted(PROFILE_ROLE, DENIED_ROLE), StandardCharsets.UTF_8);
-        Path credentials = Files.writeString(aws.resolve("credentials"), """
+        Path credentials = Files.writeString(
+                aws.resolve("credentials"), """
                 [base]
                 aws_access_key_id = %s
                 aws_secret_access_key = %s
@@ -83,8 +97,14 @@ class CredentialsPackagedIT {
         environment.put("AWS_REGION", "us-east-1");
         environment.put("AWS_EC2_METADATA_DISABLED", "true");
         // whatever this machine has must not come first in the default chain
-        for (String unset : new String[] {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-                "AWS_PROFILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"}) {
+        for (String unset : new String[] {
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_PROFILE",
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI"
+        }) {
             environment.put(unset, null);
         }
         local.startWorker(Duration.ofSeconds(90), environment);
@@ -98,7 +118,8 @@ class CredentialsPackagedIT {
     }
 
     private static PackagedPluginChecks checks(String connector) {
-        return new PackagedPluginChecks(local, connector, local.process("connect-worker").log());
+        return new PackagedPluginChecks(
+                local, connector, local.process("connect-worker").log());
     }
 
     private static Consumer<Map<String, String>> credentials(String provider, String... more) {
@@ -113,9 +134,12 @@ class CredentialsPackagedIT {
     }
 
     private static JsonNode emulatorStats() throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(local.emulatorEndpoint() + "/_emulator/stats")).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(local.emulatorEndpoint() + "/_emulator/stats"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return JSON.readTree(response.body());
     }
@@ -128,14 +152,19 @@ class CredentialsPackagedIT {
     void anEksPodsWebIdentityThroughTheDefaultChainStreamsARequest() throws Exception {
         JsonNode before = emulatorStats();
 
-        checks("bedrock-web-identity").assertOneRequestStreamsItsChunksThenOneCompleteRecord("-web-identity", "wi-1",
-                "Say hello from an EKS pod.", credentials("default"));
+        checks("bedrock-web-identity")
+                .assertOneRequestStreamsItsChunksThenOneCompleteRecord(
+                        "-web-identity", "wi-1", "Say hello from an EKS pod.", credentials("default"));
 
         JsonNode after = emulatorStats();
-        assertThat(sts(after, "AssumeRoleWithWebIdentity ok")).isGreaterThan(sts(before, "AssumeRoleWithWebIdentity ok"));
-        assertThat(after.path("callsWithSessionToken").asLong() - before.path("callsWithSessionToken").asLong())
-                .isEqualTo(after.path("calls").asLong() - before.path("calls").asLong()).isPositive();
-        assertThat(local.process("connect-worker").log()).content()
+        assertThat(sts(after, "AssumeRoleWithWebIdentity ok"))
+                .isGreaterThan(sts(before, "AssumeRoleWithWebIdentity ok"));
+        assertThat(after.path("callsWithSessionToken").asLong()
+                        - before.path("callsWithSessionToken").asLong())
+                .isEqualTo(after.path("calls").asLong() - before.path("calls").asLong())
+                .isPositive();
+        assertThat(local.process("connect-worker").log())
+                .content()
                 .doesNotContain("Unable to load an HTTP implementation");
     }
 
@@ -143,38 +172,54 @@ class CredentialsPackagedIT {
     void aProfileWithRoleArnAndSourceProfileStreamsARequest() throws Exception {
         JsonNode before = emulatorStats();
 
-        checks("bedrock-profile-role").assertOneRequestStreamsItsChunksThenOneCompleteRecord("-profile-role", "pr-1",
-                "Say hello through a role_arn profile.", credentials("profile", "bedrock.profile.name", "bedrock"));
+        checks("bedrock-profile-role")
+                .assertOneRequestStreamsItsChunksThenOneCompleteRecord(
+                        "-profile-role",
+                        "pr-1",
+                        "Say hello through a role_arn profile.",
+                        credentials("profile", "bedrock.profile.name", "bedrock"));
 
         JsonNode after = emulatorStats();
         assertThat(sts(after, "AssumeRole ok")).isGreaterThan(sts(before, "AssumeRole ok"));
-        assertThat(after.path("callsWithSessionToken").asLong() - before.path("callsWithSessionToken").asLong())
-                .isEqualTo(after.path("calls").asLong() - before.path("calls").asLong()).isPositive();
+        assertThat(after.path("callsWithSessionToken").asLong()
+                        - before.path("callsWithSessionToken").asLong())
+                .isEqualTo(after.path("calls").asLong() - before.path("calls").asLong())
+                .isPositive();
     }
 
     @Test
     void aProfileWhoseRoleCannotBeAssumedDeadLettersTheRequestAsASetupErrorAtOnce() throws Exception {
         JsonNode before = emulatorStats();
 
-        PackagedPluginChecks.DeadLettered dead = checks("bedrock-profile-denied").assertOneRequestIsDeadLettered(
-                "-denied", "denied-1", "This one cannot be signed.", credentials("profile", "bedrock.profile.name",
-                        "denied", "setup.error.action", "dlq"));
+        PackagedPluginChecks.DeadLettered dead = checks("bedrock-profile-denied")
+                .assertOneRequestIsDeadLettered(
+                        "-denied",
+                        "denied-1",
+                        "This one cannot be signed.",
+                        credentials("profile", "bedrock.profile.name", "denied", "setup.error.action", "dlq"));
 
         assertThat(dead.terminal().path("error_type").asText()).isEqualTo("CredentialsError");
-        assertThat(dead.terminal().path("error_message").asText()).startsWith("profile 'denied' "
-                + "(bedrock.credentials.provider=profile, bedrock.profile.name) gave no credentials: AccessDenied: ");
+        assertThat(dead.terminal().path("error_message").asText())
+                .startsWith(
+                        "profile 'denied' "
+                                + "(bedrock.credentials.provider=profile, bedrock.profile.name) gave no credentials: AccessDenied: ");
         Map<String, String> headers = dead.headers();
         String message = headers.get("__connect.errors.exception.message");
-        assertThat(message).startsWith("Bedrock request 'denied-1' failed after 1 attempt [CONFIGURATION "
+        assertThat(message)
+                .startsWith("Bedrock request 'denied-1' failed after 1 attempt [CONFIGURATION "
                         + "CredentialsError]: profile 'denied' (bedrock.credentials.provider=profile, "
                         + "bedrock.profile.name) gave no credentials: AccessDenied: User: arn:aws:iam::000000000000:"
-                        + "user/emulator-caller is not authorized to perform: sts:AssumeRole on resource: " + DENIED_ROLE
+                        + "user/emulator-caller is not authorized to perform: sts:AssumeRole on resource: "
+                        + DENIED_ROLE
                         + ". Check that the AWS config and credentials files the worker reads")
-                .doesNotContain(BASE_SECRET).doesNotContain("ASIA");
+                .doesNotContain(BASE_SECRET)
+                .doesNotContain("ASIA");
         assertThat(headers.get("__connect.errors.exception.class.name"))
                 .isEqualTo("io.bedrockstream.connect.BedrockRequestFailedException");
         JsonNode after = emulatorStats();
         assertThat(sts(after, "AssumeRole AccessDenied")).isGreaterThan(sts(before, "AssumeRole AccessDenied"));
-        assertThat(after.path("calls").asLong()).as("calls that reached Bedrock").isEqualTo(before.path("calls").asLong());
+        assertThat(after.path("calls").asLong())
+                .as("calls that reached Bedrock")
+                .isEqualTo(before.path("calls").asLong());
     }
 }

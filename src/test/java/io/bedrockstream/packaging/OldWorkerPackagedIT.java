@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class OldWorkerPackagedIT {
 
-    private static final Pattern KAFKA_JAR = Pattern.compile(
-            "(kafka-clients|connect-[a-z-]+?)-(\\d+\\.\\d+\\.\\d+[^/]*)\\.jar");
+    private static final Pattern KAFKA_JAR =
+            Pattern.compile("(kafka-clients|connect-[a-z-]+?)-(\\d+\\.\\d+\\.\\d+[^/]*)\\.jar");
     private static final String CONNECTOR = "bedrock-old-worker-it";
 
     private static ProjectLayout project;
@@ -44,8 +44,11 @@ class OldWorkerPackagedIT {
         Path classpathFile = project.target().resolve("kafka-3.7.classpath");
         Path mavenLog = local.runDir().resolve("kafka-3.7-classpath.log");
         // Maven resolves the 3.7 jars while the broker starts
-        ChildProcess maven = OldWorkerProcess.resolveClasspath(project,
-                project.baseDir().resolve("compat").resolve("kafka-3.7").resolve("pom.xml"), classpathFile, mavenLog);
+        ChildProcess maven = OldWorkerProcess.resolveClasspath(
+                project,
+                project.baseDir().resolve("compat").resolve("kafka-3.7").resolve("pom.xml"),
+                classpathFile,
+                mavenLog);
         local.launchEmulator(List.of("--seed", "11", "--words", "12", "--per-chunk", "3"));
         local.startBroker(Duration.ofSeconds(60));
         workerClasspath = OldWorkerProcess.awaitClasspath(maven, classpathFile, Duration.ofMinutes(5));
@@ -78,8 +81,12 @@ class OldWorkerPackagedIT {
                 kafkaJars.add(jar.group(1) + " " + jar.group(2));
             }
         }
-        assertThat(kafkaJars).contains("connect-runtime " + version, "connect-api " + version,
-                "connect-json " + version, "kafka-clients " + version);
+        assertThat(kafkaJars)
+                .contains(
+                        "connect-runtime " + version,
+                        "connect-api " + version,
+                        "connect-json " + version,
+                        "kafka-clients " + version);
         assertThat(kafkaJars).allSatisfy(jar -> assertThat(jar).endsWith(" " + version));
         assertThat(workerClasspath)
                 .noneMatch(p -> p.toAbsolutePath().normalize().startsWith(project.target()))
@@ -95,8 +102,8 @@ class OldWorkerPackagedIT {
 
     @Test
     void oneRequestStreamsItsChunksThenOneCompleteRecord() throws Exception {
-        checks.assertOneRequestStreamsItsChunksThenOneCompleteRecord("-old-worker", "old-1",
-                "Say hello to a Kafka 3.7 worker.");
+        checks.assertOneRequestStreamsItsChunksThenOneCompleteRecord(
+                "-old-worker", "old-1", "Say hello to a Kafka 3.7 worker.");
 
         JsonNode status = rest.get("/connectors/" + CONNECTOR + "/status").body();
         assertThat(status.path("connector").path("state").asText()).isEqualTo("RUNNING");

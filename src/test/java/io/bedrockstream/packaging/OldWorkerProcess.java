@@ -24,8 +24,7 @@ final class OldWorkerProcess {
 
     static final String NAME = "old-connect-worker";
 
-    private OldWorkerProcess() {
-    }
+    private OldWorkerProcess() {}
 
     /**
      * Starts {@code mvn dependency:build-classpath} on the compat pom, writing into target/; without -o, so a
@@ -33,8 +32,14 @@ final class OldWorkerProcess {
      */
     static ChildProcess resolveClasspath(ProjectLayout project, Path compatPom, Path outputFile, Path log)
             throws IOException {
-        List<String> command = new ArrayList<>(List.of(mavenExecutable(), "-q", "-B", "-f", compatPom.toString(),
-                "dependency:build-classpath", "-Dmdep.outputFile=" + outputFile));
+        List<String> command = new ArrayList<>(List.of(
+                mavenExecutable(),
+                "-q",
+                "-B",
+                "-f",
+                compatPom.toString(),
+                "dependency:build-classpath",
+                "-Dmdep.outputFile=" + outputFile));
         // the same local repository as the build that runs this test (surefire/failsafe pass it on)
         String localRepository = System.getProperty("localRepository");
         if (localRepository != null && !localRepository.isBlank()) {
@@ -51,7 +56,9 @@ final class OldWorkerProcess {
             throw new IllegalStateException("mvn dependency:build-classpath failed (exit " + exit + "):"
                     + System.lineSeparator() + Files.readString(maven.log(), StandardCharsets.UTF_8));
         }
-        return Arrays.stream(Files.readString(outputFile, StandardCharsets.UTF_8).trim().split(File.pathSeparator))
+        return Arrays.stream(Files.readString(outputFile, StandardCharsets.UTF_8)
+                        .trim()
+                        .split(File.pathSeparator))
                 .filter(entry -> !entry.isBlank())
                 .map(Path::of)
                 .toList();

@@ -62,7 +62,8 @@ final class PackagedPluginChecks {
     /** The worker lists the connector exactly once, as a sink of {@code version}. */
     void assertListsTheConnector(String version) throws IOException, InterruptedException {
         List<JsonNode> ours = rest.connectorPlugins().stream()
-                .filter(p -> LocalKafkaConnect.CONNECTOR_CLASS.equals(p.path("class").asText()))
+                .filter(p ->
+                        LocalKafkaConnect.CONNECTOR_CLASS.equals(p.path("class").asText()))
                 .toList();
 
         assertThat(ours).hasSize(1);
@@ -77,12 +78,12 @@ final class PackagedPluginChecks {
      */
     void assertOneRequestStreamsItsChunksThenOneCompleteRecord(String topicSuffix, String requestId, String prompt)
             throws Exception {
-        assertOneRequestStreamsItsChunksThenOneCompleteRecord(topicSuffix, requestId, prompt, config -> { });
+        assertOneRequestStreamsItsChunksThenOneCompleteRecord(topicSuffix, requestId, prompt, config -> {});
     }
 
     /** The same with the connector config changed by {@code configure} (e.g. its credentials). */
-    void assertOneRequestStreamsItsChunksThenOneCompleteRecord(String topicSuffix, String requestId, String prompt,
-                                                               Consumer<Map<String, String>> configure)
+    void assertOneRequestStreamsItsChunksThenOneCompleteRecord(
+            String topicSuffix, String requestId, String prompt, Consumer<Map<String, String>> configure)
             throws Exception {
         PackagedSinkConfig topics = PackagedSinkConfig.topics(topicSuffix);
         String requests = topics.requests();
@@ -91,7 +92,9 @@ final class PackagedPluginChecks {
         String dlq = topics.deadLetters();
         startConnectorAndSend(topicSuffix, requestId, prompt, configure);
 
-        List<JsonNode> output = readUntil(chunks, requestId,
+        List<JsonNode> output = readUntil(
+                chunks,
+                requestId,
                 values -> values.stream().anyMatch(v -> v.path("event").asText().equals("complete")));
         List<JsonNode> completionRecords = readUntil(completions, requestId, values -> !values.isEmpty());
 
@@ -105,7 +108,8 @@ final class PackagedPluginChecks {
             // SinkRecord.originalTopic() (Kafka 3.6+) is what fills this on the worker
             assertThat(v.path("source_topic").asText()).isEqualTo(requests);
         });
-        assertThat(output.stream().map(v -> v.path("invocation_id").asText()).distinct()).hasSize(1);
+        assertThat(output.stream().map(v -> v.path("invocation_id").asText()).distinct())
+                .hasSize(1);
         int chunkCount = output.size() - 1;
         assertThat(chunkCount).isPositive();
         List<String> expectedEvents = new ArrayList<>(Collections.nCopies(chunkCount, "chunk"));
@@ -113,7 +117,8 @@ final class PackagedPluginChecks {
         assertThat(output.stream().map(v -> v.path("event").asText()).toList())
                 .containsExactlyElementsOf(expectedEvents);
         assertThat(output.stream().map(v -> v.path("seq").asLong()).toList())
-                .containsExactlyElementsOf(LongStream.rangeClosed(0, chunkCount).boxed().toList());
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(0, chunkCount).boxed().toList());
 
         String streamedText = output.subList(0, chunkCount).stream()
                 .map(v -> v.path("text").isTextual() ? v.path("text").asText() : "")
@@ -126,16 +131,16 @@ final class PackagedPluginChecks {
     }
 
     /** A dead-lettered request: the DLQ record's headers and the one terminal record on the output topic. */
-    record DeadLettered(Map<String, String> headers, JsonNode terminal) {
-    }
+    record DeadLettered(Map<String, String> headers, JsonNode terminal) {}
 
     /**
      * Runs the connector with {@code configure}'s changes, sends one request and waits for it on the dead-letter
      * topic; asserts that the output topic got exactly one record for it, a final seq 0 {@code error} terminal,
      * and that the task still runs.
      */
-    DeadLettered assertOneRequestIsDeadLettered(String topicSuffix, String requestId, String prompt,
-                                                Consumer<Map<String, String>> configure) throws Exception {
+    DeadLettered assertOneRequestIsDeadLettered(
+            String topicSuffix, String requestId, String prompt, Consumer<Map<String, String>> configure)
+            throws Exception {
         startConnectorAndSend(topicSuffix, requestId, prompt, configure);
         String dlq = PackagedSinkConfig.topics(topicSuffix).deadLetters();
         Map<String, String> headers = new TreeMap<>();
@@ -145,8 +150,9 @@ final class PackagedPluginChecks {
             consumer.seekToBeginning(List.of(partition));
             long deadline = System.nanoTime() + RECORD_TIMEOUT.toNanos();
             while (headers.isEmpty()) {
-                assertThat(System.nanoTime()).as("a record on %s within %s s; worker log: %s", dlq,
-                        RECORD_TIMEOUT.toSeconds(), workerLog).isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("a record on %s within %s s; worker log: %s", dlq, RECORD_TIMEOUT.toSeconds(), workerLog)
+                        .isLessThan(deadline);
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     assertThat(record.key()).isEqualTo(requestId);
                     assertThat(record.value()).isEqualTo(prompt);
@@ -165,16 +171,22 @@ final class PackagedPluginChecks {
         return new DeadLettered(headers, terminal);
     }
 
-    private void startConnectorAndSend(String topicSuffix, String requestId, String prompt,
-                                       Consumer<Map<String, String>> configure) throws Exception {
+    private void startConnectorAndSend(
+            String topicSuffix, String requestId, String prompt, Consumer<Map<String, String>> configure)
+            throws Exception {
         PackagedSinkConfig topics = PackagedSinkConfig.topics(topicSuffix);
         String requests = topics.requests();
         String chunks = topics.chunks();
         String completions = topics.completions();
         String dlq = topics.deadLetters();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, local.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(requests, 1, (short) 1), new NewTopic(chunks, 1, (short) 1),
-                    new NewTopic(completions, 1, (short) 1), new NewTopic(dlq, 1, (short) 1))).all().get();
+            admin.createTopics(List.of(
+                            new NewTopic(requests, 1, (short) 1),
+                            new NewTopic(chunks, 1, (short) 1),
+                            new NewTopic(completions, 1, (short) 1),
+                            new NewTopic(dlq, 1, (short) 1)))
+                    .all()
+                    .get();
         }
         Map<String, String> config = topics.forEmulator(local.emulatorEndpoint(), local.bootstrapServers());
         configure.accept(config);
@@ -202,8 +214,9 @@ final class PackagedPluginChecks {
                     nextStatusCheck = System.nanoTime() + 1_000_000_000L;
                 }
                 assertThat(System.nanoTime())
-                        .as("records on %s within %s s; so far: %s; worker log: %s", topic,
-                                RECORD_TIMEOUT.toSeconds(), values, workerLog)
+                        .as(
+                                "records on %s within %s s; so far: %s; worker log: %s",
+                                topic, RECORD_TIMEOUT.toSeconds(), values, workerLog)
                         .isLessThan(deadline);
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
                     assertThat(record.key()).isEqualTo(requestId);

@@ -16,8 +16,11 @@ record PackagedSinkConfig(String requests, String chunks, String completions, St
     private static final String STRING_CONVERTER = "org.apache.kafka.connect.storage.StringConverter";
 
     static PackagedSinkConfig topics(String suffix) {
-        return new PackagedSinkConfig("packaged-requests" + suffix, "packaged-chunks" + suffix,
-                "packaged-completions" + suffix, "packaged-dlq" + suffix);
+        return new PackagedSinkConfig(
+                "packaged-requests" + suffix,
+                "packaged-chunks" + suffix,
+                "packaged-completions" + suffix,
+                "packaged-dlq" + suffix);
     }
 
     Map<String, String> forEmulator(URI emulator, String bootstrapServers) {

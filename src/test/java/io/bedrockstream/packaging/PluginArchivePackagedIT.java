@@ -43,7 +43,8 @@ class PluginArchivePackagedIT {
         local.startBroker(Duration.ofSeconds(60));
         local.startWorker(Duration.ofSeconds(90));
         local.awaitEmulator(Duration.ofSeconds(30));
-        checks = new PackagedPluginChecks(local, CONNECTOR, local.process(WORKER).log());
+        checks =
+                new PackagedPluginChecks(local, CONNECTOR, local.process(WORKER).log());
     }
 
     @AfterAll
@@ -81,7 +82,8 @@ class PluginArchivePackagedIT {
         assertThat(zipped).isEqualTo(unpacked);
         String lib = ProjectLayout.PLUGIN_NAME + "/lib/";
         assertThat(zipped.keySet())
-                .contains(ProjectLayout.PLUGIN_NAME + "/manifest.json",
+                .contains(
+                        ProjectLayout.PLUGIN_NAME + "/manifest.json",
                         lib + ProjectLayout.PLUGIN_NAME + "-" + project.pluginVersion() + ".jar")
                 .anyMatch(name -> name.startsWith(lib + "bedrockruntime-"))
                 // the synchronous HTTP client the SDK's STS providers need (EKS web identity, profile role_arn);
@@ -89,8 +91,10 @@ class PluginArchivePackagedIT {
                 .anyMatch(name -> name.startsWith(lib + "url-connection-client-"))
                 .noneMatch(name -> name.startsWith(lib + "apache-client-") || name.startsWith(lib + "apache5-client-"))
                 // the worker provides these; a second copy inside a plugin causes class-loading conflicts
-                .noneMatch(name -> name.startsWith(lib + "kafka-clients-") || name.startsWith(lib + "connect-api-")
-                        || name.startsWith(lib + "connect-runtime-") || name.startsWith(lib + "slf4j-"));
+                .noneMatch(name -> name.startsWith(lib + "kafka-clients-")
+                        || name.startsWith(lib + "connect-api-")
+                        || name.startsWith(lib + "connect-runtime-")
+                        || name.startsWith(lib + "slf4j-"));
     }
 
     @Test
@@ -101,8 +105,10 @@ class PluginArchivePackagedIT {
         // this JVM (failsafe) has the project's test classes and its main code (target/classes, or the jar that
         // failsafe prefers once it is packaged); the filter must have taken both out
         assertThat(classpath.removed()).contains(projectTarget.resolve("test-classes"));
-        assertThat(classpath.removed()).anyMatch(p -> p.equals(projectTarget.resolve("classes"))
-                || p.startsWith(projectTarget) && p.getFileName().toString().startsWith(ProjectLayout.PLUGIN_NAME));
+        assertThat(classpath.removed())
+                .anyMatch(p -> p.equals(projectTarget.resolve("classes"))
+                        || p.startsWith(projectTarget)
+                                && p.getFileName().toString().startsWith(ProjectLayout.PLUGIN_NAME));
         assertThat(classpath.kept())
                 .noneMatch(p -> p.startsWith(projectTarget))
                 .noneMatch(p -> p.getFileName().toString().startsWith(ProjectLayout.PLUGIN_NAME))
@@ -121,6 +127,7 @@ class PluginArchivePackagedIT {
 
     @Test
     void oneRequestStreamsItsChunksThenOneCompleteRecord() throws Exception {
-        checks.assertOneRequestStreamsItsChunksThenOneCompleteRecord("-it", "it-1", "Say hello to the packaged plugin.");
+        checks.assertOneRequestStreamsItsChunksThenOneCompleteRecord(
+                "-it", "it-1", "Say hello to the packaged plugin.");
     }
 }

@@ -23,7 +23,8 @@ class ChunkAssemblerAppTest {
         assertThat(s.inputTopic()).isEqualTo("bedrock-chunks");
         assertThat(s.outputTopic()).isEqualTo("bedrock-answers");
         assertThat(s.options()).isEqualTo(ChunkAssembler.Options.defaults());
-        assertThat(s.config().getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)).isEqualTo("kafka:9092");
+        assertThat(s.config().getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG))
+                .isEqualTo("kafka:9092");
         assertThat(s.config().getProperty(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("bedrock-chunk-assembler");
         assertThat(s.config().getProperty(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG))
                 .isEqualTo(LogAndContinueExceptionHandler.class.getName());
@@ -33,14 +34,31 @@ class ChunkAssemblerAppTest {
     @Test
     void everyOptionIsApplied() {
         ChunkAssemblerApp.Settings s = ChunkAssemblerApp.parse(new String[] {
-            "--bootstrap-servers", "b:1", "--input", "in", "--output", "out", "--application-id", "app",
-            "--state-dir", "/tmp/x", "--idle-timeout-ms", "1000", "--answered-retention-ms", "2000",
-            "--punctuation-interval-ms", "500", "--health-file", "/tmp/healthy"});
+            "--bootstrap-servers",
+            "b:1",
+            "--input",
+            "in",
+            "--output",
+            "out",
+            "--application-id",
+            "app",
+            "--state-dir",
+            "/tmp/x",
+            "--idle-timeout-ms",
+            "1000",
+            "--answered-retention-ms",
+            "2000",
+            "--punctuation-interval-ms",
+            "500",
+            "--health-file",
+            "/tmp/healthy"
+        });
 
         assertThat(s.inputTopic()).isEqualTo("in");
         assertThat(s.outputTopic()).isEqualTo("out");
-        assertThat(s.options()).isEqualTo(new ChunkAssembler.Options(
-                Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(500)));
+        assertThat(s.options())
+                .isEqualTo(new ChunkAssembler.Options(
+                        Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(500)));
         assertThat(s.config().getProperty(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("app");
         assertThat(s.config().getProperty(StreamsConfig.STATE_DIR_CONFIG)).isEqualTo("/tmp/x");
         assertThat(s.healthFile()).isEqualTo(Path.of("/tmp/healthy"));
@@ -50,8 +68,8 @@ class ChunkAssemblerAppTest {
     void theHealthFileExistsWhileRunningOrRebalancingAndErrorCallsTheFailureHandler(@TempDir Path dir) {
         Path file = dir.resolve("healthy");
         AtomicInteger errors = new AtomicInteger();
-        KafkaStreams.StateListener listener = ChunkAssemblerApp.stateListener(
-                new ChunkAssemblerApp.HealthFile(file), errors::incrementAndGet);
+        KafkaStreams.StateListener listener =
+                ChunkAssemblerApp.stateListener(new ChunkAssemblerApp.HealthFile(file), errors::incrementAndGet);
 
         listener.onChange(State.REBALANCING, State.CREATED);
         assertThat(file).exists();
@@ -69,8 +87,8 @@ class ChunkAssemblerAppTest {
     void aHealthFileThatCannotBeWrittenIsReportedNotThrown(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("no-such-dir").resolve("healthy");
         AtomicInteger errors = new AtomicInteger();
-        KafkaStreams.StateListener listener = ChunkAssemblerApp.stateListener(
-                new ChunkAssemblerApp.HealthFile(file), errors::incrementAndGet);
+        KafkaStreams.StateListener listener =
+                ChunkAssemblerApp.stateListener(new ChunkAssemblerApp.HealthFile(file), errors::incrementAndGet);
 
         listener.onChange(State.RUNNING, State.REBALANCING);
         listener.onChange(State.ERROR, State.PENDING_ERROR);
@@ -85,8 +103,8 @@ class ChunkAssemblerAppTest {
                 .hasMessageContaining("--bootstrap-servers");
         assertThatThrownBy(() -> ChunkAssemblerApp.parse(new String[] {"--bootstrap-servers", "b", "--typo", "1"}))
                 .hasMessage("unknown option --typo");
-        assertThatThrownBy(() -> ChunkAssemblerApp.parse(
-                new String[] {"--bootstrap-servers", "b", "--idle-timeout-ms", "10m"}))
+        assertThatThrownBy(() ->
+                        ChunkAssemblerApp.parse(new String[] {"--bootstrap-servers", "b", "--idle-timeout-ms", "10m"}))
                 .hasMessageContaining("milliseconds");
         assertThatThrownBy(() -> ChunkAssemblerApp.parse(new String[] {"--bootstrap-servers"}))
                 .hasMessageContaining("expected --flag value");

@@ -44,7 +44,10 @@ class ChunkAssemblerIT {
     @BeforeAll
     static void startBroker() throws Exception {
         cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                        .setCombined(true)
+                        .setNumBrokerNodes(1)
+                        .setNumControllerNodes(1)
+                        .build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
                 .setConfigProp("transaction.state.log.min.isr", "1")
@@ -57,7 +60,8 @@ class ChunkAssemblerIT {
             // one input partition: records are processed in the order they were sent, so the answer to a
             // last, sentinel request proves that everything before it has been processed
             admin.createTopics(List.of(new NewTopic(IN, 1, (short) 1), new NewTopic(OUT, 1, (short) 1)))
-                    .all().get();
+                    .all()
+                    .get();
         }
     }
 
@@ -80,8 +84,8 @@ class ChunkAssemblerIT {
         Invocation sentinel = new Invocation("req-z", "inv-z1", 1);
 
         try (KafkaStreams streams = new KafkaStreams(
-                ChunkAssembler.buildTopology(IN, OUT, ChunkAssembler.Options.defaults()), config);
-             KafkaProducer<String, byte[]> producer = producer()) {
+                        ChunkAssembler.buildTopology(IN, OUT, ChunkAssembler.Options.defaults()), config);
+                KafkaProducer<String, byte[]> producer = producer()) {
             streams.start();
             send(producer, "req-a", ConnectorRecords.envelope(a.chunk(1, "world")));
             send(producer, "req-b", ConnectorRecords.bare(bFailed.chunk(0, "lost")));
@@ -99,7 +103,8 @@ class ChunkAssemblerIT {
 
             List<AnswerRecord> answers = readAnswersUntil("req-z");
 
-            assertThat(answers).extracting(AnswerRecord::requestId, AnswerRecord::invocationId, AnswerRecord::text)
+            assertThat(answers)
+                    .extracting(AnswerRecord::requestId, AnswerRecord::invocationId, AnswerRecord::text)
                     .containsExactly(
                             org.assertj.core.groups.Tuple.tuple("req-a", "inv-a1", "hello world"),
                             org.assertj.core.groups.Tuple.tuple("req-b", "inv-b2", "kept"),
@@ -109,8 +114,10 @@ class ChunkAssemblerIT {
     }
 
     private static KafkaProducer<String, byte[]> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, String key, byte[] value) throws Exception {
@@ -124,11 +131,12 @@ class ChunkAssemblerIT {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<AnswerRecord> answers = new ArrayList<>();
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        try (KafkaConsumer<String, AnswerRecord> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new AnswerRecordSerde().deserializer())) {
+        try (KafkaConsumer<String, AnswerRecord> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new AnswerRecordSerde().deserializer())) {
             consumer.subscribe(List.of(OUT));
             while (answers.stream().noneMatch(answer -> answer.requestId().equals(lastRequestId))) {
-                assertThat(System.nanoTime()).as("answer to %s within %s", lastRequestId, TIMEOUT)
+                assertThat(System.nanoTime())
+                        .as("answer to %s within %s", lastRequestId, TIMEOUT)
                         .isLessThan(deadline);
                 consumer.poll(Duration.ofMillis(200)).forEach(record -> answers.add(record.value()));
             }

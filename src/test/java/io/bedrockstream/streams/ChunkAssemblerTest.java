@@ -43,8 +43,8 @@ class ChunkAssemblerTest {
     void start() {
         Properties props = ChunkAssembler.streamsConfig("assembler-test", "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(ChunkAssembler.buildTopology(IN, OUT, OPTIONS), props,
-                Instant.parse("2026-01-01T00:00:00Z"));
+        driver = new TopologyTestDriver(
+                ChunkAssembler.buildTopology(IN, OUT, OPTIONS), props, Instant.parse("2026-01-01T00:00:00Z"));
         input = driver.createInputTopic(IN, new StringSerializer(), new ByteArraySerializer());
         output = driver.createOutputTopic(OUT, new StringDeserializer(), new AnswerRecordSerde().deserializer());
     }
@@ -58,9 +58,22 @@ class ChunkAssemblerTest {
     void assemblesChunksReceivedInOrder() {
         send(first.chunk(0, "Hel"), first.chunk(1, "lo"), first.chunk(2, " world"), first.complete(3));
 
-        assertThat(output.readKeyValuesToList()).containsExactly(KeyValue.pair("req-1",
-                new AnswerRecord("req-1", "inv-1", Invocation.MODEL, 1, "Hello world", "end_turn", 12L, 3L, 3,
-                        "bedrock-requests", 0, 42L)));
+        assertThat(output.readKeyValuesToList())
+                .containsExactly(KeyValue.pair(
+                        "req-1",
+                        new AnswerRecord(
+                                "req-1",
+                                "inv-1",
+                                Invocation.MODEL,
+                                1,
+                                "Hello world",
+                                "end_turn",
+                                12L,
+                                3L,
+                                3,
+                                "bedrock-requests",
+                                0,
+                                42L)));
         assertBuffersEmpty();
     }
 
@@ -89,8 +102,13 @@ class ChunkAssemblerTest {
 
     @Test
     void duplicatedChunksAndTerminalsGiveOneAnswerWithTextOnce() {
-        send(first.chunk(0, "a"), first.chunk(0, "a"), first.chunk(1, "b"), first.chunk(1, "b"),
-                first.complete(2), first.complete(2));
+        send(
+                first.chunk(0, "a"),
+                first.chunk(0, "a"),
+                first.chunk(1, "b"),
+                first.chunk(1, "b"),
+                first.complete(2),
+                first.complete(2));
         // the whole invocation redelivered after the answer
         send(first.chunk(0, "a"), first.chunk(1, "b"), first.complete(2));
 
@@ -137,7 +155,9 @@ class ChunkAssemblerTest {
         send(first.chunk(0, "first"), first.complete(1));
         send(rerun.chunk(0, "second"), rerun.complete(1));
 
-        assertThat(output.readValuesToList()).extracting(AnswerRecord::invocationId).containsExactly("inv-1");
+        assertThat(output.readValuesToList())
+                .extracting(AnswerRecord::invocationId)
+                .containsExactly("inv-1");
         assertBuffersEmpty();
     }
 
@@ -165,7 +185,8 @@ class ChunkAssemblerTest {
     void anInvocationWithNoChunksAnswersWithEmptyText() {
         send(first.complete(0));
 
-        assertThat(output.readValuesToList()).extracting(AnswerRecord::text, AnswerRecord::chunkCount)
+        assertThat(output.readValuesToList())
+                .extracting(AnswerRecord::text, AnswerRecord::chunkCount)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("", 0L));
     }
 
@@ -181,12 +202,19 @@ class ChunkAssemblerTest {
     @Test
     void interleavedRequestsAreAssembledSeparately() {
         Invocation other = new Invocation("req-2", "inv-2", 1);
-        send(first.chunk(0, "one "), other.chunk(0, "two "), other.chunk(1, "B"), first.chunk(1, "A"),
-                other.complete(2), first.complete(2));
+        send(
+                first.chunk(0, "one "),
+                other.chunk(0, "two "),
+                other.chunk(1, "B"),
+                first.chunk(1, "A"),
+                other.complete(2),
+                first.complete(2));
 
-        assertThat(output.readKeyValuesToList()).extracting(kv -> kv.key, kv -> kv.value.text()).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("req-2", "two B"),
-                org.assertj.core.groups.Tuple.tuple("req-1", "one A"));
+        assertThat(output.readKeyValuesToList())
+                .extracting(kv -> kv.key, kv -> kv.value.text())
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("req-2", "two B"),
+                        org.assertj.core.groups.Tuple.tuple("req-1", "one A"));
     }
 
     @Test
@@ -203,7 +231,9 @@ class ChunkAssemblerTest {
         send(first.chunk(0, "still "), first.chunk(1, "works"), first.complete(2));
 
         assertThat(texts()).containsExactly("still works");
-        assertThat(droppedRecords()).as("dropped by the deserialization exception handler").isEqualTo(3.0);
+        assertThat(droppedRecords())
+                .as("dropped by the deserialization exception handler")
+                .isEqualTo(3.0);
         assertThat(count(invocationStore())).isZero();
         assertThat(count(chunkStore())).isZero();
     }
@@ -248,14 +278,52 @@ class ChunkAssemblerTest {
     @Test
     void assemblesConverseTextReasoningWithItsSignatureAndToolCallsWhateverTheArrivalOrder() throws Exception {
         ChunkRecord[] records = {
-                first.delta(0, 0, "reasoning", "Think", "{\"contentBlockIndex\":0,\"delta\":{\"reasoningContent\":{\"text\":\"Think\"}}}", null, null),
-                first.delta(1, 0, "reasoning", "ing.", "{\"contentBlockIndex\":0,\"delta\":{\"reasoningContent\":{\"text\":\"ing.\"}}}", null, null),
-                first.delta(2, 0, "reasoning_signature", null, "{\"contentBlockIndex\":0,\"delta\":{\"reasoningContent\":{\"signature\":\"SIG==\"}}}", null, null),
-                first.delta(3, 1, "text", "Let me ", "{\"contentBlockIndex\":1,\"delta\":{\"text\":\"Let me \"}}", null, null),
-                first.delta(4, 1, "text", "check.", "{\"contentBlockIndex\":1,\"delta\":{\"text\":\"check.\"}}", null, null),
-                first.delta(5, 2, "tool_use", null, "{\"contentBlockIndex\":2,\"delta\":{\"toolUse\":{\"input\":\"{\\\"city\\\":\"}}}", "tu_1", "get_weather"),
-                first.delta(6, 2, "tool_use", null, "{\"contentBlockIndex\":2,\"delta\":{\"toolUse\":{\"input\":\"\\\"Paris\\\"}\"}}}", "tu_1", "get_weather"),
-                ChunkRecord.complete("req-1", "inv-1", 1, 7, Invocation.MODEL, "tool_use", 12L, 3L, "bedrock-requests", 0, 42)
+            first.delta(
+                    0,
+                    0,
+                    "reasoning",
+                    "Think",
+                    "{\"contentBlockIndex\":0,\"delta\":{\"reasoningContent\":{\"text\":\"Think\"}}}",
+                    null,
+                    null),
+            first.delta(
+                    1,
+                    0,
+                    "reasoning",
+                    "ing.",
+                    "{\"contentBlockIndex\":0,\"delta\":{\"reasoningContent\":{\"text\":\"ing.\"}}}",
+                    null,
+                    null),
+            first.delta(
+                    2,
+                    0,
+                    "reasoning_signature",
+                    null,
+                    "{\"contentBlockIndex\":0,\"delta\":{\"reasoningContent\":{\"signature\":\"SIG==\"}}}",
+                    null,
+                    null),
+            first.delta(
+                    3, 1, "text", "Let me ", "{\"contentBlockIndex\":1,\"delta\":{\"text\":\"Let me \"}}", null, null),
+            first.delta(
+                    4, 1, "text", "check.", "{\"contentBlockIndex\":1,\"delta\":{\"text\":\"check.\"}}", null, null),
+            first.delta(
+                    5,
+                    2,
+                    "tool_use",
+                    null,
+                    "{\"contentBlockIndex\":2,\"delta\":{\"toolUse\":{\"input\":\"{\\\"city\\\":\"}}}",
+                    "tu_1",
+                    "get_weather"),
+            first.delta(
+                    6,
+                    2,
+                    "tool_use",
+                    null,
+                    "{\"contentBlockIndex\":2,\"delta\":{\"toolUse\":{\"input\":\"\\\"Paris\\\"}\"}}}",
+                    "tu_1",
+                    "get_weather"),
+            ChunkRecord.complete(
+                    "req-1", "inv-1", 1, 7, Invocation.MODEL, "tool_use", 12L, 3L, "bedrock-requests", 0, 42)
         };
         send(records[6], records[0], records[3], records[5], records[1], records[7], records[2], records[4]);
 
@@ -276,7 +344,8 @@ class ChunkAssemblerTest {
     void anInvokeModelAnswerHasNoConverseMembersInItsJson() {
         send(first.chunk(0, "Hi"), first.complete(1));
         byte[] json = new AnswerRecordSerde().serializer().serialize(OUT, output.readValue());
-        assertThat(new String(json, java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("reasoning")
+        assertThat(new String(json, java.nio.charset.StandardCharsets.UTF_8))
+                .doesNotContain("reasoning")
                 .doesNotContain("tool_calls");
     }
 

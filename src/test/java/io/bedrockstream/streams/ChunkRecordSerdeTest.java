@@ -25,8 +25,28 @@ class ChunkRecordSerdeTest {
 
     @Test
     void readsTheBarePayloadOfJsonConverter() {
-        ChunkRecord error = new ChunkRecord("req-1", "inv-1", 2, 5, "error", "m", null, null, null, null, null,
-                null, null, "modelStreamErrorException", "boom", 503, "upstream", true, "bedrock-requests", 4, 99L);
+        ChunkRecord error = new ChunkRecord(
+                "req-1",
+                "inv-1",
+                2,
+                5,
+                "error",
+                "m",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "modelStreamErrorException",
+                "boom",
+                503,
+                "upstream",
+                true,
+                "bedrock-requests",
+                4,
+                99L);
         assertThat(deserializer.deserialize("t", ConnectorRecords.bare(error))).isEqualTo(error);
     }
 
@@ -49,7 +69,8 @@ class ChunkRecordSerdeTest {
     @Test
     void nullValueAndNullPayloadReadAsNull() {
         assertThat(deserializer.deserialize("t", null)).isNull();
-        assertThat(deserializer.deserialize("t", utf8("{\"schema\":null,\"payload\":null}"))).isNull();
+        assertThat(deserializer.deserialize("t", utf8("{\"schema\":null,\"payload\":null}")))
+                .isNull();
     }
 
     @Test
@@ -57,18 +78,22 @@ class ChunkRecordSerdeTest {
         assertThatThrownBy(() -> deserializer.deserialize("t", utf8("not json {")))
                 .isInstanceOf(SerializationException.class);
         assertThatThrownBy(() -> deserializer.deserialize("t", utf8("[1,2]")))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("not a JSON object");
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("not a JSON object");
         assertThatThrownBy(() -> deserializer.deserialize("t", utf8("{\"request_id\":\"r\",\"seq\":0}")))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("invocation_id");
-        assertThatThrownBy(() -> deserializer.deserialize("t",
-                utf8("{\"invocation_id\":\"i\",\"attempt\":1,\"seq\":null,\"event\":\"chunk\"}")))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("invocation_id");
+        assertThatThrownBy(() -> deserializer.deserialize(
+                        "t", utf8("{\"invocation_id\":\"i\",\"attempt\":1,\"seq\":null,\"event\":\"chunk\"}")))
                 .isInstanceOf(SerializationException.class);
     }
 
     @Test
     void ignoresFieldsItDoesNotKnow() {
-        ChunkRecord read = deserializer.deserialize("t", utf8(
-                "{\"invocation_id\":\"i\",\"attempt\":1,\"seq\":0,\"event\":\"chunk\",\"text\":\"x\",\"new_field\":1}"));
+        ChunkRecord read = deserializer.deserialize(
+                "t",
+                utf8(
+                        "{\"invocation_id\":\"i\",\"attempt\":1,\"seq\":0,\"event\":\"chunk\",\"text\":\"x\",\"new_field\":1}"));
         assertThat(read.text()).isEqualTo("x");
         assertThat(read.requestId()).isNull();
     }

@@ -18,8 +18,7 @@ final class ConnectorRecords {
     private static final JsonConverter WITH_SCHEMA = converter(true);
     private static final JsonConverter BARE = converter(false);
 
-    private ConnectorRecords() {
-    }
+    private ConnectorRecords() {}
 
     static byte[] envelope(ChunkRecord r) {
         return WITH_SCHEMA.fromConnectData("bedrock-chunks", VALUE_SCHEMA, struct(r));
@@ -35,7 +34,9 @@ final class ConnectorRecords {
         RecordComponent[] components = ChunkRecord.class.getRecordComponents();
         for (int i = 0; i < components.length; i++) {
             try {
-                s.put(ChunkField.all().get(i).wireName(), components[i].getAccessor().invoke(r));
+                s.put(
+                        ChunkField.all().get(i).wireName(),
+                        components[i].getAccessor().invoke(r));
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }
@@ -54,27 +55,51 @@ final class ConnectorRecords {
         static final String MODEL = "anthropic.claude-3-haiku-20240307-v1:0";
 
         ChunkRecord chunk(long seq, String text) {
-            String raw = text == null ? "{\"type\":\"message_start\"}"
-                    : "{\"type\":\"content_block_delta\",\"delta\":{\"type\":\"text_delta\",\"text\":\""
-                    + text + "\"}}";
-            return ChunkRecord.chunk(requestId, invocationId, attempt, seq, MODEL, text, raw, "bedrock-requests", 0,
-                    42);
+            String raw = text == null
+                    ? "{\"type\":\"message_start\"}"
+                    : "{\"type\":\"content_block_delta\",\"delta\":{\"type\":\"text_delta\",\"text\":\"" + text
+                            + "\"}}";
+            return ChunkRecord.chunk(
+                    requestId, invocationId, attempt, seq, MODEL, text, raw, "bedrock-requests", 0, 42);
         }
 
         /** A ConverseStream delta, its raw chunk as the connector writes it. */
         ChunkRecord delta(long seq, int block, String type, String text, String raw, String toolId, String tool) {
-            return ChunkRecord.delta(requestId, invocationId, attempt, seq, MODEL, block, type, toolId, tool, text,
-                    raw, "bedrock-requests", 0, 42);
+            return ChunkRecord.delta(
+                    requestId,
+                    invocationId,
+                    attempt,
+                    seq,
+                    MODEL,
+                    block,
+                    type,
+                    toolId,
+                    tool,
+                    text,
+                    raw,
+                    "bedrock-requests",
+                    0,
+                    42);
         }
 
         ChunkRecord complete(long seq) {
-            return ChunkRecord.complete(requestId, invocationId, attempt, seq, MODEL, "end_turn", 12L, 3L,
-                    "bedrock-requests", 0, 42);
+            return ChunkRecord.complete(
+                    requestId, invocationId, attempt, seq, MODEL, "end_turn", 12L, 3L, "bedrock-requests", 0, 42);
         }
 
         ChunkRecord error(long seq, boolean retrying) {
-            return ChunkRecord.error(requestId, invocationId, attempt, seq, MODEL, "ThrottlingException",
-                    "Too many requests", retrying, "bedrock-requests", 0, 42);
+            return ChunkRecord.error(
+                    requestId,
+                    invocationId,
+                    attempt,
+                    seq,
+                    MODEL,
+                    "ThrottlingException",
+                    "Too many requests",
+                    retrying,
+                    "bedrock-requests",
+                    0,
+                    42);
         }
     }
 }

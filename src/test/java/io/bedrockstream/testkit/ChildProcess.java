@@ -29,8 +29,8 @@ public final class ChildProcess {
     }
 
     /** With {@code environment} added to (or replacing entries of) this JVM's environment; a null value removes one. */
-    public static ChildProcess start(String name, List<String> command, Path workDir, Path log,
-                                     Map<String, String> environment) {
+    public static ChildProcess start(
+            String name, List<String> command, Path workDir, Path log, Map<String, String> environment) {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)

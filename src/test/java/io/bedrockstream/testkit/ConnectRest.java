@@ -20,7 +20,8 @@ public final class ConnectRest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     public ConnectRest(URI base) {
         this.base = base;
@@ -85,10 +86,10 @@ public final class ConnectRest {
     /** A stack trace without its frames: the exception and each "Caused by", which say what to fix. */
     static String causes(String trace) {
         return trace.lines()
-                .filter(line -> !line.isBlank())
-                .filter(line -> !line.startsWith("\t") && !line.startsWith(" "))
-                .map(line -> "  " + line)
-                .collect(Collectors.joining(System.lineSeparator()))
+                        .filter(line -> !line.isBlank())
+                        .filter(line -> !line.startsWith("\t") && !line.startsWith(" "))
+                        .map(line -> "  " + line)
+                        .collect(Collectors.joining(System.lineSeparator()))
                 + System.lineSeparator() + "  (stack frames: GET /connectors/{name}/status or the worker log)";
     }
 
@@ -112,8 +113,8 @@ public final class ConnectRest {
     }
 
     private Response send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         String text = response.body();
         JsonNode body;
         try {

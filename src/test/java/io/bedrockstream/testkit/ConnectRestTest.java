@@ -8,7 +8,8 @@ class ConnectRestTest {
 
     @Test
     void failureTraceKeepsTheExceptionAndItsCausesWithoutFrames() {
-        String trace = String.join("\n",
+        String trace = String.join(
+                "\n",
                 "org.apache.kafka.connect.errors.ConnectException: Exiting WorkerSinkTask due to unrecoverable exception.",
                 "\tat org.apache.kafka.connect.runtime.WorkerSinkTask.deliverMessages(WorkerSinkTask.java:658)",
                 "Caused by: org.apache.kafka.connect.errors.ConnectException: could not load AWS credentials",
@@ -16,9 +17,10 @@ class ConnectRestTest {
                 "\t... 12 more",
                 "");
 
-        assertThat(ConnectRest.causes(trace).lines().toList()).containsExactly(
-                "  org.apache.kafka.connect.errors.ConnectException: Exiting WorkerSinkTask due to unrecoverable exception.",
-                "  Caused by: org.apache.kafka.connect.errors.ConnectException: could not load AWS credentials",
-                "  (stack frames: GET /connectors/{name}/status or the worker log)");
+        assertThat(ConnectRest.causes(trace).lines().toList())
+                .containsExactly(
+                        "  org.apache.kafka.connect.errors.ConnectException: Exiting WorkerSinkTask due to unrecoverable exception.",
+                        "  Caused by: org.apache.kafka.connect.errors.ConnectException: could not load AWS credentials",
+                        "  (stack frames: GET /connectors/{name}/status or the worker log)");
     }
 }

@@ -25,8 +25,9 @@ import java.util.jar.Manifest;
 public final class HostClasspath {
 
     /** Path fragments (with '/' separators) of the groups the plugin archive bundles in its lib/. */
-    private static final List<String> PLUGIN_BUNDLED_GROUPS = List.of(
-            "/software/amazon/awssdk/", "/io/netty/", "/org/reactivestreams/");
+    private static final List<String> PLUGIN_BUNDLED_GROUPS =
+            List.of("/software/amazon/awssdk/", "/io/netty/", "/org/reactivestreams/");
+
     private static final String PROJECT_ARTIFACT = "kafka-connect-bedrock-stream";
 
     /** What a child worker gets, and what was taken out (so tests can assert the filter did its job). */
@@ -36,8 +37,7 @@ public final class HostClasspath {
         }
     }
 
-    private HostClasspath() {
-    }
+    private HostClasspath() {}
 
     /**
      * The entries this code was loaded from. Under {@code exec:java} that is the plugin's URL class loader
@@ -86,7 +86,8 @@ public final class HostClasspath {
     }
 
     public static String join(List<Path> entries) {
-        return String.join(File.pathSeparator, entries.stream().map(Path::toString).toList());
+        return String.join(
+                File.pathSeparator, entries.stream().map(Path::toString).toList());
     }
 
     static boolean isProjectOwn(Path entry, Path projectTarget) {
@@ -125,7 +126,8 @@ public final class HostClasspath {
         }
         try (JarFile file = new JarFile(jar.toFile())) {
             Manifest manifest = file.getManifest();
-            String classPath = manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
+            String classPath =
+                    manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
             if (classPath == null || classPath.isBlank()) {
                 return List.of();
             }

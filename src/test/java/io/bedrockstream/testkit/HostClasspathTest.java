@@ -16,7 +16,8 @@ class HostClasspathTest {
         Path classes = PROJECT.resolve("target/classes");
         Path testClasses = PROJECT.resolve("target/test-classes");
         Path projectJar = PROJECT.resolve("target/kafka-connect-bedrock-stream-0.1.0-SNAPSHOT.jar");
-        Path installedJar = M2.resolve("io/bedrockstream/kafka-connect-bedrock-stream/0.1.0/kafka-connect-bedrock-stream-0.1.0.jar");
+        Path installedJar = M2.resolve(
+                "io/bedrockstream/kafka-connect-bedrock-stream/0.1.0/kafka-connect-bedrock-stream-0.1.0.jar");
         Path sdk = M2.resolve("software/amazon/awssdk/bedrockruntime/2.57.8/bedrockruntime-2.57.8.jar");
         Path netty = M2.resolve("io/netty/netty-codec-http2/4.1.138.Final/netty-codec-http2-4.1.138.Final.jar");
         Path streams = M2.resolve("org/reactivestreams/reactive-streams/1.0.4/reactive-streams-1.0.4.jar");
@@ -25,8 +26,20 @@ class HostClasspathTest {
         Path jackson = M2.resolve("com/fasterxml/jackson/core/jackson-databind/2.20.0/jackson-databind-2.20.0.jar");
         Path slf4j = M2.resolve("org/slf4j/slf4j-api/1.7.36/slf4j-api-1.7.36.jar");
 
-        HostClasspath.Filtered filtered = HostClasspath.forWorker(List.of(testClasses, classes, projectJar, sdk,
-                netty, streams, runtime, jackson, kafkaTestJar, installedJar, slf4j), PROJECT);
+        HostClasspath.Filtered filtered = HostClasspath.forWorker(
+                List.of(
+                        testClasses,
+                        classes,
+                        projectJar,
+                        sdk,
+                        netty,
+                        streams,
+                        runtime,
+                        jackson,
+                        kafkaTestJar,
+                        installedJar,
+                        slf4j),
+                PROJECT);
 
         assertThat(filtered.kept()).containsExactly(runtime, jackson, slf4j);
         assertThat(filtered.removed())

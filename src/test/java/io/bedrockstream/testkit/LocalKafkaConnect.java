@@ -49,6 +49,7 @@ public final class LocalKafkaConnect implements AutoCloseable {
 
     /** Benchmarks: the children run with the full JIT and more heap, not tuned for a quick start. */
     private final boolean forBenchmark;
+
     private String bootstrapServers;
     private URI connectUrl;
     private ChildProcess emulator;
@@ -92,7 +93,8 @@ public final class LocalKafkaConnect implements AutoCloseable {
         try {
             if (Files.isDirectory(runDir)) { // a fresh broker every run: the last run's KRaft logs would not start
                 try (var paths = Files.walk(runDir)) {
-                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                    paths.sorted(java.util.Comparator.reverseOrder())
+                            .forEach(path -> path.toFile().delete());
                 }
             }
             Files.createDirectories(runDir.resolve("empty-plugin-path"));
@@ -141,7 +143,9 @@ public final class LocalKafkaConnect implements AutoCloseable {
 
     /** The process started under {@code name} (e.g. "connect-worker"). */
     public ChildProcess process(String name) {
-        return processes().stream().filter(p -> p.name().equals(name)).findFirst()
+        return processes().stream()
+                .filter(p -> p.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException(name + " has not been started"));
     }
 
@@ -150,15 +154,26 @@ public final class LocalKafkaConnect implements AutoCloseable {
         int brokerPort = freePort();
         int controllerPort = freePort();
         Path logDirs = runDir.resolve("kafka-logs");
-        Path serverProperties = fillTemplate("demo-broker.properties", "server.properties", Map.of(
-                "broker.port", String.valueOf(brokerPort),
-                "controller.port", String.valueOf(controllerPort),
-                "log.dirs", logDirs.toString()));
+        Path serverProperties = fillTemplate(
+                "demo-broker.properties",
+                "server.properties",
+                Map.of(
+                        "broker.port", String.valueOf(brokerPort),
+                        "controller.port", String.valueOf(controllerPort),
+                        "log.dirs", logDirs.toString()));
         String classpath = workerClasspath.asArgument();
 
-        ChildProcess format = launch("kafka-storage-format", classpath, List.of(
-                "kafka.tools.StorageTool", "format",
-                "-t", Uuid.randomUuid().toString(), "-c", serverProperties.toString(), "--standalone"));
+        ChildProcess format = launch(
+                "kafka-storage-format",
+                classpath,
+                List.of(
+                        "kafka.tools.StorageTool",
+                        "format",
+                        "-t",
+                        Uuid.randomUuid().toString(),
+                        "-c",
+                        serverProperties.toString(),
+                        "--standalone"));
         int exit = format.awaitExit(timeout);
         if (exit != 0) {
             throw new IllegalStateException("Formatting the KRaft log directory failed (exit " + exit + "); log: "
@@ -167,7 +182,10 @@ public final class LocalKafkaConnect implements AutoCloseable {
 
         ChildProcess broker = launch("kafka-broker", classpath, List.of("kafka.Kafka", serverProperties.toString()));
         String bootstrap = "127.0.0.1:" + brokerPort;
-        awaitCondition(broker, timeout, "the Kafka broker to answer describeCluster at " + bootstrap,
+        awaitCondition(
+                broker,
+                timeout,
+                "the Kafka broker to answer describeCluster at " + bootstrap,
                 () -> brokerAnswers(bootstrap));
         bootstrapServers = bootstrap;
         return bootstrap;
@@ -186,7 +204,12 @@ public final class LocalKafkaConnect implements AutoCloseable {
      * (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN) or AWS_CONFIG_FILE.
      */
     public URI startWorker(Duration timeout, Map<String, String> environment) throws IOException, InterruptedException {
-        return startWorker("connect-worker", workerClasspath.asArgument(), log4j2Option(), timeout, environment,
+        return startWorker(
+                "connect-worker",
+                workerClasspath.asArgument(),
+                log4j2Option(),
+                timeout,
+                environment,
                 project.pluginPath());
     }
 
@@ -196,7 +219,12 @@ public final class LocalKafkaConnect implements AutoCloseable {
      * not need {@code mvn package}.
      */
     public URI startWorkerFromClasspath(String name, Duration timeout) throws IOException, InterruptedException {
-        return startWorker(name, HostClasspath.join(hostClasspath), log4j2Option(), timeout, Map.of(),
+        return startWorker(
+                name,
+                HostClasspath.join(hostClasspath),
+                log4j2Option(),
+                timeout,
+                Map.of(),
                 runDir.resolve("empty-plugin-path"));
     }
 
@@ -210,18 +238,34 @@ public final class LocalKafkaConnect implements AutoCloseable {
         return startWorker(name, HostClasspath.join(classpath), loggingOption, timeout, Map.of(), project.pluginPath());
     }
 
-    private URI startWorker(String name, String classpath, String loggingOption, Duration timeout,
-                            Map<String, String> environment, Path pluginPath) throws IOException, InterruptedException {
+    private URI startWorker(
+            String name,
+            String classpath,
+            String loggingOption,
+            Duration timeout,
+            Map<String, String> environment,
+            Path pluginPath)
+            throws IOException, InterruptedException {
         int restPort = freePort();
-        Path workerProperties = fillTemplate("demo-worker.properties", name + ".properties", Map.of(
-                "bootstrap.servers", bootstrapServers(),
-                "rest.port", String.valueOf(restPort),
-                "plugin.path", pluginPath.toString()));
-        ChildProcess worker = launch(name, classpath, loggingOption, List.of(
-                "org.apache.kafka.connect.cli.ConnectDistributed", workerProperties.toString()), environment);
+        Path workerProperties = fillTemplate(
+                "demo-worker.properties",
+                name + ".properties",
+                Map.of(
+                        "bootstrap.servers", bootstrapServers(),
+                        "rest.port", String.valueOf(restPort),
+                        "plugin.path", pluginPath.toString()));
+        ChildProcess worker = launch(
+                name,
+                classpath,
+                loggingOption,
+                List.of("org.apache.kafka.connect.cli.ConnectDistributed", workerProperties.toString()),
+                environment);
         URI url = URI.create("http://127.0.0.1:" + restPort + "/");
         ConnectRest rest = new ConnectRest(url);
-        awaitCondition(worker, timeout, "the Connect worker's REST API at " + url + " to report healthy",
+        awaitCondition(
+                worker,
+                timeout,
+                "the Connect worker's REST API at " + url + " to report healthy",
                 () -> workerReady(rest));
         connectUrl = url;
         requireConnectorPlugin(rest, worker);
@@ -235,17 +279,24 @@ public final class LocalKafkaConnect implements AutoCloseable {
      */
     public void launchEmulator(List<String> options) {
         emulatorPort = freePort();
-        List<String> args = new ArrayList<>(List.of(EMULATOR_CLASS,
-                "--port", String.valueOf(emulatorPort), "--host", "127.0.0.1"));
+        List<String> args =
+                new ArrayList<>(List.of(EMULATOR_CLASS, "--port", String.valueOf(emulatorPort), "--host", "127.0.0.1"));
         args.addAll(options);
         // the jar brings its own slf4j binding: no log4j2 option
-        emulator = launch("bedrock-emulator", project.emulatorJar().toString(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                args, Map.of());
+        emulator = launch(
+                "bedrock-emulator",
+                project.emulatorJar().toString(),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                args,
+                Map.of());
     }
 
     public URI awaitEmulator(Duration timeout) throws InterruptedException {
         require(emulator, "the emulator");
-        awaitCondition(emulator, timeout, "the Bedrock emulator to accept connections on port " + emulatorPort,
+        awaitCondition(
+                emulator,
+                timeout,
+                "the Bedrock emulator to accept connections on port " + emulatorPort,
                 () -> accepts(emulatorPort));
         return emulatorEndpoint();
     }
@@ -272,12 +323,15 @@ public final class LocalKafkaConnect implements AutoCloseable {
         }
     }
 
-    private void requireConnectorPlugin(ConnectRest rest, ChildProcess worker) throws IOException, InterruptedException {
+    private void requireConnectorPlugin(ConnectRest rest, ChildProcess worker)
+            throws IOException, InterruptedException {
         List<JsonNode> plugins = rest.connectorPlugins();
-        boolean listed = plugins.stream().anyMatch(p -> CONNECTOR_CLASS.equals(p.path("class").asText()));
+        boolean listed = plugins.stream()
+                .anyMatch(p -> CONNECTOR_CLASS.equals(p.path("class").asText()));
         if (!listed) {
             List<String> names = plugins.stream()
-                    .map(p -> p.path("class").asText() + " " + p.path("version").asText()).toList();
+                    .map(p -> p.path("class").asText() + " " + p.path("version").asText())
+                    .toList();
             throw new IllegalStateException("The Connect worker did not load " + CONNECTOR_CLASS + " from plugin.path="
                     + project.pluginPath() + System.lineSeparator()
                     + "  It listed: " + names + System.lineSeparator()
@@ -291,11 +345,15 @@ public final class LocalKafkaConnect implements AutoCloseable {
         return launch(name, classpath, log4j2Option(), mainAndArgs, Map.of());
     }
 
-    private ChildProcess launch(String name, String classpath, String loggingOption, List<String> mainAndArgs,
-                                Map<String, String> environment) {
+    private ChildProcess launch(
+            String name,
+            String classpath,
+            String loggingOption,
+            List<String> mainAndArgs,
+            Map<String, String> environment) {
         Path log = runDir.resolve(name + ".log");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (forBenchmark) {
             command.addAll(List.of("-Xmx1g", "-XX:+UseParallelGC"));
             // e.g. -Dbench.jvm.connect-worker="-XX:StartFlightRecording=delay=60s,duration=30s,filename=w.jfr"
@@ -317,7 +375,8 @@ public final class LocalKafkaConnect implements AutoCloseable {
 
     /** The children built from this JVM's jars log through log4j2, configured by the file {@link #create} wrote. */
     private String log4j2Option() {
-        return "-Dlog4j2.configurationFile=" + runDir.resolve("log4j2.properties").toUri();
+        return "-Dlog4j2.configurationFile="
+                + runDir.resolve("log4j2.properties").toUri();
     }
 
     private Path fillTemplate(String templateName, String outputName, Map<String, String> values) throws IOException {

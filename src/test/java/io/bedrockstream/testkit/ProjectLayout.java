@@ -51,8 +51,8 @@ public record ProjectLayout(Path baseDir) {
     public Path emulatorJar() {
         Path jar = target().resolve("emulator").resolve("bedrock-emulator-" + pluginVersion() + ".jar");
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("The emulator jar is missing: " + jar + ". Run `mvn package -DskipTests`"
-                    + " first.");
+            throw new IllegalStateException(
+                    "The emulator jar is missing: " + jar + ". Run `mvn package -DskipTests`" + " first.");
         }
         return jar;
     }
@@ -91,7 +91,8 @@ public record ProjectLayout(Path baseDir) {
     /** The version the build wrote into the plugin's manifest.json. */
     public String pluginVersion() {
         try {
-            JsonNode manifest = new ObjectMapper().readTree(pluginDir().resolve("manifest.json").toFile());
+            JsonNode manifest = new ObjectMapper()
+                    .readTree(pluginDir().resolve("manifest.json").toFile());
             return manifest.path("version").asText();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + pluginDir().resolve("manifest.json"), e);

@@ -10,12 +10,6 @@ import io.bedrockstream.request.BedrockApi;
 import io.bedrockstream.request.IdSource;
 import io.bedrockstream.request.RequestMappingSettings;
 import io.bedrockstream.request.RequestMode;
-import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.types.Password;
-import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.connect.storage.Converter;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +17,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.connect.storage.Converter;
 
 /**
  * Configuration shared by the sink and source connectors: Bedrock connection, credentials, model,
@@ -130,8 +129,8 @@ public class BedrockConnectorConfig extends AbstractConfig {
     public static final String TASK_INDEX = "task.index";
 
     /** Model ids of this shape name a model whose family cannot be told from the id. */
-    public static final List<String> OPAQUE_MODEL_ARN_PARTS = List.of(
-            ":provisioned-model/", ":imported-model/", ":custom-model/", ":application-inference-profile/");
+    public static final List<String> OPAQUE_MODEL_ARN_PARTS =
+            List.of(":provisioned-model/", ":imported-model/", ":custom-model/", ":application-inference-profile/");
 
     public BedrockConnectorConfig(Map<?, ?> props) {
         this(configDef(), props);
@@ -151,8 +150,13 @@ public class BedrockConnectorConfig extends AbstractConfig {
      * config (as MirrorMaker's task configs extend their connector's def).
      */
     protected static ConfigDef withTaskIndex(ConfigDef connectorDef) {
-        return new ConfigDef(connectorDef).define(TASK_INDEX, ConfigDef.Type.INT, 0, ConfigDef.Importance.LOW,
-                "The task's index, 0-based, set by the connector in each task config. Not a user setting.");
+        return new ConfigDef(connectorDef)
+                .define(
+                        TASK_INDEX,
+                        ConfigDef.Type.INT,
+                        0,
+                        ConfigDef.Importance.LOW,
+                        "The task's index, 0-based, set by the connector in each task config. Not a user setting.");
     }
 
     /** The shared keys without output.key/value.converter, for a connector whose worker serialises the output. */
@@ -237,7 +241,10 @@ public class BedrockConnectorConfig extends AbstractConfig {
     }
 
     public List<String> allowedModels() {
-        return getList(MODEL_ALLOWED).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return getList(MODEL_ALLOWED).stream()
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     /** Whether a record may override the model with this id ({@code request.model.allowed}). */

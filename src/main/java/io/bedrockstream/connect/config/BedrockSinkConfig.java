@@ -1,5 +1,8 @@
 package io.bedrockstream.connect.config;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -8,10 +11,6 @@ import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The sink connector's config: the shared keys plus the sink's own producer, which writes the output topic
@@ -37,8 +36,14 @@ public class BedrockSinkConfig extends BedrockConnectorConfig {
     public static ConfigDef configDef() {
         ConfigDef def = BedrockConnectorConfig.configDef();
         new Group(def, GROUP_PRODUCER)
-                .define(OUTPUT_BOOTSTRAP_SERVERS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new NonEmptyList("host:port"),
-                        Importance.HIGH, Width.LONG, "Output bootstrap servers",
+                .define(
+                        OUTPUT_BOOTSTRAP_SERVERS,
+                        Type.LIST,
+                        ConfigDef.NO_DEFAULT_VALUE,
+                        new NonEmptyList("host:port"),
+                        Importance.HIGH,
+                        Width.LONG,
+                        "Output bootstrap servers",
                         "The Kafka cluster the sink writes output records to, as host:port pairs, comma-separated; "
                                 + "usually the same cluster the requests come from. Required. Any other producer "
                                 + "setting (security, compression, linger.ms, client.id...) goes under the prefix "
@@ -72,9 +77,13 @@ public class BedrockSinkConfig extends BedrockConnectorConfig {
         configs.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         Object inFlight = configs.get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
         if (inFlight != null && parsesAbove(inFlight, MAX_IDEMPOTENT_IN_FLIGHT)) {
-            log.warn("{}{}={} is above {}, the most an idempotent producer allows; using {}",
-                    OUTPUT_PRODUCER_PREFIX, ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, inFlight,
-                    MAX_IDEMPOTENT_IN_FLIGHT, MAX_IDEMPOTENT_IN_FLIGHT);
+            log.warn(
+                    "{}{}={} is above {}, the most an idempotent producer allows; using {}",
+                    OUTPUT_PRODUCER_PREFIX,
+                    ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                    inFlight,
+                    MAX_IDEMPOTENT_IN_FLIGHT,
+                    MAX_IDEMPOTENT_IN_FLIGHT);
             configs.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, MAX_IDEMPOTENT_IN_FLIGHT);
         }
         return configs;

@@ -1,8 +1,7 @@
 package io.bedrockstream.connect.config;
 
-import org.apache.kafka.common.config.ConfigDef;
-
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * A sink task's config: the connector's keys plus the keys the connector sets for each task

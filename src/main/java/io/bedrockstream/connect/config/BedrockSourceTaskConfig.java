@@ -1,12 +1,11 @@
 package io.bedrockstream.connect.config;
 
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
-
-import java.util.List;
-import java.util.Map;
 
 /**
  * A source task's config: the connector's keys plus the keys the connector sets for each task
@@ -17,7 +16,11 @@ public class BedrockSourceTaskConfig extends BedrockSourceConfig {
 
     /** The source connector's def plus the task keys. Not documented for users: the connector sets them. */
     public static final ConfigDef TASK_CONFIG_DEF = withTaskIndex(BedrockSourceConfig.configDef())
-            .define(TASK_ASSIGNED_PARTITIONS, Type.LIST, "", Importance.LOW,
+            .define(
+                    TASK_ASSIGNED_PARTITIONS,
+                    Type.LIST,
+                    "",
+                    Importance.LOW,
                     "The partitions dealt to the task, as topic-partition pairs, comma-separated. Not a user "
                             + "setting.");
 
@@ -27,7 +30,10 @@ public class BedrockSourceTaskConfig extends BedrockSourceConfig {
 
     /** The partitions dealt to this task. */
     public List<TopicPartition> assignedPartitions() {
-        return getList(TASK_ASSIGNED_PARTITIONS).stream().map(String::trim).filter(s -> !s.isEmpty())
-                .map(BedrockSourceConfig::decodePartition).toList();
+        return getList(TASK_ASSIGNED_PARTITIONS).stream()
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .map(BedrockSourceConfig::decodePartition)
+                .toList();
     }
 }

@@ -1,7 +1,6 @@
 package io.bedrockstream.connect.config;
 
 import io.bedrockstream.model.ConfigNamed;
-
 import java.util.List;
 import java.util.Locale;
 
@@ -11,8 +10,7 @@ import java.util.Locale;
  * family) are parsed straight into those enums; nothing here mirrors them.
  */
 public final class Choice {
-    private Choice() {
-    }
+    private Choice() {}
 
     public static <E extends Enum<E> & ConfigNamed> List<String> names(Class<E> type) {
         return ConfigNamed.names(type);
@@ -25,7 +23,8 @@ public final class Choice {
     }
 
     public enum RequestOrdering implements ConfigNamed {
-        NONE, KEY;
+        NONE,
+        KEY;
 
         @Override
         public String configName() {
@@ -34,7 +33,8 @@ public final class Choice {
     }
 
     public enum SetupErrorAction implements ConfigNamed {
-        DLQ, FAIL;
+        DLQ,
+        FAIL;
 
         @Override
         public String configName() {

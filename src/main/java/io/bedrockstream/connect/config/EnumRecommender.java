@@ -1,9 +1,8 @@
 package io.bedrockstream.connect.config;
 
-import org.apache.kafka.common.config.ConfigDef;
-
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
 
 /** Offers a fixed list of values to UIs (a drop-down) for an enumerated key. Always visible. */
 public final class EnumRecommender implements ConfigDef.Recommender {

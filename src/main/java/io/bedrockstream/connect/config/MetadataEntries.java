@@ -1,12 +1,11 @@
 package io.bedrockstream.connect.config;
 
 import io.bedrockstream.request.RequestMetadata;
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
-
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 
 /** {@code key=value} entries within Bedrock's request-metadata limits (keys, values, at most 16 pairs). */
 final class MetadataEntries implements ConfigDef.Validator {
@@ -18,7 +17,8 @@ final class MetadataEntries implements ConfigDef.Validator {
 
     @Override
     public void ensureValid(String name, Object value) {
-        List<String> entries = value == null ? List.of()
+        List<String> entries = value == null
+                ? List.of()
                 : ((List<?>) value).stream().map(String::valueOf).collect(Collectors.toList());
         Map<String, String> parsed;
         try {

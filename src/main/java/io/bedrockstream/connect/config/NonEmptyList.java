@@ -1,9 +1,8 @@
 package io.bedrockstream.connect.config;
 
+import java.util.List;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
-
-import java.util.List;
 
 /** A list with at least one non-blank entry, e.g. bootstrap servers or topics. */
 public final class NonEmptyList implements ConfigDef.Validator {
@@ -17,7 +16,8 @@ public final class NonEmptyList implements ConfigDef.Validator {
     @Override
     public void ensureValid(String name, Object value) {
         List<?> list = (List<?>) value;
-        if (list == null || list.stream().allMatch(s -> s == null || s.toString().trim().isEmpty())) {
+        if (list == null
+                || list.stream().allMatch(s -> s == null || s.toString().trim().isEmpty())) {
             throw new ConfigException(name, value, "Must list at least one " + what + ".");
         }
     }

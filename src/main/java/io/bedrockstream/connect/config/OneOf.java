@@ -1,10 +1,9 @@
 package io.bedrockstream.connect.config;
 
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
-
 import java.util.List;
 import java.util.Locale;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * A STRING key whose value is one of a fixed set, compared ignoring case, optionally also empty

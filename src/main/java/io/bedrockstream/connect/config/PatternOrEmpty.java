@@ -1,9 +1,8 @@
 package io.bedrockstream.connect.config;
 
+import java.util.regex.Pattern;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
-
-import java.util.regex.Pattern;
 
 /** A STRING key that is either empty (not set) or matches a pattern in full. */
 public final class PatternOrEmpty implements ConfigDef.Validator {

@@ -1,10 +1,9 @@
 package io.bedrockstream.connect.config;
 
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
-
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 
 /** A STRING key that is empty (not set) or a Java regular expression that compiles. */
 public final class RegexValidator implements ConfigDef.Validator {
@@ -17,8 +16,10 @@ public final class RegexValidator implements ConfigDef.Validator {
         try {
             Pattern.compile(s);
         } catch (PatternSyntaxException e) {
-            throw new ConfigException(name, value, "Must be a Java regular expression: " + e.getDescription()
-                    + " near index " + e.getIndex() + ".");
+            throw new ConfigException(
+                    name,
+                    value,
+                    "Must be a Java regular expression: " + e.getDescription() + " near index " + e.getIndex() + ".");
         }
     }
 

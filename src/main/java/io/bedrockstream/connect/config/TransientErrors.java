@@ -1,14 +1,13 @@
 package io.bedrockstream.connect.config;
 
 import io.bedrockstream.bedrock.ErrorClassifier;
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Which transient errors are retried ({@code retry.transient.errors}): all, none, or the named error types.
@@ -36,8 +35,8 @@ public final class TransientErrors {
         if (values.isEmpty() || values.size() == 1 && values.get(0).trim().equalsIgnoreCase(NONE)) {
             return new TransientErrors(false, Set.of());
         }
-        return new TransientErrors(false, values.stream().map(TransientErrors::norm)
-                .collect(Collectors.toCollection(TreeSet::new)));
+        return new TransientErrors(
+                false, values.stream().map(TransientErrors::norm).collect(Collectors.toCollection(TreeSet::new)));
     }
 
     /** True if a transient failure with this error type may be retried. Throttling is always retried elsewhere. */
@@ -67,7 +66,8 @@ public final class TransientErrors {
             if (values == null || values.isEmpty()) {
                 return;
             }
-            boolean keyword = values.stream().anyMatch(v -> v.trim().equalsIgnoreCase(ALL) || v.trim().equalsIgnoreCase(NONE));
+            boolean keyword = values.stream()
+                    .anyMatch(v -> v.trim().equalsIgnoreCase(ALL) || v.trim().equalsIgnoreCase(NONE));
             if (keyword && values.size() > 1) {
                 throw new ConfigException(name, value, "Use 'all' or 'none' alone, or a list of error types.");
             }
@@ -77,8 +77,11 @@ public final class TransientErrors {
             Set<String> known = KNOWN.stream().map(TransientErrors::norm).collect(Collectors.toSet());
             for (String v : values) {
                 if (!known.contains(norm(v))) {
-                    throw new ConfigException(name, value, "Unknown error type '" + v + "'. Use 'all', 'none' or any of "
-                            + String.join(", ", KNOWN) + ".");
+                    throw new ConfigException(
+                            name,
+                            value,
+                            "Unknown error type '" + v + "'. Use 'all', 'none' or any of " + String.join(", ", KNOWN)
+                                    + ".");
                 }
             }
         }

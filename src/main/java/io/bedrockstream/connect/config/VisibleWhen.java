@@ -1,10 +1,9 @@
 package io.bedrockstream.connect.config;
 
-import org.apache.kafka.common.config.ConfigDef;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * Shows a key in UIs only while another key has one of some values (the secret key only for static
@@ -17,7 +16,8 @@ public final class VisibleWhen implements ConfigDef.Recommender {
 
     public VisibleWhen(String parentKey, String... values) {
         this.parentKey = parentKey;
-        this.values = List.of(values).stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
+        this.values =
+                List.of(values).stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
     }
 
     @Override

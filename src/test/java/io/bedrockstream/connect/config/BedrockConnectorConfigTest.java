@@ -1,32 +1,31 @@
 package io.bedrockstream.connect.config;
 
-import io.bedrockstream.connect.TestConfigs;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.bedrockstream.bedrock.BedrockClientSettings.HttpProtocol;
 import io.bedrockstream.bedrock.CredentialsSettings.Provider;
+import io.bedrockstream.connect.LeanJsonConverter;
+import io.bedrockstream.connect.TestConfigs;
 import io.bedrockstream.connect.config.Choice.RequestOrdering;
 import io.bedrockstream.connect.config.Choice.SetupErrorAction;
+import io.bedrockstream.model.ModelFamily;
 import io.bedrockstream.request.IdSource;
 import io.bedrockstream.request.RequestMode;
-import io.bedrockstream.model.ModelFamily;
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
-import org.apache.kafka.connect.data.Schema;
-import io.bedrockstream.connect.LeanJsonConverter;
-import org.apache.kafka.connect.json.JsonConverter;
-import org.apache.kafka.connect.storage.Converter;
-import org.apache.kafka.connect.storage.StringConverter;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.storage.Converter;
+import org.apache.kafka.connect.storage.StringConverter;
+import org.junit.jupiter.api.Test;
 
 class BedrockConnectorConfigTest {
 
@@ -153,18 +152,27 @@ class BedrockConnectorConfigTest {
 
     @Test
     void anyModelWithStar() {
-        assertThat(config("request.model.allowed", "*").modelOverrideAllowed("whatever")).isTrue();
+        assertThat(config("request.model.allowed", "*").modelOverrideAllowed("whatever"))
+                .isTrue();
     }
 
     @Test
     void passwordsAreMaskedInToStringAndValues() {
-        BedrockConnectorConfig c = config("bedrock.credentials.provider", "static",
-                "bedrock.access.key.id", "AKIAVERYSECRET", "bedrock.secret.access.key", "wJalrSECRETKEY",
-                "bedrock.session.token", "SESSIONSECRET", "bedrock.role.external.id", "EXTERNALSECRET");
+        BedrockConnectorConfig c = config(
+                "bedrock.credentials.provider",
+                "static",
+                "bedrock.access.key.id",
+                "AKIAVERYSECRET",
+                "bedrock.secret.access.key",
+                "wJalrSECRETKEY",
+                "bedrock.session.token",
+                "SESSIONSECRET",
+                "bedrock.role.external.id",
+                "EXTERNALSECRET");
         String all = c.toString() + c.values() + c.originalsStrings().keySet();
         assertThat(c.toString()).contains("bedrock.secret.access.key=[hidden]");
-        assertThat(c.toString() + c.values()).doesNotContain("AKIAVERYSECRET", "wJalrSECRETKEY", "SESSIONSECRET",
-                "EXTERNALSECRET");
+        assertThat(c.toString() + c.values())
+                .doesNotContain("AKIAVERYSECRET", "wJalrSECRETKEY", "SESSIONSECRET", "EXTERNALSECRET");
         assertThat(all).contains("bedrock.access.key.id");
         assertThat(c.secretAccessKey()).map(p -> p.value()).contains("wJalrSECRETKEY");
         assertThat(c.secretAccessKey()).map(Object::toString).contains("[hidden]");
@@ -175,7 +183,9 @@ class BedrockConnectorConfigTest {
         Map<String, String> props = TestConfigs.validSink();
         props.put("bedrock.secret.access.key", "wJalrSECRETKEY");
         ConfigValue secret = BedrockConnectorConfig.configDef().validate(props).stream()
-                .filter(v -> v.name().equals("bedrock.secret.access.key")).findFirst().orElseThrow();
+                .filter(v -> v.name().equals("bedrock.secret.access.key"))
+                .findFirst()
+                .orElseThrow();
         assertThat(secret.toString()).doesNotContain("wJalrSECRETKEY");
     }
 
@@ -184,7 +194,8 @@ class BedrockConnectorConfigTest {
         for (String key : List.of("bedrock.region", "bedrock.model.id", "output.topic")) {
             Map<String, String> props = TestConfigs.validSink();
             props.remove(key);
-            assertThatThrownBy(() -> new BedrockConnectorConfig(props)).isInstanceOf(ConfigException.class)
+            assertThatThrownBy(() -> new BedrockConnectorConfig(props))
+                    .isInstanceOf(ConfigException.class)
                     .hasMessageContaining(key);
         }
     }
@@ -221,8 +232,11 @@ class BedrockConnectorConfigTest {
         for (Map.Entry<String, String> e : bad.entrySet()) {
             Map<String, String> props = TestConfigs.validSink();
             props.put(e.getKey(), e.getValue());
-            List<String> errors = def.validate(props).stream().filter(v -> v.name().equals(e.getKey()))
-                    .findFirst().orElseThrow().errorMessages();
+            List<String> errors = def.validate(props).stream()
+                    .filter(v -> v.name().equals(e.getKey()))
+                    .findFirst()
+                    .orElseThrow()
+                    .errorMessages();
             assertThat(errors).as("%s=%s", e.getKey(), e.getValue()).hasSize(1);
         }
         Map<String, String> props = TestConfigs.validSink();
@@ -232,7 +246,8 @@ class BedrockConnectorConfigTest {
 
     @Test
     void everyKeyIsFullyDocumented() {
-        for (ConfigDef.ConfigKey key : BedrockSinkConfig.configDef().configKeys().values()) {
+        for (ConfigDef.ConfigKey key :
+                BedrockSinkConfig.configDef().configKeys().values()) {
             assertThat(key.documentation).as(key.name).isNotBlank();
             assertThat(key.group).as(key.name).isNotBlank();
             assertThat(key.displayName).as(key.name).isNotBlank();
@@ -243,13 +258,15 @@ class BedrockConnectorConfigTest {
 
     @Test
     void enumeratedKeysRecommendTheirValues() {
-        Map<String, ConfigDef.ConfigKey> keys = BedrockConnectorConfig.configDef().configKeys();
+        Map<String, ConfigDef.ConfigKey> keys =
+                BedrockConnectorConfig.configDef().configKeys();
         assertThat(keys.get("bedrock.http.protocol").recommender.validValues("", Map.of()))
                 .containsExactly("HTTP2", "HTTP1_1");
         assertThat(keys.get("bedrock.credentials.provider").recommender.validValues("", Map.of()))
                 .containsExactly("default", "static", "profile", "assume-role", "api-key");
         assertThat(keys.get("bedrock.model.family").recommender.validValues("", Map.of()))
-                .contains("anthropic", "mistral-chat", "openai").hasSize(ModelFamily.values().length);
+                .contains("anthropic", "mistral-chat", "openai")
+                .hasSize(ModelFamily.values().length);
         assertThat(keys.get("request.id.source").recommender.validValues("", Map.of()))
                 .containsExactly("key", "header", "field", "offset");
     }
@@ -257,20 +274,29 @@ class BedrockConnectorConfigTest {
     @Test
     void keysThatApplyOnlyToSomeChoicesAreHiddenOtherwise() {
         Map<String, Boolean> visible = visibility(TestConfigs.validSink());
-        assertThat(visible).containsEntry("bedrock.secret.access.key", false).containsEntry("request.template", false)
-                .containsEntry("request.max.tokens", false).containsEntry("request.id.header", false)
-                .containsEntry("bedrock.region", true).containsEntry("request.mode", true);
+        assertThat(visible)
+                .containsEntry("bedrock.secret.access.key", false)
+                .containsEntry("request.template", false)
+                .containsEntry("request.max.tokens", false)
+                .containsEntry("request.id.header", false)
+                .containsEntry("bedrock.region", true)
+                .containsEntry("request.mode", true);
         Map<String, String> props = TestConfigs.validSink();
         props.put("bedrock.credentials.provider", "STATIC");
         props.put("request.mode", "prompt");
         props.put("request.id.source", "header");
         visible = visibility(props);
-        assertThat(visible).containsEntry("bedrock.secret.access.key", true).containsEntry("bedrock.role.arn", false)
-                .containsEntry("request.max.tokens", true).containsEntry("request.template", false)
-                .containsEntry("request.id.header", true).containsEntry("request.id.pointer", false)
+        assertThat(visible)
+                .containsEntry("bedrock.secret.access.key", true)
+                .containsEntry("bedrock.role.arn", false)
+                .containsEntry("request.max.tokens", true)
+                .containsEntry("request.template", false)
+                .containsEntry("request.id.header", true)
+                .containsEntry("request.id.pointer", false)
                 .containsEntry("bedrock.api.key", false);
         props.put("bedrock.credentials.provider", "api-key");
-        assertThat(visibility(props)).containsEntry("bedrock.api.key", true)
+        assertThat(visibility(props))
+                .containsEntry("bedrock.api.key", true)
                 .containsEntry("bedrock.secret.access.key", false);
     }
 
@@ -293,7 +319,8 @@ class BedrockConnectorConfigTest {
         assertThat(new String(withSchema, StandardCharsets.UTF_8)).contains("\"schema\"");
         byte[] json = config().outputValueConverter().fromConnectData("t", Schema.STRING_SCHEMA, "hi");
         assertThat(new String(json, StandardCharsets.UTF_8)).isEqualTo("\"hi\"");
-        Converter plain = config("output.value.converter", JsonConverter.class.getName()).outputValueConverter();
+        Converter plain =
+                config("output.value.converter", JsonConverter.class.getName()).outputValueConverter();
         assertThat(plain).isInstanceOf(JsonConverter.class);
         assertThat(new String(key.fromConnectData("t", Schema.STRING_SCHEMA, "req-1"), StandardCharsets.UTF_8))
                 .isEqualTo("req-1");

@@ -1,19 +1,18 @@
 package io.bedrockstream.connect.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.bedrockstream.connect.TestConfigs;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.storage.StringConverter;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BedrockSourceConfigTest {
 
@@ -27,7 +26,8 @@ class BedrockSourceConfigTest {
         props.put("source.consumer.bootstrap.servers", "elsewhere:9092");
         props.put("source.consumer.max.poll.records", "50");
         Map<String, Object> c = new BedrockSourceConfig(props).consumerConfigs();
-        assertThat(c).containsEntry("enable.auto.commit", "false")
+        assertThat(c)
+                .containsEntry("enable.auto.commit", "false")
                 .containsEntry("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer")
                 .containsEntry("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer")
                 .containsEntry("bootstrap.servers", "localhost:9092")
@@ -44,7 +44,8 @@ class BedrockSourceConfigTest {
         props.put("source.consumer.isolation.level", "read_uncommitted");
         props.put("source.consumer.auto.offset.reset", "latest");
         assertThat(new BedrockSourceConfig(props).consumerConfigs())
-                .containsEntry("isolation.level", "read_uncommitted").containsEntry("auto.offset.reset", "latest");
+                .containsEntry("isolation.level", "read_uncommitted")
+                .containsEntry("auto.offset.reset", "latest");
     }
 
     @Test
@@ -69,7 +70,8 @@ class BedrockSourceConfigTest {
         Map<String, String> props = TestConfigs.validSource();
         props.put("source.value.converter", JsonConverter.class.getName());
         props.put("source.value.converter.schemas.enable", "false");
-        SchemaAndValue v = new BedrockSourceConfig(props).sourceValueConverter()
+        SchemaAndValue v = new BedrockSourceConfig(props)
+                .sourceValueConverter()
                 .toConnectData("requests", "{\"q\":\"hi\"}".getBytes(StandardCharsets.UTF_8));
         assertThat(v.value()).isEqualTo(Map.of("q", "hi"));
     }
@@ -80,11 +82,14 @@ class BedrockSourceConfigTest {
         for (String key : List.of("source.bootstrap.servers")) {
             Map<String, String> props = TestConfigs.validSource();
             props.remove(key);
-            assertThatThrownBy(() -> new BedrockSourceConfig(props)).isInstanceOf(ConfigException.class)
+            assertThatThrownBy(() -> new BedrockSourceConfig(props))
+                    .isInstanceOf(ConfigException.class)
                     .hasMessageContaining(key);
             props.put(key, " , ");
-            assertThatThrownBy(() -> new BedrockSourceConfig(props)).isInstanceOf(ConfigException.class)
-                    .hasMessageContaining(key).hasMessageContaining("Must list at least one");
+            assertThatThrownBy(() -> new BedrockSourceConfig(props))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(key)
+                    .hasMessageContaining("Must list at least one");
         }
     }
 
@@ -93,7 +98,15 @@ class BedrockSourceConfigTest {
         assertThat(BedrockSourceConfig.configDef().names())
                 .doesNotContain("output.bootstrap.servers", "output.key.converter", "output.value.converter")
                 .contains("output.topic", "output.completions.topic", "output.chunk.raw", "source.dlq.topic");
-        assertThat(BedrockSourceConfig.configDef().groups()).containsExactly("Bedrock connection", "Credentials",
-                "Model", "Request mapping", "Output", "Flow control & retry", "Errors", "Source");
+        assertThat(BedrockSourceConfig.configDef().groups())
+                .containsExactly(
+                        "Bedrock connection",
+                        "Credentials",
+                        "Model",
+                        "Request mapping",
+                        "Output",
+                        "Flow control & retry",
+                        "Errors",
+                        "Source");
     }
 }

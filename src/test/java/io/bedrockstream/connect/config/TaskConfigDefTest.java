@@ -1,16 +1,15 @@
 package io.bedrockstream.connect.config;
 
-import io.bedrockstream.connect.TestConfigs;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigException;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bedrockstream.connect.TestConfigs;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
 
 /** The keys a connector sets per task live in the task config defs, which extend the connector's. */
 class TaskConfigDefTest {
@@ -26,8 +25,8 @@ class TaskConfigDefTest {
     @Test
     void sourceTaskDefIsTheConnectorsPlusTheTaskIndexAndPartitions() {
         Set<String> expected = new HashSet<>(BedrockSourceConfig.configDef().names());
-        assertThat(expected).doesNotContain(BedrockConnectorConfig.TASK_INDEX,
-                BedrockSourceConfig.TASK_ASSIGNED_PARTITIONS);
+        assertThat(expected)
+                .doesNotContain(BedrockConnectorConfig.TASK_INDEX, BedrockSourceConfig.TASK_ASSIGNED_PARTITIONS);
         expected.add(BedrockConnectorConfig.TASK_INDEX);
         expected.add(BedrockSourceConfig.TASK_ASSIGNED_PARTITIONS);
         assertThat(BedrockSourceTaskConfig.TASK_CONFIG_DEF.names()).isEqualTo(expected);
@@ -52,14 +51,16 @@ class TaskConfigDefTest {
         BedrockSourceTaskConfig task = new BedrockSourceTaskConfig(TestConfigs.validSource());
         assertThat(task.taskIndex()).isZero();
         assertThat(task.assignedPartitions()).isEmpty();
-        assertThat(new BedrockSinkTaskConfig(TestConfigs.validSink()).taskIndex()).isZero();
+        assertThat(new BedrockSinkTaskConfig(TestConfigs.validSink()).taskIndex())
+                .isZero();
     }
 
     @Test
     void aTaskIndexThatIsNoNumberIsAConfigError() {
         Map<String, String> props = TestConfigs.validSink();
         props.put(BedrockConnectorConfig.TASK_INDEX, "x");
-        assertThatThrownBy(() -> new BedrockSinkTaskConfig(props)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> new BedrockSinkTaskConfig(props))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(BedrockConnectorConfig.TASK_INDEX);
     }
 }

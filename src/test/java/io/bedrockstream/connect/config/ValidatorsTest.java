@@ -1,23 +1,26 @@
 package io.bedrockstream.connect.config;
 
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 class ValidatorsTest {
 
     static void ok(ConfigDef.Validator v, Object value) {
-        assertThatCode(() -> v.ensureValid("k", value)).as("%s accepts %s", v, value).doesNotThrowAnyException();
+        assertThatCode(() -> v.ensureValid("k", value))
+                .as("%s accepts %s", v, value)
+                .doesNotThrowAnyException();
     }
 
     static void bad(ConfigDef.Validator v, Object value, String fragment) {
-        assertThatThrownBy(() -> v.ensureValid("k", value)).as("%s rejects %s", v, value)
-                .isInstanceOf(ConfigException.class).hasMessageContaining(fragment);
+        assertThatThrownBy(() -> v.ensureValid("k", value))
+                .as("%s rejects %s", v, value)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(fragment);
     }
 
     @Test
@@ -97,11 +100,16 @@ class ValidatorsTest {
         TransientErrors all = TransientErrors.parse(List.of("all"));
         TransientErrors none = TransientErrors.parse(List.of("none"));
         TransientErrors some = TransientErrors.parse(List.of("ModelStreamErrorException", "ConnectionError"));
-        org.assertj.core.api.Assertions.assertThat(all.retries("InternalServerException")).isTrue();
-        org.assertj.core.api.Assertions.assertThat(none.retries("InternalServerException")).isFalse();
-        org.assertj.core.api.Assertions.assertThat(some.retries("modelStreamErrorException")).isTrue();
-        org.assertj.core.api.Assertions.assertThat(some.retries("ConnectionError")).isTrue();
-        org.assertj.core.api.Assertions.assertThat(some.retries("InternalServerException")).isFalse();
+        org.assertj.core.api.Assertions.assertThat(all.retries("InternalServerException"))
+                .isTrue();
+        org.assertj.core.api.Assertions.assertThat(none.retries("InternalServerException"))
+                .isFalse();
+        org.assertj.core.api.Assertions.assertThat(some.retries("modelStreamErrorException"))
+                .isTrue();
+        org.assertj.core.api.Assertions.assertThat(some.retries("ConnectionError"))
+                .isTrue();
+        org.assertj.core.api.Assertions.assertThat(some.retries("InternalServerException"))
+                .isFalse();
         org.assertj.core.api.Assertions.assertThat(some.retries(null)).isFalse();
     }
 }
