@@ -71,7 +71,15 @@ CREATE STREAM IF NOT EXISTS bedrock_completions (
   invocation_latency_ms  BIGINT,
   source_topic           VARCHAR,
   source_partition       INT,
-  source_offset          BIGINT
+  source_offset          BIGINT,
+  -- v2, ConverseStream requests only (null for InvokeModel):
+  reasoning              VARCHAR,       -- the reasoning (thinking) text
+  reasoning_signature    VARCHAR,       -- its signature, to send the reasoning back on the next turn
+  tool_calls             ARRAY<STRUCT<tool_use_id VARCHAR, name VARCHAR, input VARCHAR>>,  -- input: the tool's JSON
+  cache_read_input_tokens  BIGINT,
+  cache_write_input_tokens BIGINT,
+  latency_ms             BIGINT,        -- Bedrock's own latency figure (metadata event)
+  service_tier           VARCHAR
 ) WITH (
   KAFKA_TOPIC  = 'bedrock-completions',
   KEY_FORMAT   = 'KAFKA',

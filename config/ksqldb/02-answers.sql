@@ -27,6 +27,7 @@ SET 'auto.offset.reset' = 'earliest';
 
 -- The first completion of each request, all of its fields from the same record.
 --   SELECT request_id, answer->text, answer->attempts FROM bedrock_answers EMIT CHANGES;
+--   SELECT request_id, answer->tool_calls[1]->name, answer->reasoning FROM bedrock_answers EMIT CHANGES;
 --   SELECT * FROM bedrock_answers WHERE request_id = 'req-1';       -- a pull query
 CREATE TABLE IF NOT EXISTS bedrock_answers
   WITH (KAFKA_TOPIC = 'ksql-bedrock-answers', KEY_FORMAT = 'KAFKA', VALUE_FORMAT = 'JSON') AS
@@ -44,7 +45,14 @@ CREATE TABLE IF NOT EXISTS bedrock_answers
       invocation_latency_ms := invocation_latency_ms,
       source_topic          := source_topic,
       source_partition      := source_partition,
-      source_offset         := source_offset)) AS answer
+      source_offset         := source_offset,
+      reasoning             := reasoning,
+      reasoning_signature   := reasoning_signature,
+      tool_calls            := tool_calls,
+      cache_read_input_tokens  := cache_read_input_tokens,
+      cache_write_input_tokens := cache_write_input_tokens,
+      latency_ms            := latency_ms,
+      service_tier          := service_tier)) AS answer
   FROM bedrock_completions
   GROUP BY request_id
   EMIT CHANGES;
