@@ -88,4 +88,36 @@ class QuotaLearnerTest {
         assertThat(l.tick(2_200, 2 * W)).isTrue(); // 7,200 = 0.8 x 9,000
         assertThat(l.budget()).isEqualTo(9_270);
     }
+    /**
+     * Another client (or another task of the connector) saturates the shared quota for a few minutes: every attempt
+     * this task starts is throttled, each admitted after the last cut, so the budget is cut down to its floor (one
+     * reservation). Once the other client stops, the budget must grow back to what it was within about an hour of
+     * busy windows, not at 3% of the floor per window (2,967 windows: two days at one reservation per minute).
+     */
+    @Test
+    void aBudgetCollapsedByOthersThrottlesGrowsBackWithinAnHour() {
+        long reservation = 5_000;
+        QuotaLearner l = new QuotaLearner(W);
+        l.settled(1_000_000, 0);
+        l.onThrottle(0, 0, reservation, 0);
+        double before = l.budget(); // 900,000: the task's own level, learned from its own throttle
+        long t = 0;
+        int cuts = 0;
+        while (l.budget() > reservation) {
+            t += W / 100;
+            assertThat(l.onThrottle(t - 1, 0, reservation, t)).isTrue();
+            cuts++;
+        }
+        assertThat(cuts).isEqualTo(32);
+        int windows = 0;
+        while (l.budget() < 0.9 * before && windows < 10_000) {
+            l.settled((long) l.budget(), t + W - 1); // the budget is what holds the task back: all of it is used
+            t += W;
+            assertThat(l.tick(0, t)).isTrue();
+            windows++;
+        }
+        assertThat(windows)
+                .as("busy windows to grow back to 90% of the budget before the collapse")
+                .isLessThanOrEqualTo(60);
+    }
 }
