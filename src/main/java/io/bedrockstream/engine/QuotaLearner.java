@@ -7,8 +7,10 @@ package io.bedrockstream.engine;
  * Bedrock's level has been charged); a later throttle of an attempt admitted after the last cut multiplies it by
  * {@link #DECREASE} (throttles of attempts admitted before the cut were sent under the old budget and count
  * for nothing). Each window without a cut in which the budget was at least {@link #BUSY} consumed adds
- * {@link #INCREASE} × the budget set at the last cut: it probes upward, slowly, only while the budget is what
- * holds the engine back. Not thread-safe: the engine calls it under its lock.
+ * {@link #INCREASE} × the highest budget it has learned or cut from: it probes upward, slowly (linearly), only while
+ * the budget is what holds the engine back, and a budget collapsed by throttles others caused (another client or
+ * task on the same quota) grows back to where it was in at most 1 / {@link #INCREASE} busy windows, not at a step of
+ * the collapsed budget. Not thread-safe: the engine calls it under its lock.
  */
 final class QuotaLearner {
     static final double FIRST_FACTOR = 0.9;
@@ -24,7 +26,9 @@ final class QuotaLearner {
     private final long[] sliceIndex = new long[SLICES];
     private boolean learned;
     private double budget;
-    private double budgetAtCut;
+    /** The highest budget learned or cut from: the additive step is a fraction of it. */
+    private double reference;
+
     private long lastCutNanos;
     private long lastStepNanos;
 
@@ -75,13 +79,14 @@ final class QuotaLearner {
     boolean onThrottle(long admittedNanos, long reservedNow, long floor, long nowNanos) {
         if (!learned) {
             budget = Math.max(floor, FIRST_FACTOR * (settledInWindow(nowNanos) + reservedNow));
+            reference = budget;
             learned = true;
         } else if (admittedNanos - lastCutNanos > 0) {
+            reference = Math.max(reference, budget);
             budget = Math.max(floor, budget * DECREASE);
         } else {
             return false;
         }
-        budgetAtCut = budget;
         lastCutNanos = nowNanos;
         lastStepNanos = nowNanos;
         return true;
@@ -100,7 +105,7 @@ final class QuotaLearner {
         if (settledInWindow(nowNanos) + reservedNow < BUSY * budget) {
             return false;
         }
-        budget += INCREASE * budgetAtCut;
+        budget += INCREASE * reference;
         return true;
     }
 }
