@@ -20,6 +20,7 @@ final class QuotaLearner {
     /** The trailing window's sum is kept in this many slices. */
     private static final int SLICES = 16;
 
+    private final long startNanos;
     private final long windowNanos;
     private final long sliceNanos;
     private final long[] sliceSums = new long[SLICES];
@@ -33,6 +34,12 @@ final class QuotaLearner {
     private long lastStepNanos;
 
     QuotaLearner(long windowNanos) {
+        this(windowNanos, Long.MIN_VALUE / 2);
+    }
+
+    /** {@code startNanos}: when counting began (the engine's start). */
+    QuotaLearner(long windowNanos, long startNanos) {
+        this.startNanos = startNanos;
         this.windowNanos = Math.max(SLICES, windowNanos);
         this.sliceNanos = this.windowNanos / SLICES;
         java.util.Arrays.fill(sliceIndex, Long.MIN_VALUE);

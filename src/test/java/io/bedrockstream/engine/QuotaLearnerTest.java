@@ -121,4 +121,29 @@ class QuotaLearnerTest {
                 .as("busy windows to grow back to 90% of the budget before the collapse")
                 .isEqualTo(30);
     }
+    /**
+     * A task (re)started by a rebalance or a config change while Bedrock's level is still empty from its previous
+     * instance is throttled at once: its first budget is learned from the few reservations it holds (nothing settled
+     * yet), far under what the quota gives it. It must grow back to the level it ran at within an hour of busy
+     * windows, not by 3% of that small first budget per window (824 windows, 14 hours, before the fix).
+     */
+    @Test
+    void aBudgetFirstLearnedFromLessThanAWindowOfHistoryGrowsBackWithinAnHour() {
+        long reservation = 5_000;
+        QuotaLearner l = new QuotaLearner(W, 0);
+        assertThat(l.onThrottle(S, 7 * reservation, reservation, S)).isTrue();
+        assertThat(l.budget()).isEqualTo(0.9 * 7 * reservation);
+        double level = 900_000; // what the quota gives the task: it used 1,000,000 a minute before it restarted
+        long t = S;
+        int windows = 0;
+        while (l.budget() < 0.9 * level && windows < 10_000) {
+            l.settled((long) l.budget(), t + W - 1); // the budget is what holds the task back: all of it is used
+            t += W;
+            assertThat(l.tick(0, t)).isTrue();
+            windows++;
+        }
+        assertThat(windows)
+                .as("busy windows to grow to 90% of the level the quota gives")
+                .isEqualTo(9);
+    }
 }
