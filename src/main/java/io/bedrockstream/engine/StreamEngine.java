@@ -141,7 +141,7 @@ public final class StreamEngine implements AutoCloseable {
         boolean learn = tpm <= 0 && settings.quota().learn() && settings.quota().reserveAtStart();
         this.quotaLearner = learn
                 ? new QuotaLearner(
-                        TimeUnit.MILLISECONDS.toNanos(settings.quota().windowMs()))
+                        TimeUnit.MILLISECONDS.toNanos(settings.quota().windowMs()), now)
                 : null;
         this.tokenBudget = learn
                 ? TokenBudget.unbounded(now)
