@@ -7,28 +7,46 @@ package io.bedrockstream.engine;
  * Bedrock's level has been charged); a later throttle of an attempt admitted after the last cut multiplies it by
  * {@link #DECREASE} (throttles of attempts admitted before the cut were sent under the old budget and count
  * for nothing). Each window without a cut in which the budget was at least {@link #BUSY} consumed adds
- * {@link #INCREASE} × the budget set at the last cut: it probes upward, slowly, only while the budget is what
- * holds the engine back. Not thread-safe: the engine calls it under its lock.
+ * {@link #INCREASE} × the highest budget it has learned or cut from: it probes upward, slowly (linearly), only while
+ * the budget is what holds the engine back, and a budget collapsed by throttles others caused (another client or
+ * task on the same quota) grows back to where it was in at most 1 / {@link #INCREASE} busy windows, not at a step of
+ * the collapsed budget. A first budget learned from less than a window of history (a task just started, maybe
+ * into a level its previous instance emptied: it holds a few reservations and has settled nothing) says little of
+ * the quota: until the next cut, each busy window multiplies it by {@link #SLOW_START} instead. Not thread-safe: the engine calls it under its lock.
  */
 final class QuotaLearner {
     static final double FIRST_FACTOR = 0.9;
     static final double DECREASE = 0.85;
     static final double INCREASE = 0.03;
     static final double BUSY = 0.8;
+    /** A budget first learned from less than a window of history grows by this factor per busy window until a cut. */
+    static final double SLOW_START = 1.5;
     /** The trailing window's sum is kept in this many slices. */
     private static final int SLICES = 16;
 
+    private final long startNanos;
     private final long windowNanos;
     private final long sliceNanos;
     private final long[] sliceSums = new long[SLICES];
     private final long[] sliceIndex = new long[SLICES];
     private boolean learned;
+    /** The first budget came from less than a window of history (a task just started): grow it fast until a cut. */
+    private boolean slowStart;
+
     private double budget;
-    private double budgetAtCut;
+    /** The highest budget learned or cut from: the additive step is a fraction of it. */
+    private double reference;
+
     private long lastCutNanos;
     private long lastStepNanos;
 
     QuotaLearner(long windowNanos) {
+        this(windowNanos, Long.MIN_VALUE / 2);
+    }
+
+    /** {@code startNanos}: when counting began (the engine's start). */
+    QuotaLearner(long windowNanos, long startNanos) {
+        this.startNanos = startNanos;
         this.windowNanos = Math.max(SLICES, windowNanos);
         this.sliceNanos = this.windowNanos / SLICES;
         java.util.Arrays.fill(sliceIndex, Long.MIN_VALUE);
@@ -75,13 +93,16 @@ final class QuotaLearner {
     boolean onThrottle(long admittedNanos, long reservedNow, long floor, long nowNanos) {
         if (!learned) {
             budget = Math.max(floor, FIRST_FACTOR * (settledInWindow(nowNanos) + reservedNow));
+            reference = budget;
             learned = true;
+            slowStart = nowNanos - startNanos < windowNanos;
         } else if (admittedNanos - lastCutNanos > 0) {
+            reference = Math.max(reference, budget);
             budget = Math.max(floor, budget * DECREASE);
+            slowStart = false;
         } else {
             return false;
         }
-        budgetAtCut = budget;
         lastCutNanos = nowNanos;
         lastStepNanos = nowNanos;
         return true;
@@ -100,7 +121,12 @@ final class QuotaLearner {
         if (settledInWindow(nowNanos) + reservedNow < BUSY * budget) {
             return false;
         }
-        budget += INCREASE * budgetAtCut;
+        if (slowStart) {
+            budget *= SLOW_START;
+            reference = Math.max(reference, budget);
+        } else {
+            budget += INCREASE * reference;
+        }
         return true;
     }
 }

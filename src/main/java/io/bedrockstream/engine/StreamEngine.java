@@ -141,7 +141,7 @@ public final class StreamEngine implements AutoCloseable {
         boolean learn = tpm <= 0 && settings.quota().learn() && settings.quota().reserveAtStart();
         this.quotaLearner = learn
                 ? new QuotaLearner(
-                        TimeUnit.MILLISECONDS.toNanos(settings.quota().windowMs()))
+                        TimeUnit.MILLISECONDS.toNanos(settings.quota().windowMs()), now)
                 : null;
         this.tokenBudget = learn
                 ? TokenBudget.unbounded(now)
@@ -454,14 +454,20 @@ public final class StreamEngine implements AutoCloseable {
 
     /**
      * Bedrock's tokens-per-minute quota refused the call ("Too many tokens, please wait before trying again."), not
-     * its requests-per-minute quota ("Too many requests") or anything else: only this teaches the learned budget.
+     * its requests-per-minute quota ("Too many requests"), its tokens-per-day quota ("Too many tokens per day") or
+     * anything else: only this teaches the learned budget.
      */
     static boolean isTokenThrottle(InvocationFailure f) {
         return isThrottling(f) && (saysTooManyTokens(f.message()) || saysTooManyTokens(f.originalMessage()));
     }
 
     private static boolean saysTooManyTokens(String message) {
-        return message != null && message.toLowerCase(java.util.Locale.ROOT).contains("too many tokens");
+        if (message == null) {
+            return false;
+        }
+        String m = message.toLowerCase(java.util.Locale.ROOT);
+        // "Too many tokens per day" is the daily quota: waiting a minute does not help, so it teaches nothing
+        return m.contains("too many tokens") && !m.contains("per day");
     }
 
     /**

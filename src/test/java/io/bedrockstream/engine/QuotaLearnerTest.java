@@ -54,7 +54,7 @@ class QuotaLearnerTest {
     }
 
     @Test
-    void eachBusyWindowWithoutAThrottleAddsAStepOfTheBudgetAtTheLastCut() {
+    void eachBusyWindowWithoutAThrottleAddsAStepOfTheHighestBudgetLearnedOrCutFrom() {
         QuotaLearner l = new QuotaLearner(W);
         l.settled(10_000, 0);
         l.onThrottle(0, 0, 1, 0); // 9,000
@@ -67,13 +67,14 @@ class QuotaLearnerTest {
         l.settled(7_500, 2 * W - S);
         assertThat(l.tick(0, 2 * W)).isTrue();
         assertThat(l.budget()).isEqualTo(9_000 + 2 * 0.03 * 9_000);
-        // a cut: the step is now a fraction of the budget it set
+        // a cut: the step is now a fraction of the budget it cut from (the highest so far)
         l.onThrottle(2 * W + 1, 0, 1, 2 * W + 2);
-        double cut = (9_000 + 2 * 0.03 * 9_000) * 0.85;
+        double from = 9_000 + 2 * 0.03 * 9_000;
+        double cut = from * 0.85;
         assertThat(l.budget()).isEqualTo(cut);
         l.settled(9_000, 3 * W);
         assertThat(l.tick(0, 3 * W + 2)).isTrue();
-        assertThat(l.budget()).isEqualTo(cut + 0.03 * cut);
+        assertThat(l.budget()).isEqualTo(cut + 0.03 * from);
     }
 
     @Test
@@ -87,5 +88,62 @@ class QuotaLearnerTest {
         l.settled(5_000, 2 * W - S);
         assertThat(l.tick(2_200, 2 * W)).isTrue(); // 7,200 = 0.8 x 9,000
         assertThat(l.budget()).isEqualTo(9_270);
+    }
+    /**
+     * Another client (or another task of the connector) saturates the shared quota for a few minutes: every attempt
+     * this task starts is throttled, each admitted after the last cut, so the budget is cut down to its floor (one
+     * reservation). Once the other client stops, the budget must grow back to what it was within about an hour of
+     * busy windows, not at 3% of the floor per window (5,367 windows, 3.7 days, before this was fixed).
+     */
+    @Test
+    void aBudgetCollapsedByOthersThrottlesGrowsBackWithinAnHour() {
+        long reservation = 5_000;
+        QuotaLearner l = new QuotaLearner(W);
+        l.settled(1_000_000, 0);
+        l.onThrottle(0, 0, reservation, 0);
+        double before = l.budget(); // 900,000: the task's own level, learned from its own throttle
+        long t = 0;
+        int cuts = 0;
+        while (l.budget() > reservation) {
+            t += W / 100;
+            assertThat(l.onThrottle(t - 1, 0, reservation, t)).isTrue();
+            cuts++;
+        }
+        assertThat(cuts).isEqualTo(32);
+        int windows = 0;
+        while (l.budget() < 0.9 * before && windows < 10_000) {
+            l.settled((long) l.budget(), t + W - 1); // the budget is what holds the task back: all of it is used
+            t += W;
+            assertThat(l.tick(0, t)).isTrue();
+            windows++;
+        }
+        assertThat(windows)
+                .as("busy windows to grow back to 90% of the budget before the collapse")
+                .isEqualTo(30);
+    }
+    /**
+     * A task (re)started by a rebalance or a config change while Bedrock's level is still empty from its previous
+     * instance is throttled at once: its first budget is learned from the few reservations it holds (nothing settled
+     * yet), far under what the quota gives it. It must grow back to the level it ran at within an hour of busy
+     * windows, not by 3% of that small first budget per window (824 windows, 14 hours, before the fix).
+     */
+    @Test
+    void aBudgetFirstLearnedFromLessThanAWindowOfHistoryGrowsBackWithinAnHour() {
+        long reservation = 5_000;
+        QuotaLearner l = new QuotaLearner(W, 0);
+        assertThat(l.onThrottle(S, 7 * reservation, reservation, S)).isTrue();
+        assertThat(l.budget()).isEqualTo(0.9 * 7 * reservation);
+        double level = 900_000; // what the quota gives the task: it used 1,000,000 a minute before it restarted
+        long t = S;
+        int windows = 0;
+        while (l.budget() < 0.9 * level && windows < 10_000) {
+            l.settled((long) l.budget(), t + W - 1); // the budget is what holds the task back: all of it is used
+            t += W;
+            assertThat(l.tick(0, t)).isTrue();
+            windows++;
+        }
+        assertThat(windows)
+                .as("busy windows to grow to 90% of the level the quota gives")
+                .isEqualTo(9);
     }
 }

@@ -890,8 +890,9 @@ final class CommonConfigDef {
                                 + "plus reservations held), counted and reserved like rate.tokens.per.minute; each "
                                 + "later such throttle (of a call started under the budget) cuts it by 15%, each "
                                 + "minute without one in which the budget was at least 80% used adds 3% of the "
-                                + "budget set at the last cut. Other throttles (e.g. 'Too many requests') teach "
-                                + "nothing. false: the adaptive concurrency limit alone reacts to throttling.")
+                                + "highest budget learned or cut from (x1.5 instead, until a cut, for a first "
+                                + "budget learned in the task's first minute). Other throttles (e.g. 'Too many requests', "
+                                + "the daily quota's 'Too many tokens per day') teach nothing. false: the adaptive concurrency limit alone reacts to throttling.")
                 .define(
                         RATE_TOKENS_OUTPUT_WEIGHTS,
                         Type.STRING,
