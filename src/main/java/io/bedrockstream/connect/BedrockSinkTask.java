@@ -154,7 +154,8 @@ public class BedrockSinkTask extends SinkTask {
                 new Backlog(),
                 () -> engine.effectiveLimit(),
                 () -> engine.tokensReserved(),
-                () -> engine.tokensSettledTotal());
+                () -> engine.tokensSettledTotal(),
+                () -> engine.learnedTokenBudget());
         metrics.register(context, config);
         log.info(
                 "Bedrock sink task {} started: model {}, mode {}, output {}, max in flight {}",

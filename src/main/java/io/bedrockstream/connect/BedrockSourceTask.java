@@ -180,7 +180,8 @@ public class BedrockSourceTask extends SourceTask {
                 new Backlog(),
                 () -> engine.effectiveLimit(),
                 () -> engine.tokensReserved(),
-                () -> engine.tokensSettledTotal());
+                () -> engine.tokensSettledTotal(),
+                () -> engine.learnedTokenBudget());
         metrics.register(context, config);
         metrics.trackPartitions(assigned);
         consumer = consumers.apply(config);

@@ -68,15 +68,20 @@ public final class TaskMetrics implements AutoCloseable {
     private final LongSupplier effectiveLimit;
 
     public TaskMetrics(Backlog backlog, LongSupplier effectiveLimit) {
-        this(backlog, effectiveLimit, () -> 0, () -> 0);
+        this(backlog, effectiveLimit, () -> 0, () -> 0, () -> 0);
     }
 
     /**
      * @param tokensReserved tokens reserved now against rate.tokens.per.minute by calls running
      * @param tokensSettled  tokens calls used of it (input + output × weight) since the task started
+     * @param learnedBudget  the tokens-per-minute budget learned from token throttles, 0 before the first
      */
     public TaskMetrics(
-            Backlog backlog, LongSupplier effectiveLimit, LongSupplier tokensReserved, LongSupplier tokensSettled) {
+            Backlog backlog,
+            LongSupplier effectiveLimit,
+            LongSupplier tokensReserved,
+            LongSupplier tokensSettled,
+            LongSupplier learnedBudget) {
         this.backlog = backlog;
         this.effectiveLimit = effectiveLimit;
         define("in-flight-requests", "Requests accepted and not yet finished.", backlog::unfinished);
@@ -124,6 +129,12 @@ public final class TaskMetrics implements AutoCloseable {
                 "Tokens calls used of rate.tokens.per.minute when they ended (input + "
                         + "output x weight), or of the learned budget; 0 with neither.",
                 tokensSettled);
+        define(
+                "quota-tokens-learned-budget",
+                "The tokens-per-minute budget this task learned from Bedrock's \"Too many tokens\" "
+                        + "throttles while rate.tokens.per.minute is unset (rate.tokens.learn); 0 until the first one "
+                        + "(nothing is limited until then), and 0 when rate.tokens.per.minute is set.",
+                learnedBudget);
         define(
                 "time-to-first-chunk-avg-ms",
                 "Average time from invocation start to its first chunk.",

@@ -359,7 +359,8 @@ public final class StreamEngine implements AutoCloseable {
     }
 
     /** The learned budget, 0 until the first throttle (or without learning). */
-    long learnedTokenBudget() {
+    /** The tokens-per-minute budget learned from token throttles (rate.tokens.learn); 0 before the first one. */
+    public long learnedTokenBudget() {
         synchronized (lock) {
             return quotaLearner == null || !quotaLearner.learned() ? 0 : (long) quotaLearner.budget();
         }

@@ -432,6 +432,40 @@ class BedrockSinkTaskTest {
         // bytes-out-total counts what the broker acknowledges (SinkFailureModesIT, with a real broker)
     }
 
+    @Test
+    void aTokensPerMinuteThrottleShowsTheBudgetTheTaskLearnedAsAMetric() throws Exception {
+        Map<String, String> c = config();
+        c.put("retry.backoff.ms", "1");
+        c.put("retry.backoff.max.ms", "2");
+        start(c);
+        driver.assign(task, List.of(P0));
+        driver.append(P0, "t-0", "q");
+        driver.append(P0, "t-1", "q");
+        driver.poll(task, 100);
+        List<HeldInvoker.Call> open = invoker.awaitOpen(2, x -> true, WAIT);
+        assertThat(task.metrics().snapshot()).containsEntry("quota-tokens-learned-budget", 0L);
+
+        open.get(0).fail(ErrorKind.THROTTLING, "ThrottlingException", "Too many requests, please wait");
+        awaitMetric("throttled-calls-total", 1);
+        assertThat(task.metrics().snapshot()).containsEntry("quota-tokens-learned-budget", 0L);
+        open.get(1)
+                .fail(ErrorKind.THROTTLING, "ThrottlingException", "Too many tokens, please wait before trying again.");
+        awaitMetric("throttled-calls-total", 2);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (task.metrics().snapshot().get("quota-tokens-learned-budget") == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(task.metrics().snapshot().get("quota-tokens-learned-budget")).isPositive();
+    }
+
+    private void awaitMetric(String name, long atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (task.metrics().snapshot().get(name) < atLeast && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(task.metrics().snapshot().get(name)).isGreaterThanOrEqualTo(atLeast);
+    }
+
     private void awaitSent(int n) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (producer.history().size() < n) {

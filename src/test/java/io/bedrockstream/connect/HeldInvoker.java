@@ -45,13 +45,17 @@ final class HeldInvoker implements Invoker {
         }
 
         void fail(ErrorKind kind, String type) {
+            fail(kind, type, type + " happened");
+        }
+
+        void fail(ErrorKind kind, String type, String message) {
             synchronized (this) {
                 if (ended) {
                     return;
                 }
                 ended = true;
             }
-            listener.onFailure(new InvocationFailure(kind, type, type + " happened", null, null, null, 0));
+            listener.onFailure(new InvocationFailure(kind, type, message, null, null, null, 0));
         }
 
         synchronized boolean ended() {
