@@ -1,7 +1,6 @@
 package io.bedrockstream.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.bedrockstream.docker.ShellScript.Shell;
@@ -32,7 +31,7 @@ class HttpOkScriptTest {
 
     @BeforeEach
     void startServer() throws Exception {
-        assumeTrue(ShellScript.onPath("bash").isPresent(), "the health check is a bash script");
+        ShellScript.require("bash", "the health check is a bash script");
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/health", exchange -> {
             byte[] body = "{\"status\":\"healthy\"}".getBytes();

@@ -1,7 +1,6 @@
 package io.bedrockstream.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -155,7 +154,7 @@ class KsqlSetupScriptTest {
     }
 
     private ShellScript.Result run(Shell shell, FakeKsqlDb ksql, List<Path> files) throws Exception {
-        assumeTrue(ShellScript.onPath("curl").isPresent(), "the script needs curl");
+        ShellScript.require("curl", "the script calls ksqlDB with curl");
         return ShellScript.run(
                 shell,
                 "sh",

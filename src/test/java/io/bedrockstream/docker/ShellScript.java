@@ -1,6 +1,6 @@
 package io.bedrockstream.docker;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
 import java.io.IOException;
@@ -46,8 +46,7 @@ final class ShellScript {
         List<String> command = new ArrayList<>();
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         if (shell == Shell.BUSYBOX) {
-            Path busybox = onPath("busybox").orElse(null);
-            assumeTrue(busybox != null, "busybox is not installed here");
+            Path busybox = require("busybox", "the curl image runs the script with busybox's tools");
             Path bin = Files.createDirectories(scratch.resolve("busybox-bin"));
             for (String applet : BUSYBOX_APPLETS) {
                 Path link = bin.resolve(applet);
@@ -72,6 +71,17 @@ final class ShellScript {
                     script + " did not finish within 90 s: " + new String(output, StandardCharsets.UTF_8));
         }
         return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The program on PATH, or a failure that says what to install: these tests check the scripts the docker tier
+     * runs, and a test skipped for want of a tool would pass without checking anything. {@code .ci/run} installs
+     * bash, curl and busybox where they are missing.
+     */
+    static Path require(String program, String why) {
+        return onPath(program)
+                .orElseGet(() -> fail(program + " is not on PATH (" + why + "): install it, e.g. `apt-get install "
+                        + program + "`, or run .ci/run, which does"));
     }
 
     static Optional<Path> onPath(String program) {
