@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,7 +35,10 @@ import org.slf4j.LoggerFactory;
  * throttling no fresh request starts (and starts its retry deadline) while earlier ones still wait for the quota, so
  * a burst far over a per-minute quota drains at the quota's pace instead of timing out wholesale.
  *
- * <p>Threads: attempts start only on the engine's own executor (the scheduler), in {@link #pump()}. Everything
+ * <p>Threads: attempts are admitted only on the engine's own executor (the scheduler), in {@link #pump()}, and start
+ * on the engine's start threads ({@value #START_THREADS}, its own too): {@code invoke()} does real work on the
+ * calling thread (the SDK marshals, resolves credentials and signs there, ~0.5–2 ms per call), so a burst of
+ * requests arriving together starts in parallel instead of one after the other behind a single thread. Everything
  * else — {@link #submit}, {@link #abandon}, the invoker's callbacks on SDK threads, timers — only changes state
  * and asks for a pump ({@link #requestPump()}), which queues at most one pump task and never runs it inline. So
  * {@code invoke()}, with whatever it does on the calling thread (the SDK resolves credentials there, and a refresh
@@ -56,6 +60,12 @@ public final class StreamEngine implements AutoCloseable {
     final EngineListener listener;
     final ScheduledExecutorService scheduler;
     private final boolean ownsScheduler;
+    /** Where admitted attempts start; null: inline in the pump (tests with a scheduler of their own). */
+    private final ExecutorService starter;
+
+    /** Threads starting admitted attempts in parallel (each engine's own; idle ones cost nothing but a stack). */
+    public static final int START_THREADS = 2;
+
     final LongSupplier nanoTime;
     private final Random random;
     final Backoff backoff;
@@ -89,6 +99,11 @@ public final class StreamEngine implements AutoCloseable {
     private final Set<RequestRun> delivering = ConcurrentHashMap.newKeySet();
 
     public StreamEngine(EngineSettings settings, Invoker invoker, EngineListener listener) {
+        this(settings, invoker, listener, START_THREADS);
+    }
+
+    /** With {@code startThreads} threads starting attempts (the benchmark compares 1 with the default). */
+    public StreamEngine(EngineSettings settings, Invoker invoker, EngineListener listener, int startThreads) {
         this(
                 settings,
                 invoker,
@@ -99,8 +114,21 @@ public final class StreamEngine implements AutoCloseable {
                     return t;
                 }),
                 true,
+                startThreads(startThreads),
                 System::nanoTime,
                 ThreadLocalRandom.current());
+    }
+
+    private static ExecutorService startThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("startThreads must be at least 1");
+        }
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "bedrock-stream-start-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** For tests: a given scheduler (not shut down by close), clock and jitter source. */
@@ -111,7 +139,19 @@ public final class StreamEngine implements AutoCloseable {
             ScheduledExecutorService scheduler,
             LongSupplier nanoTime,
             Random random) {
-        this(settings, invoker, listener, scheduler, false, nanoTime, random);
+        this(settings, invoker, listener, scheduler, false, null, nanoTime, random);
+    }
+
+    /** For tests: a given scheduler and start executor (neither shut down by close), clock and jitter source. */
+    StreamEngine(
+            EngineSettings settings,
+            Invoker invoker,
+            EngineListener listener,
+            ScheduledExecutorService scheduler,
+            ExecutorService starter,
+            LongSupplier nanoTime,
+            Random random) {
+        this(settings, invoker, listener, scheduler, false, starter, nanoTime, random);
     }
 
     private StreamEngine(
@@ -120,6 +160,7 @@ public final class StreamEngine implements AutoCloseable {
             EngineListener listener,
             ScheduledExecutorService scheduler,
             boolean ownsScheduler,
+            ExecutorService starter,
             LongSupplier nanoTime,
             Random random) {
         this.settings = Objects.requireNonNull(settings);
@@ -127,6 +168,7 @@ public final class StreamEngine implements AutoCloseable {
         this.listener = Objects.requireNonNull(listener);
         this.scheduler = scheduler;
         this.ownsScheduler = ownsScheduler;
+        this.starter = starter;
         this.nanoTime = nanoTime;
         this.random = random;
         this.backoff = new Backoff(settings.retryBackoffMs(), settings.retryBackoffMaxMs());
@@ -263,6 +305,8 @@ public final class StreamEngine implements AutoCloseable {
         abandon(r -> true);
         if (ownsScheduler) {
             scheduler.shutdownNow();
+            // starts still queued are of abandoned requests: each would only give its slot back
+            starter.shutdownNow();
         }
     }
 
@@ -492,9 +536,10 @@ public final class StreamEngine implements AutoCloseable {
     }
 
     /**
-     * Starts as many queued requests as the limit and the rate caps allow; runs only as the engine executor's
-     * pump task. Admits again after each round of starts (a start may have failed at once and freed its slot),
-     * and clears the pump flag in the same locked step that finds nothing more to start.
+     * Admits as many queued requests as the limit and the rate caps allow and hands each to the start threads
+     * (or starts it inline without them); runs only as the engine executor's pump task. Admits again after each
+     * round (an inline start may have failed at once and freed its slot; a start that fails on a start thread
+     * asks for a pump), and clears the pump flag in the same locked step that finds nothing more to admit.
      */
     private void pump() {
         boolean cleared = false;
@@ -512,11 +557,16 @@ public final class StreamEngine implements AutoCloseable {
                     }
                 }
                 for (RequestRun run : toStart) {
-                    // each request taken off the queue starts, whatever the one before it threw
+                    if (starter == null) {
+                        start(run);
+                        continue;
+                    }
                     try {
-                        run.startAttempt();
-                    } catch (Throwable e) {
-                        log.error("starting an invocation of request {} failed", run.request.requestId(), e);
+                        starter.execute(() -> start(run));
+                    } catch (RejectedExecutionException e) {
+                        // only once close() shut the start threads down: the request is abandoned already, and
+                        // startAttempt() of an abandoned request just gives its slot back
+                        start(run);
                     }
                 }
             }
@@ -532,6 +582,15 @@ public final class StreamEngine implements AutoCloseable {
                 }
                 requestPump();
             }
+        }
+    }
+
+    /** Starts a request's attempt; each request taken off the queue starts, whatever the one before it threw. */
+    private static void start(RequestRun run) {
+        try {
+            run.startAttempt();
+        } catch (Throwable e) {
+            log.error("starting an invocation of request {} failed", run.request.requestId(), e);
         }
     }
 

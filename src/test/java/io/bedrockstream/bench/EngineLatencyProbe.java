@@ -24,8 +24,9 @@ import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 
 /**
  * Request-to-invocation without Kafka: a StreamEngine (64 in flight, closed loop, ~1 s responses as the latency
- * section) against the in-process emulator, submit → the emulator has the call, with the SDK's connection pool
- * sized at the in-flight limit and with headroom, alternated in one run so both see the same machine load.
+ * section) against the in-process emulator, submit → the emulator has the call, alternated in one run so every
+ * variant sees the same machine load: the SDK's connection pool sized at the in-flight limit and with headroom
+ * (one start thread, as the engine had then), and with headroom and the engine's default start threads.
  * {@code mvn -q -o test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=io.bedrockstream.bench.EngineLatencyProbe}
  */
@@ -33,7 +34,8 @@ public final class EngineLatencyProbe {
     public static void main(String[] args) throws Exception {
         int inFlight = 64;
         int total = Integer.getInteger("total", 8 * inFlight);
-        int[] pools = {inFlight, 2 * inFlight};
+        // {SDK pool, engine start threads}
+        int[][] variants = {{inFlight, 1}, {2 * inFlight, 1}, {2 * inFlight, StreamEngine.START_THREADS}};
         try (BedrockEmulator emulator = BedrockEmulator.start(EmulatorOptions.builder()
                 .host("127.0.0.1")
                 .port(0)
@@ -41,11 +43,19 @@ public final class EngineLatencyProbe {
                 .logCalls(false)
                 .build())) {
             for (int round = 0; round < 3; round++) {
-                for (int pool : pools) {
-                    Map<String, double[]> parts =
-                            run(emulator, pool, inFlight, round == 0 ? 2 * inFlight : total, "r" + round + "p" + pool);
+                for (int[] variant : variants) {
+                    int pool = variant[0];
+                    int threads = variant[1];
+                    Map<String, double[]> parts = run(
+                            emulator,
+                            pool,
+                            threads,
+                            inFlight,
+                            round == 0 ? 2 * inFlight : total,
+                            "r" + round + "p" + pool + "t" + threads);
                     if (round > 0) {
-                        StringBuilder line = new StringBuilder(String.format("pool %3d:", pool));
+                        StringBuilder line =
+                                new StringBuilder(String.format("pool %3d, start threads %d:", pool, threads));
                         parts.forEach((name, ms) -> line.append(String.format(
                                 "  %s p50 %.2f p99 %.2f ms",
                                 name, LatencyRun.percentile(ms, 50), LatencyRun.percentile(ms, 99))));
@@ -57,7 +67,8 @@ public final class EngineLatencyProbe {
         System.exit(0);
     }
 
-    static Map<String, double[]> run(BedrockEmulator emulator, int pool, int inFlight, int total, String prefix)
+    static Map<String, double[]> run(
+            BedrockEmulator emulator, int pool, int startThreads, int inFlight, int total, String prefix)
             throws Exception {
         Map<String, Long> submitted = new ConcurrentHashMap<>();
         Map<String, long[]> invoked = new ConcurrentHashMap<>();
@@ -94,7 +105,8 @@ public final class EngineLatencyProbe {
                 StreamEngine e = new StreamEngine(
                         EngineSettings.builder().maxInFlight(inFlight).build(),
                         timed(new StreamingInvoker(client, ChunkParsers::forFamily, false), invoked),
-                        listener)) {
+                        listener,
+                        startThreads)) {
             engine[0] = e;
             for (int i = 0; i < inFlight; i++) {
                 submitNext.run();

@@ -126,6 +126,49 @@ class StreamEngineThreadsTest {
     }
 
     @Test
+    void aBurstOfRequestsStartsItsInvocationsInParallelOnTheEnginesStartThreads() throws Exception {
+        // invoke() does real work on the calling thread (the SDK marshals and signs there): a burst of requests
+        // arriving in one put() must not start one after the other behind a single thread
+        CountDownLatch bothEntered = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> threads = new CopyOnWriteArrayList<>();
+        Invoker invoker = new Invoker() {
+            @Override
+            public InvocationHandle invoke(ModelRequest request, InvocationListener listener) {
+                threads.add(Thread.currentThread().getName());
+                bothEntered.countDown();
+                try {
+                    // returns only once the other invoke() has been entered too, or after the wait
+                    bothEntered.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                    release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                sdk2.execute(() -> {
+                    listener.onChunk(0, "{}", ScriptedInvoker.chunk("x", false));
+                    listener.onComplete(result());
+                });
+                return reason -> {};
+            }
+
+            @Override
+            public void close() {}
+        };
+        engine = new StreamEngine(EngineSettings.builder().maxInFlight(4).build(), invoker, out);
+        engine.submit(request("a", 0));
+        engine.submit(request("b", 1));
+
+        assertThat(bothEntered.await(10, TimeUnit.SECONDS))
+                .as("the second invoke() started while the first was still running")
+                .isTrue();
+        release.countDown();
+        out.awaitOutcomes(2, WAIT);
+        assertThat(out.outcomeCount()).isEqualTo(2);
+        assertThat(threads).hasSize(2).allMatch(name -> name.startsWith("bedrock-stream-start-"));
+        assertThat(java.util.Set.copyOf(threads)).hasSize(2);
+    }
+
+    @Test
     void anInvokeThatWaitsForTheSdkThreadDoesNotDeadlockIt() throws Exception {
         // like a credentials refresh that joins an STS call needing the event loop that delivers our events
         AtomicInteger stuck = new AtomicInteger();
