@@ -99,6 +99,7 @@ public final class BedrockClientFactory {
                         .retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallTimeout(settings.invocationTimeout())
                         .scheduledExecutorService(timer)
+                        .addExecutionInterceptor(new DryRun())
                         .build());
         if (settings.endpointOverride() != null) {
             builder.endpointOverride(settings.endpointOverride());

@@ -1,5 +1,6 @@
 package io.bedrockstream.bedrock;
 
+import io.bedrockstream.request.BedrockApi;
 import io.bedrockstream.request.ModelRequest;
 
 /** Runs one streaming invocation (one attempt, no retries). The engine's seam to Bedrock. */
@@ -10,6 +11,17 @@ public interface Invoker extends AutoCloseable {
      * (the listener then gets {@code onFailure} with the cancel reason, unless it already finished).
      */
     InvocationHandle invoke(ModelRequest request, InvocationListener listener);
+
+    /**
+     * Takes a fresh JVM's first-call cost (class loading, credentials, endpoint rules, signing: ~0.3 s and more) off
+     * the first real request, without calling the service. Blocks up to {@code timeout}; never throws.
+     *
+     * @param modelId the model the task calls (any id when it has none)
+     * @return whether the dry run got as far as sending
+     */
+    default boolean warmUp(BedrockApi api, String modelId, java.time.Duration timeout) {
+        return false;
+    }
 
     @Override
     void close();

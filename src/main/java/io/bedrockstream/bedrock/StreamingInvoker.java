@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithRespo
  * have SDK retries off (see {@link BedrockClientFactory}); each call here is exactly one attempt.
  */
 public final class StreamingInvoker implements Invoker {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StreamingInvoker.class);
 
     private final BedrockRuntimeAsyncClient client;
     private final Function<ModelFamily, ChunkParser> parsers;
@@ -72,6 +73,68 @@ public final class StreamingInvoker implements Invoker {
         }
         call.attach(future);
         return call::cancel;
+    }
+
+    /**
+     * A dry run of {@code api}'s call for {@code modelId} through the real client and the same call handlers: the
+     * client's {@link DryRun} interceptor stops it just before sending, so Bedrock never sees it.
+     */
+    @Override
+    public boolean warmUp(BedrockApi api, String modelId, java.time.Duration timeout) {
+        String model = modelId == null || modelId.isBlank() ? "warm-up" : modelId;
+        InvocationListener ignore = new InvocationListener() {
+            @Override
+            public void onChunk(long seq, String rawChunkJson, io.bedrockstream.model.ParsedChunk chunk) {}
+
+            @Override
+            public void onComplete(InvocationResult result) {}
+
+            @Override
+            public void onFailure(InvocationFailure failure) {}
+        };
+        CompletableFuture<Void> future;
+        try {
+            if (api == BedrockApi.CONVERSE) {
+                future = client.converseStream(
+                        ConverseStreamRequest.builder()
+                                .modelId(model)
+                                .messages(m -> m.role("user").content(c -> c.text("warm-up")))
+                                .overrideConfiguration(o -> o.putExecutionAttribute(DryRun.ATTRIBUTE, true))
+                                .build(),
+                        new ConverseCall(ignore));
+            } else {
+                future = client.invokeModelWithResponseStream(
+                        InvokeModelWithResponseStreamRequest.builder()
+                                .modelId(model)
+                                .body(SdkBytes.fromUtf8String("{}"))
+                                .contentType("application/json")
+                                .accept("application/json")
+                                .overrideConfiguration(o -> o.putExecutionAttribute(DryRun.ATTRIBUTE, true))
+                                .build(),
+                        new StreamCall(parsers.apply(ModelFamily.ANTHROPIC), ignore));
+            }
+            future.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return false; // sent after all: cannot happen with the interceptor installed
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (DryRun.stopped(e)) {
+                return true;
+            }
+            log.debug(
+                    "the client's warm-up stopped early: {}",
+                    CredentialFailures.scrub(String.valueOf(e.getCause()), java.util.List.of()));
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (RuntimeException | java.util.concurrent.TimeoutException e) {
+            if (DryRun.stopped(e)) {
+                return true;
+            }
+            log.debug(
+                    "the client's warm-up stopped early: {}",
+                    CredentialFailures.scrub(String.valueOf(e), java.util.List.of()));
+            return false;
+        }
     }
 
     /** The error type of a Converse request the SDK's model cannot hold (an unknown member, a wrong type). */

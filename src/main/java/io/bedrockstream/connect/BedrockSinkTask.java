@@ -71,6 +71,7 @@ public class BedrockSinkTask extends SinkTask {
     private BedrockSinkConfig config;
     private RequestMapper mapper;
     private OutputWriter writer;
+    private Thread warmUp;
     private StreamEngine engine;
     private Invoker invoker;
     private ErrantRecordReporter reporter;
@@ -150,6 +151,7 @@ public class BedrockSinkTask extends SinkTask {
         });
         invoker = invokers.apply(config);
         engine = new StreamEngine(EngineWiring.engine(config), invoker, new Listener());
+        warmUp = TaskWarmUp.start(config, invoker, writer::prefetchMetadata);
         metrics = new TaskMetrics(
                 new Backlog(),
                 () -> engine.effectiveLimit(),
@@ -351,6 +353,9 @@ public class BedrockSinkTask extends SinkTask {
      */
     @Override
     public void stop() {
+        if (warmUp != null) {
+            warmUp.interrupt();
+        }
         if (engine != null) {
             engine.close();
         }

@@ -98,6 +98,7 @@ public class BedrockSourceTask extends SourceTask {
     private Converter valueConverter;
     private StreamEngine engine;
     private Invoker invoker;
+    private Thread warmUp;
     private TaskMetrics metrics;
     private Consumer<byte[], byte[]> consumer;
     private OutputSizes sizes;
@@ -176,6 +177,7 @@ public class BedrockSourceTask extends SourceTask {
         List<TopicPartition> assigned = config.assignedPartitions();
         invoker = invokers.apply(config);
         engine = new StreamEngine(EngineWiring.engine(config), invoker, new Listener());
+        warmUp = TaskWarmUp.start(config, invoker, null);
         metrics = new TaskMetrics(
                 new Backlog(),
                 () -> engine.effectiveLimit(),
@@ -580,6 +582,9 @@ public class BedrockSourceTask extends SourceTask {
     @Override
     public void stop() {
         stopping = true;
+        if (warmUp != null) {
+            warmUp.interrupt();
+        }
         if (consumer != null) {
             consumer.wakeup();
         }

@@ -61,6 +61,17 @@ final class OutputWriter implements AutoCloseable {
         this.contextOnEveryChunk = contextOnEveryChunk;
     }
 
+    /**
+     * Fetches the output (and completions) topic's metadata, so the first chunk's send need not wait for it. Any
+     * thread; blocks up to the producer's {@code max.block.ms} when a topic is missing (the first send would too).
+     */
+    void prefetchMetadata() {
+        producer.partitionsFor(outputTopic);
+        if (completionsTopic != null) {
+            producer.partitionsFor(completionsTopic);
+        }
+    }
+
     boolean writesCompletions() {
         return completionsTopic != null;
     }

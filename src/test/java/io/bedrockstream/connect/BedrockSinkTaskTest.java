@@ -36,8 +36,17 @@ class BedrockSinkTaskTest {
     private static final TopicPartition P1 = new TopicPartition("requests", 1);
 
     private final HeldInvoker invoker = new HeldInvoker();
+    /** Topics whose metadata the task's producer was asked for. */
+    private final Set<String> metadataFetched = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private MockProducer<byte[], byte[]> producer =
-            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+                @Override
+                public synchronized List<org.apache.kafka.common.PartitionInfo> partitionsFor(String topic) {
+                    metadataFetched.add(topic);
+                    return super.partitionsFor(topic);
+                }
+            };
     private BedrockSinkTask task;
     private SinkTaskDriver driver;
 
@@ -103,6 +112,20 @@ class BedrockSinkTaskTest {
             Thread.sleep(5);
             driver.commit(task);
         }
+    }
+
+    @Test
+    void aStartingTaskWarmsUpItsBedrockCallAndItsOutputTopicInTheBackgroundOnce() throws Exception {
+        Map<String, String> c = config();
+        c.put("bedrock.api", "converse");
+        start(c);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (invoker.warmUps.isEmpty() || !metadataFetched.contains(c.get("output.topic"))) {
+            assertThat(System.nanoTime()).as("warm-up ran").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        assertThat(invoker.warmUps)
+                .containsExactly("converse " + c.get("bedrock.model.id") + " bedrock-warm-up-" + c.get("name") + "-0");
     }
 
     @Test

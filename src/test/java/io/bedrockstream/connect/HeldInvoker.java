@@ -69,6 +69,15 @@ final class HeldInvoker implements Invoker {
 
     private final List<Call> calls = new ArrayList<>();
     volatile boolean closed;
+    /** Each warm-up asked for: "api model thread". */
+    final List<String> warmUps = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public boolean warmUp(io.bedrockstream.request.BedrockApi api, String modelId, java.time.Duration timeout) {
+        warmUps.add(
+                api.configName() + " " + modelId + " " + Thread.currentThread().getName());
+        return true;
+    }
 
     @Override
     public InvocationHandle invoke(ModelRequest request, InvocationListener listener) {

@@ -1,0 +1,102 @@
+package io.bedrockstream.bedrock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bedrockstream.emulator.BedrockEmulator;
+import io.bedrockstream.emulator.EmulatorOptions;
+import io.bedrockstream.model.ChunkParsers;
+import io.bedrockstream.model.ModelFamily;
+import io.bedrockstream.request.BedrockApi;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
+
+/**
+ * A task's warm-up: a dry run of the SDK's call path (credentials, endpoint, marshalling, signing) that stops
+ * before anything is sent, so a fresh worker's first real request does not pay for it — and Bedrock never sees it.
+ */
+class ClientWarmUpIT {
+    private static BedrockEmulator emulator;
+
+    @BeforeAll
+    static void startEmulator() {
+        emulator = BedrockEmulator.start(
+                EmulatorOptions.builder().credentials("AKIDTEST", "secret").build());
+    }
+
+    @AfterAll
+    static void stopEmulator() {
+        emulator.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        emulator.reset();
+    }
+
+    /** Counts how often the SDK asked for credentials. */
+    private static final class CountingCredentials implements AwsCredentialsProvider {
+        final AtomicInteger resolved = new AtomicInteger();
+        final boolean fail;
+
+        CountingCredentials(boolean fail) {
+            this.fail = fail;
+        }
+
+        @Override
+        public AwsCredentials resolveCredentials() {
+            resolved.incrementAndGet();
+            if (fail) {
+                throw new IllegalStateException("no credentials here");
+            }
+            return AwsBasicCredentials.create("AKIDTEST", "secret");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(BedrockApi.class)
+    void aWarmUpSignsACallButSendsNothingAndTheFirstRealCallIsTheFirstTheServiceSees(BedrockApi api) throws Exception {
+        CountingCredentials credentials = new CountingCredentials(false);
+        try (BedrockRuntimeAsyncClient client = BedrockClientFactory.create(
+                        EmulatorFixtures.settings(emulator).build(), credentials);
+                StreamingInvoker invoker = new StreamingInvoker(client, ChunkParsers::forFamily, false)) {
+            String model = EmulatorFixtures.MODEL_IDS.get(ModelFamily.ANTHROPIC);
+
+            assertThat(invoker.warmUp(api, model, Duration.ofSeconds(30))).isTrue();
+            assertThat(credentials.resolved.get()).as("credentials resolved").isPositive();
+            TimeUnit.MILLISECONDS.sleep(200);
+            assertThat(emulator.authorizations())
+                    .as("calls that reached the emulator")
+                    .isEmpty();
+
+            RecordingInvocationListener l = new RecordingInvocationListener();
+            invoker.invoke(EmulatorFixtures.anthropic("after-warm-up", "words=4 per_chunk=2", 0), l);
+            assertThat(l.terminal.get(20, TimeUnit.SECONDS)).isInstanceOf(InvocationResult.class);
+            assertThat(l.chunks).isNotEmpty();
+            assertThat(l.violations).isEmpty();
+            assertThat(emulator.authorizations()).hasSize(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(BedrockApi.class)
+    void aWarmUpWhoseCredentialsFailSaysSoAndNeverThrows(BedrockApi api) throws Exception {
+        CountingCredentials credentials = new CountingCredentials(true);
+        try (BedrockRuntimeAsyncClient client = BedrockClientFactory.create(
+                        EmulatorFixtures.settings(emulator).build(), credentials);
+                StreamingInvoker invoker = new StreamingInvoker(client, ChunkParsers::forFamily, false)) {
+            assertThat(invoker.warmUp(api, null, Duration.ofSeconds(30))).isFalse();
+            assertThat(credentials.resolved.get()).isPositive();
+            assertThat(emulator.authorizations()).isEmpty();
+        }
+    }
+}
