@@ -172,7 +172,12 @@ public final class Bench {
             double bare = 0;
             double bareCpu = 0;
             double engine = 0;
-            for (int round = 0; round < 2; round++) {
+            // bare and engine alternate, round after round; a round's ratio compares two runs seconds apart, and
+            // the median of the rounds' ratios is what is reported (single short zero-delay runs on 2 cores
+            // swung from 0.85 to 1.30)
+            int rounds = QUICK ? 2 : 5;
+            double[] ratios = new double[rounds];
+            for (int round = 0; round < rounds; round++) {
                 emulator.reset();
                 CpuSample before = CpuSample.of(pids());
                 long t0 = System.nanoTime();
@@ -184,8 +189,20 @@ public final class Bench {
                     bareCpu = CpuSample.of(pids()).since(before).total() / (rate * wall) * 1e6;
                 }
                 emulator.reset();
-                engine = Math.max(engine, EngineThroughputBenchmark.engine(client, request, streams));
+                double e = EngineThroughputBenchmark.engine(client, request, streams);
+                engine = Math.max(engine, e);
+                ratios[round] = e / rate;
             }
+            java.util.Arrays.sort(ratios);
+            results.number(
+                    "engine_vs_bare",
+                    Math.round(ratios[rounds / 2] * 100) / 100.0,
+                    ">= 0.95",
+                    "engine ÷ bare SDK: median of " + rounds + " alternated rounds (min "
+                            + String.format("%.2f", ratios[0]) + ", max "
+                            + String.format("%.2f", ratios[rounds - 1]) + ")");
+            results.number("engine_vs_bare_min", Math.round(ratios[0] * 100) / 100.0, "", "");
+            results.number("engine_vs_bare_max", Math.round(ratios[rounds - 1] * 100) / 100.0, "", "");
             results.number("bare_sdk_chunks_per_s", bare, "", "SDK alone, zero delay, 200-word answers, 32 streams");
             if (bareCpu > 0) {
                 results.number(
@@ -321,7 +338,6 @@ public final class Bench {
         }
 
         void ratios() {
-            ratio("engine_vs_bare", "engine_chunks_per_s", "bare_sdk_chunks_per_s", ">= 0.95", "engine ÷ bare SDK");
             ratio("sink_vs_bare", "sink_chunks_per_s", "bare_sdk_chunks_per_s", ">= 0.8", "sink end to end ÷ bare SDK");
             ratio(
                     "sink_vs_kafka_alone",
