@@ -168,6 +168,55 @@ class StreamEngineThreadsTest {
         assertThat(java.util.Set.copyOf(threads)).hasSize(2);
     }
 
+    /**
+     * Handing an admitted request to a start thread can fail with an Error: a fixed pool creates its threads on
+     * demand, and "unable to create native thread" is an OutOfMemoryError thrown from execute(). The requests the
+     * pump took off the queue (each holding a slot) must still start, not be dropped with their slots held.
+     */
+    @Test
+    void aStartThreadThatCannotBeCreatedLosesNoAdmittedRequestAndNoSlot() throws Exception {
+        AtomicInteger refusals = new AtomicInteger(1);
+        ExecutorService starter = Executors.newFixedThreadPool(2, r -> {
+            if (refusals.getAndDecrement() > 0) {
+                throw new OutOfMemoryError("unable to create native thread: possibly out of memory");
+            }
+            Thread t = new Thread(r, "start-test");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            AsyncInvoker invoker = new AsyncInvoker() {
+                @Override
+                void start(ModelRequest r, InvocationListener l) {
+                    sdk2.execute(() -> l.onComplete(result()));
+                }
+            };
+            engine = new StreamEngine(
+                    EngineSettings.builder()
+                            .maxInFlight(2)
+                            .adaptiveConcurrency(false)
+                            .build(),
+                    invoker,
+                    out,
+                    scheduler,
+                    starter,
+                    System::nanoTime,
+                    new Random(7));
+            for (int i = 0; i < 4; i++) {
+                engine.submit(request("r" + i, i));
+            }
+            out.awaitOutcomes(4, Duration.ofSeconds(10));
+            for (int i = 0; i < 4; i++) {
+                assertThat(out.outcome("r" + i).completed()).as("r%d", i).isTrue();
+            }
+            assertThat(invoker.invokeThreads).hasSize(4);
+            awaitTrue(() -> engine.running() == 0 && engine.inFlight() == 0);
+            assertThat(engine.pending()).isZero();
+        } finally {
+            starter.shutdownNow();
+        }
+    }
+
     @Test
     void anInvokeThatWaitsForTheSdkThreadDoesNotDeadlockIt() throws Exception {
         // like a credentials refresh that joins an STS call needing the event loop that delivers our events
