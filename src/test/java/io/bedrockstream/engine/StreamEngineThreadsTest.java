@@ -262,18 +262,30 @@ class StreamEngineThreadsTest {
 
     /**
      * A head request holds the only slot while the rest queue; when it ends, every queued request fails inside
-     * invoke() (thrown, or reported before invoke returns) and is not retried.
+     * invoke() (thrown, or reported before invoke returns) and is not retried. The stack invoke() runs on stays
+     * as deep as for the first request, whether attempts start inline on the engine thread or on start threads.
      */
-    @ParameterizedTest(name = "{0} requests, invoke {1}")
-    @CsvSource({"500, throws", "500, reports", "10000, throws", "10000, reports"})
-    void aSynchronousFailureCascadeGivesEveryRequestItsOutcomeAndReturnsEverySlot(int n, String how) throws Exception {
+    @ParameterizedTest(name = "{0} requests, invoke {1}, start threads: {2}")
+    @CsvSource({
+        "500, throws, false",
+        "500, reports, false",
+        "10000, throws, false",
+        "10000, reports, false",
+        "10000, throws, true",
+        "10000, reports, true"
+    })
+    void aSynchronousFailureCascadeGivesEveryRequestItsOutcomeAndReturnsEverySlot(
+            int n, String how, boolean startThreads) throws Exception {
         AtomicInteger running = new AtomicInteger();
         AtomicInteger maxRunning = new AtomicInteger();
+        AtomicInteger maxDepth = new AtomicInteger();
+        ExecutorService starter = startThreads ? Executors.newFixedThreadPool(2, named("start")) : null;
         InvocationListener[] head = new InvocationListener[1];
         Invoker invoker = new Invoker() {
             @Override
             public InvocationHandle invoke(ModelRequest r, InvocationListener l) {
                 maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                maxDepth.accumulateAndGet(new Throwable().getStackTrace().length, Math::max);
                 if (r.requestId().equals("head")) {
                     head[0] = l;
                     return reason -> {};
@@ -290,15 +302,21 @@ class StreamEngineThreadsTest {
             @Override
             public void close() {}
         };
-        engine(
+        engine = new StreamEngine(
                 EngineSettings.builder()
                         .maxInFlight(1)
                         .adaptiveConcurrency(false)
                         .retryMaxAttempts(1)
                         .build(),
-                invoker);
+                invoker,
+                out,
+                scheduler,
+                starter,
+                System::nanoTime,
+                new Random(7));
         engine.submit(request("head", 0));
         awaitTrue(() -> head[0] != null);
+        int headDepth = maxDepth.get();
         for (int i = 1; i <= n; i++) {
             engine.submit(request("r" + i, i));
         }
@@ -316,11 +334,15 @@ class StreamEngineThreadsTest {
             assertThat(o.completed()).isFalse();
         }
         assertThat(maxRunning.get()).isEqualTo(1);
+        assertThat(maxDepth.get()).as("deepest invoke() stack").isEqualTo(headDepth);
         awaitTrue(() -> engine.running() == 0);
         assertThat(engine.inFlight()).isZero();
         assertThat(engine.pending()).isZero();
         assertThat(engine.queued()).isZero();
         assertThat(out.outcomeCount()).isEqualTo(n + 1);
+        if (starter != null) {
+            starter.shutdownNow();
+        }
     }
     /**
      * A plugin missing a jar throws NoClassDefFoundError from {@code invoke()}, on the engine's pump task: it must
