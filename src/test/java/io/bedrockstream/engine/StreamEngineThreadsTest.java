@@ -217,6 +217,66 @@ class StreamEngineThreadsTest {
         }
     }
 
+    /**
+     * close() while more admitted requests wait for a start thread than there are start threads: each of those
+     * holds a slot and a token reservation, and must give both back (it is abandoned: it only gives them back),
+     * not be dropped holding them.
+     */
+    @Test
+    void closeWithStartsStillQueuedForTheStartThreadsLeavesNoSlotOrReservationHeld() throws Exception {
+        CountDownLatch bothEntered = new CountDownLatch(StreamEngine.START_THREADS);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger invoked = new AtomicInteger();
+        Invoker invoker = new Invoker() {
+            @Override
+            public InvocationHandle invoke(ModelRequest request, InvocationListener listener) {
+                invoked.incrementAndGet();
+                bothEntered.countDown();
+                try {
+                    release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return reason -> {};
+            }
+
+            @Override
+            public void close() {}
+        };
+        engine = new StreamEngine(
+                EngineSettings.builder()
+                        .maxInFlight(8)
+                        .adaptiveConcurrency(false)
+                        .tokensPerMinute(1_000_000)
+                        .build(),
+                invoker,
+                out);
+        for (int i = 0; i < 6; i++) {
+            engine.submit(TokenQuotaAdmissionTest.request("r" + i, 100));
+        }
+        assertThat(bothEntered.await(10, TimeUnit.SECONDS)).isTrue();
+        awaitTrue(() -> engine.running() == 6);
+        assertThat(engine.tokenReservations()).isEqualTo(6);
+
+        engine.close();
+        release.countDown();
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while ((engine.running() != 0 || engine.tokenReservations() != 0) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(engine.running()).as("slots held after close()").isZero();
+        assertThat(engine.tokenReservations())
+                .as("token reservations held after close()")
+                .isZero();
+        assertThat(engine.inFlight()).isZero();
+        assertThat(engine.tokensReserved()).isZero();
+        assertThat(engine.pending()).isZero();
+        assertThat(invoked.get()).as("no request was invoked after close()").isEqualTo(2);
+        assertThat(out.outcomeCount()).isZero();
+        assertThat(out.events()).isEmpty();
+    }
+
     @Test
     void anInvokeThatWaitsForTheSdkThreadDoesNotDeadlockIt() throws Exception {
         // like a credentials refresh that joins an STS call needing the event loop that delivers our events
