@@ -305,8 +305,11 @@ public final class StreamEngine implements AutoCloseable {
         abandon(r -> true);
         if (ownsScheduler) {
             scheduler.shutdownNow();
-            // starts still queued are of abandoned requests: each would only give its slot back
-            starter.shutdownNow();
+            // starts still queued are of abandoned requests: run here, each only gives its slot and its token
+            // reservation back (dropped, they would hold them for good)
+            for (Runnable queuedStart : starter.shutdownNow()) {
+                queuedStart.run();
+            }
         }
     }
 
