@@ -305,8 +305,11 @@ public final class StreamEngine implements AutoCloseable {
         abandon(r -> true);
         if (ownsScheduler) {
             scheduler.shutdownNow();
-            // starts still queued are of abandoned requests: each would only give its slot back
-            starter.shutdownNow();
+            // starts still queued are of abandoned requests: run here, each only gives its slot and its token
+            // reservation back (dropped, they would hold them for good)
+            for (Runnable queuedStart : starter.shutdownNow()) {
+                queuedStart.run();
+            }
         }
     }
 
@@ -563,9 +566,17 @@ public final class StreamEngine implements AutoCloseable {
                     }
                     try {
                         starter.execute(() -> start(run));
-                    } catch (RejectedExecutionException e) {
-                        // only once close() shut the start threads down: the request is abandoned already, and
-                        // startAttempt() of an abandoned request just gives its slot back
+                    } catch (Throwable e) {
+                        // it holds a slot and is off the queue: it must start here or it is lost with its slot.
+                        // RejectedExecutionException only once close() shut the start threads down (the request
+                        // is abandoned already, and startAttempt() of an abandoned request just gives its slot
+                        // back); an Error when the pool cannot create a thread ("unable to create native thread")
+                        if (!(e instanceof RejectedExecutionException)) {
+                            log.warn(
+                                    "could not hand request {} to a start thread; starting it on the engine thread",
+                                    run.request.requestId(),
+                                    e);
+                        }
                         start(run);
                     }
                 }

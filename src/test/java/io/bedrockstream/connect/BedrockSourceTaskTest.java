@@ -254,11 +254,15 @@ class BedrockSourceTaskTest {
         add(0, "long-1", "q");
         add(1, "short-1", "q");
         pollUntil(rs -> invoker.calls().size() == 2);
-        List<HeldInvoker.Call> calls = invoker.awaitOpen(2, x -> true, WAIT);
+        // by request id: the engine starts a burst on two threads, so the calls may be open in either order
+        Map<String, HeldInvoker.Call> calls = new java.util.HashMap<>();
+        for (HeldInvoker.Call call : invoker.awaitOpen(2, x -> true, WAIT)) {
+            calls.put(call.requestId(), call);
+        }
         String[] words = new String[1000];
         java.util.Arrays.fill(words, "word ");
-        calls.get(0).complete(words); // 5,000 characters: each chunk fits, the whole answer does not
-        calls.get(1).complete("ok");
+        calls.get("long-1").complete(words); // 5,000 characters: each chunk fits, the whole answer does not
+        calls.get("short-1").complete("ok");
         pollUntil(rs -> completes() == 2 && rs.stream().anyMatch(r -> "dlq".equals(r.topic())));
         pollUntil(rs -> rs.get(rs.size() - 1).sourceOffset().equals(Map.of("offset", 2L)));
         SourceRecord letter = emitted.stream()

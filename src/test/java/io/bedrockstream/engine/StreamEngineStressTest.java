@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * 10,000 requests through the engine while the invoker fails at random — thrown from {@code invoke()}, reported
@@ -38,11 +38,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  * another thread abandons requests that are streaming, backing off or queued. Every request ends exactly once
  * (one outcome, or abandoned: never both, never twice, nothing delivered or still being delivered once its
  * abandon() returns, even an abandon() that found the outcome under way), nothing exceeds the
- * limit, and the counters and queues return to zero.
+ * limit, and the counters and queues return to zero. No request ever has two attempts open at once, and with
+ * request ordering by key none is invoked before the one submitted before it with its key has its outcome (or
+ * its abandon() was called). Run with attempts started inline on the engine thread, and on a pool of start
+ * threads as the engine's public constructor starts them.
  */
 class StreamEngineStressTest {
     private static final int REQUESTS = 10_000;
     private static final int MAX_IN_FLIGHT = 8;
+    /** Ordering keys: few enough that a key's next request is often submitted while the one before it runs. */
+    private static final int KEYS = 24;
+
     private static final long SEED = 20_240_611L;
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(90);
 
@@ -58,7 +64,17 @@ class StreamEngineStressTest {
             return t;
         }
     });
+    private final ExecutorService starter = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "start");
+        t.setDaemon(true);
+        return t;
+    });
     private final List<String> violations = new CopyOnWriteArrayList<>();
+    /** The request submitted before each one with the same ordering key. */
+    private final Map<String, String> keyPredecessor = new ConcurrentHashMap<>();
+    /** Requests whose outcome was delivered, or whose abandon() was called. */
+    private final Set<String> endedOrAbandoning = ConcurrentHashMap.newKeySet();
+
     private StreamEngine engine;
     private Thread abandoner;
 
@@ -73,6 +89,7 @@ class StreamEngineStressTest {
         }
         sdk.shutdownNow();
         scheduler.shutdownNow();
+        starter.shutdownNow();
     }
 
     enum Behaviour {
@@ -122,6 +139,7 @@ class StreamEngineStressTest {
         final AtomicInteger open = new AtomicInteger();
         final AtomicInteger maxOpen = new AtomicInteger();
         final Map<Behaviour, AtomicInteger> played = new EnumMap<>(Behaviour.class);
+        final Map<String, Call> lastCall = new ConcurrentHashMap<>();
 
         ChaosInvoker() {
             for (Behaviour b : Behaviour.values()) {
@@ -133,6 +151,10 @@ class StreamEngineStressTest {
         public InvocationHandle invoke(ModelRequest request, InvocationListener listener) {
             if (Thread.currentThread().getName().startsWith("sdk")) {
                 violations.add("invoke() on " + Thread.currentThread().getName());
+            }
+            String before = keyPredecessor.get(request.requestId());
+            if (before != null && !endedOrAbandoning.contains(before)) {
+                violations.add(request.requestId() + " invoked before " + before + " (same key) had its outcome");
             }
             Behaviour b;
             int chunks;
@@ -148,6 +170,10 @@ class StreamEngineStressTest {
             maxOpen.accumulateAndGet(nowOpen, Math::max);
             checkLimits("invoke");
             Call call = new Call(listener, b);
+            Call previous = lastCall.put(request.requestId(), call);
+            if (previous != null && !previous.ended.get()) {
+                violations.add(request.requestId() + " invoked while its previous attempt is still open");
+            }
             switch (b) {
                 case THROWS -> {
                     call.end();
@@ -254,10 +280,10 @@ class StreamEngineStressTest {
         return i % 20 == 10;
     }
 
-    @ParameterizedTest(name = "request.ordering=key: {0}")
-    @ValueSource(booleans = {false, true})
-    void tenThousandRequestsWithRandomFailuresThrottlesStallsAndAbandonsEachEndExactlyOnce(boolean ordering)
-            throws Exception {
+    @ParameterizedTest(name = "request.ordering=key: {0}, start threads: {1}")
+    @CsvSource({"false, false", "true, false", "false, true", "true, true"})
+    void tenThousandRequestsWithRandomFailuresThrottlesStallsAndAbandonsEachEndExactlyOnce(
+            boolean ordering, boolean startThreads) throws Exception {
         RecordingEngineListener out = new RecordingEngineListener();
         Set<String> abandoned = ConcurrentHashMap.newKeySet();
         // ids an abandon() call has been made for / has returned for, whatever it counted: once one returned,
@@ -305,6 +331,7 @@ class StreamEngineStressTest {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
                 }
                 out.onOutcome(outcome);
+                endedOrAbandoning.add(id);
                 if (abandonReturned.contains(id)) {
                     violations.add("outcome delivered after its abandon() returned: " + id);
                 }
@@ -324,6 +351,7 @@ class StreamEngineStressTest {
                 invoker,
                 listener,
                 scheduler,
+                startThreads ? starter : null,
                 System::nanoTime,
                 new Random(SEED));
 
@@ -349,6 +377,7 @@ class StreamEngineStressTest {
                             String target = id;
                             boolean wasSubmitted = submitted.contains(id);
                             abandonCalled.add(id);
+                            endedOrAbandoning.add(id);
                             int n = engine.abandon(r -> r.requestId().equals(target));
                             if (wasSubmitted) {
                                 abandonReturned.add(id);
@@ -366,9 +395,16 @@ class StreamEngineStressTest {
                 "abandoner");
         abandoner.start();
 
+        Map<String, String> lastOfKey = new java.util.HashMap<>();
         for (int i = 0; i < REQUESTS; i++) {
             ModelRequest r = request("r" + i, i);
-            String key = !ordering || i % 7 == 0 ? null : "k" + i % 300;
+            String key = !ordering || i % 7 == 0 ? null : "k" + i % KEYS;
+            if (key != null) {
+                String before = lastOfKey.put(key, r.requestId());
+                if (before != null) {
+                    keyPredecessor.put(r.requestId(), before);
+                }
+            }
             engine.submit(new ModelRequest(
                     r.requestId(),
                     r.modelId(),

@@ -168,6 +168,115 @@ class StreamEngineThreadsTest {
         assertThat(java.util.Set.copyOf(threads)).hasSize(2);
     }
 
+    /**
+     * Handing an admitted request to a start thread can fail with an Error: a fixed pool creates its threads on
+     * demand, and "unable to create native thread" is an OutOfMemoryError thrown from execute(). The requests the
+     * pump took off the queue (each holding a slot) must still start, not be dropped with their slots held.
+     */
+    @Test
+    void aStartThreadThatCannotBeCreatedLosesNoAdmittedRequestAndNoSlot() throws Exception {
+        AtomicInteger refusals = new AtomicInteger(1);
+        ExecutorService starter = Executors.newFixedThreadPool(2, r -> {
+            if (refusals.getAndDecrement() > 0) {
+                throw new OutOfMemoryError("unable to create native thread: possibly out of memory");
+            }
+            Thread t = new Thread(r, "start-test");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            AsyncInvoker invoker = new AsyncInvoker() {
+                @Override
+                void start(ModelRequest r, InvocationListener l) {
+                    sdk2.execute(() -> l.onComplete(result()));
+                }
+            };
+            engine = new StreamEngine(
+                    EngineSettings.builder()
+                            .maxInFlight(2)
+                            .adaptiveConcurrency(false)
+                            .build(),
+                    invoker,
+                    out,
+                    scheduler,
+                    starter,
+                    System::nanoTime,
+                    new Random(7));
+            for (int i = 0; i < 4; i++) {
+                engine.submit(request("r" + i, i));
+            }
+            out.awaitOutcomes(4, Duration.ofSeconds(10));
+            for (int i = 0; i < 4; i++) {
+                assertThat(out.outcome("r" + i).completed()).as("r%d", i).isTrue();
+            }
+            assertThat(invoker.invokeThreads).hasSize(4);
+            awaitTrue(() -> engine.running() == 0 && engine.inFlight() == 0);
+            assertThat(engine.pending()).isZero();
+        } finally {
+            starter.shutdownNow();
+        }
+    }
+
+    /**
+     * close() while more admitted requests wait for a start thread than there are start threads: each of those
+     * holds a slot and a token reservation, and must give both back (it is abandoned: it only gives them back),
+     * not be dropped holding them.
+     */
+    @Test
+    void closeWithStartsStillQueuedForTheStartThreadsLeavesNoSlotOrReservationHeld() throws Exception {
+        CountDownLatch bothEntered = new CountDownLatch(StreamEngine.START_THREADS);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger invoked = new AtomicInteger();
+        Invoker invoker = new Invoker() {
+            @Override
+            public InvocationHandle invoke(ModelRequest request, InvocationListener listener) {
+                invoked.incrementAndGet();
+                bothEntered.countDown();
+                try {
+                    release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return reason -> {};
+            }
+
+            @Override
+            public void close() {}
+        };
+        engine = new StreamEngine(
+                EngineSettings.builder()
+                        .maxInFlight(8)
+                        .adaptiveConcurrency(false)
+                        .tokensPerMinute(1_000_000)
+                        .build(),
+                invoker,
+                out);
+        for (int i = 0; i < 6; i++) {
+            engine.submit(TokenQuotaAdmissionTest.request("r" + i, 100));
+        }
+        assertThat(bothEntered.await(10, TimeUnit.SECONDS)).isTrue();
+        awaitTrue(() -> engine.running() == 6);
+        assertThat(engine.tokenReservations()).isEqualTo(6);
+
+        engine.close();
+        release.countDown();
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while ((engine.running() != 0 || engine.tokenReservations() != 0) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(engine.running()).as("slots held after close()").isZero();
+        assertThat(engine.tokenReservations())
+                .as("token reservations held after close()")
+                .isZero();
+        assertThat(engine.inFlight()).isZero();
+        assertThat(engine.tokensReserved()).isZero();
+        assertThat(engine.pending()).isZero();
+        assertThat(invoked.get()).as("no request was invoked after close()").isEqualTo(2);
+        assertThat(out.outcomeCount()).isZero();
+        assertThat(out.events()).isEmpty();
+    }
+
     @Test
     void anInvokeThatWaitsForTheSdkThreadDoesNotDeadlockIt() throws Exception {
         // like a credentials refresh that joins an STS call needing the event loop that delivers our events
@@ -213,18 +322,30 @@ class StreamEngineThreadsTest {
 
     /**
      * A head request holds the only slot while the rest queue; when it ends, every queued request fails inside
-     * invoke() (thrown, or reported before invoke returns) and is not retried.
+     * invoke() (thrown, or reported before invoke returns) and is not retried. The stack invoke() runs on stays
+     * as deep as for the first request, whether attempts start inline on the engine thread or on start threads.
      */
-    @ParameterizedTest(name = "{0} requests, invoke {1}")
-    @CsvSource({"500, throws", "500, reports", "10000, throws", "10000, reports"})
-    void aSynchronousFailureCascadeGivesEveryRequestItsOutcomeAndReturnsEverySlot(int n, String how) throws Exception {
+    @ParameterizedTest(name = "{0} requests, invoke {1}, start threads: {2}")
+    @CsvSource({
+        "500, throws, false",
+        "500, reports, false",
+        "10000, throws, false",
+        "10000, reports, false",
+        "10000, throws, true",
+        "10000, reports, true"
+    })
+    void aSynchronousFailureCascadeGivesEveryRequestItsOutcomeAndReturnsEverySlot(
+            int n, String how, boolean startThreads) throws Exception {
         AtomicInteger running = new AtomicInteger();
         AtomicInteger maxRunning = new AtomicInteger();
+        AtomicInteger maxDepth = new AtomicInteger();
+        ExecutorService starter = startThreads ? Executors.newFixedThreadPool(2, named("start")) : null;
         InvocationListener[] head = new InvocationListener[1];
         Invoker invoker = new Invoker() {
             @Override
             public InvocationHandle invoke(ModelRequest r, InvocationListener l) {
                 maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                maxDepth.accumulateAndGet(new Throwable().getStackTrace().length, Math::max);
                 if (r.requestId().equals("head")) {
                     head[0] = l;
                     return reason -> {};
@@ -241,15 +362,21 @@ class StreamEngineThreadsTest {
             @Override
             public void close() {}
         };
-        engine(
+        engine = new StreamEngine(
                 EngineSettings.builder()
                         .maxInFlight(1)
                         .adaptiveConcurrency(false)
                         .retryMaxAttempts(1)
                         .build(),
-                invoker);
+                invoker,
+                out,
+                scheduler,
+                starter,
+                System::nanoTime,
+                new Random(7));
         engine.submit(request("head", 0));
         awaitTrue(() -> head[0] != null);
+        int headDepth = maxDepth.get();
         for (int i = 1; i <= n; i++) {
             engine.submit(request("r" + i, i));
         }
@@ -267,11 +394,15 @@ class StreamEngineThreadsTest {
             assertThat(o.completed()).isFalse();
         }
         assertThat(maxRunning.get()).isEqualTo(1);
+        assertThat(maxDepth.get()).as("deepest invoke() stack").isEqualTo(headDepth);
         awaitTrue(() -> engine.running() == 0);
         assertThat(engine.inFlight()).isZero();
         assertThat(engine.pending()).isZero();
         assertThat(engine.queued()).isZero();
         assertThat(out.outcomeCount()).isEqualTo(n + 1);
+        if (starter != null) {
+            starter.shutdownNow();
+        }
     }
     /**
      * A plugin missing a jar throws NoClassDefFoundError from {@code invoke()}, on the engine's pump task: it must

@@ -7,17 +7,20 @@ import io.bedrockstream.bedrock.ErrorKind;
 import io.bedrockstream.engine.ScriptedInvoker.Script;
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every reservation path at once, on the real clock with a one-second quota window so that requests wait for
  * refills and settles: completions, throttles before any chunk, mid-stream transient failures, invoke() throwing,
  * invocation timeouts, and calls held open until abandoned
  * (running or queued). When all is over no reservation is left, and every
- * request that was not abandoned has its outcome.
+ * request that was not abandoned has its outcome. Run with attempts started inline on the engine thread, and on a
+ * pool of start threads as the engine's public constructor starts them.
  */
 class TokenQuotaLeakStressTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -25,6 +28,7 @@ class TokenQuotaLeakStressTest {
     private static final int HELD = 40; // "h-" requests: open until abandoned (or timed out and retried)
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final ExecutorService starter = Executors.newFixedThreadPool(2);
     private final RecordingEngineListener out = new RecordingEngineListener();
     private StreamEngine engine;
     private ScriptedInvoker invoker;
@@ -38,11 +42,13 @@ class TokenQuotaLeakStressTest {
             invoker.close();
         }
         scheduler.shutdownNow();
+        starter.shutdownNow();
         assertThat(out.violations()).isEmpty();
     }
 
-    @Test
-    void noReservationOutlivesItsAttemptOnAnyPath() throws Exception {
+    @ParameterizedTest(name = "start threads: {0}")
+    @ValueSource(booleans = {false, true})
+    void noReservationOutlivesItsAttemptOnAnyPath(boolean startThreads) throws Exception {
         invoker = new ScriptedInvoker((r, a) -> {
             String id = r.requestId();
             if (id.startsWith("h-")) {
@@ -80,6 +86,7 @@ class TokenQuotaLeakStressTest {
                 invoker,
                 out,
                 scheduler,
+                startThreads ? starter : null,
                 System::nanoTime,
                 new Random(11));
         Random random = new Random(5);
