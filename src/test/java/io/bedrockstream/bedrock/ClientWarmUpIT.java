@@ -25,12 +25,15 @@ import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
  * before anything is sent, so a fresh worker's first real request does not pay for it — and Bedrock never sees it.
  */
 class ClientWarmUpIT {
+    private static final String API_KEY = "ABSKQmVkcm9ja0FQSUtleS13YXJtLXVwOnNlY3JldC0wMDAx";
     private static BedrockEmulator emulator;
 
     @BeforeAll
     static void startEmulator() {
-        emulator = BedrockEmulator.start(
-                EmulatorOptions.builder().credentials("AKIDTEST", "secret").build());
+        emulator = BedrockEmulator.start(EmulatorOptions.builder()
+                .credentials("AKIDTEST", "secret")
+                .apiKeys(java.util.Set.of(API_KEY))
+                .build());
     }
 
     @AfterAll
@@ -97,6 +100,53 @@ class ClientWarmUpIT {
             assertThat(invoker.warmUp(api, null, Duration.ofSeconds(30))).isFalse();
             assertThat(credentials.resolved.get()).isPositive();
             assertThat(emulator.authorizations()).isEmpty();
+        }
+    }
+
+    /** Bearer (API key) auth and HTTP/1.1 take other signers and another transport: still nothing is sent. */
+    @ParameterizedTest
+    @EnumSource(BedrockApi.class)
+    void aWarmUpWithAnApiKeyOverHttp11SendsNothingEither(BedrockApi api) throws Exception {
+        try (StreamingInvoker invoker = new StreamingInvoker(
+                BedrockClientFactory.create(EmulatorFixtures.settings(emulator)
+                        .credentials(CredentialsSettings.apiKey(API_KEY))
+                        .httpProtocol(BedrockClientSettings.HttpProtocol.HTTP1_1)
+                        .build()),
+                ChunkParsers::forFamily,
+                true)) {
+            String model = EmulatorFixtures.MODEL_IDS.get(ModelFamily.ANTHROPIC);
+            assertThat(invoker.warmUp(api, model, Duration.ofSeconds(30))).isTrue();
+            TimeUnit.MILLISECONDS.sleep(200);
+            assertThat(emulator.authorizations())
+                    .as("calls that reached the emulator")
+                    .isEmpty();
+
+            RecordingInvocationListener l = new RecordingInvocationListener();
+            invoker.invoke(EmulatorFixtures.anthropic("after-key-warm-up", "words=4 per_chunk=2", 0), l);
+            assertThat(l.terminal.get(20, TimeUnit.SECONDS)).isInstanceOf(InvocationResult.class);
+            assertThat(emulator.authorizations()).hasSize(1);
+        }
+    }
+
+    /**
+     * A client built elsewhere has no {@link DryRun} interceptor: its "dry run" would be a real call (for Converse,
+     * a billed prompt). The warm-up must refuse it rather than send it.
+     */
+    @ParameterizedTest
+    @EnumSource(BedrockApi.class)
+    void aWarmUpOnAClientWithoutTheDryRunInterceptorSendsNothing(BedrockApi api) throws Exception {
+        try (BedrockRuntimeAsyncClient client = BedrockRuntimeAsyncClient.builder()
+                        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                        .endpointOverride(emulator.endpoint())
+                        .credentialsProvider(() -> AwsBasicCredentials.create("AKIDTEST", "secret"))
+                        .build();
+                StreamingInvoker invoker = new StreamingInvoker(client, ChunkParsers::forFamily, false)) {
+            String model = EmulatorFixtures.MODEL_IDS.get(ModelFamily.ANTHROPIC);
+            assertThat(invoker.warmUp(api, model, Duration.ofSeconds(30))).isFalse();
+            TimeUnit.MILLISECONDS.sleep(200);
+            assertThat(emulator.authorizations())
+                    .as("calls that reached the emulator")
+                    .isEmpty();
         }
     }
 }
