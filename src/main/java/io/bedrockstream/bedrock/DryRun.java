@@ -29,6 +29,12 @@ final class DryRun implements ExecutionInterceptor {
         }
     }
 
+    /** Whether {@code client} stops marked calls: only then may a warm-up mark one instead of sending it. */
+    static boolean installedOn(software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient client) {
+        return client.serviceClientConfiguration().overrideConfiguration().executionInterceptors().stream()
+                .anyMatch(DryRun.class::isInstance);
+    }
+
     /** Whether a call's failure is a dry run's stop (the SDK wraps it). */
     static boolean stopped(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {

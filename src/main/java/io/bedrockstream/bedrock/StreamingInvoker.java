@@ -81,6 +81,11 @@ public final class StreamingInvoker implements Invoker {
      */
     @Override
     public boolean warmUp(BedrockApi api, String modelId, java.time.Duration timeout) {
+        if (!DryRun.installedOn(client)) {
+            // without it the "dry run" would be a real call (a billed prompt for Converse)
+            log.debug("no warm-up: the client has no dry-run interceptor (not built by BedrockClientFactory)");
+            return false;
+        }
         String model = modelId == null || modelId.isBlank() ? "warm-up" : modelId;
         InvocationListener ignore = new InvocationListener() {
             @Override
