@@ -129,6 +129,26 @@ class BedrockSinkTaskTest {
     }
 
     @Test
+    void aStopWhileTheWarmUpStillWaitsEndsTheWarmUpThreadAndNoMetadataIsFetchedAfterwards() throws Exception {
+        invoker.warmUpGate = new java.util.concurrent.CountDownLatch(1);
+        start(config());
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (invoker.warmUpThreads.isEmpty()) {
+            assertThat(System.nanoTime()).as("warm-up started").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+        Thread warmUp = invoker.warmUpThreads.get(0);
+        assertThat(warmUp.isDaemon()).isTrue();
+
+        task.stop();
+        task = null;
+        warmUp.join(WAIT.toMillis());
+
+        assertThat(warmUp.isAlive()).as("warm-up thread alive after stop()").isFalse();
+        assertThat(metadataFetched).as("topics whose metadata was fetched").isEmpty();
+    }
+
+    @Test
     void partitionsRevokedWhilePausedAndAssignedBackToTheSameTaskAreReadAgainAndTheirRequestsRunAgain()
             throws Exception {
         start(config());

@@ -71,11 +71,26 @@ final class HeldInvoker implements Invoker {
     volatile boolean closed;
     /** Each warm-up asked for: "api model thread". */
     final List<String> warmUps = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Set: each warm-up waits for it (up to its timeout), as a dry run waiting for credentials does. */
+    volatile java.util.concurrent.CountDownLatch warmUpGate;
+    /** The threads warm-ups ran on. */
+    final List<Thread> warmUpThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public boolean warmUp(io.bedrockstream.request.BedrockApi api, String modelId, java.time.Duration timeout) {
+        warmUpThreads.add(Thread.currentThread());
         warmUps.add(
                 api.configName() + " " + modelId + " " + Thread.currentThread().getName());
+        java.util.concurrent.CountDownLatch gate = warmUpGate;
+        if (gate != null) {
+            try {
+                // as StreamingInvoker.warmUp: an interrupt ends it, flag kept
+                return gate.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
         return true;
     }
 
