@@ -140,6 +140,29 @@ class BedrockSourceTaskTest {
     }
 
     @Test
+    void aStartingTaskWarmsUpOnceInTheBackgroundAndItsStopEndsAWarmUpStillWaiting() throws Exception {
+        invoker.warmUpGate = new java.util.concurrent.CountDownLatch(1);
+        Map<String, String> c = config();
+        start(c, null);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (invoker.warmUpThreads.isEmpty()) {
+            assertThat(System.nanoTime()).as("warm-up started").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+        Thread warmUp = invoker.warmUpThreads.get(0);
+        assertThat(invoker.warmUps)
+                .containsExactly("invoke " + c.get("bedrock.model.id") + " bedrock-warm-up-" + c.get("name") + "-0");
+        assertThat(warmUp.isDaemon()).isTrue();
+
+        task.stop();
+        task = null;
+        warmUp.join(WAIT.toMillis());
+
+        assertThat(warmUp.isAlive()).as("warm-up thread alive after stop()").isFalse();
+        assertThat(invoker.warmUps).hasSize(1);
+    }
+
+    @Test
     void doneOffsetsRestoredFromTheStoredOffsetSurviveUntilTheirRecordIsReadAgain() throws Exception {
         start(config(), Map.of("offset", 0L, "done", "3"));
         add(0, "r-0", "q0");
