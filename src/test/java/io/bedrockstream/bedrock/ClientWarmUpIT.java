@@ -25,6 +25,9 @@ import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
  * before anything is sent, so a fresh worker's first real request does not pay for it — and Bedrock never sees it.
  */
 class ClientWarmUpIT {
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
+
     private static final String API_KEY = "ABSKQmVkcm9ja0FQSUtleS13YXJtLXVwOnNlY3JldC0wMDAx";
     private static BedrockEmulator emulator;
 
@@ -147,6 +150,33 @@ class ClientWarmUpIT {
             assertThat(emulator.authorizations())
                     .as("calls that reached the emulator")
                     .isEmpty();
+        }
+    }
+
+    /** The default provider with the SDK's own Bedrock API key: the SDK configures bearer auth itself. */
+    @ParameterizedTest
+    @EnumSource(BedrockApi.class)
+    void aWarmUpWithTheSdksOwnBearerTokenSendsNothing(BedrockApi api) throws Exception {
+        try (AwsEnvironment env = new AwsEnvironment(dir, emulator.endpoint())) {
+            env.bearerTokenBedrock(API_KEY);
+            try (StreamingInvoker invoker = new StreamingInvoker(
+                    BedrockClientFactory.create(EmulatorFixtures.settings(emulator)
+                            .credentials(CredentialsSettings.defaults())
+                            .build()),
+                    ChunkParsers::forFamily,
+                    true)) {
+                String model = EmulatorFixtures.MODEL_IDS.get(ModelFamily.ANTHROPIC);
+                assertThat(invoker.warmUp(api, model, Duration.ofSeconds(30))).isTrue();
+                TimeUnit.MILLISECONDS.sleep(200);
+                assertThat(emulator.authorizations())
+                        .as("calls that reached the emulator")
+                        .isEmpty();
+
+                RecordingInvocationListener l = new RecordingInvocationListener();
+                invoker.invoke(EmulatorFixtures.anthropic("after-env-warm-up", "words=4 per_chunk=2", 0), l);
+                assertThat(l.terminal.get(20, TimeUnit.SECONDS)).isInstanceOf(InvocationResult.class);
+                assertThat(emulator.authorizations()).containsExactly("Bearer accepted");
+            }
         }
     }
 }
