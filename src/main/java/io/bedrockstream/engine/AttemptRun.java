@@ -135,25 +135,7 @@ final class AttemptRun implements InvocationListener {
             }
             // a listener exception propagates (the invoker fails this invocation with it) before the chunk
             // counts, so the terminal's seq stays contiguous with what the listener accepted
-            run.emit(run.event(
-                    invocationId,
-                    attempt,
-                    chunks,
-                    EventType.CHUNK,
-                    delta,
-                    rawChunkJson,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    typed,
-                    null));
+            run.emit(run.chunkEvent(invocationId, attempt, chunks, delta, rawChunkJson, typed, null));
             chunks++;
             if (typed != null && !typed.isAnswerText()) {
                 answer.add(typed, delta); // reasoning, tool input, …: not part of the answer's text
@@ -202,7 +184,7 @@ final class AttemptRun implements InvocationListener {
                 heldRaw == null ? null : heldRaw.size() == 1 ? heldRaw.get(0) : "[" + String.join(",", heldRaw) + "]";
         int n = held;
         dropHeld();
-        run.emit(run.chunkEvent(invocationId, attempt, chunks, t, raw, n));
+        run.emit(run.chunkEvent(invocationId, attempt, chunks, t, raw, null, n));
         chunks++;
     }
 
@@ -255,25 +237,7 @@ final class AttemptRun implements InvocationListener {
             if (listenerFailure == null) {
                 finished = true;
                 if (!run.isAbandoned()) {
-                    run.emitSafely(run.event(
-                            invocationId,
-                            attempt,
-                            chunks,
-                            EventType.COMPLETE,
-                            null,
-                            null,
-                            result.stopReason(),
-                            result.inputTokens(),
-                            result.outputTokens(),
-                            result.firstByteLatencyMs(),
-                            result.invocationLatencyMs(),
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            result.converse()));
+                    run.emitSafely(run.completeEvent(invocationId, attempt, chunks, result));
                     run.deliverOutcome(text.toString(), result, null, answer.build());
                     delivered = true;
                 }
@@ -326,23 +290,7 @@ final class AttemptRun implements InvocationListener {
                     // backoff's in one step, so it is never counted twice (releaseSlot below is then a no-op)
                     run.beginBackoff(delayMs, slotHeld.compareAndSet(true, false), StreamEngine.isThrottling(f), used);
                 }
-                run.emitSafely(run.event(
-                        invocationId,
-                        attempt,
-                        chunks,
-                        EventType.ERROR,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        f.errorType(),
-                        f.message(),
-                        f.originalStatusCode(),
-                        f.originalMessage(),
-                        retrying));
+                run.emitSafely(run.errorEvent(invocationId, attempt, chunks, f, retrying));
                 if (!retrying) {
                     run.deliverOutcome(null, null, f);
                     delivered = true;

@@ -85,58 +85,6 @@ public record OutputEvent(
                 null);
     }
 
-    /** An event with Converse fields, holding one chunk (coalescing off). */
-    public OutputEvent(
-            String requestId,
-            String invocationId,
-            int attempt,
-            long seq,
-            EventType event,
-            String modelId,
-            String text,
-            String chunk,
-            String stopReason,
-            Long inputTokens,
-            Long outputTokens,
-            Long firstByteLatencyMs,
-            Long invocationLatencyMs,
-            String errorType,
-            String errorMessage,
-            Integer originalStatusCode,
-            String originalMessage,
-            Boolean retrying,
-            String sourceTopic,
-            int sourcePartition,
-            long sourceOffset,
-            ContentDelta delta,
-            ConverseUsage converse) {
-        this(
-                requestId,
-                invocationId,
-                attempt,
-                seq,
-                event,
-                modelId,
-                text,
-                chunk,
-                stopReason,
-                inputTokens,
-                outputTokens,
-                firstByteLatencyMs,
-                invocationLatencyMs,
-                errorType,
-                errorMessage,
-                originalStatusCode,
-                originalMessage,
-                retrying,
-                sourceTopic,
-                sourcePartition,
-                sourceOffset,
-                delta,
-                converse,
-                null);
-    }
-
     public boolean isTerminal() {
         return event != EventType.CHUNK;
     }

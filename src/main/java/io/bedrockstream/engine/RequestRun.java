@@ -318,112 +318,51 @@ final class RequestRun {
         }
     }
 
-    OutputEvent event(String invocationId, int attempt, long seq, EventType type) {
+    /**
+     * A chunk event: {@code typed} is its ConverseStream delta (null for InvokeModel and for merged chunks),
+     * {@code deltas} how many chunks it merges (null: coalescing is off).
+     */
+    OutputEvent chunkEvent(
+            String invocationId, int attempt, long seq, String text, String chunk, ContentDelta typed, Integer deltas) {
+        return event(invocationId, attempt, seq, EventType.CHUNK, text, chunk, null, null, null, typed, null, deltas);
+    }
+
+    /** An attempt's {@code complete} terminal, after {@code seq} chunks. */
+    OutputEvent completeEvent(String invocationId, int attempt, long seq, InvocationResult result) {
         return event(
                 invocationId,
                 attempt,
                 seq,
-                type,
+                EventType.COMPLETE,
+                null,
+                null,
+                result,
                 null,
                 null,
                 null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
+                result.converse(),
                 null);
     }
 
-    /** A chunk event holding {@code deltas} merged chunks (null: coalescing is off). */
-    OutputEvent chunkEvent(String invocationId, int attempt, long seq, String text, String chunk, Integer deltas) {
-        return new OutputEvent(
-                request.requestId(),
-                invocationId,
-                attempt,
-                seq,
-                EventType.CHUNK,
-                request.modelId(),
-                text,
-                chunk,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                request.sourceTopic(),
-                request.sourcePartition(),
-                request.sourceOffset(),
-                null,
-                null,
-                deltas);
+    /** An attempt's {@code error} terminal, after {@code seq} chunks; {@code retrying}: another attempt follows. */
+    OutputEvent errorEvent(String invocationId, int attempt, long seq, InvocationFailure failure, boolean retrying) {
+        return event(
+                invocationId, attempt, seq, EventType.ERROR, null, null, null, failure, retrying, null, null, null);
     }
 
-    OutputEvent event(
+    private OutputEvent event(
             String invocationId,
             int attempt,
             long seq,
             EventType type,
             String text,
             String chunk,
-            String stopReason,
-            Long inputTokens,
-            Long outputTokens,
-            Long firstByteLatencyMs,
-            Long invocationLatencyMs,
-            String errorType,
-            String errorMessage,
-            Integer originalStatusCode,
-            String originalMessage,
-            Boolean retrying) {
-        return event(
-                invocationId,
-                attempt,
-                seq,
-                type,
-                text,
-                chunk,
-                stopReason,
-                inputTokens,
-                outputTokens,
-                firstByteLatencyMs,
-                invocationLatencyMs,
-                errorType,
-                errorMessage,
-                originalStatusCode,
-                originalMessage,
-                retrying,
-                null,
-                null);
-    }
-
-    OutputEvent event(
-            String invocationId,
-            int attempt,
-            long seq,
-            EventType type,
-            String text,
-            String chunk,
-            String stopReason,
-            Long inputTokens,
-            Long outputTokens,
-            Long firstByteLatencyMs,
-            Long invocationLatencyMs,
-            String errorType,
-            String errorMessage,
-            Integer originalStatusCode,
-            String originalMessage,
+            InvocationResult result,
+            InvocationFailure failure,
             Boolean retrying,
             ContentDelta delta,
-            ConverseUsage converse) {
+            ConverseUsage converse,
+            Integer deltas) {
         return new OutputEvent(
                 request.requestId(),
                 invocationId,
@@ -433,20 +372,21 @@ final class RequestRun {
                 request.modelId(),
                 text,
                 chunk,
-                stopReason,
-                inputTokens,
-                outputTokens,
-                firstByteLatencyMs,
-                invocationLatencyMs,
-                errorType,
-                errorMessage,
-                originalStatusCode,
-                originalMessage,
+                result == null ? null : result.stopReason(),
+                result == null ? null : result.inputTokens(),
+                result == null ? null : result.outputTokens(),
+                result == null ? null : result.firstByteLatencyMs(),
+                result == null ? null : result.invocationLatencyMs(),
+                failure == null ? null : failure.errorType(),
+                failure == null ? null : failure.message(),
+                failure == null ? null : failure.originalStatusCode(),
+                failure == null ? null : failure.originalMessage(),
                 retrying,
                 request.sourceTopic(),
                 request.sourcePartition(),
                 request.sourceOffset(),
                 delta,
-                converse);
+                converse,
+                deltas);
     }
 }

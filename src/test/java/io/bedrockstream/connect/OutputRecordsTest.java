@@ -330,6 +330,7 @@ class OutputRecordsTest {
                 3,
                 42L,
                 new io.bedrockstream.model.ContentDelta(2, "tool_use", "tu_1", "get_weather", "{\"a\":"),
+                null,
                 null);
         JsonNode d = JSON.readTree(converter(false)
                 .fromConnectData("out", OutputRecords.CHUNK_SCHEMA, OutputRecords.toStruct(delta, true)));
@@ -362,7 +363,8 @@ class OutputRecordsTest {
                 3,
                 42L,
                 null,
-                new io.bedrockstream.model.ConverseUsage(5L, 7L, 980L, "priority", "{\"inputAssessment\":{}}"));
+                new io.bedrockstream.model.ConverseUsage(5L, 7L, 980L, "priority", "{\"inputAssessment\":{}}"),
+                null);
         JsonNode c = JSON.readTree(converter(false)
                 .fromConnectData("out", OutputRecords.CHUNK_SCHEMA, OutputRecords.toStruct(complete, true)));
         assertThat(c.get("cache_read_input_tokens").asLong()).isEqualTo(5);
