@@ -59,7 +59,8 @@ final class LatencyRun {
             double[] inputReaderToInvocationMs,
             double deltasPerSecond,
             double recordsPerSecond,
-            Map<String, double[]> workerSplit) {}
+            Map<String, double[]> workerSplit,
+            double[] rampUpToInvocationMs) {}
 
     private static final java.util.regex.Pattern PUT_TRACE =
             java.util.regex.Pattern.compile("latency: request (\\S+) put at nanoTime (\\d+)");
@@ -179,6 +180,7 @@ final class LatencyRun {
         // triples the figures (measured: p50 38-47 ms on a latency-only run against 3.6 ms after the others)
         measure("lat-in", "lat-out", "lw", inFlight, 4 * inFlight);
         Measured m = measure("lat-in", "lat-out", "l", inFlight, Bench.QUICK ? 3 * inFlight : 11 * inFlight);
+        Measured burst = measure("lat-in", "lat-out", "lb", inFlight, inFlight, false);
         bench.rest().delete("/connectors/bench-lat");
         double[] kafka = kafkaAlone(m.chunkMs.length * 1e9 / Math.max(1, m.elapsedNanos), 5);
         Bench.Results r = bench.results;
@@ -207,6 +209,13 @@ final class LatencyRun {
                 "",
                 "request record produced → its invocation starts at the emulator");
         r.number("request_to_invocation_p99_ms", percentile(m.requestToInvocationMs, 99), "<= 50", "");
+        r.number(
+                "burst_request_to_invocation_p50_ms",
+                percentile(burst.rampUpToInvocationMs, 50),
+                "",
+                inFlight + " requests produced at once to an idle task → their invocations start (the steady-state "
+                        + "figures above spread the first " + inFlight + " over one response time)");
+        r.number("burst_request_to_invocation_max_ms", percentile(burst.rampUpToInvocationMs, 100), "", "");
         r.number(
                 "request_to_input_reader_p50_ms",
                 percentile(m.requestToInputReaderMs, 50),
@@ -316,6 +325,12 @@ final class LatencyRun {
      * ramp-up and are not counted.
      */
     Measured measure(String in, String out, String prefix, int inFlight, int total) throws Exception {
+        return measure(in, out, prefix, inFlight, total, true);
+    }
+
+    /** @param staggered the first {@code inFlight} requests spread over one response time, or all at once */
+    Measured measure(String in, String out, String prefix, int inFlight, int total, boolean staggered)
+            throws Exception {
         Map<String, Long> started = new ConcurrentHashMap<>();
         Map<String, long[]> sent = new ConcurrentHashMap<>();
         String idPrefix = prefix + "-";
@@ -391,10 +406,15 @@ final class LatencyRun {
             consumer.assign(tps);
             consumer.seekToEnd(tps);
             tps.forEach(consumer::position);
+            // the first inFlight requests go out either all at once (a burst) or spread evenly over one response
+            // time, which is what a steady state of inFlight open streams looks like: in a closed loop each
+            // completion is replaced at once, so a burst at the start would stay phase-locked for the whole run
+            // and every request would measure the queue of a 64-request burst instead of the steady state
+            int rampUp = Math.min(inFlight, total);
+            long rampStart = System.nanoTime();
+            long rampInterval = staggered ? (long) (LATENCY_S * 1e9 / rampUp) : 0;
             int next = 0;
-            for (; next < Math.min(inFlight, total); next++) {
-                produce(producer, in, idPrefix + next, produced, next);
-            }
+            int owed = 0;
             int done = 0;
             long tSteady = 0;
             long tEnd = 0;
@@ -403,7 +423,14 @@ final class LatencyRun {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("latency run timed out: " + done + " of " + total + " done");
                 }
-                var records = consumer.poll(Duration.ofMillis(100));
+                while (next < rampUp && System.nanoTime() - rampStart >= next * rampInterval) {
+                    produce(producer, in, idPrefix + next, produced, next);
+                    next++;
+                }
+                for (; owed > 0 && next >= rampUp && next < total; owed--, next++) {
+                    produce(producer, in, idPrefix + next, produced, next);
+                }
+                var records = consumer.poll(Duration.ofMillis(next < rampUp ? 1 : 100));
                 long now = System.nanoTime();
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     String id = new String(r.key(), StandardCharsets.UTF_8);
@@ -437,9 +464,11 @@ final class LatencyRun {
                             tSteady = now;
                         }
                         tEnd = now;
-                        if (next < total) {
+                        if (next >= rampUp && next < total) {
                             produce(producer, in, idPrefix + next, produced, next);
                             next++;
+                        } else if (next < rampUp) {
+                            owed++; // completed before the ramp-up ended: replaced once it has
                         }
                     } else if (event.equals("error") && !v.path("retrying").asBoolean()) {
                         throw new IllegalStateException("request " + id + " failed: " + v);
@@ -448,6 +477,13 @@ final class LatencyRun {
             }
             stopReading.set(true);
             inputReader.join(5000);
+            List<Double> rampUpToInvocation = new ArrayList<>();
+            for (int i = 0; i < rampUp; i++) {
+                Long s = started.get(idPrefix + i);
+                if (s != null) {
+                    rampUpToInvocation.add((s - produced[i]) / 1e6);
+                }
+            }
             List<Double> toInvocation = new ArrayList<>();
             List<Double> toInputReader = new ArrayList<>();
             List<Double> inputReaderToInvocation = new ArrayList<>();
@@ -474,7 +510,8 @@ final class LatencyRun {
                     sorted(inputReaderToInvocation),
                     seconds > 0 ? deltas / seconds : 0,
                     seconds > 0 ? recordCount / seconds : 0,
-                    workerSplit(idPrefix, produced, started, inFlight, total));
+                    workerSplit(idPrefix, produced, started, inFlight, total),
+                    sorted(rampUpToInvocation));
         } finally {
             stopReading.set(true);
             bench.emulator.observe(null);
