@@ -274,13 +274,34 @@ public final class Bench {
         }
     }
 
-    /** Heap per open stream: EngineMemoryBenchmark in a child JVM with a 256 MiB heap. */
+    /**
+     * Heap per open stream: EngineMemoryBenchmark in a child JVM with a 256 MiB heap, through the engine and, in a
+     * second child, the same calls on the bare SDK client: the SDK's and Netty's own share of the figure.
+     */
     private void memory() throws Exception {
-        System.out.println("heap per open stream (child JVM, 1,000 open streams)…");
+        System.out.println("heap per open stream (child JVMs, 1,000 open streams, engine and bare SDK)…");
+        Double kib = heapPerOpenStream(false);
+        Double bareKib = heapPerOpenStream(true);
+        if (kib != null) {
+            results.number("heap_per_open_stream_kib", kib, "<= 16", "EngineMemoryBenchmark, 1,000 open streams");
+        } else {
+            results.note("heap_per_open_stream_kib", "not measured: EngineMemoryBenchmark printed no figure");
+        }
+        if (bareKib != null) {
+            results.number(
+                    "heap_per_open_stream_bare_sdk_kib",
+                    bareKib,
+                    "",
+                    "the same 1,000 calls on the bare SDK client, no engine: what the SDK and Netty hold alone");
+        }
+    }
+
+    private static Double heapPerOpenStream(boolean bare) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(
                         java,
                         "-Xmx256m",
+                        "-Dbare=" + bare,
                         "-cp",
                         HostClasspath.join(HostClasspath.entries()),
                         "io.bedrockstream.engine.EngineMemoryBenchmark")
@@ -298,11 +319,7 @@ public final class Bench {
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.destroyForcibly();
         }
-        if (kib != null) {
-            results.number("heap_per_open_stream_kib", kib, "<= 16", "EngineMemoryBenchmark, 1,000 open streams");
-        } else {
-            results.note("heap_per_open_stream_kib", "not measured: EngineMemoryBenchmark printed no figure");
-        }
+        return kib;
     }
 
     /** The figures, in the order measured, for the table and results.json. */

@@ -16,7 +16,10 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
+import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamResponseHandler;
 
 /**
  * Retained heap per open stream: 1,000 requests in one engine whose streams stay open (the emulator sends one
@@ -30,6 +33,11 @@ public final class EngineMemoryBenchmark {
      * them); -Dprotocol=HTTP1_1 measures the HTTP/1.1 client (23.8 KiB against HTTP/2's 24.4 in one run: the same).
      */
     private static final boolean HISTO = Boolean.getBoolean("histo");
+    /**
+     * -Dbare=true: the same 1,000 calls straight through the SDK client (a visitor counting chunks, no engine): the
+     * SDK's and Netty's own share of the figure, with the same client.
+     */
+    private static final boolean BARE = Boolean.getBoolean("bare");
 
     private EngineMemoryBenchmark() {}
 
@@ -60,6 +68,12 @@ public final class EngineMemoryBenchmark {
                     outcomes.incrementAndGet();
                 }
             };
+            if (BARE) {
+                try (BedrockRuntimeAsyncClient client = BedrockClientFactory.create(settings)) {
+                    bare(client);
+                }
+                return;
+            }
             try (BedrockRuntimeAsyncClient client = BedrockClientFactory.create(settings);
                     StreamEngine engine = new StreamEngine(
                             EngineSettings.builder()
@@ -88,15 +102,59 @@ public final class EngineMemoryBenchmark {
                 System.out.printf(
                         "open streams: %d (engine running=%d, pending=%d)%n",
                         STREAMS, engine.running(), engine.pending());
-                System.out.printf("heap before: %,d KiB, with streams open: %,d KiB%n", before / 1024, during / 1024);
-                System.out.printf(
-                        "retained heap per open stream: %.1f KiB (target <= 16)%n",
-                        (during - before) / 1024.0 / STREAMS);
+                report(before, during);
             }
         } finally {
             emulator.destroy();
             emulator.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    private static void report(long before, long during) {
+        System.out.printf("heap before: %,d KiB, with streams open: %,d KiB%n", before / 1024, during / 1024);
+        System.out.printf(
+                "retained heap per open stream: %.1f KiB (%s)%n",
+                (during - before) / 1024.0 / STREAMS, BARE ? "the SDK alone, no engine" : "target <= 16");
+    }
+
+    /** The same warm-up and open streams as the engine's, each call made on the client directly. */
+    private static void bare(BedrockRuntimeAsyncClient client) throws Exception {
+        AtomicInteger chunks = new AtomicInteger();
+        AtomicInteger ended = new AtomicInteger();
+        java.util.List<java.util.concurrent.CompletableFuture<Void>> calls = new java.util.ArrayList<>();
+        java.util.function.Consumer<io.bedrockstream.request.ModelRequest> call =
+                r -> calls.add(client.invokeModelWithResponseStream(
+                                InvokeModelWithResponseStreamRequest.builder()
+                                        .modelId(r.modelId())
+                                        .body(SdkBytes.fromByteArray(r.body()))
+                                        .contentType("application/json")
+                                        .accept("application/json")
+                                        .build(),
+                                InvokeModelWithResponseStreamResponseHandler.builder()
+                                        .subscriber(InvokeModelWithResponseStreamResponseHandler.Visitor.builder()
+                                                .onChunk(c -> chunks.incrementAndGet())
+                                                .build())
+                                        .build())
+                        .whenComplete((v, e) -> ended.incrementAndGet()));
+        for (int i = 0; i < 20; i++) {
+            call.accept(EmulatorFixtures.anthropic("warm" + i, "words=4 per_chunk=2", i));
+        }
+        waitFor(() -> ended.get() == 20, "warm-up");
+        calls.clear();
+        int warmChunks = chunks.get();
+        long before = usedHeapAfterGc();
+        java.util.Map<String, Long> histoBefore = HISTO ? histogram() : null;
+        for (int i = 0; i < STREAMS; i++) {
+            call.accept(EmulatorFixtures.anthropic("open" + i, "words=40 per_chunk=1 delay_ms=600000", 1000 + i));
+        }
+        waitFor(() -> chunks.get() >= warmChunks + STREAMS, "all streams open");
+        long during = usedHeapAfterGc();
+        if (HISTO) {
+            printTopGrowth(histoBefore, histogram());
+        }
+        System.out.printf("open streams: %d (SDK calls not ended: %d)%n", STREAMS, STREAMS + 20 - ended.get());
+        report(before, during);
+        calls.forEach(f -> f.cancel(true));
     }
 
     private static Process startEmulatorProcess() throws Exception {
