@@ -367,41 +367,91 @@ public final class Demo {
                 "connector " + name + " not RUNNING after " + timeout.toSeconds() + " s; last status: " + last);
     }
 
+    /** Short requests sent between the two warm rounds, so the worker's JIT compiles the request path. */
+    static final int JIT_WARM_UP_REQUESTS = 300;
+
     /**
      * The first requests above pay for a freshly started worker (and emulator) JVM: class loading and JIT of the
-     * SDK, Netty and the output path, ~0.8 s once. The same five plain requests again, now that both are warm,
-     * show what the pipeline adds to the model's time to first token in steady state.
+     * SDK, Netty and the output path, ~0.8 s once. The same five plain requests twice more show what the pipeline
+     * adds to the model's time to first token once warm: right after the requests above, and after
+     * {@value #JIT_WARM_UP_REQUESTS} short requests more (zero model latency, ~3 s), when the worker's JIT has
+     * compiled the request path (the children run C1-only: a few requests leave most of it interpreted).
      */
     private boolean steadyState(String bootstrap, ConnectRest rest)
             throws InterruptedException, DemoFailure, IOException {
-        List<DemoRequest> again = new ArrayList<>();
-        for (DemoRequest r : DemoRequest.forEmulator()) {
-            if (r.modelHeader() != null && !r.expectDeadLetter()) {
-                again.add(new DemoRequest(r.id() + "-again", r.prompt(), r.modelHeader(), r.model(), false));
-            }
-        }
-        LiveStream quiet = new LiveStream(new PrintStream(java.io.OutputStream.nullOutputStream()), again);
-        boolean finished = stream(bootstrap, again, quiet, rest);
+        List<DemoRequest> plain = DemoRequest.forEmulator().stream()
+                .filter(r -> r.modelHeader() != null && !r.expectDeadLetter())
+                .toList();
         out.println();
-        out.println("the same " + again.size() + " requests again, the worker now warm (first chunk − first byte = what"
-                + " Kafka, Connect and the connector add to the model's time to first token):");
-        List<Long> added = new ArrayList<>();
-        for (RequestProgress p : quiet.progress()) {
-            if (p.firstChunkMs() != null && p.firstByteLatencyMs() != null) {
-                added.add(p.firstChunkMs() - p.firstByteLatencyMs());
-                out.printf(
-                        "  %-12s first byte %4d ms, first chunk %4d ms: +%d ms%n",
-                        p.request().id(),
-                        p.firstByteLatencyMs(),
-                        p.firstChunkMs(),
-                        p.firstChunkMs() - p.firstByteLatencyMs());
-            }
-        }
-        if (!finished || added.size() != again.size()) {
-            out.println("  not every request finished: see the worker log");
+        out.println("what Kafka, Connect and the connector add to the model's time to first token (first chunk − first"
+                + " byte), the same " + plain.size() + " requests:");
+        List<RequestProgress> again = quietRound(bootstrap, rest, plain, "-again", "");
+        if (again == null) {
             return false;
         }
+        out.printf("  %-60s %s%n", "right after the requests above:", addedRange(again));
+        List<DemoRequest> jit = new ArrayList<>();
+        for (int i = 0; i < JIT_WARM_UP_REQUESTS; i++) {
+            jit.add(plain.get(i % plain.size()));
+        }
+        if (quietRound(bootstrap, rest, jit, "-jit", "[[emu words=8 per_chunk=2 ttft_ms=0 delay_ms=0]] ") == null) {
+            return false;
+        }
+        List<RequestProgress> warm = quietRound(bootstrap, rest, plain, "-warm", "");
+        if (warm == null) {
+            return false;
+        }
+        out.printf(
+                "  %-60s %s%n",
+                "after " + JIT_WARM_UP_REQUESTS + " short requests more (the request path JIT-compiled):",
+                addedRange(warm));
+        for (RequestProgress p : warm) {
+            out.printf(
+                    "    %-11s first byte %4d ms, first chunk %4d ms: +%d ms%n",
+                    p.request().id(),
+                    p.firstByteLatencyMs(),
+                    p.firstChunkMs(),
+                    p.firstChunkMs() - p.firstByteLatencyMs());
+        }
         return true;
+    }
+
+    /**
+     * Sends copies of {@code requests} (ids suffixed, numbered when a request repeats, the prompt prefixed) without
+     * printing their chunks; their progress once all have finished (and, unless numbered, each has a first chunk
+     * and a reported first byte), else null and a line why.
+     */
+    private List<RequestProgress> quietRound(
+            String bootstrap, ConnectRest rest, List<DemoRequest> requests, String suffix, String promptPrefix)
+            throws InterruptedException, DemoFailure, IOException {
+        boolean numbered = requests.stream().map(DemoRequest::id).distinct().count() < requests.size();
+        List<DemoRequest> copies = new ArrayList<>();
+        for (DemoRequest r : requests) {
+            String id = r.id() + suffix + (numbered ? "-" + copies.size() : "");
+            copies.add(new DemoRequest(id, promptPrefix + r.prompt(), r.modelHeader(), r.model(), false));
+        }
+        LiveStream quiet = new LiveStream(new PrintStream(java.io.OutputStream.nullOutputStream()), copies);
+        boolean finished = stream(bootstrap, copies, quiet, rest);
+        List<RequestProgress> progress = quiet.progress();
+        if (!finished
+                || (!numbered
+                        && progress.stream()
+                                .anyMatch(p -> p.firstChunkMs() == null || p.firstByteLatencyMs() == null))) {
+            out.println("  not every request (" + suffix.substring(1) + ") finished: see the worker log");
+            return null;
+        }
+        return progress;
+    }
+
+    private static String addedRange(List<RequestProgress> progress) {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (RequestProgress p : progress) {
+            long added = p.firstChunkMs() - p.firstByteLatencyMs();
+            min = Math.min(min, added);
+            max = Math.max(max, added);
+        }
+        return min == max ? "+" + min + " ms" : "+" + min + "–" + max + " ms";
     }
 
     /** Sends the requests and prints the output topics until each request has finished or the timeout passes. */
