@@ -20,7 +20,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * What a streaming user feels, in steady state with a fixed number of streams in flight (a closed loop: each
- * completed request is replaced by a new one): the time from the emulator writing a chunk frame to a consumer of
+ * completed request is replaced by a new one, the first ones spread over one response time), and for a burst of
+ * requests at once: the time from the emulator writing a chunk frame to a consumer of
  * the output topic receiving its record, and from a request record being produced to its invocation starting at
  * the emulator. The emulator, the load generator and the reader are in this JVM, so all times are one
  * {@code System.nanoTime()} clock; the broker and the worker are their own processes.
