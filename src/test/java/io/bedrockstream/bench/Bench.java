@@ -280,23 +280,31 @@ public final class Bench {
      */
     private void memory() throws Exception {
         System.out.println("heap per open stream (child JVMs, 1,000 open streams, engine and bare SDK)…");
-        Double kib = heapPerOpenStream(false);
-        Double bareKib = heapPerOpenStream(true);
+        String[] why = new String[1];
+        Double kib = heapPerOpenStream(false, why);
         if (kib != null) {
             results.number("heap_per_open_stream_kib", kib, "<= 16", "EngineMemoryBenchmark, 1,000 open streams");
         } else {
-            results.note("heap_per_open_stream_kib", "not measured: EngineMemoryBenchmark printed no figure");
+            results.note(
+                    "heap_per_open_stream_kib",
+                    "not measured: EngineMemoryBenchmark printed no figure; last: " + why[0]);
         }
+        Double bareKib = heapPerOpenStream(true, why);
         if (bareKib != null) {
             results.number(
                     "heap_per_open_stream_bare_sdk_kib",
                     bareKib,
                     "",
                     "the same 1,000 calls on the bare SDK client, no engine: what the SDK and Netty hold alone");
+        } else {
+            results.note(
+                    "heap_per_open_stream_bare_sdk_kib",
+                    "not measured: EngineMemoryBenchmark -Dbare=true printed no figure; last: " + why[0]);
         }
     }
 
-    private static Double heapPerOpenStream(boolean bare) throws Exception {
+    /** The child's figure, or null with why in {@code why[0]} (its exception, else its last line of output). */
+    private static Double heapPerOpenStream(boolean bare, String[] why) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(
                         java,
@@ -310,9 +318,12 @@ public final class Bench {
         Double kib = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
+            why[0] = "(no output)";
             while ((line = r.readLine()) != null) {
                 if (line.startsWith("retained heap per open stream:")) {
-                    kib = Double.parseDouble(line.replaceAll("^[^:]*: ([0-9.]+) KiB.*$", "$1"));
+                    kib = Double.parseDouble(line.replaceAll("^[^:]*: (-?[0-9.]+) KiB.*$", "$1"));
+                } else if (!line.isBlank() && !why[0].contains("Exception")) {
+                    why[0] = line.strip(); // the exception's own line, not its stack, if it failed
                 }
             }
         }
