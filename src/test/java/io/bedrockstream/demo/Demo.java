@@ -255,11 +255,18 @@ public final class Demo {
         live.finishLine();
         out.println();
         SummaryTable.print(out, live.progress(), wallMillis);
+        boolean warmRounds = true;
         if (emulator != null && finished) {
-            finished = steadyState(bootstrap, rest);
+            warmRounds = steadyState(bootstrap, rest);
         }
         if (emulator != null) {
             printEmulatorStats(emulator);
+        }
+        if (!warmRounds) {
+            out.println();
+            out.println("demo failed: a warm round did not finish (above); see the worker log "
+                    + local.runDir().resolve("connect-worker.log"));
+            return 1;
         }
         if (!finished) {
             out.println();
@@ -433,11 +440,18 @@ public final class Demo {
         LiveStream quiet = new LiveStream(new PrintStream(java.io.OutputStream.nullOutputStream()), copies);
         boolean finished = stream(bootstrap, copies, quiet, rest);
         List<RequestProgress> progress = quiet.progress();
-        if (!finished
-                || (!numbered
-                        && progress.stream()
-                                .anyMatch(p -> p.firstChunkMs() == null || p.firstByteLatencyMs() == null))) {
-            out.println("  not every request (" + suffix.substring(1) + ") finished: see the worker log");
+        if (!finished) {
+            out.println("  not every request (" + suffix.substring(1) + ") finished after "
+                    + options.timeout().toSeconds() + " s: " + quiet.pending() + "; see the worker log");
+            return null;
+        }
+        List<String> unmeasured = progress.stream()
+                .filter(p -> p.firstChunkMs() == null || p.firstByteLatencyMs() == null)
+                .map(p -> p.request().id() + " (" + p.status() + ")")
+                .toList();
+        if (!numbered && !unmeasured.isEmpty()) {
+            out.println(
+                    "  no first chunk and first byte latency to compare for " + unmeasured + ": see the worker log");
             return null;
         }
         return progress;
