@@ -182,6 +182,10 @@ final class LatencyRun {
         measure("lat-in", "lat-out", "lw", inFlight, 4 * inFlight);
         Measured m = measure("lat-in", "lat-out", "l", inFlight, Bench.QUICK ? 3 * inFlight : 11 * inFlight);
         Measured burst = measure("lat-in", "lat-out", "lb", inFlight, inFlight, false);
+        // the first 64 at once, and each completion replaced at once: the run stays phase-locked, every request
+        // arriving in a burst of 64 while the 64 before it finish (what a producer sending batches would meet)
+        Measured locked =
+                measure("lat-in", "lat-out", "lp", inFlight, Bench.QUICK ? 3 * inFlight : 6 * inFlight, false);
         bench.rest().delete("/connectors/bench-lat");
         double[] kafka = kafkaAlone(m.chunkMs.length * 1e9 / Math.max(1, m.elapsedNanos), 5);
         Bench.Results r = bench.results;
@@ -217,6 +221,14 @@ final class LatencyRun {
                 inFlight + " requests produced at once to an idle task → their invocations start (the steady-state "
                         + "figures above spread the first " + inFlight + " over one response time)");
         r.number("burst_request_to_invocation_max_ms", percentile(burst.rampUpToInvocationMs, 100), "", "");
+        r.number(
+                "phase_locked_request_to_invocation_p50_ms",
+                percentile(locked.requestToInvocationMs, 50),
+                "",
+                "the first " + inFlight + " at once and each completion replaced at once, so every request arrives in"
+                        + " a burst of " + inFlight + " while the " + inFlight + " before it finish");
+        r.number("phase_locked_request_to_invocation_p99_ms", percentile(locked.requestToInvocationMs, 99), "", "");
+        r.number("phase_locked_chunk_latency_p99_ms", percentile(locked.chunkMs, 99), "", "");
         r.number(
                 "request_to_input_reader_p50_ms",
                 percentile(m.requestToInputReaderMs, 50),
