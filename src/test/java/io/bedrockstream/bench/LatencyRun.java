@@ -182,8 +182,8 @@ final class LatencyRun {
         measure("lat-in", "lat-out", "lw", inFlight, 4 * inFlight);
         Measured m = measure("lat-in", "lat-out", "l", inFlight, Bench.QUICK ? 3 * inFlight : 11 * inFlight);
         Measured burst = measure("lat-in", "lat-out", "lb", inFlight, inFlight, false);
-        // the first 64 at once, and each completion replaced at once: the run stays phase-locked, every request
-        // arriving in a burst of 64 while the 64 before it finish (what a producer sending batches would meet)
+        // the first 64 at once, and each completion replaced at once: the run starts phase-locked, requests arriving
+        // in bursts while those before them finish, until jitter spreads them (what a producer sending batches meets)
         Measured locked =
                 measure("lat-in", "lat-out", "lp", inFlight, Bench.QUICK ? 3 * inFlight : 6 * inFlight, false);
         bench.rest().delete("/connectors/bench-lat");
@@ -225,8 +225,9 @@ final class LatencyRun {
                 "phase_locked_request_to_invocation_p50_ms",
                 percentile(locked.requestToInvocationMs, 50),
                 "",
-                "the first " + inFlight + " at once and each completion replaced at once, so every request arrives in"
-                        + " a burst of " + inFlight + " while the " + inFlight + " before it finish");
+                "the first " + inFlight + " at once and each completion replaced at once: requests arrive in bursts"
+                        + " while those before them finish, " + inFlight + " at a time at first, until jitter spreads"
+                        + " them");
         r.number("phase_locked_request_to_invocation_p99_ms", percentile(locked.requestToInvocationMs, 99), "", "");
         r.number("phase_locked_chunk_latency_p99_ms", percentile(locked.chunkMs, 99), "", "");
         r.number(
@@ -421,8 +422,8 @@ final class LatencyRun {
             tps.forEach(consumer::position);
             // the first inFlight requests go out either all at once (a burst) or spread evenly over one response
             // time, which is what a steady state of inFlight open streams looks like: in a closed loop each
-            // completion is replaced at once, so a burst at the start would stay phase-locked for the whole run
-            // and every request would measure the queue of a 64-request burst instead of the steady state
+            // completion is replaced at once, so a burst at the start stays phase-locked, loosening only slowly,
+            // and the requests measure the queue of bursts instead of the steady state
             int rampUp = Math.min(inFlight, total);
             long rampStart = System.nanoTime();
             long rampInterval = staggered ? (long) (LATENCY_S * 1e9 / rampUp) : 0;
