@@ -120,24 +120,17 @@ public final class StreamingInvoker implements Invoker {
             }
             future.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             return false; // sent after all: cannot happen with the interceptor installed
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (DryRun.stopped(e)) {
-                return true;
-            }
-            log.debug(
-                    "the client's warm-up stopped early: {}",
-                    CredentialFailures.scrub(String.valueOf(e.getCause()), java.util.List.of()));
-            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } catch (RuntimeException | java.util.concurrent.TimeoutException e) {
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
             if (DryRun.stopped(e)) {
                 return true;
             }
+            Throwable why = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
             log.debug(
                     "the client's warm-up stopped early: {}",
-                    CredentialFailures.scrub(String.valueOf(e), java.util.List.of()));
+                    CredentialFailures.scrub(String.valueOf(why), java.util.List.of()));
             return false;
         }
     }
