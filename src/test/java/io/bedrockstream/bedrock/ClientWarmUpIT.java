@@ -68,6 +68,24 @@ class ClientWarmUpIT {
         }
     }
 
+    /** The warm-up returns {@code expected}, and no call reaches the emulator (given 200 ms to arrive). */
+    private static void warmUpSendingNothing(StreamingInvoker invoker, BedrockApi api, String model, boolean expected)
+            throws InterruptedException {
+        assertThat(invoker.warmUp(api, model, Duration.ofSeconds(30))).isEqualTo(expected);
+        TimeUnit.MILLISECONDS.sleep(200);
+        assertThat(emulator.authorizations())
+                .as("calls that reached the emulator")
+                .isEmpty();
+    }
+
+    /** A real call after the warm-up; it completes. */
+    private static RecordingInvocationListener completedCall(StreamingInvoker invoker, String id) throws Exception {
+        RecordingInvocationListener l = new RecordingInvocationListener();
+        invoker.invoke(EmulatorFixtures.anthropic(id, "words=4 per_chunk=2", 0), l);
+        assertThat(l.terminal.get(20, TimeUnit.SECONDS)).isInstanceOf(InvocationResult.class);
+        return l;
+    }
+
     @ParameterizedTest
     @EnumSource(BedrockApi.class)
     void aWarmUpSignsACallButSendsNothingAndTheFirstRealCallIsTheFirstTheServiceSees(BedrockApi api) throws Exception {
@@ -77,16 +95,10 @@ class ClientWarmUpIT {
                 StreamingInvoker invoker = new StreamingInvoker(client, ChunkParsers::forFamily, false)) {
             String model = EmulatorFixtures.MODEL_IDS.get(ModelFamily.ANTHROPIC);
 
-            assertThat(invoker.warmUp(api, model, Duration.ofSeconds(30))).isTrue();
+            warmUpSendingNothing(invoker, api, model, true);
             assertThat(credentials.resolved.get()).as("credentials resolved").isPositive();
-            TimeUnit.MILLISECONDS.sleep(200);
-            assertThat(emulator.authorizations())
-                    .as("calls that reached the emulator")
-                    .isEmpty();
 
-            RecordingInvocationListener l = new RecordingInvocationListener();
-            invoker.invoke(EmulatorFixtures.anthropic("after-warm-up", "words=4 per_chunk=2", 0), l);
-            assertThat(l.terminal.get(20, TimeUnit.SECONDS)).isInstanceOf(InvocationResult.class);
+            RecordingInvocationListener l = completedCall(invoker, "after-warm-up");
             assertThat(l.chunks).isNotEmpty();
             assertThat(l.violations).isEmpty();
             assertThat(emulator.authorizations()).hasSize(1);
@@ -118,15 +130,9 @@ class ClientWarmUpIT {
                 ChunkParsers::forFamily,
                 true)) {
             String model = EmulatorFixtures.MODEL_IDS.get(ModelFamily.ANTHROPIC);
-            assertThat(invoker.warmUp(api, model, Duration.ofSeconds(30))).isTrue();
-            TimeUnit.MILLISECONDS.sleep(200);
-            assertThat(emulator.authorizations())
-                    .as("calls that reached the emulator")
-                    .isEmpty();
+            warmUpSendingNothing(invoker, api, model, true);
 
-            RecordingInvocationListener l = new RecordingInvocationListener();
-            invoker.invoke(EmulatorFixtures.anthropic("after-key-warm-up", "words=4 per_chunk=2", 0), l);
-            assertThat(l.terminal.get(20, TimeUnit.SECONDS)).isInstanceOf(InvocationResult.class);
+            completedCall(invoker, "after-key-warm-up");
             assertThat(emulator.authorizations()).hasSize(1);
         }
     }
@@ -145,11 +151,7 @@ class ClientWarmUpIT {
                         .build();
                 StreamingInvoker invoker = new StreamingInvoker(client, ChunkParsers::forFamily, false)) {
             String model = EmulatorFixtures.MODEL_IDS.get(ModelFamily.ANTHROPIC);
-            assertThat(invoker.warmUp(api, model, Duration.ofSeconds(30))).isFalse();
-            TimeUnit.MILLISECONDS.sleep(200);
-            assertThat(emulator.authorizations())
-                    .as("calls that reached the emulator")
-                    .isEmpty();
+            warmUpSendingNothing(invoker, api, model, false);
         }
     }
 
@@ -166,15 +168,9 @@ class ClientWarmUpIT {
                     ChunkParsers::forFamily,
                     true)) {
                 String model = EmulatorFixtures.MODEL_IDS.get(ModelFamily.ANTHROPIC);
-                assertThat(invoker.warmUp(api, model, Duration.ofSeconds(30))).isTrue();
-                TimeUnit.MILLISECONDS.sleep(200);
-                assertThat(emulator.authorizations())
-                        .as("calls that reached the emulator")
-                        .isEmpty();
+                warmUpSendingNothing(invoker, api, model, true);
 
-                RecordingInvocationListener l = new RecordingInvocationListener();
-                invoker.invoke(EmulatorFixtures.anthropic("after-env-warm-up", "words=4 per_chunk=2", 0), l);
-                assertThat(l.terminal.get(20, TimeUnit.SECONDS)).isInstanceOf(InvocationResult.class);
+                completedCall(invoker, "after-env-warm-up");
                 assertThat(emulator.authorizations()).containsExactly("Bearer accepted");
             }
         }
